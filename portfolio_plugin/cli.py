@@ -1,0 +1,147 @@
+"""The `portfolio` command: validate, schema, new, export, generate.
+
+It reads the same `mkdocs.yml` as the plugin (`-f`), and runs the same pipeline.
+No traceback reaches the user: problems are reported, unexpected failures are summarised.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from .options import ConfigError, Options, read_config
+from .problems import format_problems
+
+
+def _options(args: argparse.Namespace) -> Options:
+    return read_config(Path(args.config_file))
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    """Check every initiative and data file; exit 1 on errors (or warnings with --strict)."""
+    from .pipeline import check
+
+    options = _options(args)
+    portfolio, problems = check(options)
+    items = problems.sorted()
+    if items:
+        print(format_problems(items, args.format))
+    elif args.format == "json":
+        print("[]")
+    if args.format == "text":
+        print(f"{len(portfolio.initiatives)} initiative(s) valid, "
+              f"{len(portfolio.left_out)} left out; {len(problems.errors)} error(s), "
+              f"{len(problems.warnings)} warning(s)", file=sys.stderr)
+    failed = bool(problems.errors) or (args.strict and bool(problems.warnings))
+    return 1 if failed else 0
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    """Print a JSON Schema (initiative front-matter by default)."""
+    from .schema import SCHEMAS
+
+    print(json.dumps(SCHEMAS[args.which](), indent=2, ensure_ascii=False))
+    return 0
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    """Write a new initiative page with every field present and explained."""
+    from .scaffold import new_initiative
+
+    options = _options(args)
+    path = new_initiative(options, args.title, force=args.force)
+    print(f"wrote {path}")
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    """Write the open data files without building the site."""
+    from .export import export_files
+    from .pipeline import analyse, write
+    from .render import Rendered
+
+    options = _options(args)
+    build = analyse(options)
+    files = export_files(build.portfolio, build.figures, options, build.translator, build.built)
+    out = Path(args.out)
+    written = write(Rendered(files={k.split("/", 1)[-1]: v for k, v in files.items()}), out)
+    for problem in build.problems.sorted():
+        print(str(problem), file=sys.stderr)
+    print(f"wrote {len(written)} file(s) to {out}")
+    return 1 if build.problems.errors and args.strict else 0
+
+
+def cmd_generate(args: argparse.Namespace) -> int:
+    """Write every generated page as Markdown, with data files, for engines without plugins."""
+    from .pipeline import run, write
+
+    options = _options(args)
+    build = run(options)
+    out = Path(args.out)
+    written = write(build.rendered, out)
+    for problem in build.problems.sorted():
+        print(str(problem), file=sys.stderr)
+    print(f"wrote {len(written)} file(s) to {out}")
+    return 1 if build.problems.errors and args.strict else 0
+
+
+def parser() -> argparse.ArgumentParser:
+    """The command-line interface."""
+    main_parser = argparse.ArgumentParser(
+        prog="portfolio", description="Publish and check an innovation portfolio showcase.")
+    main_parser.add_argument("-f", "--config-file", default="mkdocs.yml",
+                             help="the site's mkdocs.yml (default: ./mkdocs.yml)")
+    commands = main_parser.add_subparsers(dest="command", required=True)
+
+    validate = commands.add_parser("validate", help="check initiatives and site_data/")
+    validate.add_argument("--format", choices=("text", "json", "github"), default="text")
+    validate.add_argument("--strict", action="store_true", help="fail on warnings too")
+    validate.set_defaults(func=cmd_validate)
+
+    schema = commands.add_parser("schema", help="print a JSON Schema")
+    schema.add_argument("which", nargs="?", default="initiative",
+                        choices=("initiative", "partners", "assets", "portfolio", "export"))
+    schema.set_defaults(func=cmd_schema)
+
+    new = commands.add_parser("new", help="write a new page from the template")
+    new.add_argument("kind", choices=("initiative",))
+    new.add_argument("title", help="the initiative's title; the file name is made from it")
+    new.add_argument("--force", action="store_true", help="overwrite an existing page")
+    new.set_defaults(func=cmd_new)
+
+    export = commands.add_parser("export", help="write the open data files")
+    export.add_argument("--out", required=True, help="folder to write to")
+    export.add_argument("--strict", action="store_true", help="exit 1 on errors")
+    export.set_defaults(func=cmd_export)
+
+    generate = commands.add_parser("generate", help="write the generated pages as Markdown")
+    generate.add_argument("--out", required=True, help="folder to write to")
+    generate.add_argument("--strict", action="store_true", help="exit 1 on errors")
+    generate.set_defaults(func=cmd_generate)
+    for sub in (validate, schema, new, export, generate):
+        sub.add_argument("-f", "--config-file", default=argparse.SUPPRESS,
+                         help="the site's mkdocs.yml")
+    return main_parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command; return its exit code."""
+    args = parser().parse_args(argv)
+    try:
+        code: int = args.func(args)
+        return code
+    except ConfigError as exc:
+        print(f"portfolio: {exc}", file=sys.stderr)
+        return 2
+    except (FileExistsError, FileNotFoundError, PermissionError) as exc:
+        print(f"portfolio: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,409 @@
+"""The computed figures: one definition of each, used by pages, charts and exports alike.
+
+Everything here is a pure function of the validated `Portfolio` (and, for "recent", a date).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+
+from .model import (
+    FACETS,
+    ZONES,
+    Facet,
+    FundingKind,
+    Initiative,
+    Layer,
+    Portfolio,
+    Story,
+    StoryKind,
+    Zone,
+)
+
+
+@dataclass(frozen=True)
+class LayerFigures:
+    """The four layers for one year (or in total, with `year` None)."""
+
+    year: int | None
+    layer1: float
+    layer2: float
+    layer3: float
+    layer4: int
+    in_kind: float = 0.0
+
+    @property
+    def leverage(self) -> float | None:
+        """(layer 2 + layer 3) / layer 1; None where there was no base investment."""
+        if not self.layer1:
+            return None
+        return (self.layer2 + self.layer3) / self.layer1
+
+
+@dataclass(frozen=True)
+class Leverage:
+    """The layer model over the years and in total."""
+
+    years: tuple[LayerFigures, ...]
+    total: LayerFigures
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One facet x zone cell of the balance."""
+
+    count: int = 0
+    funding: float = 0.0
+
+
+@dataclass(frozen=True)
+class Balance:
+    """For each facet and zone: how many initiatives, and their cash funding over all years."""
+
+    cells: tuple[tuple[Facet, Zone, Cell], ...]
+
+    def cell(self, facet: Facet, zone: Zone) -> Cell:
+        """The cell of one facet and zone."""
+        for f, z, c in self.cells:
+            if f is facet and z is zone:
+                return c
+        return Cell()
+
+    def facet_total(self, facet: Facet) -> Cell:
+        """All zones of one facet."""
+        cells = [self.cell(facet, z) for z in ZONES]
+        return Cell(sum(c.count for c in cells), sum(c.funding for c in cells))
+
+    def zone_total(self, zone: Zone) -> Cell:
+        """All facets in one zone."""
+        cells = [self.cell(f, zone) for f in FACETS]
+        return Cell(sum(c.count for c in cells), sum(c.funding for c in cells))
+
+    @property
+    def gaps(self) -> tuple[tuple[Facet, Zone], ...]:
+        """Facet and zone combinations without any initiative."""
+        return tuple((f, z) for f, z, c in self.cells if c.count == 0)
+
+
+@dataclass(frozen=True)
+class Move:
+    """An initiative moving from one zone to another."""
+
+    initiative: str
+    date: dt.date
+    label: str
+    source: Zone
+    target: Zone
+
+    @property
+    def forward(self) -> bool:
+        """Towards blue, the direction the portfolio aims for."""
+        return self.target.rank > self.source.rank
+
+
+@dataclass(frozen=True)
+class MovementYear:
+    """The moves of one year, and where initiatives stood at its end."""
+
+    year: int
+    moves: tuple[tuple[Zone, Zone, int], ...]
+    forward: int
+    backward: int
+    at_end: tuple[tuple[Zone, int], ...]
+
+
+@dataclass(frozen=True)
+class PartnerFigures:
+    """What one partner does in the portfolio."""
+
+    id: str
+    initiatives: tuple[tuple[str, str], ...]  # (initiative slug, role text)
+    stewards: tuple[str, ...]
+    cash: float
+    in_kind: float
+    base_investment: float
+    assets: tuple[str, ...]
+    stories: tuple[Story, ...]
+    first_year: int | None
+
+
+@dataclass(frozen=True)
+class FunderFigures:
+    """Money gathered from one funder."""
+
+    id: str
+    base_investment: float
+    cash: float
+    in_kind: float
+
+    @property
+    def total_cash(self) -> float:
+        """Base investment and project cash together."""
+        return self.base_investment + self.cash
+
+
+@dataclass(frozen=True)
+class SplitFigures:
+    """Layers 2-4 for a part of the portfolio (one facet, one theme)."""
+
+    key: str
+    count: int
+    layer2: float
+    layer3: float
+    in_kind: float
+    layer4: int
+
+
+@dataclass(frozen=True)
+class Figures:
+    """Every computed figure of the portfolio."""
+
+    leverage: Leverage
+    balance: Balance
+    movement: tuple[MovementYear, ...]
+    moves: tuple[Move, ...]
+    recent_moves: tuple[Move, ...]
+    partners: tuple[PartnerFigures, ...]
+    funders: tuple[FunderFigures, ...]
+    by_facet: tuple[SplitFigures, ...]
+    by_theme: tuple[SplitFigures, ...]
+    new_partners: tuple[tuple[int, tuple[str, ...]], ...]
+    new_funders: tuple[tuple[int, tuple[str, ...]], ...]
+    stories: tuple[Story, ...]
+    as_of: dt.date
+    asset_users: tuple[tuple[str, tuple[str, ...]], ...] = field(default=())
+
+    def partner(self, partner_id: str) -> PartnerFigures | None:
+        """The figures of one partner."""
+        for p in self.partners:
+            if p.id == partner_id:
+                return p
+        return None
+
+    @property
+    def money_gathered(self) -> float:
+        """Cash of layers 1 to 3 over all years."""
+        t = self.leverage.total
+        return t.layer1 + t.layer2 + t.layer3
+
+
+def _cash(initiative: Initiative) -> Iterable[tuple[int, float]]:
+    for f in initiative.funding:
+        if f.kind is FundingKind.CASH:
+            yield f.year, f.amount
+
+
+def leverage(portfolio: Portfolio) -> Leverage:
+    """DESIGN's layer model: base investment, project cash by layer, critical events."""
+    layer1: dict[int, float] = defaultdict(float)
+    layer2: dict[int, float] = defaultdict(float)
+    layer3: dict[int, float] = defaultdict(float)
+    layer4: dict[int, int] = defaultdict(int)
+    in_kind: dict[int, float] = defaultdict(float)
+    for base in portfolio.info.base_investment:
+        layer1[base.year] += base.money.amount
+    for initiative in portfolio.initiatives:
+        target = layer2 if initiative.layer is Layer.PLATFORM else layer3
+        for f in initiative.funding:
+            if f.kind is FundingKind.CASH:
+                target[f.year] += f.amount
+            else:
+                in_kind[f.year] += f.amount
+        for story in initiative.stories:
+            if story.kind is StoryKind.CRITICAL_EVENT:
+                layer4[story.date.year] += 1
+    years = sorted(set(layer1) | set(layer2) | set(layer3) | set(layer4) | set(in_kind))
+    rows = tuple(LayerFigures(y, layer1[y], layer2[y], layer3[y], layer4[y], in_kind[y])
+                 for y in years)
+    total = LayerFigures(None, sum(layer1.values()), sum(layer2.values()),
+                         sum(layer3.values()), sum(layer4.values()), sum(in_kind.values()))
+    return Leverage(rows, total)
+
+
+def balance(initiatives: Sequence[Initiative]) -> Balance:
+    """Count and cash funding of the initiatives in each facet and zone."""
+    counts: dict[tuple[Facet, Zone], int] = defaultdict(int)
+    money: dict[tuple[Facet, Zone], float] = defaultdict(float)
+    for i in initiatives:
+        counts[i.facet, i.zone] += 1
+        money[i.facet, i.zone] += i.cash
+    return Balance(tuple((f, z, Cell(counts[f, z], money[f, z])) for f in FACETS for z in ZONES))
+
+
+def moves(initiatives: Sequence[Initiative]) -> tuple[Move, ...]:
+    """Every change of zone in the initiatives' histories, oldest first."""
+    result = []
+    for i in initiatives:
+        steps = i.zone_history
+        for before, after in itertools.pairwise(steps):
+            if before.zone is not after.zone:
+                when = dt.date(*after.date.key)
+                result.append(Move(i.slug, when, after.date.iso(), before.zone, after.zone))
+    result.sort(key=lambda m: (m.date, m.initiative))
+    return tuple(result)
+
+
+def zone_at(initiative: Initiative, year: int) -> Zone | None:
+    """Where an initiative stood at the end of a year; None if it had not started."""
+    steps = [s for s in initiative.zone_history if s.date.year <= year]
+    if steps:
+        return steps[-1].zone
+    if initiative.zone_history:
+        return None
+    if initiative.start is not None and initiative.start.year > year:
+        return None
+    return initiative.zone
+
+
+def movement(initiatives: Sequence[Initiative],
+             all_moves: Sequence[Move]) -> tuple[MovementYear, ...]:
+    """Moves per year, and how many initiatives stood in each zone at each year's end."""
+    years = sorted({m.date.year for m in all_moves}
+                   | {s.date.year for i in initiatives for s in i.zone_history})
+    result = []
+    for year in years:
+        counted: dict[tuple[Zone, Zone], int] = defaultdict(int)
+        for m in all_moves:
+            if m.date.year == year:
+                counted[m.source, m.target] += 1
+        at_end: dict[Zone, int] = defaultdict(int)
+        for i in initiatives:
+            zone = zone_at(i, year)
+            if zone is not None:
+                at_end[zone] += 1
+        pairs = tuple((a, b, counted[a, b]) for a in ZONES for b in ZONES if counted[a, b])
+        result.append(MovementYear(
+            year, pairs,
+            sum(n for a, b, n in pairs if b.rank > a.rank),
+            sum(n for a, b, n in pairs if b.rank < a.rank),
+            tuple((z, at_end[z]) for z in ZONES)))
+    return tuple(result)
+
+
+def _split(initiatives: Sequence[Initiative], keys: Callable[[Initiative], Iterable[str]],
+           order: Sequence[str]) -> tuple[SplitFigures, ...]:
+    groups: dict[str, list[Initiative]] = defaultdict(list)
+    for i in initiatives:
+        for key in keys(i):
+            groups[key].append(i)
+    result = []
+    for key in order:
+        members = groups.get(key, [])
+        result.append(SplitFigures(
+            key, len(members),
+            sum(i.cash for i in members if i.layer is Layer.PLATFORM),
+            sum(i.cash for i in members if i.layer is Layer.ECOSYSTEM),
+            sum(i.in_kind for i in members),
+            sum(1 for i in members for s in i.stories if s.kind is StoryKind.CRITICAL_EVENT)))
+    return tuple(result)
+
+
+def _partner_figures(portfolio: Portfolio, stories: Sequence[Story]) -> tuple[PartnerFigures, ...]:
+    result = []
+    for partner in portfolio.partners:
+        involved: list[tuple[str, str]] = []
+        stewards = []
+        cash = in_kind = 0.0
+        years: list[int] = []
+        for i in portfolio.initiatives:
+            roles = []
+            if i.steward == partner.id:
+                stewards.append(i.slug)
+                roles.append("steward")
+            for p in i.partners:
+                if p.id == partner.id:
+                    roles.append(p.role or "partner")
+            funded = [f for f in i.funding if f.funder == partner.id]
+            if funded and not roles:
+                roles.append("funder")
+            for f in funded:
+                years.append(f.year)
+                if f.kind is FundingKind.CASH:
+                    cash += f.amount
+                else:
+                    in_kind += f.amount
+            if roles:
+                involved.append((i.slug, ", ".join(dict.fromkeys(roles))))
+                if i.start is not None:
+                    years.append(i.start.year)
+        base = 0.0
+        for b in portfolio.info.base_investment:
+            if b.funder == partner.id:
+                base += b.money.amount
+                years.append(b.year)
+        own_stories = tuple(s for s in stories if partner.id in s.partners)
+        years.extend(s.date.year for s in own_stories)
+        result.append(PartnerFigures(
+            partner.id, tuple(involved), tuple(stewards), cash, in_kind, base,
+            tuple(a.id for a in portfolio.assets if a.owner == partner.id),
+            own_stories, min(years) if years else None))
+    return tuple(result)
+
+
+def _funders(portfolio: Portfolio) -> tuple[FunderFigures, ...]:
+    base: dict[str, float] = defaultdict(float)
+    cash: dict[str, float] = defaultdict(float)
+    in_kind: dict[str, float] = defaultdict(float)
+    for b in portfolio.info.base_investment:
+        if b.funder:
+            base[b.funder] += b.money.amount
+    for i in portfolio.initiatives:
+        for f in i.funding:
+            (cash if f.kind is FundingKind.CASH else in_kind)[f.funder] += f.amount
+    ids = set(base) | set(cash) | set(in_kind)
+    rows = [FunderFigures(k, base[k], cash[k], in_kind[k]) for k in ids]
+    rows.sort(key=lambda f: (-(f.total_cash + f.in_kind), f.id))
+    return tuple(rows)
+
+
+def _first_years(portfolio: Portfolio, partners: Sequence[PartnerFigures]
+                 ) -> tuple[tuple[tuple[int, tuple[str, ...]], ...],
+                            tuple[tuple[int, tuple[str, ...]], ...]]:
+    new_partners: dict[int, list[str]] = defaultdict(list)
+    for p in partners:
+        if p.first_year is not None and p.initiatives:
+            new_partners[p.first_year].append(p.id)
+    first_funding: dict[str, int] = {}
+    for b in portfolio.info.base_investment:
+        if b.funder:
+            first_funding[b.funder] = min(first_funding.get(b.funder, b.year), b.year)
+    for i in portfolio.initiatives:
+        for f in i.funding:
+            first_funding[f.funder] = min(first_funding.get(f.funder, f.year), f.year)
+    new_funders: dict[int, list[str]] = defaultdict(list)
+    for funder, year in first_funding.items():
+        new_funders[year].append(funder)
+    return (tuple((y, tuple(sorted(v))) for y, v in sorted(new_partners.items())),
+            tuple((y, tuple(sorted(v))) for y, v in sorted(new_funders.items())))
+
+
+def compute(portfolio: Portfolio, as_of: dt.date) -> Figures:
+    """All figures of the portfolio, as of a date (for "this year" and "recent")."""
+    all_moves = moves(portfolio.initiatives)
+    year_ago = as_of - dt.timedelta(days=365)
+    stories = portfolio.stories
+    partner_figures = _partner_figures(portfolio, stories)
+    new_partners, new_funders = _first_years(portfolio, partner_figures)
+    theme_ids = [t.id for t in portfolio.info.themes]
+    return Figures(
+        leverage=leverage(portfolio),
+        balance=balance(portfolio.initiatives),
+        movement=movement(portfolio.initiatives, all_moves),
+        moves=all_moves,
+        recent_moves=tuple(m for m in reversed(all_moves) if year_ago < m.date <= as_of),
+        partners=partner_figures,
+        funders=_funders(portfolio),
+        by_facet=_split(portfolio.initiatives, lambda i: [i.facet.value],
+                        [f.value for f in FACETS]),
+        by_theme=_split(portfolio.initiatives, lambda i: i.themes, theme_ids),
+        new_partners=new_partners,
+        new_funders=new_funders,
+        stories=stories,
+        as_of=as_of,
+        asset_users=tuple((a.id, tuple(i.slug for i in portfolio.initiatives if a.id in i.assets))
+                          for a in portfolio.assets),
+    )

@@ -1,0 +1,124 @@
+"""Every word the plugin puts on a page, in the site's language, and locale-aware formatting.
+
+Messages live in `locales/<language>/*.yml` (flat `key: text` mappings); a site can add a
+language or change a word with its own `site_data/locales/<language>.yml`. Missing keys fall
+back to English, so a partial catalogue still builds.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+import yaml
+from babel import Locale, UnknownLocaleError
+from babel.dates import format_date, format_skeleton
+from babel.numbers import format_compact_currency, format_currency, format_decimal
+
+from .model import PartialDate
+
+
+def _read_catalogue(text: str) -> dict[str, str]:
+    data = yaml.safe_load(text) or {}
+    if not isinstance(data, dict):
+        return {}
+    return {str(k): str(v) for k, v in data.items()}
+
+
+def package_catalogue(language: str) -> dict[str, str]:
+    """The messages the package ships for a language (empty if none)."""
+    folder = resources.files("portfolio_plugin") / "locales" / language
+    messages: dict[str, str] = {}
+    if not folder.is_dir():
+        return messages
+    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+        if entry.name.endswith(".yml"):
+            messages.update(_read_catalogue(entry.read_text(encoding="utf-8")))
+    return messages
+
+
+def available_languages() -> tuple[str, ...]:
+    """The languages the package ships a catalogue for."""
+    folder = resources.files("portfolio_plugin") / "locales"
+    return tuple(sorted(e.name for e in folder.iterdir() if e.is_dir()))
+
+
+@dataclass
+class Translator:
+    """Messages and formats for one language."""
+
+    language: str = "en"
+    messages: Mapping[str, str] = field(default_factory=dict)
+    fallback: Mapping[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def for_language(cls, language: str, site_locales: Path | None = None) -> Translator:
+        """The package's catalogue for a language, with a site's own additions on top."""
+        messages = package_catalogue(language)
+        if site_locales is not None:
+            own = site_locales / f"{language}.yml"
+            if own.is_file():
+                messages.update(_read_catalogue(own.read_text(encoding="utf-8")))
+        return cls(language, messages, package_catalogue("en"))
+
+    @property
+    def locale(self) -> Locale:
+        """Babel's locale for the language (English if Babel does not know it)."""
+        try:
+            return Locale.parse(self.language.replace("-", "_"))
+        except (ValueError, UnknownLocaleError):
+            return Locale.parse("en")
+
+    def __call__(self, key: str, **values: object) -> str:
+        """The message for a key, with `{name}` placeholders filled in."""
+        text = self.messages.get(key) or self.fallback.get(key) or key
+        if values:
+            try:
+                return text.format(**values)
+            except (KeyError, IndexError, ValueError):
+                return text
+        return text
+
+    def number(self, value: float, digits: int = 0) -> str:
+        """A number with the locale's grouping and decimal signs."""
+        pattern = "#,##0" + ("." + "0" * digits if digits else "")
+        return format_decimal(value, format=pattern, locale=self.locale)
+
+    def money(self, value: float, currency: str, compact: bool = False) -> str:
+        """An amount in a currency, whole units (or compact: 12 M SEK)."""
+        if compact and abs(value) >= 10_000:
+            return format_compact_currency(value, currency, locale=self.locale,
+                                           fraction_digits=1)
+        return str(format_currency(round(value), currency, format=self._money_pattern(),
+                                   locale=self.locale, currency_digits=False))
+
+    def _money_pattern(self) -> str:
+        pattern = self.locale.currency_formats["standard"].pattern
+        # Whole units: drop the decimals of the locale's pattern.
+        return str(pattern).split(";")[0].replace(".00", "")
+
+    def ratio(self, value: float | None) -> str:
+        """A leverage ratio such as 3.4x, or a dash where there is none."""
+        if value is None:
+            return "–"
+        return format_decimal(value, format="#,##0.0", locale=self.locale) + "×"
+
+    def date(self, value: PartialDate | dt.date | None) -> str:
+        """A date as precise as it was given: 2024, May 2024, 3 May 2024."""
+        if value is None:
+            return ""
+        if isinstance(value, dt.date):
+            return format_date(value, "long", locale=self.locale)
+        day = dt.date(*value.key)
+        if value.month is None:
+            return str(value.year)
+        if value.day is None:
+            return format_skeleton("yMMMM", day, locale=self.locale)
+        return format_date(day, "long", locale=self.locale)
+
+    def percent(self, value: float) -> str:
+        """A share as a percentage."""
+        return format_decimal(value * 100, format="#,##0", locale=self.locale) + " %"

@@ -1,0 +1,199 @@
+"""Reading files into positioned data: initiative pages and the `site_data/` files.
+
+Nothing here knows what the fields mean; it only turns bytes into `Located` values, refusing
+what cannot be read safely, and says where every problem is.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .problems import Problem, Problems
+from .yamlsafe import Located, YamlError, read_yaml
+
+MAX_PAGE_BYTES = 1024 * 1024
+MAX_DATA_BYTES = 16 * 1024 * 1024
+SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
+_FENCE = re.compile(r"(---|\.\.\.)[ \t]*\Z")
+# Files in the initiatives folder that are not initiatives.
+NOT_INITIATIVES = {"index.md", "README.md"}
+
+
+@dataclass(frozen=True)
+class Page:
+    """An initiative page as read: its front-matter, its body and where each starts."""
+
+    slug: str
+    path: str
+    data: Located
+    body: str
+    body_line: int
+
+
+@dataclass
+class Sources:
+    """Everything read from disk for one run."""
+
+    pages: list[Page] = field(default_factory=list)
+    portfolio: Located | None = None
+    partners: Located | None = None
+    assets: Located | None = None
+    portfolio_path: str = "site_data/portfolio.yml"
+    partners_path: str = "site_data/partners.yml"
+    assets_path: str = "site_data/assets.yml"
+    problems: Problems = field(default_factory=Problems)
+    # Slugs whose page could not be read at all.
+    unreadable: list[str] = field(default_factory=list)
+
+
+def _problem(path: str, message: str, line: int = 1, column: int = 1, found: str | None = None,
+             field_name: str = "", expected: str | None = None) -> Problem:
+    return Problem(path, line, column, field_name, message, expected=expected, found=found)
+
+
+def read_text(path: Path, display: str, max_bytes: int) -> tuple[str | None, Problem | None]:
+    """The file's text as UTF-8, without a byte-order mark; or why it cannot be read."""
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        return None, _problem(display, f"cannot read the file: {exc.strerror}")
+    if size > max_bytes:
+        return None, _problem(
+            display, "the file is too large to read safely",
+            expected=f"at most {max_bytes:,} bytes", found=f"{size:,} bytes")
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        return None, _problem(display, f"cannot read the file: {exc.strerror}")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        return None, _problem(
+            display, "the file is not UTF-8 text", line, column,
+            expected="UTF-8", found=f"byte 0x{raw[exc.start]:02x}")
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    return text.replace("\r\n", "\n").replace("\r", "\n"), None
+
+
+def split_front_matter(text: str, display: str) -> tuple[str, str, int] | Problem:
+    """Split a page into front-matter YAML, body, and the body's first line number."""
+    lines = text.split("\n")
+    if not lines or not _FENCE.match(lines[0]) or lines[0].startswith("..."):
+        return _problem(
+            display, "the page has no front-matter; it must start with a line '---'",
+            expected="'---' on line 1", found=repr(lines[0][:40]) if lines else "an empty file")
+    for number in range(1, len(lines)):
+        if _FENCE.match(lines[number]):
+            return "\n".join(lines[1:number]), "\n".join(lines[number + 1:]), number + 2
+    return _problem(
+        display, "the front-matter never closes; end it with a line '---'",
+        expected="a closing '---'", found="the end of the file")
+
+
+def read_page(path: Path, display: str, max_bytes: int = MAX_PAGE_BYTES) -> Page | Problem:
+    """Read one initiative page; a problem if it cannot be read at all."""
+    text, problem = read_text(path, display, max_bytes)
+    if problem is not None:
+        return problem
+    assert text is not None
+    split = split_front_matter(text, display)
+    if isinstance(split, Problem):
+        return split
+    front, body, body_line = split
+    try:
+        located = read_yaml(front, line_offset=1)
+    except YamlError as exc:
+        return _problem(display, exc.message, exc.line, exc.column, found=exc.found)
+    if not isinstance(located.value, dict):
+        kind = "nothing" if located.value is None else type(located.value).__name__
+        return _problem(display, "the front-matter must be a mapping of fields",
+                        2, 1, expected="a mapping (field: value)", found=kind)
+    return Page(path.stem, display, located, body, body_line)
+
+
+def read_data_file(path: Path, display: str, max_bytes: int = MAX_DATA_BYTES) -> Located | Problem:
+    """Read one `site_data/` file; an empty file reads as an empty mapping."""
+    text, problem = read_text(path, display, max_bytes)
+    if problem is not None:
+        return problem
+    assert text is not None
+    try:
+        located = read_yaml(text)
+    except YamlError as exc:
+        return _problem(display, exc.message, exc.line, exc.column, found=exc.found)
+    if located.value is None:
+        located.value = {}
+    if not isinstance(located.value, dict):
+        return _problem(display, "the file must be a mapping", expected="a mapping",
+                        found=type(located.value).__name__)
+    return located
+
+
+def initiative_files(folder: Path) -> list[Path]:
+    """Markdown files of the initiatives folder, in a stable order."""
+    if not folder.is_dir():
+        return []
+    found = []
+    for root, dirs, files in os.walk(folder):
+        dirs.sort()
+        for name in sorted(files):
+            if name.endswith(".md") and name not in NOT_INITIATIVES:
+                found.append(Path(root) / name)
+    return found
+
+
+def display_path(path: Path, base: Path) -> str:
+    """A path as users see it: relative to the project, with forward slashes."""
+    try:
+        return path.resolve().relative_to(base.resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def load(initiatives_dir: Path, data_dir: Path, base: Path,
+         pages: Iterable[Path] | None = None, max_page_bytes: int = MAX_PAGE_BYTES) -> Sources:
+    """Read the initiative pages and the three data files; report what cannot be read."""
+    sources = Sources()
+    for attr, name in (("portfolio", "portfolio.yml"), ("partners", "partners.yml"),
+                       ("assets", "assets.yml")):
+        path = data_dir / name
+        display = display_path(path, base)
+        setattr(sources, f"{attr}_path", display)
+        if not path.exists():
+            continue
+        result = read_data_file(path, display)
+        if isinstance(result, Problem):
+            sources.problems.add(result)
+        else:
+            setattr(sources, attr, result)
+    seen: dict[str, str] = {}
+    for path in initiative_files(initiatives_dir) if pages is None else pages:
+        display = display_path(path, base)
+        slug = path.stem
+        if not SLUG.match(slug):
+            sources.problems.add(_problem(
+                display, "the file name is not a valid slug",
+                expected="lowercase letters, digits and hyphens, like 'city-bike-pilot.md'",
+                found=repr(path.name)))
+            sources.unreadable.append(slug)
+            continue
+        if slug in seen:
+            sources.problems.add(_problem(
+                display, f"the slug {slug!r} is already used by {seen[slug]}",
+                expected="a unique file name", found=repr(slug)))
+            continue
+        seen[slug] = display
+        page = read_page(path, display, max_page_bytes)
+        if isinstance(page, Problem):
+            sources.problems.add(page)
+            sources.unreadable.append(slug)
+        else:
+            sources.pages.append(page)
+    return sources

@@ -1,0 +1,127 @@
+"""The MkDocs adapter: wires MkDocs events to the engine-free pipeline, and nothing more.
+
+Works under MkDocs 1.6 and under ProperDocs (which maps `mkdocs.*` imports onto itself).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from markupsafe import escape
+from mkdocs.config import config_options as c
+from mkdocs.config.base import Config
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.pages import Page
+
+from .options import Options, from_settings
+from .pipeline import Build, run
+
+log = get_plugin_logger(__name__)
+THEME_DIR = Path(__file__).parent / "theme"
+
+
+class PortfolioConfig(Config):
+    """Options of the `portfolio` plugin in `mkdocs.yml`."""
+
+    initiatives = c.Type(str, default="initiatives")
+    """Folder of initiative pages, inside `docs_dir`."""
+
+    site_data = c.Type(str, default="site_data")
+    """Folder of `portfolio.yml`, `partners.yml` and `assets.yml`, beside `mkdocs.yml`."""
+
+    output = c.Type(str, default="portfolio")
+    """Folder of the generated pages in the site."""
+
+    exports = c.Type(str, default="data")
+    """Folder of the open data files (`portfolio.json`, CSV, feeds) in the site."""
+
+    language = c.Optional(c.Type(str))
+    """Language of the plugin's words; defaults to the theme's `language`."""
+
+    languages = c.ListOfItems(c.Type(str), default=[])
+    """Further languages to publish the generated pages in."""
+
+    page_size = c.Type(int, default=200)
+    """Rows per page of the initiative index."""
+
+
+class PortfolioPlugin(BasePlugin[PortfolioConfig]):
+    """Publishes a portfolio showcase from initiative pages and `site_data/`."""
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        """Start each build clean; make the package's templates and assets available."""
+        self.build: Build | None = None
+        if str(THEME_DIR) not in config.theme.dirs:
+            # Appended: a site's own overrides/ and the theme win over the package.
+            config.theme.dirs.append(str(THEME_DIR))
+        for name, target in (("assets/portfolio/portfolio.css", config.extra_css),):
+            if name not in target:
+                target.append(name)
+        scripts = [str(s) for s in config.extra_javascript]
+        if "assets/portfolio/portfolio.js" not in scripts:
+            config.extra_javascript.append("assets/portfolio/portfolio.js")
+        return config
+
+    def options(self, config: MkDocsConfig) -> Options:
+        """The core's options from MkDocs' configuration."""
+        settings: dict[str, Any] = dict(self.config)
+        raw = {"docs_dir": config.docs_dir, "site_name": config.site_name,
+               "use_directory_urls": config.use_directory_urls, "site_url": config.site_url,
+               "theme": {"language": config.theme.get("language", "en")}}
+        root = Path(config.config_file_path).parent if config.config_file_path else Path.cwd()
+        return from_settings(root, raw, settings)
+
+    def on_files(self, files: Files, config: MkDocsConfig) -> Files:
+        """Run the pipeline; put rendered initiative pages in place of their sources."""
+        options = self.options(config)
+        try:
+            self.build = run(options)
+        except OSError as exc:  # a folder that cannot be read at all stops the build
+            raise PluginError(f"portfolio: cannot read the portfolio: {exc}") from None
+        build = self.build
+        for problem in build.problems.sorted():
+            log.warning(str(problem))
+        if build.problems.errors:
+            left = ", ".join(build.portfolio.left_out) or "none"
+            log.warning(f"{len(build.problems.errors)} error(s); initiatives left out: {left}")
+        prefix = options.initiatives + "/"
+        for file in list(files):
+            if file.src_uri.startswith(prefix) and file.src_uri.endswith(".md") \
+                    and file.src_uri not in build.rendered.pages \
+                    and Path(file.src_uri).name not in ("index.md", "README.md"):
+                # Left out (invalid): never published, so its raw front-matter never shows.
+                files.remove(file)
+        for uri, content in build.rendered.pages.items():
+            existing = files.get_file_from_path(uri)
+            if existing is not None:
+                files.remove(existing)
+            files.append(File.generated(config, uri, content=content,
+                                        inclusion=InclusionLevel.NOT_IN_NAV))
+        for uri, data in build.rendered.files.items():
+            existing = files.get_file_from_path(uri)
+            if existing is not None:
+                files.remove(existing)
+            files.append(File.generated(config, uri, content=data))
+        return files
+
+    def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig,
+                         files: Files) -> str:
+        """Escape every page's front-matter title and description, which themes print raw."""
+        generated = self.build is not None and page.file.src_uri in self.build.rendered.pages
+        if not generated:
+            for key in ("title", "description"):
+                value = page.meta.get(key)
+                if value is not None:
+                    page.meta[key] = str(escape(str(value)))
+        return markdown
+
+    def on_serve(self, server: Any, config: MkDocsConfig, builder: Any) -> Any:
+        """Rebuild when `site_data/` changes."""
+        data = Path(config.config_file_path).parent / self.config.site_data
+        if data.is_dir():
+            server.watch(str(data))
+        return server

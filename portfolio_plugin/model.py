@@ -1,0 +1,412 @@
+"""The portfolio model: frozen dataclasses and enums, the vocabulary of the seeds.
+
+Everything past the validator speaks in these types; no raw mappings travel further.
+Amounts are already converted to the portfolio currency.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+
+
+class Facet(str, enum.Enum):
+    """OPSI's four purposes of innovation, at the four ends of the diamond."""
+
+    MISSION = "mission-oriented"
+    ENHANCEMENT = "enhancement-oriented"
+    ADAPTIVE = "adaptive"
+    ANTICIPATORY = "anticipatory"
+
+
+class Zone(str, enum.Enum):
+    """Future by Lund's zones, from exploring together (yellow) to integrated (blue)."""
+
+    YELLOW = "yellow"
+    GREEN = "green"
+    BLUE = "blue"
+
+    @property
+    def rank(self) -> int:
+        """0 for yellow, 1 for green, 2 for blue: the direction the portfolio aims for."""
+        return ZONES.index(self)
+
+
+FACETS: tuple[Facet, ...] = (Facet.MISSION, Facet.ENHANCEMENT, Facet.ANTICIPATORY, Facet.ADAPTIVE)
+ZONES: tuple[Zone, ...] = (Zone.YELLOW, Zone.GREEN, Zone.BLUE)
+
+
+class Status(str, enum.Enum):
+    """Where an initiative is in its life."""
+
+    IDEA = "idea"
+    ACTIVE = "active"
+    PAUSED = "paused"
+    COMPLETED = "completed"
+    DISCONTINUED = "discontinued"
+
+
+class Layer(int, enum.Enum):
+    """Vinnväxt's layers that carry money in initiatives (layer 1 is the base investment)."""
+
+    PLATFORM = 2
+    ECOSYSTEM = 3
+
+
+class StoryKind(str, enum.Enum):
+    """What kind of event a story tells."""
+
+    CRITICAL_EVENT = "critical-event"
+    MILESTONE = "milestone"
+    LEARNING = "learning"
+    SETBACK = "setback"
+
+
+class FundingKind(str, enum.Enum):
+    """Cash counts in the layers; in-kind is reported beside it."""
+
+    CASH = "cash"
+    IN_KIND = "in-kind"
+
+
+class Sector(str, enum.Enum):
+    """The kind of organisation a partner is."""
+
+    PUBLIC = "public"
+    BUSINESS = "business"
+    ACADEMIA = "academia"
+    CIVIL_SOCIETY = "civil-society"
+    FUNDER = "funder"
+    OTHER = "other"
+
+
+class AssetKind(str, enum.Enum):
+    """The kind of shared asset a partner brings."""
+
+    TESTBED = "testbed"
+    FACILITY = "facility"
+    DATASET = "dataset"
+    NETWORK = "network"
+    METHOD = "method"
+    OTHER = "other"
+
+
+class MandateLevel(str, enum.Enum):
+    """The level of government a mandate comes from."""
+
+    EU = "eu"
+    NATIONAL = "national"
+    REGIONAL = "regional"
+    LOCAL = "local"
+
+
+@dataclass(frozen=True, order=True)
+class PartialDate:
+    """A date given as `YYYY`, `YYYY-MM` or `YYYY-MM-DD`; sorts by its first day."""
+
+    year: int
+    month: int | None = None
+    day: int | None = None
+
+    def iso(self) -> str:
+        """The date as its author wrote it, normalised."""
+        if self.month is None:
+            return f"{self.year:04d}"
+        if self.day is None:
+            return f"{self.year:04d}-{self.month:02d}"
+        return f"{self.year:04d}-{self.month:02d}-{self.day:02d}"
+
+    @property
+    def key(self) -> tuple[int, int, int]:
+        """A sort key: the first day of the period."""
+        return (self.year, self.month or 1, self.day or 1)
+
+    def __str__(self) -> str:
+        return self.iso()
+
+
+@dataclass(frozen=True)
+class Text:
+    """Text in one or more languages: `title: {en: ..., sv: ...}` or a plain string."""
+
+    values: tuple[tuple[str, str], ...]
+
+    @classmethod
+    def plain(cls, text: str) -> Text:
+        """Text in no particular language."""
+        return cls((("", text),))
+
+    def get(self, language: str = "", fallback: str = "en") -> str:
+        """The text in `language`, else the fallback, else the first given."""
+        found = dict(self.values)
+        for key in (language, "", fallback):
+            if key in found:
+                return found[key]
+        return self.values[0][1]
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        """The language codes this text is given in ('' for unspecified)."""
+        return tuple(k for k, _ in self.values)
+
+    def __str__(self) -> str:
+        return self.get()
+
+
+@dataclass(frozen=True)
+class Partner:
+    """An organisation of the ecosystem."""
+
+    id: str
+    name: str
+    sector: Sector
+    url: str | None = None
+    description: str = ""
+    logo: str | None = None
+
+
+@dataclass(frozen=True)
+class Asset:
+    """A shared asset a partner brings to the ecosystem."""
+
+    id: str
+    name: str
+    kind: AssetKind
+    owner: str | None = None
+    description: str = ""
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class Theme:
+    """A theme of the portfolio."""
+
+    id: str
+    title: str
+
+
+@dataclass(frozen=True)
+class Mandate:
+    """A higher-level policy an initiative serves."""
+
+    id: str
+    title: str
+    level: MandateLevel
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class KeyResult:
+    """A key result of an objective, measured by an indicator."""
+
+    title: str
+    indicator: str | None = None
+    target: str | None = None
+
+
+@dataclass(frozen=True)
+class Objective:
+    """A portfolio objective: ambition decided at the top, actions proposed by the teams."""
+
+    id: str
+    title: str
+    description: str = ""
+    key_results: tuple[KeyResult, ...] = ()
+
+
+@dataclass(frozen=True)
+class Money:
+    """An amount of money, converted to the portfolio currency, and as it was given."""
+
+    amount: float
+    currency: str
+    original_amount: float
+
+
+@dataclass(frozen=True)
+class BaseInvestment:
+    """Layer 1: money put into the platform itself in one year."""
+
+    year: int
+    money: Money
+    funder: str | None = None
+
+
+@dataclass(frozen=True)
+class Funding:
+    """Money for one initiative from one funder in one year."""
+
+    funder: str
+    money: Money
+    year: int
+    kind: FundingKind = FundingKind.CASH
+
+    @property
+    def amount(self) -> float:
+        """The amount in the portfolio currency."""
+        return self.money.amount
+
+
+@dataclass(frozen=True)
+class PartnerRole:
+    """A partner's part in an initiative."""
+
+    id: str
+    role: str | None = None
+
+
+@dataclass(frozen=True)
+class ZoneChange:
+    """A dated step of an initiative's journey between zones."""
+
+    date: PartialDate
+    zone: Zone
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Story:
+    """A dated story of an initiative; critical events are the layer model's fourth layer."""
+
+    initiative: str
+    date: PartialDate
+    title: str
+    kind: StoryKind = StoryKind.CRITICAL_EVENT
+    text: str = ""
+    link: str | None = None
+    partners: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class IndicatorValue:
+    """One measurement of an indicator."""
+
+    date: PartialDate
+    value: float
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """Something an initiative tracks over time, against a baseline and a target."""
+
+    name: str
+    unit: str = ""
+    baseline: float | None = None
+    target: float | None = None
+    values: tuple[IndicatorValue, ...] = ()
+
+
+@dataclass(frozen=True)
+class Position:
+    """An exact place on the facet map: certainty left (-1) to right (1), direction top (1)."""
+
+    certainty: float
+    direction: float
+
+
+@dataclass(frozen=True)
+class Link:
+    """A link from an initiative page."""
+
+    title: str
+    url: str
+
+
+@dataclass(frozen=True)
+class Initiative:
+    """One initiative, one Markdown page."""
+
+    slug: str
+    path: str
+    title: Text
+    summary: Text
+    facet: Facet
+    zone: Zone
+    status: Status = Status.ACTIVE
+    start: PartialDate | None = None
+    end: PartialDate | None = None
+    steward: str | None = None
+    partners: tuple[PartnerRole, ...] = ()
+    layer: Layer = Layer.PLATFORM
+    funding: tuple[Funding, ...] = ()
+    themes: tuple[str, ...] = ()
+    mandates: tuple[str, ...] = ()
+    objectives: tuple[str, ...] = ()
+    assets: tuple[str, ...] = ()
+    zone_history: tuple[ZoneChange, ...] = ()
+    stories: tuple[Story, ...] = ()
+    indicators: tuple[Indicator, ...] = ()
+    position: Position | None = None
+    links: tuple[Link, ...] = ()
+    body: str = ""
+    body_line: int = 1
+
+    @property
+    def partner_ids(self) -> tuple[str, ...]:
+        """Ids of the partners, steward first when it is not listed as a partner."""
+        ids = [p.id for p in self.partners]
+        if self.steward and self.steward not in ids:
+            ids.insert(0, self.steward)
+        return tuple(ids)
+
+    @property
+    def cash(self) -> float:
+        """Cash funding over all years, in the portfolio currency."""
+        return sum(f.amount for f in self.funding if f.kind is FundingKind.CASH)
+
+    @property
+    def in_kind(self) -> float:
+        """In-kind contributions over all years, in the portfolio currency."""
+        return sum(f.amount for f in self.funding if f.kind is FundingKind.IN_KIND)
+
+
+@dataclass(frozen=True)
+class PortfolioInfo:
+    """What `portfolio.yml` says about the portfolio as a whole."""
+
+    name: str
+    currency: str
+    organisation: str | None = None
+    exchange_rates: tuple[tuple[str, float], ...] = ()
+    base_investment: tuple[BaseInvestment, ...] = ()
+    themes: tuple[Theme, ...] = ()
+    mandates: tuple[Mandate, ...] = ()
+    objectives: tuple[Objective, ...] = ()
+    federation: tuple[str, ...] = ()
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Portfolio:
+    """The whole validated portfolio: what every later stage reads."""
+
+    info: PortfolioInfo
+    partners: tuple[Partner, ...] = ()
+    assets: tuple[Asset, ...] = ()
+    initiatives: tuple[Initiative, ...] = ()
+    left_out: tuple[str, ...] = field(default=())
+
+    def partner(self, partner_id: str) -> Partner | None:
+        """The partner with this id, if known."""
+        return self._index("partners").get(partner_id)  # type: ignore[return-value]
+
+    def asset(self, asset_id: str) -> Asset | None:
+        """The asset with this id, if known."""
+        return self._index("assets").get(asset_id)  # type: ignore[return-value]
+
+    def theme(self, theme_id: str) -> Theme | None:
+        """The theme with this id, if declared."""
+        return {t.id: t for t in self.info.themes}.get(theme_id)
+
+    def _index(self, name: str) -> dict[str, object]:
+        cache = self.__dict__.setdefault("_indexes", {})
+        if name not in cache:
+            cache[name] = {item.id: item for item in getattr(self, name)}
+        return cache[name]  # type: ignore[no-any-return]
+
+    @property
+    def stories(self) -> tuple[Story, ...]:
+        """All stories of all initiatives, newest first."""
+        items = [s for i in self.initiatives for s in i.stories]
+        items.sort(key=lambda s: (s.date.key, s.initiative, s.title), reverse=True)
+        return tuple(items)

@@ -1,0 +1,126 @@
+"""Where things are and how the site is addressed: the core's view of a site's configuration.
+
+The MkDocs adapter builds `Options` from its config object; the CLI reads the same
+`mkdocs.yml` itself, so that the core never needs MkDocs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+
+@dataclass(frozen=True)
+class Options:
+    """Everything the pipeline needs to know about a site."""
+
+    root: Path
+    docs_dir: Path
+    site_name: str = "Portfolio"
+    initiatives: str = "initiatives"
+    data: str = "site_data"
+    output: str = "portfolio"
+    exports: str = "data"
+    language: str = "en"
+    languages: tuple[str, ...] = ()
+    directory_urls: bool = True
+    site_url: str | None = None
+    page_size: int = 200
+    locales: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = field(default=())
+
+    @property
+    def initiatives_dir(self) -> Path:
+        """The folder of initiative pages."""
+        return self.docs_dir / self.initiatives
+
+    @property
+    def data_dir(self) -> Path:
+        """The folder of `portfolio.yml`, `partners.yml` and `assets.yml`."""
+        return self.root / self.data
+
+    def initiative_uri(self, slug: str) -> str:
+        """The docs-relative path of an initiative page."""
+        return f"{self.initiatives.strip('/')}/{slug}.md"
+
+
+def build_date() -> dt.datetime:
+    """The build's timestamp: `SOURCE_DATE_EPOCH` when set, so builds are reproducible."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.strip().isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc)
+    return dt.datetime.now(tz=dt.timezone.utc).replace(microsecond=0)
+
+
+class _ConfigLoader(yaml.SafeLoader):
+    """Reads mkdocs.yml, tolerating tags such as `!!python/name:` and `!ENV` it does not need."""
+
+
+def _ignore_tag(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> Any:
+    if isinstance(node, yaml.ScalarNode):
+        return loader.construct_scalar(node)
+    if isinstance(node, yaml.SequenceNode):
+        return loader.construct_sequence(node)
+    return loader.construct_mapping(node)  # type: ignore[arg-type]
+
+
+_ConfigLoader.add_multi_constructor("", _ignore_tag)
+
+
+class ConfigError(Exception):
+    """A site configuration that cannot be used."""
+
+
+def plugin_settings(plugins: Any) -> Mapping[str, Any] | None:
+    """The `portfolio` entry of a `plugins:` list, or None if the plugin is not listed."""
+    if isinstance(plugins, dict):
+        plugins = [{k: v} for k, v in plugins.items()]
+    for item in plugins or []:
+        if item == "portfolio":
+            return {}
+        if isinstance(item, dict) and "portfolio" in item:
+            return item["portfolio"] or {}
+    return None
+
+
+def from_settings(root: Path, config: Mapping[str, Any], settings: Mapping[str, Any]) -> Options:
+    """Options from a site's configuration mapping and the plugin's own settings."""
+    theme = config.get("theme") or {}
+    language = settings.get("language") or (theme.get("language") if isinstance(theme, dict)
+                                            else None) or "en"
+    languages = tuple(settings.get("languages") or ())
+    return Options(
+        root=root,
+        docs_dir=(root / str(config.get("docs_dir") or "docs")).resolve(),
+        site_name=str(config.get("site_name") or "Portfolio"),
+        initiatives=str(settings.get("initiatives", "initiatives")).strip("/"),
+        data=str(settings.get("site_data", "site_data")),
+        output=str(settings.get("output", "portfolio")).strip("/"),
+        exports=str(settings.get("exports", "data")).strip("/"),
+        language=str(language),
+        languages=languages,
+        directory_urls=bool(config.get("use_directory_urls", True)),
+        site_url=config.get("site_url"),
+        page_size=int(settings.get("page_size", 200)),
+    )
+
+
+def read_config(path: Path) -> Options:
+    """Options from a `mkdocs.yml` file, for the CLI."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read the configuration: {exc.strerror}") from None
+    try:
+        config = yaml.load(text, Loader=_ConfigLoader)  # noqa: S506 - a SafeLoader subclass
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{path}: the configuration is not valid YAML: {exc}") from None
+    if not isinstance(config, dict):
+        raise ConfigError(f"{path}: the configuration must be a mapping")
+    settings = plugin_settings(config.get("plugins")) or {}
+    return from_settings(path.resolve().parent, config, settings)

@@ -1,0 +1,89 @@
+"""The whole pipeline in one call: load -> validate -> compute -> render.
+
+The MkDocs adapter and the CLI both call `run`; neither repeats any of its steps.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+from .compute import Figures, compute
+from .i18n import Translator
+from .load import load
+from .model import Portfolio
+from .options import Options, build_date
+from .problems import Problems
+from .render import Rendered, render_site
+from .validate import validate
+
+ASSETS = ("portfolio.js", "portfolio.css")
+
+
+@dataclass
+class Build:
+    """Everything one run produced."""
+
+    options: Options
+    portfolio: Portfolio
+    figures: Figures
+    problems: Problems
+    translator: Translator
+    built: dt.datetime
+    rendered: Rendered = field(default_factory=Rendered)
+
+
+def plotly_js() -> bytes:
+    """plotly.js as shipped inside the installed plotly package (never from a CDN)."""
+    return (resources.files("plotly") / "package_data" / "plotly.min.js").read_bytes()
+
+
+def static_files(asset_dir: str = "assets/portfolio") -> dict[str, bytes]:
+    """The plugin's script and style, and plotly.js, by site path."""
+    files = {f"{asset_dir}/{name}": (resources.files("portfolio_plugin") / "assets" / name)
+             .read_bytes() for name in ASSETS}
+    files[f"{asset_dir}/plotly.min.js"] = plotly_js()
+    return files
+
+
+def check(options: Options) -> tuple[Portfolio, Problems]:
+    """Load and validate only: what `portfolio validate` needs."""
+    sources = load(options.initiatives_dir, options.data_dir, options.root)
+    return validate(sources, options.site_name)
+
+
+def analyse(options: Options, built: dt.datetime | None = None) -> Build:
+    """Load, validate and compute, without rendering pages."""
+    built = built or build_date()
+    portfolio, problems = check(options)
+    figures = compute(portfolio, built.date())
+    translator = Translator.for_language(options.language, options.data_dir / "locales")
+    return Build(options, portfolio, figures, problems, translator, built)
+
+
+def run(options: Options, built: dt.datetime | None = None, with_static: bool = True) -> Build:
+    """Load, validate, compute and render every generated page and file."""
+    build = analyse(options, built)
+    build.rendered = render_site(build.portfolio, build.figures, options, build.translator,
+                                 build.built)
+    if with_static:
+        build.rendered.files.update(static_files())
+    return build
+
+
+def write(rendered: Rendered, out: Path) -> list[Path]:
+    """Write rendered pages and files under a folder; return what was written."""
+    written = []
+    for uri, content in sorted(rendered.pages.items()):
+        path = out / uri
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(content, encoding="utf-8")
+        written.append(path)
+    for uri, data in sorted(rendered.files.items()):
+        path = out / uri
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+        written.append(path)
+    return written

@@ -1,0 +1,123 @@
+"""Problems found in the input: what, where, and what to do about it.
+
+Every stage reports into a `Problems` collector instead of raising, so that all problems of a
+run are reported together and nothing valid is lost because of something invalid beside it.
+"""
+
+from __future__ import annotations
+
+import difflib
+import enum
+import json
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import asdict, dataclass, field
+
+
+class Severity(str, enum.Enum):
+    """How bad a problem is: errors leave the item out; warnings keep it."""
+
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem in one file, at one place, in one field."""
+
+    path: str
+    line: int
+    column: int
+    field: str
+    message: str
+    severity: Severity = Severity.ERROR
+    expected: str | None = None
+    found: str | None = None
+    suggestion: str | None = None
+
+    def describe(self) -> str:
+        """The message with what was expected, what was found and a suggestion."""
+        text = f"{self.field}: {self.message}" if self.field else self.message
+        details = []
+        if self.expected is not None:
+            details.append(f"expected {self.expected}")
+        if self.found is not None:
+            details.append(f"found {self.found}")
+        if details:
+            text += " (" + ", ".join(details) + ")"
+        if self.suggestion:
+            text += f"; did you mean {self.suggestion!r}?"
+        return text
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.column}: {self.severity.value}: {self.describe()}"
+
+    def as_json(self) -> dict[str, object]:
+        """A plain mapping for `--format json`."""
+        data = asdict(self)
+        data["severity"] = self.severity.value
+        data["text"] = self.describe()
+        return data
+
+    def as_github(self) -> str:
+        """A GitHub Actions workflow annotation."""
+        command = "error" if self.severity is Severity.ERROR else "warning"
+        message = _github_escape(self.describe())
+        path = _github_escape(self.path, prop=True)
+        return f"::{command} file={path},line={self.line},col={self.column}::{message}"
+
+
+def _github_escape(text: str, prop: bool = False) -> str:
+    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    if prop:
+        text = text.replace(":", "%3A").replace(",", "%2C")
+    return text
+
+
+@dataclass
+class Problems:
+    """A collector of problems, in the order they were found."""
+
+    items: list[Problem] = field(default_factory=list)
+
+    def add(self, problem: Problem) -> None:
+        """Record one problem."""
+        self.items.append(problem)
+
+    def extend(self, problems: Iterable[Problem]) -> None:
+        """Record several problems."""
+        self.items.extend(problems)
+
+    def __iter__(self) -> Iterator[Problem]:
+        return iter(self.items)
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    @property
+    def errors(self) -> list[Problem]:
+        """The problems that leave something out."""
+        return [p for p in self.items if p.severity is Severity.ERROR]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        """The problems that keep the item but fail a strict build."""
+        return [p for p in self.items if p.severity is Severity.WARNING]
+
+    def sorted(self) -> list[Problem]:
+        """Problems ordered by file and line, for reading."""
+        return sorted(self.items, key=lambda p: (p.path, p.line, p.column, p.field))
+
+
+def suggest(word: str, choices: Iterable[str]) -> str | None:
+    """The closest known id to a mistyped one, if any is close enough."""
+    matches = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return matches[0] if matches else None
+
+
+def format_problems(problems: Sequence[Problem], fmt: str = "text") -> str:
+    """Render problems as text lines, JSON, or GitHub annotations."""
+    if fmt == "json":
+        return json.dumps([p.as_json() for p in problems], indent=2, ensure_ascii=False)
+    if fmt == "github":
+        return "\n".join(p.as_github() for p in problems)
+    return "\n".join(str(p) for p in problems)

@@ -1,0 +1,169 @@
+"""Rendering: the validated portfolio and its figures into Markdown pages and data files.
+
+Pages are Markdown whose data parts are HTML blocks rendered by Jinja with autoescape on,
+so any engine that reads Markdown can publish them, and no front-matter text ever reaches
+Markdown's own syntax. Each page module contributes pages through `pages(renderer)`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from ..compute import Figures
+from ..i18n import Translator
+from ..model import Facet, Initiative, Partner, Portfolio, Text, Zone
+from ..options import Options
+from .text import json_in_html, markdown_text, safe_markdown, theme_text, yaml_front_matter
+from .urls import page_url, relative_url
+
+# Page modules, in the order their pages are made.
+PAGE_MODULES: tuple[str, ...] = ("initiative",)
+
+ZONE_SHAPES = {Zone.YELLOW: "circle", Zone.GREEN: "diamond", Zone.BLUE: "square"}
+ZONE_SYMBOLS = {Zone.YELLOW: "○", Zone.GREEN: "◇", Zone.BLUE: "■"}
+FACET_SYMBOLS = {Facet.MISSION: "▲", Facet.ENHANCEMENT: "◀", Facet.ANTICIPATORY: "▶",
+                 Facet.ADAPTIVE: "▼"}
+
+
+@dataclass
+class Rendered:
+    """What rendering produced: Markdown pages and other files, by docs-relative path."""
+
+    pages: dict[str, str] = field(default_factory=dict)
+    files: dict[str, bytes] = field(default_factory=dict)
+
+
+@dataclass
+class Renderer:
+    """Shared state and helpers for the page modules."""
+
+    portfolio: Portfolio
+    figures: Figures
+    options: Options
+    t: Translator
+    built: dt.datetime
+    env: jinja2.Environment = field(init=False)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.env = jinja2.Environment(
+            loader=jinja2.PackageLoader("portfolio_plugin", "templates"),
+            autoescape=True, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+            undefined=jinja2.StrictUndefined,
+        )
+        self.env.filters["json"] = json_in_html
+        self.env.filters["markdown"] = safe_markdown
+        self._initiatives = {i.slug: i for i in self.portfolio.initiatives}
+
+    # -- addresses ----------------------------------------------------------------------
+    def uri(self, name: str) -> str:
+        """The docs path of a generated page by name: `overview`, `leverage`, ..."""
+        base = self.options.output
+        kind, _, key = name.partition(":")
+        if key and kind in ("facet", "zone", "theme"):
+            return f"{base}/{kind}s/{key}.md"
+        return {
+            "overview": f"{base}/index.md",
+            "initiatives": f"{base}/initiatives.md",
+            "facet_map": f"{base}/facet-map.md",
+            "ecosystem": f"{base}/ecosystem.md",
+            "leverage": f"{base}/leverage.md",
+            "timeline": f"{base}/timeline.md",
+            "objectives": f"{base}/objectives.md",
+            "mandates": f"{base}/mandates.md",
+            "data": f"{base}/data.md",
+            "federation": f"{base}/federation.md",
+        }.get(name, name)
+
+    def partner_uri(self, partner_id: str) -> str:
+        """The docs path of a partner's page."""
+        return f"{self.options.output}/partners/{partner_id}.md"
+
+    def export_uri(self, name: str) -> str:
+        """The docs path of an open-data file such as `portfolio.json`."""
+        return f"{self.options.exports}/{name}"
+
+    def asset_uri(self, name: str) -> str:
+        """The docs path of a static file of the plugin (script, style)."""
+        return f"assets/portfolio/{name}"
+
+    def site_url(self, uri: str) -> str:
+        """The site-relative URL of a docs path."""
+        return page_url(uri, self.options.directory_urls)
+
+    def linker(self, here: str) -> Callable[[str], str]:
+        """A function that makes links relative to the page at `here`."""
+        return lambda target: relative_url(here, target, self.options.directory_urls)
+
+    # -- lookups ------------------------------------------------------------------------
+    def initiative(self, slug: str) -> Initiative | None:
+        """An initiative by slug."""
+        return self._initiatives.get(slug)
+
+    def partner(self, partner_id: str) -> Partner | None:
+        """A partner by id."""
+        return self.portfolio.partner(partner_id)
+
+    def text(self, value: Text) -> str:
+        """Translated text in the site's language."""
+        return value.get(self.t.language)
+
+    # -- output -------------------------------------------------------------------------
+    def context(self, here: str) -> dict[str, Any]:
+        """What every template sees."""
+        return {
+            "t": self.t, "url": self.linker(here), "r": self, "portfolio": self.portfolio,
+            "figures": self.figures, "info": self.portfolio.info, "lang": self.t.language,
+            "currency": self.portfolio.info.currency, "here": here,
+            "zone_shapes": ZONE_SHAPES, "zone_symbols": ZONE_SYMBOLS,
+            "facet_symbols": FACET_SYMBOLS,
+        }
+
+    def page(self, here: str, template: str, title: str, description: str = "",
+             **values: Any) -> str:
+        """A whole generated page: front-matter (escaped title) and the template's output."""
+        fields: dict[str, Any] = {"title": theme_text(title), "template": "portfolio.html"}
+        if description:
+            fields["description"] = theme_text(description)
+        context = self.context(here)
+        context.update(values)
+        context.setdefault("page_title", title)
+        body = self.env.get_template(template).render(context)
+        return yaml_front_matter(fields) + "\n" + body
+
+    def render_template(self, here: str, template: str, **values: Any) -> Markup:
+        """A template fragment, for composing pages."""
+        context = self.context(here)
+        context.update(values)
+        return Markup(self.env.get_template(template).render(context))  # noqa: S704
+
+
+def render_site(portfolio: Portfolio, figures: Figures, options: Options, t: Translator,
+                built: dt.datetime, modules: Iterable[str] = PAGE_MODULES) -> Rendered:
+    """Every generated page and file of the site."""
+    renderer = Renderer(portfolio, figures, options, t, built)
+    rendered = Rendered()
+    for name in modules:
+        module = importlib.import_module(f"{__name__}.{name}")
+        for uri, content in module.pages(renderer):
+            if isinstance(content, bytes):
+                rendered.files[uri] = content
+            else:
+                rendered.pages[uri] = content
+    return rendered
+
+
+def iter_pages(*parts: Iterable[tuple[str, str | bytes]]) -> Iterator[tuple[str, str | bytes]]:
+    """Chain the pages of several builders."""
+    for part in parts:
+        yield from part
+
+
+__all__ = ["Rendered", "Renderer", "markdown_text", "render_site", "iter_pages"]

@@ -1,0 +1,95 @@
+"""Charts: a plotly figure, its caption, and the same data as a table.
+
+Figures are built with plotly's Python objects and published as JSON data blocks; one site
+script draws them, so pages carry no inline executable script. Text in figures is
+HTML-escaped, because plotly reads a few tags in labels.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import plotly.graph_objects as go
+from markupsafe import escape
+
+CONFIG = {"displaylogo": False, "showSendToCloud": False, "showLink": False,
+          "responsive": True, "showEditInChartStudio": False,
+          "modeBarButtonsToRemove": ["sendDataToCloud", "lasso2d", "select2d"]}
+
+
+@dataclass(frozen=True)
+class Link:
+    """A table cell that links somewhere (a docs path; the template makes it relative)."""
+
+    text: str
+    target: str
+
+
+Cell = str | Link
+
+
+@dataclass(frozen=True)
+class Table:
+    """A data table: the text alternative of a chart, or a table of its own."""
+
+    headers: tuple[str, ...]
+    rows: tuple[tuple[Cell, ...], ...]
+    caption: str = ""
+    numeric: tuple[int, ...] = ()  # columns to right-align
+    footer: tuple[Cell, ...] = ()
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A chart with its caption and its data table."""
+
+    id: str
+    caption: str
+    figure: dict[str, Any]
+    table: Table
+    height: int = 420
+    summary: str = ""
+    open_table: bool = False
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def label(text: str) -> str:
+    """Text for a plotly label: escaped, since plotly interprets some HTML tags."""
+    return str(escape(text))
+
+
+def figure_json(figure: go.Figure) -> dict[str, Any]:
+    """The figure as plain JSON data, without plotly's default template (it is large)."""
+    data: dict[str, Any] = figure.to_plotly_json()
+    layout = data.setdefault("layout", {})
+    layout.pop("template", None)
+    layout.setdefault("font", {"family": "inherit"})
+    return {"data": data.get("data", []), "layout": layout, "config": CONFIG}
+
+
+def base_layout(height: int = 420, **extra: Any) -> dict[str, Any]:
+    """A plain layout every chart starts from."""
+    layout: dict[str, Any] = {
+        "height": height, "margin": {"l": 56, "r": 16, "t": 16, "b": 48},
+        "paper_bgcolor": "rgba(0,0,0,0)", "plot_bgcolor": "rgba(0,0,0,0)",
+        "hoverlabel": {"align": "left"}, "legend": {"orientation": "h", "y": -0.15},
+        "separators": ".,",
+    }
+    layout.update(extra)
+    return layout
+
+
+def bar_chart(chart_id: str, caption: str, categories: Sequence[str],
+              series: Sequence[tuple[str, Sequence[float], str]], table: Table,
+              stacked: bool = False, height: int = 380, y_title: str = "") -> Chart:
+    """A simple (stacked) bar chart: series of (name, values, colour)."""
+    figure = go.Figure(layout=base_layout(height, barmode="stack" if stacked else "group",
+                                          yaxis={"title": {"text": label(y_title)},
+                                                 "rangemode": "tozero"},
+                                          xaxis={"type": "category"}))
+    for name, values, colour in series:
+        figure.add_trace(go.Bar(x=[label(c) for c in categories], y=list(values),
+                                name=label(name), marker={"color": colour}))
+    return Chart(chart_id, caption, figure_json(figure), table, height)

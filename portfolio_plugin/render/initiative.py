@@ -1,0 +1,129 @@
+"""Initiative pages: the facts above the author's text, the journey and stories below it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import plotly.graph_objects as go
+
+from ..model import Initiative, Mandate, Objective, Theme
+from . import Renderer
+from .charts import Chart, Table, base_layout, figure_json, label
+from .text import theme_text, yaml_front_matter
+
+
+def jsonld(r: Renderer, i: Initiative) -> dict[str, Any]:
+    """schema.org `Project`: funders as `MonetaryGrant`s, partners as members."""
+    info = r.portfolio.info
+    data: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "Project",
+        "name": r.text(i.title),
+        "description": r.text(i.summary),
+        "identifier": i.slug,
+    }
+    if r.options.site_url:
+        data["url"] = r.options.site_url.rstrip("/") + "/" + r.site_url(
+            r.options.initiative_uri(i.slug))
+    if i.start:
+        data["foundingDate"] = i.start.iso()
+    if i.end:
+        data["dissolutionDate"] = i.end.iso()
+    members = []
+    for pid in i.partner_ids:
+        partner = r.partner(pid)
+        if partner:
+            member: dict[str, Any] = {"@type": "Organization", "name": partner.name,
+                                      "identifier": partner.id}
+            if partner.url:
+                member["url"] = partner.url
+            members.append(member)
+    if members:
+        data["member"] = members
+    grants = []
+    for f in i.funding:
+        funder = r.partner(f.funder)
+        grants.append({
+            "@type": "MonetaryGrant",
+            "funder": {"@type": "Organization", "name": funder.name if funder else f.funder,
+                       "identifier": f.funder},
+            "amount": {"@type": "MonetaryAmount", "value": round(f.amount, 2),
+                       "currency": info.currency},
+            "startDate": str(f.year),
+            "description": f.kind.value,
+        })
+    if grants:
+        data["funding"] = grants
+    steward = r.partner(i.steward) if i.steward else None
+    if steward:
+        data["parentOrganization"] = {"@type": "Organization", "name": steward.name}
+    return data
+
+
+def indicator_charts(r: Renderer, i: Initiative) -> list[Chart]:
+    """One line chart per indicator, against its baseline and target, with its table."""
+    charts = []
+    for n, ind in enumerate(i.indicators):
+        dates = [v.date.iso() for v in ind.values]
+        values = [v.value for v in ind.values]
+        figure = go.Figure(layout=base_layout(
+            300, xaxis={"type": "category"},
+            yaxis={"title": {"text": label(ind.unit)}, "rangemode": "tozero"}))
+        figure.add_trace(go.Scatter(x=dates, y=values, mode="lines+markers",
+                                    name=label(ind.name), line={"color": "#1864ab"}))
+        for value, name, dash, colour in ((ind.baseline, r.t("initiative.baseline"), "dot",
+                                           "#868e96"),
+                                          (ind.target, r.t("initiative.target"), "dash",
+                                           "#2b8a3e")):
+            if value is not None and dates:
+                figure.add_trace(go.Scatter(x=[dates[0], dates[-1]], y=[value, value],
+                                            mode="lines", name=label(name),
+                                            line={"dash": dash, "color": colour}))
+        rows = tuple((v.date.iso(), r.t.number(v.value, 2 if v.value % 1 else 0))
+                     for v in ind.values)
+        footer: tuple[str, ...] = ()
+        extra_rows = []
+        if ind.baseline is not None:
+            extra_rows.append((r.t("initiative.baseline"), r.t.number(ind.baseline, 2
+                                                                      if ind.baseline % 1
+                                                                      else 0)))
+        if ind.target is not None:
+            extra_rows.append((r.t("initiative.target"), r.t.number(ind.target, 2
+                                                                    if ind.target % 1 else 0)))
+        table = Table((r.t("initiative.date"), f"{ind.name} ({ind.unit})" if ind.unit
+                       else ind.name), rows + tuple(extra_rows), numeric=(1,), footer=footer)
+        caption = f"{ind.name}" + (f" ({ind.unit})" if ind.unit else "")
+        charts.append(Chart(f"indicator-{i.slug}-{n}", caption, figure_json(figure), table, 300))
+    return charts
+
+
+def initiative_page(r: Renderer, i: Initiative) -> str:
+    """The Markdown of one initiative page."""
+    here = r.options.initiative_uri(i.slug)
+    info = r.portfolio.info
+    themes: list[Theme] = [t for t in info.themes if t.id in i.themes]
+    mandates: list[Mandate] = [m for m in info.mandates if m.id in i.mandates]
+    objectives: list[Objective] = [o for o in info.objectives if o.id in i.objectives]
+    assets = [a for a in (r.portfolio.asset(x) for x in i.assets) if a is not None]
+    values: dict[str, Any] = {
+        "i": i, "themes": themes, "mandates": mandates, "objectives": objectives,
+        "assets": assets, "funders": sorted({f.funder for f in i.funding}),
+        "jsonld": jsonld(r, i), "indicator_charts": indicator_charts(r, i),
+    }
+    head = r.render_template(here, "initiative_head.html", **values)
+    foot = r.render_template(here, "initiative_foot.html", **values)
+    title = r.text(i.title)
+    front = yaml_front_matter({
+        "title": theme_text(title),
+        "description": theme_text(r.text(i.summary)),
+        "template": "portfolio.html",
+    })
+    body = i.body.strip("\n")
+    return f"{front}\n{head}\n\n{body}\n\n{foot}"
+
+
+def pages(r: Renderer) -> Iterator[tuple[str, str]]:
+    """Every valid initiative's page, in place of its source file."""
+    for i in r.portfolio.initiatives:
+        yield r.options.initiative_uri(i.slug), initiative_page(r, i)

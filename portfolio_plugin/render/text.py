@@ -1,0 +1,111 @@
+"""Text from front-matter is text: escaping for Markdown, YAML and JSON in pages, and a
+Markdown renderer for story texts that allows no raw HTML and no unsafe links."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+from xml.etree import ElementTree
+
+import markdown
+from markdown.extensions import Extension
+from markdown.treeprocessors import Treeprocessor
+from markupsafe import Markup, escape
+
+_SCHEME = re.compile(r"\s*([A-Za-z][A-Za-z0-9+.-]*):")
+_SAFE_SCHEMES = {"http", "https", "mailto"}
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~<>&])")
+
+
+def is_safe_url(url: str) -> bool:
+    """http(s), mailto and relative URLs only; nothing a browser would run."""
+    cleaned = "".join(ch for ch in url if ch > " " and ch != "\x7f")
+    match = _SCHEME.match(cleaned)
+    return match is None or match.group(1).lower() in _SAFE_SCHEMES
+
+
+class _SafeLinks(Treeprocessor):  # type: ignore[misc]
+    """Drops images (they would fetch from other hosts) and unsafe link targets."""
+
+    def run(self, root: ElementTree.Element) -> None:
+        for parent in root.iter():
+            for child in list(parent):
+                if child.tag == "img":
+                    index = list(parent).index(child)
+                    parent.remove(child)
+                    alt = child.get("alt") or ""
+                    if alt:
+                        span = ElementTree.Element("span")
+                        span.text = alt
+                        span.tail = child.tail
+                        parent.insert(index, span)
+                    elif child.tail:
+                        _append_text(parent, index, child.tail)
+        for link in root.iter("a"):
+            href = link.get("href", "")
+            if not is_safe_url(href):
+                del link.attrib["href"]
+            else:
+                link.set("rel", "nofollow noopener")
+
+
+def _append_text(parent: ElementTree.Element, index: int, text: str) -> None:
+    if index == 0:
+        parent.text = (parent.text or "") + text
+    else:
+        before = parent[index - 1]
+        before.tail = (before.tail or "") + text
+
+
+class _NoRawHtml(Extension):  # type: ignore[misc]
+    def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 - Markdown's API
+        md.preprocessors.deregister("html_block")
+        md.inlinePatterns.deregister("html")
+        md.treeprocessors.register(_SafeLinks(md), "portfolio_safe_links", 0)
+
+
+_renderer = markdown.Markdown(extensions=[_NoRawHtml()])
+
+
+def safe_markdown(text: str) -> Markup:
+    """Markdown to HTML with raw HTML shown as text, no images and only web links."""
+    _renderer.reset()
+    return Markup(_renderer.convert(text))  # noqa: S704 - raw HTML is disabled above
+
+
+def markdown_text(text: str) -> str:
+    """Text that Markdown shows exactly as written: no emphasis, links or HTML."""
+    escaped = _MD_SPECIAL.sub(r"\\\1", text)
+    return escaped.replace("\n", " ")
+
+
+def html_text(text: str) -> str:
+    """Text escaped for HTML (as a plain str, for places that do not autoescape)."""
+    return str(escape(text))
+
+
+def theme_text(text: str) -> str:
+    """Text for front-matter fields that themes print without escaping (title, description).
+
+    MkDocs and Material put `page.meta.title` and `page.meta.description` into the HTML of
+    every page as they are; giving them the escaped text closes that hole.
+    """
+    return str(escape(text))
+
+
+def json_in_html(data: Any) -> Markup:
+    """JSON that is safe inside `<script type="application/json">`: no `</script>`, no `<!--`."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=False)
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    text = text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    return Markup(text)  # noqa: S704 - escaped above
+
+
+def yaml_front_matter(fields: dict[str, Any]) -> str:
+    """A front-matter block whose values are quoted JSON strings (valid YAML)."""
+    lines = ["---"]
+    for key, value in fields.items():
+        lines.append(f"{key}: {json.dumps(value, ensure_ascii=False)}")
+    lines.append("---")
+    return "\n".join(lines) + "\n"

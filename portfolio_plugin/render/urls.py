@@ -1,0 +1,39 @@
+"""Site URLs, computed as MkDocs computes them, so generated HTML can link without MkDocs."""
+
+from __future__ import annotations
+
+import posixpath
+
+
+def page_url(uri: str, directory_urls: bool = True) -> str:
+    """The site-relative URL of a docs file: `a/b.md` -> `a/b/` (or `a/b.html`)."""
+    if not uri.endswith(".md"):
+        return uri
+    stem = uri[:-3]
+    name = posixpath.basename(stem)
+    parent = posixpath.dirname(stem)
+    if name in ("index", "README"):
+        return f"{parent}/" if parent else ""
+    if directory_urls:
+        return f"{stem}/"
+    return f"{stem}.html"
+
+
+def relative_url(from_uri: str, to_uri: str, directory_urls: bool = True) -> str:
+    """A link from the page at `from_uri` to the page or file at `to_uri` (both docs paths)."""
+    here = page_url(from_uri, directory_urls)
+    there = page_url(to_uri, directory_urls)
+    base = here if here.endswith("/") or not here else posixpath.dirname(here) + "/"
+    fragment = ""
+    if "#" in there:
+        there, fragment = there.split("#", 1)
+        fragment = "#" + fragment
+    if base in ("", "/"):
+        result = there or "./"
+    else:
+        result = posixpath.relpath(there or ".", base.rstrip("/") or ".")
+        if (not there or there.endswith("/")) and not result.endswith("/"):
+            result += "/"
+        if result == "./" or result == ".":
+            result = "./"
+    return result + fragment

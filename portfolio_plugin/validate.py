@@ -1,0 +1,735 @@
+"""From positioned data to the typed model, with every problem named by file, line and field.
+
+An initiative or data entry with an error is left out (and listed); one with only warnings is
+kept. All problems of a run are collected, never raised.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import math
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, replace
+from typing import Any, TypeVar
+
+from .load import Page, Sources
+from .model import (
+    Asset,
+    AssetKind,
+    BaseInvestment,
+    Facet,
+    Funding,
+    FundingKind,
+    Indicator,
+    IndicatorValue,
+    Initiative,
+    KeyResult,
+    Layer,
+    Link,
+    Mandate,
+    MandateLevel,
+    Money,
+    Objective,
+    PartialDate,
+    Partner,
+    PartnerRole,
+    Portfolio,
+    PortfolioInfo,
+    Position,
+    Sector,
+    Status,
+    Story,
+    StoryKind,
+    Text,
+    Theme,
+    Zone,
+    ZoneChange,
+)
+from .problems import Problem, Problems, Severity, suggest
+from .yamlsafe import Located, PathKey
+
+E = TypeVar("E", bound=enum.Enum)
+
+SUMMARY_MAX = 300
+_DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?\Z")
+_CURRENCY = re.compile(r"[A-Z]{3}\Z")
+_LANGUAGE = re.compile(r"[a-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})?\Z")
+_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*\Z")
+_SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):")
+_WEB_SCHEMES = {"http", "https", "mailto"}
+
+INITIATIVE_FIELDS = (
+    "title", "summary", "facet", "zone", "status", "start", "end", "steward", "partners",
+    "layer", "funding", "themes", "mandates", "objectives", "assets", "zone_history",
+    "stories", "indicators", "position", "links",
+)
+# Front-matter keys that MkDocs or its themes read; they are allowed beside ours.
+ENGINE_FIELDS = ("template", "hide", "search", "tags", "description", "icon", "subtitle",
+                 "comments", "social")
+
+
+class _Missing:
+    pass
+
+
+MISSING: Any = _Missing()
+
+
+def render_path(path: PathKey) -> str:
+    """`('partners', 2, 'id')` as `partners[2].id`."""
+    text = ""
+    for part in path:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        else:
+            text += f".{part}" if text else part
+    return text
+
+
+def describe(value: Any) -> str:
+    """A short description of a found value, for messages."""
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        shown = value if len(value) <= 40 else value[:37] + "..."
+        return repr(shown)
+    if isinstance(value, (int, float)):
+        return repr(value)
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    return type(value).__name__
+
+
+@dataclass
+class Reader:
+    """Reads one document's fields and reports problems at their positions."""
+
+    path: str
+    doc: Located
+    problems: Problems
+    failed: bool = False
+
+    def report(self, where: PathKey, message: str, expected: str | None = None,
+               found: str | None = None, suggestion: str | None = None,
+               severity: Severity = Severity.ERROR) -> None:
+        """Record a problem at a field; errors mark the document as failed."""
+        line, column = self.doc.where(where)
+        self.problems.add(Problem(self.path, line, column, render_path(where), message,
+                                  severity, expected, found, suggestion))
+        if severity is Severity.ERROR:
+            self.failed = True
+
+    # -- shapes -------------------------------------------------------------------------
+    def mapping(self, where: PathKey, value: Any, fields: Iterable[str] = (),
+                allowed: Iterable[str] = (), what: str = "a mapping") -> dict[str, Any] | None:
+        """A mapping; unknown keys are warned about with a suggestion."""
+        if not isinstance(value, dict):
+            self.report(where, f"must be {what}", expected=what, found=describe(value))
+            return None
+        known = tuple(fields)
+        if known:
+            quiet = set(allowed)
+            for key in value:
+                if key not in known and key not in quiet:
+                    self.report(where + (key,), "unknown field; it is ignored",
+                                expected="one of " + ", ".join(known), found=repr(key),
+                                suggestion=suggest(key, known), severity=Severity.WARNING)
+        return value
+
+    def items(self, where: PathKey, value: Any) -> list[Any]:
+        """A list; a single value where a list is expected is an error."""
+        if value is MISSING or value is None:
+            return []
+        if not isinstance(value, list):
+            self.report(where, "must be a list", expected="a list (lines starting with '- ')",
+                        found=describe(value))
+            return []
+        return value
+
+    # -- scalars ------------------------------------------------------------------------
+    def text(self, where: PathKey, value: Any, required: bool = False,
+             max_length: int | None = None) -> str | None:
+        """Plain text; an unquoted `no` or `2024` where text is expected is that text."""
+        if value is MISSING or value is None:
+            if required:
+                self.report(where, "is required", expected="text", found="nothing")
+            return None
+        if isinstance(value, (bool, int, float)):
+            raw = self.doc.source_text(where)
+            value = raw if raw is not None else str(value)
+        if not isinstance(value, str):
+            self.report(where, "must be text", expected="text", found=describe(value))
+            return None
+        value = value.strip()
+        if required and not value:
+            self.report(where, "must not be empty", expected="text", found="empty text")
+            return None
+        if max_length is not None and len(value) > max_length:
+            self.report(where, f"is too long ({len(value)} characters)",
+                        expected=f"at most {max_length} characters",
+                        found=f"{len(value)} characters")
+            return None
+        return str(value)
+
+    def translated(self, where: PathKey, value: Any, required: bool = False,
+                   max_length: int | None = None) -> Text | None:
+        """Text, or a mapping of language codes to text."""
+        if isinstance(value, dict):
+            if not value:
+                self.report(where, "must give the text in at least one language",
+                            expected="text or {en: ..., sv: ...}", found="an empty mapping")
+                return None
+            pairs = []
+            for language, item in value.items():
+                if not _LANGUAGE.match(language):
+                    self.report(where + (language,), "is not a language code",
+                                expected="a code such as 'en' or 'sv'", found=repr(language))
+                    continue
+                text = self.text(where + (language,), item, True, max_length)
+                if text is not None:
+                    pairs.append((language, text))
+            return Text(tuple(pairs)) if len(pairs) == len(value) else None
+        text = self.text(where, value, required, max_length)
+        return Text.plain(text) if text is not None else None
+
+    def choice(self, where: PathKey, value: Any, enum_type: type[E], required: bool = False,
+               default: E | None = None) -> E | None:
+        """One of an enumeration's values, with a suggestion for a near miss."""
+        if value is MISSING or value is None:
+            if required:
+                self.report(where, "is required", expected=_choices(enum_type), found="nothing")
+            return default
+        raw = self.doc.source_text(where)
+        key = raw if raw is not None and not isinstance(value, str) else value
+        for member in enum_type:
+            if member.value == key or str(member.value) == str(key):
+                return member
+        options = [str(m.value) for m in enum_type]
+        self.report(where, "is not a known value", expected=_choices(enum_type),
+                    found=describe(value), suggestion=suggest(str(key), options))
+        return None
+
+    def date(self, where: PathKey, value: Any, required: bool = False) -> PartialDate | None:
+        """A `YYYY`, `YYYY-MM` or `YYYY-MM-DD` date that exists in the calendar."""
+        if value is MISSING or value is None:
+            if required:
+                self.report(where, "is required", expected="a date like 2024-05-17",
+                            found="nothing")
+            return None
+        if isinstance(value, int) and not isinstance(value, bool):
+            value = str(value)
+        match = _DATE.match(value) if isinstance(value, str) else None
+        if match is None:
+            self.report(where, "is not a date", expected="YYYY, YYYY-MM or YYYY-MM-DD",
+                        found=describe(value))
+            return None
+        year, month, day = (int(g) if g else None for g in match.groups())
+        assert year is not None
+        try:
+            dt.date(year, month or 1, day or 1)
+        except ValueError:
+            self.report(where, "is not a date in the calendar",
+                        expected="a real date", found=describe(value))
+            return None
+        return PartialDate(year, month, day)
+
+    def number(self, where: PathKey, value: Any, required: bool = False,
+               minimum: float | None = None, maximum: float | None = None,
+               what: str = "a number") -> float | None:
+        """A finite number within bounds."""
+        if value is MISSING or value is None:
+            if required:
+                self.report(where, "is required", expected=what, found="nothing")
+            return None
+        if isinstance(value, bool) or not isinstance(value, (int, float)) \
+                or not math.isfinite(value):
+            self.report(where, "must be a number", expected=what, found=describe(value))
+            return None
+        if (minimum is not None and value < minimum) or (maximum is not None and value > maximum):
+            self.report(where, "is out of range", expected=what, found=describe(value))
+            return None
+        return float(value)
+
+    def year(self, where: PathKey, value: Any, required: bool = False) -> int | None:
+        """A calendar year."""
+        if value is MISSING or value is None:
+            if required:
+                self.report(where, "is required", expected="a year like 2024", found="nothing")
+            return None
+        if isinstance(value, bool) or not isinstance(value, int) or not 1900 <= value <= 2200:
+            self.report(where, "is not a year", expected="a year like 2024",
+                        found=describe(value))
+            return None
+        return value
+
+    def url(self, where: PathKey, value: Any, required: bool = False,
+            local_only: bool = False) -> str | None:
+        """An http(s), mailto or relative URL; anything a browser could run is refused."""
+        text = self.text(where, value, required)
+        if text is None:
+            return None
+        if any(ch.isspace() or ord(ch) < 32 or ord(ch) == 127 for ch in text):
+            self.report(where, "must not contain spaces or control characters",
+                        expected="a URL", found=describe(text))
+            return None
+        scheme = _SCHEME.match(text)
+        if scheme and scheme.group(1).lower() not in _WEB_SCHEMES:
+            self.report(where, f"the URL scheme '{scheme.group(1)}:' is not allowed",
+                        expected="an http(s), mailto or relative URL", found=describe(text))
+            return None
+        if local_only and (scheme or text.startswith("//")):
+            self.report(where, "must be a file of the site: nothing is fetched from other hosts",
+                        expected="a path relative to the docs folder", found=describe(text))
+            return None
+        return text
+
+    def ident(self, where: PathKey, value: Any, known: Mapping[str, Any] | None, what: str,
+              required: bool = True) -> str | None:
+        """An id of a known thing, with a suggestion for a near miss."""
+        text = self.text(where, value, required)
+        if text is None:
+            return None
+        if known is not None and text not in known:
+            self.report(where, f"unknown {what} {text!r}", expected=f"a {what} id",
+                        found=repr(text), suggestion=suggest(text, known))
+            return None
+        return text
+
+    def idents(self, where: PathKey, value: Any, known: Mapping[str, Any] | None,
+               what: str) -> tuple[str, ...]:
+        """A list of ids of known things, each given once."""
+        result: list[str] = []
+        for index, item in enumerate(self.items(where, value)):
+            ident = self.ident(where + (index,), item, known, what)
+            if ident is not None and ident not in result:
+                result.append(ident)
+        return tuple(result)
+
+
+def _choices(enum_type: type[enum.Enum]) -> str:
+    return "one of " + ", ".join(str(m.value) for m in enum_type)
+
+
+# ---------------------------------------------------------------------------------------------
+# site_data/
+
+
+@dataclass
+class _Context:
+    currency: str
+    rates: dict[str, float]
+    partners: dict[str, Partner]
+    assets: dict[str, Asset]
+    themes: dict[str, Theme] | None
+    mandates: dict[str, Mandate]
+    objectives: dict[str, Objective]
+
+
+def _money(r: Reader, where: PathKey, amount: float, currency: Any,
+           ctx_currency: str, rates: Mapping[str, float]) -> Money | None:
+    code = ctx_currency
+    if currency is not MISSING and currency is not None:
+        text = r.text(where + ("currency",), currency)
+        if text is None:
+            return None
+        if not _CURRENCY.match(text):
+            r.report(where + ("currency",), "is not a currency code",
+                     expected="an ISO 4217 code such as SEK or EUR", found=describe(text))
+            return None
+        code = text
+    if code == ctx_currency:
+        return Money(amount, code, amount)
+    if code not in rates:
+        r.report(where + ("currency",), f"no exchange rate for {code} in portfolio.yml",
+                 expected=f"exchange_rates: {{{code}: <{ctx_currency} per {code}>}}",
+                 found=repr(code))
+        return None
+    return Money(amount * rates[code], code, amount)
+
+
+def _portfolio_info(doc: Located | None, path: str, problems: Problems,
+                    site_name: str) -> tuple[PortfolioInfo, Reader, bool]:
+    r = Reader(path, doc or Located({}), problems)
+    data = r.mapping((), r.doc.value, (
+        "name", "organisation", "currency", "exchange_rates", "base_investment", "themes",
+        "mandates", "objectives", "federation", "description")) or {}
+    name = r.text(("name",), data.get("name", MISSING)) or site_name
+    currency = r.text(("currency",), data.get("currency", MISSING)) or "EUR"
+    if not _CURRENCY.match(currency):
+        r.report(("currency",), "is not a currency code",
+                 expected="an ISO 4217 code such as SEK or EUR", found=describe(currency))
+        currency = "EUR"
+    rates: dict[str, float] = {}
+    raw_rates = data.get("exchange_rates", MISSING)
+    if raw_rates is not MISSING and raw_rates is not None:
+        for code, rate in (r.mapping(("exchange_rates",), raw_rates) or {}).items():
+            where = ("exchange_rates", code)
+            if not _CURRENCY.match(code):
+                r.report(where, "is not a currency code", expected="a code such as EUR",
+                         found=repr(code))
+                continue
+            value = r.number(where, rate, True, what="a rate above 0")
+            if value is not None and value <= 0:
+                r.report(where, "is out of range", expected="a rate above 0",
+                         found=describe(rate))
+            elif value is not None:
+                rates[code] = value
+    themes: dict[str, Theme] = {}
+    for theme_id, item in _entries(r, ("themes",), data.get("themes", MISSING)):
+        where = ("themes", theme_id)
+        if isinstance(item, str):
+            themes[theme_id] = Theme(theme_id, item)
+            continue
+        fields = r.mapping(where, item, ("title",)) or {}
+        title = r.text(where + ("title",), fields.get("title", MISSING), True)
+        if title:
+            themes[theme_id] = Theme(theme_id, title)
+    mandates: dict[str, Mandate] = {}
+    for mandate_id, item in _entries(r, ("mandates",), data.get("mandates", MISSING)):
+        where = ("mandates", mandate_id)
+        fields = r.mapping(where, item, ("title", "level", "url")) or {}
+        title = r.text(where + ("title",), fields.get("title", MISSING), True)
+        level = r.choice(where + ("level",), fields.get("level", MISSING), MandateLevel, True)
+        url = r.url(where + ("url",), fields.get("url", MISSING))
+        if title and level:
+            mandates[mandate_id] = Mandate(mandate_id, title, level, url)
+    objectives: dict[str, Objective] = {}
+    for objective_id, item in _entries(r, ("objectives",), data.get("objectives", MISSING)):
+        where = ("objectives", objective_id)
+        fields = r.mapping(where, item, ("title", "description", "key_results")) or {}
+        title = r.text(where + ("title",), fields.get("title", MISSING), True)
+        description = r.text(where + ("description",), fields.get("description", MISSING))
+        results = []
+        for index, kr in enumerate(r.items(where + ("key_results",),
+                                           fields.get("key_results", MISSING))):
+            kr_where = where + ("key_results", index)
+            kr_fields = r.mapping(kr_where, kr, ("title", "indicator", "target")) or {}
+            kr_title = r.text(kr_where + ("title",), kr_fields.get("title", MISSING), True)
+            indicator = r.text(kr_where + ("indicator",), kr_fields.get("indicator", MISSING))
+            target = r.text(kr_where + ("target",), kr_fields.get("target", MISSING))
+            if kr_title:
+                results.append(KeyResult(kr_title, indicator, target))
+        if title:
+            objectives[objective_id] = Objective(objective_id, title, description or "",
+                                                 tuple(results))
+    federation = []
+    for index, item in enumerate(r.items(("federation",), data.get("federation", MISSING))):
+        source = r.url(("federation", index), item, True)
+        if source:
+            federation.append(source)
+    info = PortfolioInfo(
+        name=name, currency=currency,
+        organisation=r.text(("organisation",), data.get("organisation", MISSING)),
+        exchange_rates=tuple(sorted(rates.items())),
+        themes=tuple(themes.values()), mandates=tuple(mandates.values()),
+        objectives=tuple(objectives.values()), federation=tuple(federation),
+        description=r.text(("description",), data.get("description", MISSING)) or "",
+    )
+    return info, r, data.get("themes") is not None
+
+
+def _entries(r: Reader, where: PathKey, value: Any) -> list[tuple[str, Any]]:
+    if value is MISSING or value is None:
+        return []
+    mapping = r.mapping(where, value, what="a mapping of ids to entries")
+    if mapping is None:
+        return []
+    result = []
+    for key, item in mapping.items():
+        if not _ID.match(key):
+            r.report(where + (key,), "is not a valid id",
+                     expected="letters, digits, '.', '_' or '-'", found=repr(key))
+            continue
+        result.append((key, item))
+    return result
+
+
+def _base_investment(r: Reader, data: Mapping[str, Any], info: PortfolioInfo,
+                     partners: Mapping[str, Partner]) -> tuple[BaseInvestment, ...]:
+    rates = dict(info.exchange_rates)
+    result = []
+    for index, item in enumerate(r.items(("base_investment",),
+                                         data.get("base_investment", MISSING))):
+        where: PathKey = ("base_investment", index)
+        fields = r.mapping(where, item, ("year", "amount", "funder", "currency", "note")) or {}
+        year = r.year(where + ("year",), fields.get("year", MISSING), True)
+        amount = r.number(where + ("amount",), fields.get("amount", MISSING), True, 0,
+                          what="a number >= 0")
+        funder = r.ident(where + ("funder",), fields.get("funder", MISSING), partners,
+                         "partner", required=False)
+        if year is None or amount is None:
+            continue
+        money = _money(r, where, amount, fields.get("currency", MISSING), info.currency, rates)
+        if money is not None:
+            result.append(BaseInvestment(year, money, funder))
+    return tuple(result)
+
+
+def _partners(doc: Located | None, path: str, problems: Problems) -> dict[str, Partner]:
+    result: dict[str, Partner] = {}
+    if doc is None:
+        return result
+    r = Reader(path, doc, problems)
+    for partner_id, item in _entries(r, (), doc.value):
+        where: PathKey = (partner_id,)
+        before = len(problems.errors)
+        fields = r.mapping(where, item, ("name", "sector", "url", "description", "logo")) or {}
+        name = r.text(where + ("name",), fields.get("name", MISSING), True)
+        sector = r.choice(where + ("sector",), fields.get("sector", MISSING), Sector, True)
+        url = r.url(where + ("url",), fields.get("url", MISSING))
+        description = r.text(where + ("description",), fields.get("description", MISSING))
+        logo = r.url(where + ("logo",), fields.get("logo", MISSING), local_only=True)
+        if len(problems.errors) == before and name and sector:
+            result[partner_id] = Partner(partner_id, name, sector, url, description or "", logo)
+    return result
+
+
+def _assets(doc: Located | None, path: str, problems: Problems,
+            partners: Mapping[str, Partner]) -> dict[str, Asset]:
+    result: dict[str, Asset] = {}
+    if doc is None:
+        return result
+    r = Reader(path, doc, problems)
+    for asset_id, item in _entries(r, (), doc.value):
+        where: PathKey = (asset_id,)
+        before = len(problems.errors)
+        fields = r.mapping(where, item, ("name", "kind", "owner", "description", "url")) or {}
+        name = r.text(where + ("name",), fields.get("name", MISSING), True)
+        kind = r.choice(where + ("kind",), fields.get("kind", MISSING), AssetKind, True)
+        owner = r.ident(where + ("owner",), fields.get("owner", MISSING), partners, "partner",
+                        required=False)
+        description = r.text(where + ("description",), fields.get("description", MISSING))
+        url = r.url(where + ("url",), fields.get("url", MISSING))
+        if len(problems.errors) == before and name and kind:
+            result[asset_id] = Asset(asset_id, name, kind, owner, description or "", url)
+    return result
+
+
+# ---------------------------------------------------------------------------------------------
+# initiatives
+
+
+def _initiative(page: Page, ctx: _Context, problems: Problems) -> Initiative | None:
+    r = Reader(page.path, page.data, problems)
+    data = r.mapping((), page.data.value, INITIATIVE_FIELDS, ENGINE_FIELDS) or {}
+
+    def get(key: str) -> Any:
+        return data.get(key, MISSING)
+
+    title = r.translated(("title",), get("title"), True)
+    summary = r.translated(("summary",), get("summary"), True, SUMMARY_MAX)
+    facet = r.choice(("facet",), get("facet"), Facet, True)
+    zone = r.choice(("zone",), get("zone"), Zone, True)
+    status = r.choice(("status",), get("status"), Status, default=Status.ACTIVE)
+    start = r.date(("start",), get("start"))
+    end = r.date(("end",), get("end"))
+    if start and end and end.key < start.key:
+        r.report(("end",), "is before start", expected=f"a date on or after {start}",
+                 found=str(end))
+    steward = r.ident(("steward",), get("steward"), ctx.partners, "partner", required=False)
+    partners: list[PartnerRole] = []
+    for index, item in enumerate(r.items(("partners",), get("partners"))):
+        where: PathKey = ("partners", index)
+        if isinstance(item, dict):
+            fields = r.mapping(where, item, ("id", "role")) or {}
+            ident = r.ident(where + ("id",), fields.get("id", MISSING), ctx.partners, "partner")
+            role = r.text(where + ("role",), fields.get("role", MISSING))
+        else:
+            ident = r.ident(where, item, ctx.partners, "partner")
+            role = None
+        if ident is not None:
+            if any(p.id == ident for p in partners):
+                r.report(where, f"the partner {ident!r} is listed twice",
+                         expected="each partner once", found=repr(ident),
+                         severity=Severity.WARNING)
+                continue
+            partners.append(PartnerRole(ident, role))
+    layer = Layer.PLATFORM
+    if get("layer") is not MISSING and get("layer") is not None:
+        layer_value = get("layer")
+        if isinstance(layer_value, str) and layer_value.strip().isdigit():
+            layer_value = int(layer_value)
+        if layer_value in (2, 3) and not isinstance(layer_value, bool):
+            layer = Layer(layer_value)
+        else:
+            r.report(("layer",), "is not a layer an initiative can be in",
+                     expected="2 (platform projects) or 3 (projects of other partners)",
+                     found=describe(get("layer")))
+    funding = _funding(r, get("funding"), ctx)
+    themes = r.idents(("themes",), get("themes"), ctx.themes, "theme")
+    mandates = r.idents(("mandates",), get("mandates"), ctx.mandates, "mandate")
+    objectives = r.idents(("objectives",), get("objectives"), ctx.objectives, "objective")
+    assets = r.idents(("assets",), get("assets"), ctx.assets, "asset")
+    history = _zone_history(r, get("zone_history"), zone)
+    stories = _stories(r, get("stories"), page.slug, ctx)
+    indicators = _indicators(r, get("indicators"))
+    position = None
+    if get("position") is not MISSING and get("position") is not None:
+        fields = r.mapping(("position",), get("position"), ("certainty", "direction")) or {}
+        certainty = r.number(("position", "certainty"), fields.get("certainty", MISSING), True,
+                             -1, 1, "a number from -1 to 1")
+        direction = r.number(("position", "direction"), fields.get("direction", MISSING), True,
+                             -1, 1, "a number from -1 to 1")
+        if certainty is not None and direction is not None:
+            position = Position(certainty, direction)
+    links = []
+    for index, item in enumerate(r.items(("links",), get("links"))):
+        where = ("links", index)
+        fields = r.mapping(where, item, ("title", "url")) or {}
+        link_title = r.text(where + ("title",), fields.get("title", MISSING), True)
+        url = r.url(where + ("url",), fields.get("url", MISSING), True)
+        if link_title and url:
+            links.append(Link(link_title, url))
+    if r.failed or title is None or summary is None or facet is None or zone is None \
+            or status is None:
+        return None
+    return Initiative(
+        slug=page.slug, path=page.path, title=title, summary=summary, facet=facet, zone=zone,
+        status=status, start=start, end=end, steward=steward, partners=tuple(partners),
+        layer=layer, funding=funding, themes=themes, mandates=mandates, objectives=objectives,
+        assets=assets, zone_history=history, stories=stories, indicators=indicators,
+        position=position, links=tuple(links), body=page.body, body_line=page.body_line,
+    )
+
+
+def _funding(r: Reader, value: Any, ctx: _Context) -> tuple[Funding, ...]:
+    result = []
+    for index, item in enumerate(r.items(("funding",), value)):
+        where: PathKey = ("funding", index)
+        fields = r.mapping(where, item, ("funder", "amount", "year", "currency", "kind",
+                                         "note")) or {}
+        funder = r.ident(where + ("funder",), fields.get("funder", MISSING), ctx.partners,
+                         "partner")
+        amount = r.number(where + ("amount",), fields.get("amount", MISSING), True, 0,
+                          what="a number >= 0")
+        year = r.year(where + ("year",), fields.get("year", MISSING), True)
+        kind = r.choice(where + ("kind",), fields.get("kind", MISSING), FundingKind,
+                        default=FundingKind.CASH)
+        if amount is None:
+            continue
+        money = _money(r, where, amount, fields.get("currency", MISSING), ctx.currency,
+                       ctx.rates)
+        if funder and year is not None and kind and money:
+            result.append(Funding(funder, money, year, kind))
+    return tuple(result)
+
+
+def _zone_history(r: Reader, value: Any, zone: Zone | None) -> tuple[ZoneChange, ...]:
+    steps = []
+    for index, item in enumerate(r.items(("zone_history",), value)):
+        where: PathKey = ("zone_history", index)
+        fields = r.mapping(where, item, ("date", "zone", "note")) or {}
+        date = r.date(where + ("date",), fields.get("date", MISSING), True)
+        step_zone = r.choice(where + ("zone",), fields.get("zone", MISSING), Zone, True)
+        note = r.text(where + ("note",), fields.get("note", MISSING)) or ""
+        if date and step_zone:
+            steps.append((index, ZoneChange(date, step_zone, note)))
+    ordered = sorted(steps, key=lambda s: s[1].date.key)
+    if ordered and zone is not None and ordered[-1][1].zone is not zone:
+        index, latest = ordered[-1]
+        r.report(("zone_history", index, "zone"),
+                 f"the latest step ({latest.date}) is in the {latest.zone.value} zone, "
+                 f"but the initiative's zone is {zone.value}",
+                 expected=zone.value, found=latest.zone.value)
+    return tuple(step for _, step in ordered)
+
+
+def _stories(r: Reader, value: Any, slug: str, ctx: _Context) -> tuple[Story, ...]:
+    result = []
+    for index, item in enumerate(r.items(("stories",), value)):
+        where: PathKey = ("stories", index)
+        fields = r.mapping(where, item, ("date", "title", "kind", "text", "link",
+                                         "partners")) or {}
+        date = r.date(where + ("date",), fields.get("date", MISSING), True)
+        title = r.text(where + ("title",), fields.get("title", MISSING), True)
+        kind = r.choice(where + ("kind",), fields.get("kind", MISSING), StoryKind,
+                        default=StoryKind.CRITICAL_EVENT)
+        text = r.text(where + ("text",), fields.get("text", MISSING)) or ""
+        link = r.url(where + ("link",), fields.get("link", MISSING))
+        partners = r.idents(where + ("partners",), fields.get("partners", MISSING),
+                            ctx.partners, "partner")
+        if date and title and kind:
+            result.append(Story(slug, date, title, kind, text, link, partners))
+    result.sort(key=lambda s: s.date.key, reverse=True)
+    return tuple(result)
+
+
+def _indicators(r: Reader, value: Any) -> tuple[Indicator, ...]:
+    result = []
+    for index, item in enumerate(r.items(("indicators",), value)):
+        where: PathKey = ("indicators", index)
+        fields = r.mapping(where, item, ("name", "unit", "baseline", "target", "values")) or {}
+        name = r.text(where + ("name",), fields.get("name", MISSING), True)
+        unit = r.text(where + ("unit",), fields.get("unit", MISSING)) or ""
+        baseline = r.number(where + ("baseline",), fields.get("baseline", MISSING))
+        target = r.number(where + ("target",), fields.get("target", MISSING))
+        values = []
+        for v_index, v_item in enumerate(r.items(where + ("values",),
+                                                 fields.get("values", MISSING))):
+            v_where = where + ("values", v_index)
+            v_fields = r.mapping(v_where, v_item, ("date", "value")) or {}
+            date = r.date(v_where + ("date",), v_fields.get("date", MISSING), True)
+            number = r.number(v_where + ("value",), v_fields.get("value", MISSING), True)
+            if date and number is not None:
+                values.append(IndicatorValue(date, number))
+        values.sort(key=lambda v: v.date.key)
+        if name:
+            result.append(Indicator(name, unit, baseline, target, tuple(values)))
+    return tuple(result)
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+def validate(sources: Sources, site_name: str = "Portfolio",
+             on_initiative: Callable[[Initiative], None] | None = None,
+             ) -> tuple[Portfolio, Problems]:
+    """Turn what was read into the portfolio model and the problems of the whole run."""
+    problems = Problems()
+    problems.extend(sources.problems)
+    partners = _partners(sources.partners, sources.partners_path, problems)
+    assets = _assets(sources.assets, sources.assets_path, problems, partners)
+    info, reader, themes_declared = _portfolio_info(
+        sources.portfolio, sources.portfolio_path, problems, site_name)
+    data = reader.doc.value if isinstance(reader.doc.value, dict) else {}
+    if info.organisation and info.organisation not in partners:
+        reader.report(("organisation",), f"unknown partner {info.organisation!r}",
+                      expected="a partner id", found=repr(info.organisation),
+                      suggestion=suggest(info.organisation, partners))
+        info = _replace_info(info, organisation=None)
+    info = _replace_info(info, base_investment=_base_investment(reader, data, info, partners))
+    ctx = _Context(
+        currency=info.currency, rates=dict(info.exchange_rates), partners=partners,
+        assets=assets, themes={t.id: t for t in info.themes} if themes_declared else None,
+        mandates={m.id: m for m in info.mandates},
+        objectives={o.id: o for o in info.objectives},
+    )
+    initiatives = []
+    left_out = list(sources.unreadable)
+    for page in sources.pages:
+        initiative = _initiative(page, ctx, problems)
+        if initiative is None:
+            left_out.append(page.slug)
+            continue
+        initiatives.append(initiative)
+        if on_initiative is not None:
+            on_initiative(initiative)
+    if not themes_declared:
+        # Without declared themes, the ids used are the themes.
+        used = sorted({t for i in initiatives for t in i.themes})
+        info = _replace_info(info, themes=tuple(Theme(t, t.replace("-", " ").capitalize())
+                                                for t in used))
+    initiatives.sort(key=lambda i: i.slug)
+    portfolio = Portfolio(info, tuple(partners.values()), tuple(assets.values()),
+                          tuple(initiatives), tuple(sorted(left_out)))
+    return portfolio, problems
+
+
+def _replace_info(info: PortfolioInfo, **changes: Any) -> PortfolioInfo:
+    return replace(info, **changes)

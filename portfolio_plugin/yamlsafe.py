@@ -1,0 +1,209 @@
+"""A strict YAML reader that keeps the position of every value.
+
+YAML is not trusted. This reads libyaml's event stream in one pass and builds plain values
+itself, so that it can refuse what the contract refuses (anchors and aliases, duplicate keys,
+tabs as indentation, explicit tags, deep nesting) as soon as it is seen, never expanding an
+alias bomb, and so that scalars resolve as YAML 1.2 does: `yes`, `no`, `on` and `off` are text,
+dates are text (the validator checks them), only `true` and `false` are booleans.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+# libyaml is much faster; the pure-Python parser gives the same events. Only the parser
+# is used: nothing is constructed by PyYAML, so no tag can run code.
+_Parser = getattr(yaml, "CBaseLoader", yaml.BaseLoader)
+
+PathKey = tuple[str | int, ...]
+
+MAX_DEPTH = 32
+_INT = re.compile(r"[-+]?[0-9]+\Z")
+_FLOAT = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?\Z")
+_NULL = {"", "~", "null", "Null", "NULL"}
+_BOOL = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
+_ALLOWED_TAGS = {None, "!", "tag:yaml.org,2002:str"}
+
+
+class YamlError(Exception):
+    """A YAML document that cannot be read; carries a 1-based line and column."""
+
+    def __init__(self, message: str, line: int, column: int, found: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.line = line
+        self.column = column
+        self.found = found
+
+
+@dataclass
+class Located:
+    """Plain values read from YAML, with where each one was written."""
+
+    value: Any
+    positions: dict[PathKey, tuple[int, int]] = field(default_factory=dict)
+    raw: dict[PathKey, str] = field(default_factory=dict)
+
+    def where(self, path: PathKey) -> tuple[int, int]:
+        """Line and column of the value at `path`, or of its nearest written parent."""
+        while path not in self.positions and path:
+            path = path[:-1]
+        return self.positions.get(path, (1, 1))
+
+    def source_text(self, path: PathKey) -> str | None:
+        """The text an unquoted scalar was written as (to read `no` or `1.0` as text)."""
+        return self.raw.get(path)
+
+
+def _tab_indentation(text: str, line_offset: int) -> None:
+    for number, line in enumerate(text.split("\n"), start=1):
+        stripped = line.lstrip(" \t-")
+        indent = line[: len(line) - len(stripped)]
+        if "\t" in indent and stripped and not stripped.startswith("#"):
+            raise YamlError(
+                "a tab is used for indentation; YAML allows only spaces there",
+                number + line_offset,
+                indent.index("\t") + 1,
+                found="tab",
+            )
+
+
+def _scalar(event: Any) -> Any:
+    if event.tag not in _ALLOWED_TAGS:
+        raise _error_at(event, f"the tag {event.tag!r} is not allowed; write the plain value")
+    if event.style or event.tag is not None:
+        return event.value  # quoted, a block scalar, or explicitly text
+    text = event.value
+    if text in _NULL:
+        return None
+    if text in _BOOL:
+        return _BOOL[text]
+    if _INT.match(text):
+        return int(text)
+    if _FLOAT.match(text):
+        number = float(text)
+        return number if math.isfinite(number) else text
+    return text
+
+
+def _error_at(event: Any, message: str, found: str | None = None) -> YamlError:
+    mark = event.start_mark
+    return YamlError(message, mark.line + 1, mark.column + 1, found)
+
+
+@dataclass
+class _Frame:
+    container: dict[str, Any] | list[Any]
+    path: PathKey
+    pending_key: str | None = None
+    key_lines: dict[str, int] = field(default_factory=dict)
+
+
+def read_yaml(text: str, line_offset: int = 0) -> Located:
+    """Read one YAML document into plain values with positions; raise `YamlError` if refused.
+
+    `line_offset` is added to every line, so that front-matter reports lines of its file.
+    An empty document reads as `None`.
+    """
+    _tab_indentation(text, line_offset)
+    located = Located(None)
+    stack: list[_Frame] = []
+    documents = 0
+    try:
+        parser = _Parser(text)
+        try:
+            while True:
+                event: Any = parser.get_event()
+                if event is None:
+                    break
+                if isinstance(event, yaml.DocumentStartEvent):
+                    documents += 1
+                    if documents > 1:
+                        raise _error_at(event, "only one YAML document is allowed here")
+                    continue
+                if isinstance(event, yaml.AliasEvent):
+                    raise _error_at(
+                        event, "aliases (*name) are not allowed; write the value out",
+                        found=f"*{event.anchor}")
+                anchor = getattr(event, "anchor", None)
+                if anchor is not None:
+                    raise _error_at(
+                        event, "anchors (&name) are not allowed; write the value out",
+                        found=f"&{anchor}")
+                if isinstance(event, (yaml.ScalarEvent, yaml.MappingStartEvent,
+                                      yaml.SequenceStartEvent)):
+                    _add_node(event, stack, located, line_offset)
+                elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                    finished = stack.pop()
+                    if not stack:
+                        located.value = finished.container
+        finally:
+            parser.dispose()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = (mark.line + 1 + line_offset) if mark else 1 + line_offset
+        column = (mark.column + 1) if mark else 1
+        reason = (exc.problem or exc.context or "the YAML cannot be read").split("\n")[0]
+        raise YamlError(f"invalid YAML: {reason}", line, column) from None
+    except yaml.YAMLError as exc:
+        position = getattr(exc, "position", 0) or 0
+        line = text.count("\n", 0, position) + 1 + line_offset
+        column = position - (text.rfind("\n", 0, position) + 1) + 1
+        reason = getattr(exc, "reason", None) or str(exc).split("\n")[0]
+        raise YamlError(f"invalid YAML: {reason}", line, column) from None
+    except YamlError as exc:
+        exc.line += line_offset
+        raise
+    return located
+
+
+def _add_node(event: Any, stack: list[_Frame], located: Located, line_offset: int) -> None:
+    parent = stack[-1] if stack else None
+    position = (event.start_mark.line + 1 + line_offset, event.start_mark.column + 1)
+    if parent is not None and isinstance(parent.container, dict) and parent.pending_key is None:
+        # This node is a mapping key.
+        if not isinstance(event, yaml.ScalarEvent):
+            raise _error_at(event, "a mapping key must be plain text")
+        key = event.value
+        if key in parent.container or key in parent.key_lines:
+            first = parent.key_lines.get(key, 0) + line_offset
+            raise _error_at(
+                event, f"the key {key!r} is given twice (first on line {first})", found=key)
+        parent.pending_key = key
+        parent.key_lines[key] = position[0] - line_offset
+        located.positions[parent.path + (key,)] = position
+        return
+    if parent is None:
+        path: PathKey = ()
+    elif isinstance(parent.container, dict):
+        assert parent.pending_key is not None
+        path = parent.path + (parent.pending_key,)
+    else:
+        path = parent.path + (len(parent.container),)
+    if isinstance(event, yaml.ScalarEvent):
+        value: Any = _scalar(event)
+        if not event.style and not isinstance(value, str):
+            located.raw[path] = event.value
+    else:
+        if event.tag not in (None, "!"):
+            raise _error_at(event, f"the tag {event.tag!r} is not allowed")
+        if len(stack) >= MAX_DEPTH:
+            raise _error_at(event, f"values are nested deeper than {MAX_DEPTH} levels")
+        value = {} if isinstance(event, yaml.MappingStartEvent) else []
+    located.positions.setdefault(path, position)
+    if parent is not None:
+        if isinstance(parent.container, dict):
+            assert parent.pending_key is not None
+            parent.container[parent.pending_key] = value
+            parent.pending_key = None
+        else:
+            parent.container.append(value)
+    elif isinstance(event, yaml.ScalarEvent):
+        located.value = value
+    if not isinstance(event, yaml.ScalarEvent):
+        stack.append(_Frame(value, path))
