@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Set-up and checks of the portfolio showcase, from nothing.
+#   bash dev.sh build   install, then build the reference site into site/ (--strict)
+#   bash dev.sh serve   install, then serve the reference site at http://127.0.0.1:8000
+#   bash dev.sh test    install (Python, Chromium, axe-core), then ruff, mypy and all tests
+set -euo pipefail
+cd "$(dirname "$0")"
+VENV=.venv
+PY="$VENV/bin/python"
+
+python_deps() {
+  if [ ! -x "$PY" ]; then
+    python3 -m venv "$VENV"
+  fi
+  local stamp
+  stamp="$VENV/.installed-$(sha256sum pyproject.toml | cut -c1-16)"
+  if [ ! -f "$stamp" ]; then
+    "$PY" -m pip install --quiet --upgrade pip
+    "$PY" -m pip install --quiet -e '.[test]'
+    touch "$stamp"
+  fi
+}
+
+browser_deps() {
+  if [ ! -x /usr/bin/chromium ]; then
+    if [ "$(id -u)" = 0 ]; then
+      apt-get update -qq
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+    else
+      echo "dev.sh: the browser tests need Debian's chromium: sudo apt-get install -y chromium" >&2
+      exit 1
+    fi
+  fi
+  if [ ! -f node_modules/axe-core/axe.min.js ]; then
+    npm ci --no-audit --no-fund --silent
+  fi
+}
+
+case "${1:-}" in
+  build)
+    python_deps
+    "$VENV/bin/mkdocs" build --strict
+    echo "Built the reference site into site/ (open site/index.html, or: bash dev.sh serve)"
+    ;;
+  serve)
+    python_deps
+    exec "$VENV/bin/mkdocs" serve --dev-addr 127.0.0.1:8000
+    ;;
+  test)
+    python_deps
+    browser_deps
+    "$VENV/bin/ruff" check portfolio_plugin tests bench
+    "$VENV/bin/mypy"
+    "$VENV/bin/pytest" -q -p no:cacheprovider "${@:2}"
+    ;;
+  *)
+    sed -n '2,5p' "$0" >&2
+    exit 2
+    ;;
+esac
