@@ -7,6 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 VENV=.venv
 PY="$VENV/bin/python"
+export NO_MKDOCS_2_WARNING=1
 
 python_deps() {
   if [ ! -x "$PY" ]; then

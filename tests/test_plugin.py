@@ -1,0 +1,120 @@
+"""The MkDocs adapter, through real builds: what is published, what is left out, strictness."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from conftest import ROOT, Site
+
+Make = Callable[..., dict[str, Any]]
+
+
+def mkdocs(root: Path, *args: str, engine: str = "mkdocs") -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "SOURCE_DATE_EPOCH": "1767225600", "NO_MKDOCS_2_WARNING": "1"}
+    return subprocess.run(
+        [sys.executable, "-m", engine, "build", "-f", str(root / "mkdocs.yml"),
+         "-d", str(root / "out"), *args],
+        capture_output=True, text=True, env=env, timeout=300, check=False)
+
+
+def test_a_plain_build_publishes_valid_initiatives_and_lists_invalid_ones(
+        site: Site, initiative: Make) -> None:
+    site.front("good", initiative(title="Good work"))
+    site.page("bad", "---\ntitle: Secret draft\nsummary: s\nfacet: purple-facet\nzone: green\n---\n"
+                     "Body of the bad page.\n")
+    result = mkdocs(site.root)
+    assert result.returncode == 0, result.stderr
+    assert (site.root / "out" / "initiatives" / "good" / "index.html").is_file()
+    assert not (site.root / "out" / "initiatives" / "bad").exists()
+    assert "content/initiatives/bad.md:4:1: error: facet" in result.stderr
+    assert "initiatives left out: bad" in result.stderr
+    published = "".join(p.read_text(encoding="utf-8", errors="replace")
+                        for p in (site.root / "out").rglob("*.html"))
+    assert "purple-facet" not in published and "Secret draft" not in published
+
+
+def test_front_matter_mkdocs_cannot_parse_is_never_printed_on_a_page(site: Site) -> None:
+    site.page("broken", "---\ntitle: Leaky\nsummary: [unclosed\nsecret_key: hunter2\n---\nBody\n")
+    result = mkdocs(site.root)
+    assert result.returncode == 0, result.stderr
+    published = "".join(p.read_text(encoding="utf-8", errors="replace")
+                        for p in (site.root / "out").rglob("*") if p.is_file()
+                        and p.suffix != ".gz")
+    assert "hunter2" not in published and "Leaky" not in published
+
+
+def test_a_strict_build_fails_on_any_problem(site: Site, initiative: Make) -> None:
+    site.front("good", initiative())
+    site.front("warned", initiative(partnrs=["city"]))
+    result = mkdocs(site.root, "--strict")
+    assert result.returncode != 0
+    assert "partnrs: unknown field" in result.stderr
+
+
+def test_a_strict_build_of_a_valid_site_passes(site: Site, initiative: Make) -> None:
+    site.front("good", initiative(partners=["city", {"id": "acme", "role": "Builds"}]))
+    result = mkdocs(site.root, "--strict")
+    assert result.returncode == 0, result.stderr
+    html = (site.root / "out" / "initiatives" / "good" / "index.html").read_text("utf-8")
+    assert "Acme AB" in html and "Builds" in html
+
+
+def test_initiative_pages_show_facts_above_the_body_and_stories_below(
+        site: Site, initiative: Make) -> None:
+    site.front("good", initiative(
+        title="Harbour ferry", status="paused", start="2021-03", steward="city",
+        themes=["energy"], mandates=["eu-mission"],
+        funding=[{"funder": "agency", "amount": 100, "year": 2024, "currency": "EUR"}],
+        zone_history=[{"date": "2021", "zone": "yellow", "note": "First tests"},
+                      {"date": "2023-04", "zone": "green"}],
+        stories=[{"date": "2023-04-02", "title": "Consortium signed", "kind": "milestone"}]),
+        body="THE-BODY-TEXT\n")
+    assert mkdocs(site.root).returncode == 0
+    html = (site.root / "out" / "initiatives" / "good" / "index.html").read_text("utf-8")
+    body = html.index("THE-BODY-TEXT")
+    for fact in ("Mission-oriented", "Green zone", "Paused", "March 2021", "The City",
+                 "Energy", "EU cities mission", "1,000"):
+        assert -1 < html.index(fact) < body, fact
+    for after in ("First tests", "Consortium signed", "Milestone", "April 2, 2023"):
+        assert html.index(after) > body, after
+
+
+def test_the_sidebar_does_not_list_the_initiatives(site: Site, initiative: Make) -> None:
+    for n in range(5):
+        site.front(f"item-{n}", initiative(title=f"Unique title {n}"))
+    assert mkdocs(site.root).returncode == 0
+    home = (site.root / "out" / "index.html").read_text("utf-8")
+    nav = re.search(r'<nav class="md-nav md-nav--primary".*?</nav>', home, re.S)
+    assert nav is not None and "Unique title" not in nav.group(0)
+
+
+def test_a_hostile_title_of_a_hand_written_page_is_escaped_on_every_page(
+        site: Site, initiative: Make) -> None:
+    site.front("good", initiative())
+    (site.root / "content" / "evil.md").write_text(
+        '---\ntitle: \'"><img src=x onerror=alert(1)>\'\n---\nText\n', encoding="utf-8")
+    assert mkdocs(site.root).returncode == 0
+    for page in ("index.html", "evil/index.html", "404.html", "initiatives/good/index.html"):
+        html = (site.root / "out" / page).read_text("utf-8")
+        assert "<img src=x" not in html, page
+        assert "&lt;img src=x onerror=alert(1)&gt;" in html or page == "404.html", page
+
+
+def test_the_reference_site_builds_strictly() -> None:
+    env = {**os.environ, "SOURCE_DATE_EPOCH": "1767225600", "NO_MKDOCS_2_WARNING": "1"}
+    with_out = ROOT / ".pytest-site"
+    result = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(ROOT / "mkdocs.yml"),
+         "-d", str(with_out)], capture_output=True, text=True, env=env, timeout=600,
+        check=False)
+    try:
+        assert result.returncode == 0, result.stderr[-3000:]
+        assert len(list((with_out / "initiatives").iterdir())) >= 30
+    finally:
+        subprocess.run(["rm", "-rf", str(with_out)], check=False)
