@@ -9,13 +9,35 @@ from __future__ import annotations
 import enum
 from typing import Any
 
+from .export import export_schema
 from .model import AssetKind, Facet, FundingKind, MandateLevel, Sector, Status, StoryKind, Zone
 from .validate import ENGINE_FIELDS, INITIATIVE_FIELDS, SUMMARY_MAX
 
 DATE_PATTERN = r"^\d{4}(-\d{2}(-\d{2})?)?$"
-URL_PATTERN = r"^(?![A-Za-z][A-Za-z0-9+.-]*:)(?!//)[^\s]*$|^(https?:|mailto:)[^\s]*$"
+# Relative, or http(s) or mailto in any letter case: the validator's rule.
+URL_PATTERN = (r"^(?![A-Za-z][A-Za-z0-9+.-]*:)[^\s]*$"
+               r"|^([Hh][Tt][Tt][Pp][Ss]?|[Mm][Aa][Ii][Ll][Tt][Oo]):[^\s]*$")
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
 SCHEMA_ID = "https://portfolio-showcase.example/schemas/"
+
+
+# Text where an unquoted number or `true` is read as the text it was written as.
+TEXT: dict[str, Any] = {"type": ["string", "number", "boolean"]}
+# Required text: not empty, not only spaces.
+LINE: dict[str, Any] = {**TEXT, "minLength": 1, "pattern": r"\S"}
+
+
+def _nullable(schema: dict[str, Any]) -> dict[str, Any]:
+    """An optional field may be left empty (`status:`): the validator reads that as absent."""
+    schema = dict(schema)
+    if "enum" in schema:
+        schema["enum"] = [*schema["enum"], None]
+    elif "anyOf" in schema:
+        schema["anyOf"] = [*schema["anyOf"], {"type": "null"}]
+    elif "type" in schema:
+        types = schema["type"] if isinstance(schema["type"], list) else [schema["type"]]
+        schema["type"] = [*types, "null"]
+    return schema
 
 
 def _enum(values: type[enum.Enum], description: str = "") -> dict[str, Any]:
@@ -26,7 +48,7 @@ def _enum(values: type[enum.Enum], description: str = "") -> dict[str, Any]:
 
 
 def _text(description: str, max_length: int | None = None) -> dict[str, Any]:
-    plain: dict[str, Any] = {"type": "string", "minLength": 1}
+    plain: dict[str, Any] = dict(LINE)
     if max_length:
         plain["maxLength"] = max_length
     return {
@@ -45,8 +67,8 @@ def _date(description: str) -> dict[str, Any]:
 
 def _object(properties: dict[str, Any], required: tuple[str, ...] = (),
             description: str = "") -> dict[str, Any]:
-    schema: dict[str, Any] = {"type": "object", "properties": properties,
-                              "additionalProperties": False}
+    schema: dict[str, Any] = {"type": "object", "additionalProperties": False, "properties": {
+        name: prop if name in required else _nullable(prop) for name, prop in properties.items()}}
     if required:
         schema["required"] = list(required)
     if description:
@@ -54,6 +76,8 @@ def _object(properties: dict[str, Any], required: tuple[str, ...] = (),
     return schema
 
 
+LOCAL_URL = {"type": "string", "pattern": r"^(?![A-Za-z][A-Za-z0-9+.-]*:)(?!//)[^\s]*$",
+             "description": "A file of the site, relative to the docs folder"}
 URL = {"type": "string", "pattern": URL_PATTERN,
        "description": "An http(s), mailto or relative URL"}
 PARTNER_ID = {"type": "string", "pattern": ID_PATTERN, "description": "A partner id"}
@@ -76,23 +100,24 @@ def frontmatter_schema() -> dict[str, Any]:
         "end": _date("End date, not before start"),
         "steward": PARTNER_ID,
         "partners": {"type": "array", "items": {"anyOf": [
-            PARTNER_ID, _object({"id": PARTNER_ID, "role": {"type": "string"}}, ("id",))]}},
-        "layer": {"enum": [2, 3], "description": "2: platform projects (default); 3: others'"},
+            PARTNER_ID, _object({"id": PARTNER_ID, "role": TEXT}, ("id",))]}},
+        "layer": {"enum": [2, 3, "2", "3"],
+                  "description": "2: platform projects (default); 3: others'"},
         "funding": {"type": "array", "items": _object({
             "funder": PARTNER_ID, "amount": MONEY, "year": YEAR, "currency": CURRENCY,
-            "kind": _enum(FundingKind), "note": {"type": "string"},
+            "kind": _enum(FundingKind), "note": TEXT,
         }, ("funder", "amount", "year"))},
         "themes": IDS, "mandates": IDS, "objectives": IDS, "assets": IDS,
         "zone_history": {"type": "array", "items": _object({
             "date": _date("When the initiative entered the zone"), "zone": _enum(Zone),
-            "note": {"type": "string"}}, ("date", "zone"))},
+            "note": TEXT}, ("date", "zone"))},
         "stories": {"type": "array", "items": _object({
-            "date": _date("When it happened"), "title": {"type": "string", "minLength": 1},
+            "date": _date("When it happened"), "title": LINE,
             "kind": _enum(StoryKind, "Default: critical-event"),
-            "text": {"type": "string", "description": "Markdown without raw HTML"},
+            "text": {**TEXT, "description": "Markdown without raw HTML"},
             "link": URL, "partners": IDS}, ("date", "title"))},
         "indicators": {"type": "array", "items": _object({
-            "name": {"type": "string", "minLength": 1}, "unit": {"type": "string"},
+            "name": LINE, "unit": TEXT,
             "baseline": {"type": "number"}, "target": {"type": "number"},
             "values": {"type": "array", "items": _object({
                 "date": _date("Date of the measurement"), "value": {"type": "number"}},
@@ -100,11 +125,13 @@ def frontmatter_schema() -> dict[str, Any]:
         "position": _object({"certainty": {"type": "number", "minimum": -1, "maximum": 1},
                              "direction": {"type": "number", "minimum": -1, "maximum": 1}},
                             ("certainty", "direction")),
-        "links": {"type": "array", "items": _object({"title": {"type": "string",
-                                                                "minLength": 1},
-                                                      "url": URL}, ("title", "url"))},
+        "links": {"type": "array", "items": _object({"title": LINE, "url": {**URL, "minLength": 1}},
+                                                     ("title", "url"))},
     }
     assert tuple(properties) == INITIATIVE_FIELDS
+    required = ("title", "summary", "facet", "zone")
+    properties = {name: prop if name in required else _nullable(prop)
+                  for name, prop in properties.items()}
     for name in ENGINE_FIELDS:
         properties[name] = {"description": "Read by MkDocs or its theme"}
     return {
@@ -112,7 +139,7 @@ def frontmatter_schema() -> dict[str, Any]:
         "$id": SCHEMA_ID + "initiative.schema.json",
         "title": "Initiative front-matter",
         "type": "object",
-        "required": ["title", "summary", "facet", "zone"],
+        "required": list(required),
         "properties": properties,
         "additionalProperties": False,
     }
@@ -129,7 +156,7 @@ def partners_schema() -> dict[str, Any]:
             "$id": SCHEMA_ID + "partners.schema.json", "title": "Partners",
             **_entries(_object({"name": {"type": "string", "minLength": 1},
                                 "sector": _enum(Sector), "url": URL,
-                                "description": {"type": "string"}, "logo": {"type": "string"}},
+                                "description": {"type": "string"}, "logo": LOCAL_URL},
                                ("name", "sector")))}
 
 
@@ -178,4 +205,5 @@ SCHEMAS = {
     "partners": partners_schema,
     "assets": assets_schema,
     "portfolio": portfolio_schema,
+    "export": export_schema,
 }
