@@ -1,0 +1,323 @@
+"""The build benchmark: the portfolio plugin against plain Material on the same pages.
+
+    python bench/run.py [--sizes 100 1000 5000] [--repeats 3] [--out bench/out]
+
+For each size it generates one portfolio (`bench/generate.py`), then builds it with the plugin
+and without it (the same `content/`, `mkdocs-plain.yml`), alternating plugin, plain, plugin,
+plain..., each build in a fresh Python process (`python -m mkdocs build -q`). It measures the
+wall time of each build, the peak resident memory of the building process, the size of the
+built site, the time of `portfolio validate`, and the weight (HTML + chart data) of the
+overview, facet-map and timeline pages. It prints medians as a Markdown table, checks the
+budgets of issue 7, and writes every measurement to `<out>/results.json`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.metadata
+import itertools
+import json
+import math
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+from generate import PLAIN_CONFIG, generate  # noqa: E402
+
+MODES = ("plugin", "plain")
+# The pages whose weight has a budget, by their path in the built site.
+WEIGHED_PAGES = {
+    "overview": "portfolio/index.html",
+    "facet-map": "portfolio/facet-map/index.html",
+    "timeline": "portfolio/timeline/index.html",
+}
+BUDGET_RATIO = 1.2            # plugin build time / plain build time, at 1,000 and more
+BUDGET_MEMORY_RATIO = 1.5     # plugin peak memory / plain peak memory
+BUDGET_VALIDATE_S = 3.0       # `portfolio validate` at 5,000 initiatives
+BUDGET_PAGE_KB = 300.0        # each weighed page at 1,000 initiatives
+BUDGET_EXPONENT = 1.15        # growth exponent of build time between sizes (1 = linear)
+
+# Runs in the child: `python -m mkdocs ...` exactly, then reports the process's own peak
+# memory (ru_maxrss, KiB on Linux) and in-process time into a file, since
+# RUSAGE_CHILDREN would mix every child the parent ever waited for.
+CHILD = """\
+import json, resource, runpy, sys, time
+report, sys.argv = sys.argv[1], ["mkdocs"] + sys.argv[2:]
+started = time.perf_counter()
+code = 0
+try:
+    runpy.run_module("mkdocs", run_name="__main__", alter_sys=True)
+except SystemExit as exc:
+    code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+seconds = time.perf_counter() - started
+rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+with open(report, "w") as out:
+    json.dump({"code": code, "seconds": seconds, "maxrss_kib": rss}, out)
+sys.exit(code)
+"""
+
+
+@dataclass
+class Build:
+    """One measured build."""
+
+    size: int
+    mode: str
+    repeat: int
+    wall_s: float
+    inner_s: float
+    peak_mb: float
+    site_mb: float
+    files: int
+
+
+@dataclass
+class SizeResult:
+    """Everything measured at one size."""
+
+    size: int
+    builds: list[Build] = field(default_factory=list)
+    validate_s: list[float] = field(default_factory=list)
+    pages_kb: dict[str, float | None] = field(default_factory=dict)
+
+    def median(self, mode: str, attr: str) -> float:
+        return statistics.median(getattr(b, attr) for b in self.builds if b.mode == mode)
+
+
+def folder_size(path: Path) -> tuple[int, int]:
+    """Bytes and number of files under a folder (apparent sizes, as a host would serve)."""
+    total = count = 0
+    for root, _, names in os.walk(path):
+        for name in names:
+            total += os.path.getsize(os.path.join(root, name))
+            count += 1
+    return total, count
+
+
+_LOCAL_JSON = re.compile(r'(?:src|href|data-[\w-]+)="([^"#?:]+\.json)"')
+
+
+def page_weight(site: Path, page: str) -> float | None:
+    """KB (1,000 bytes) of a page's HTML plus any local JSON it loads (chart data).
+
+    Shared files every page has anyway (plotly.js, the site script and style, Material's
+    assets) are not counted: they are fetched once and cached.
+    """
+    path = site / page
+    if not path.is_file():
+        return None
+    html = path.read_text(encoding="utf-8", errors="replace")
+    total = len(html.encode("utf-8"))
+    for target in sorted(set(_LOCAL_JSON.findall(html))):
+        data = (path.parent / target).resolve()
+        if data.is_file() and site.resolve() in data.parents:
+            total += data.stat().st_size
+    return total / 1000
+
+
+def build(python: str, config: Path, out: Path, report: Path) -> tuple[float, dict[str, Any]]:
+    """Build once in a fresh process; the wall time and what the child reported."""
+    if out.exists():
+        shutil.rmtree(out)
+    command = [python, "-c", CHILD, str(report), "build", "-q", "-f", str(config), "-d", str(out)]
+    started = time.perf_counter()
+    done = subprocess.run(command, cwd=config.parent, capture_output=True, text=True)
+    wall = time.perf_counter() - started
+    if done.returncode != 0:
+        sys.stderr.write(done.stdout + done.stderr)
+        raise SystemExit(f"run: the build of {config} failed (exit {done.returncode})")
+    child: dict[str, Any] = json.loads(report.read_text(encoding="utf-8"))
+    return wall, child
+
+
+def validate_time(python: str, config: Path) -> float:
+    """Wall time of `portfolio validate` (a fresh process, as a user runs it)."""
+    command = [python, "-m", "portfolio_plugin.cli", "-f", str(config), "validate"]
+    started = time.perf_counter()
+    done = subprocess.run(command, cwd=config.parent, capture_output=True, text=True)
+    seconds = time.perf_counter() - started
+    if done.returncode != 0:
+        sys.stderr.write(done.stdout + done.stderr)
+        raise SystemExit(f"run: portfolio validate found errors in {config}")
+    return seconds
+
+
+def machine() -> dict[str, Any]:
+    """What the numbers were measured on."""
+    info: dict[str, Any] = {
+        "cpus": os.cpu_count(),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "load_average": [round(x, 2) for x in os.getloadavg()],
+    }
+    try:
+        with open("/proc/meminfo", encoding="ascii") as meminfo:
+            for line in meminfo:
+                if line.startswith("MemTotal:"):
+                    info["ram_gb"] = round(int(line.split()[1]) / 1024 / 1024, 1)
+    except OSError:
+        pass
+    try:
+        with open("/proc/cpuinfo", encoding="ascii", errors="replace") as cpuinfo:
+            for line in cpuinfo:
+                if line.startswith("model name"):
+                    info["cpu"] = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    try:
+        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=HERE,
+                                capture_output=True, text=True, check=True).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--", "portfolio_plugin"],
+                               cwd=HERE, capture_output=True, text=True, check=True).stdout
+        info["commit"] = commit + (" + uncommitted plugin changes" if dirty.strip() else "")
+    except (OSError, subprocess.CalledProcessError):
+        info["commit"] = None
+    for package in ("mkdocs", "mkdocs-material", "portfolio-plugin", "plotly", "markdown"):
+        try:
+            info[package] = importlib.metadata.version(package)
+        except importlib.metadata.PackageNotFoundError:
+            info[package] = None
+    return info
+
+
+def exponent(small: float, large: float, n_small: int, n_large: int) -> float:
+    """The growth exponent between two sizes: 1 is linear, 2 quadratic."""
+    return math.log(large / small) / math.log(n_large / n_small)
+
+
+def fmt(value: float | None, digits: int = 1) -> str:
+    return "n/a" if value is None else f"{value:,.{digits}f}"
+
+
+def table(results: list[SizeResult]) -> str:
+    """The medians as a Markdown table."""
+    head = ("| initiatives | plugin s | plain s | ratio | plugin MB | plain MB | mem ratio "
+            "| site MB plugin/plain | validate s | overview KB | facet-map KB | timeline KB |")
+    lines = [head, "|" + "---:|" * head.count(" | ") + "---:|"]
+    for r in results:
+        plugin, plain = r.median("plugin", "wall_s"), r.median("plain", "wall_s")
+        mem_plugin, mem_plain = r.median("plugin", "peak_mb"), r.median("plain", "peak_mb")
+        lines.append(
+            f"| {r.size:,} | {plugin:.2f} | {plain:.2f} | {plugin / plain:.2f} "
+            f"| {mem_plugin:.0f} | {mem_plain:.0f} | {mem_plugin / mem_plain:.2f} "
+            f"| {r.median('plugin', 'site_mb'):.1f} / {r.median('plain', 'site_mb'):.1f} "
+            f"| {statistics.median(r.validate_s):.2f} "
+            + " ".join(f"| {fmt(r.pages_kb.get(name))}" for name in WEIGHED_PAGES) + " |")
+    return "\n".join(lines)
+
+
+def budgets(results: list[SizeResult]) -> list[tuple[str, bool | None, str]]:
+    """Each budget of issue 7: (what, met or None if not measured here, the figures)."""
+    checks: list[tuple[str, bool | None, str]] = []
+    for r in results:
+        ratio = r.median("plugin", "wall_s") / r.median("plain", "wall_s")
+        if r.size >= 1000:
+            checks.append((f"build time ratio at {r.size:,} <= {BUDGET_RATIO}",
+                           ratio <= BUDGET_RATIO, f"{ratio:.2f}"))
+        memory = r.median("plugin", "peak_mb") / r.median("plain", "peak_mb")
+        checks.append((f"peak memory ratio at {r.size:,} <= {BUDGET_MEMORY_RATIO}",
+                       memory <= BUDGET_MEMORY_RATIO, f"{memory:.2f}"))
+        if r.size >= 5000:
+            seconds = statistics.median(r.validate_s)
+            checks.append((f"portfolio validate at {r.size:,} < {BUDGET_VALIDATE_S:.0f} s",
+                           seconds < BUDGET_VALIDATE_S, f"{seconds:.2f} s"))
+        if r.size == 1000:
+            for name, kb in r.pages_kb.items():
+                checks.append((f"{name} page at 1,000 < {BUDGET_PAGE_KB:.0f} KB",
+                               None if kb is None else kb < BUDGET_PAGE_KB,
+                               "page not built" if kb is None else f"{kb:.1f} KB"))
+    ordered = sorted(results, key=lambda r: r.size)
+    for small, large in itertools.pairwise(ordered):
+        for mode in MODES:
+            k = exponent(small.median(mode, "wall_s"), large.median(mode, "wall_s"),
+                         small.size, large.size)
+            checks.append((f"{mode} build growth {small.size:,} -> {large.size:,}: "
+                           f"exponent <= {BUDGET_EXPONENT} (1 = linear)",
+                           k <= BUDGET_EXPONENT if mode == "plugin" else None, f"{k:.2f}"))
+    return checks
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1000, 5000])
+    parser.add_argument("--repeats", type=int, default=3, help="builds per mode and size")
+    parser.add_argument("--out", type=Path, default=HERE / "out",
+                        help="folder for the portfolios, the builds and results.json")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--python", default=sys.executable,
+                        help="the interpreter that has mkdocs and the plugin installed")
+    parser.add_argument("--generate-only", action="store_true",
+                        help="generate the portfolios and stop")
+    args = parser.parse_args(argv)
+    out: Path = args.out.resolve()
+    out.mkdir(parents=True, exist_ok=True)
+    sites: dict[int, Path] = {}
+    for size in args.sizes:
+        started = time.perf_counter()
+        sites[size] = generate(size, out / "portfolios" / str(size), args.seed)
+        count = len(list((sites[size] / "content" / "initiatives").glob("*.md")))
+        print(f"generated {count:,} initiatives in {time.perf_counter() - started:.1f} s: "
+              f"{sites[size]}", flush=True)
+    if args.generate_only:
+        return 0
+
+    info = machine()
+    print(f"machine: {info.get('cpus')} CPUs, {info.get('ram_gb')} GB RAM, Python "
+          f"{info['python']}, mkdocs {info['mkdocs']}, material {info['mkdocs-material']}, "
+          f"load {info['load_average']}", flush=True)
+    results = []
+    for size in args.sizes:
+        site = sites[size]
+        result = SizeResult(size)
+        configs = {"plugin": site / "mkdocs.yml", "plain": site / PLAIN_CONFIG}
+        for repeat in range(args.repeats):
+            for mode in MODES:
+                target = out / "sites" / f"{size}-{mode}"
+                wall, child = build(args.python, configs[mode], target,
+                                    out / f"child-{size}-{mode}.json")
+                size_bytes, files = folder_size(target)
+                measured = Build(size, mode, repeat, wall, child["seconds"],
+                                 child["maxrss_kib"] * 1024 / 1e6, size_bytes / 1e6, files)
+                result.builds.append(measured)
+                print(f"  {size:>6,} {mode:<6} #{repeat + 1}: {wall:6.2f} s wall, "
+                      f"{measured.peak_mb:5.0f} MB peak, {measured.site_mb:6.1f} MB, "
+                      f"{files:,} files", flush=True)
+            result.validate_s.append(validate_time(args.python, configs["plugin"]))
+            print(f"  {size:>6,} validate #{repeat + 1}: {result.validate_s[-1]:.2f} s",
+                  flush=True)
+        result.pages_kb = {name: page_weight(out / "sites" / f"{size}-plugin", page)
+                           for name, page in WEIGHED_PAGES.items()}
+        results.append(result)
+
+    print()
+    print(table(results))
+    print()
+    for what, met, figures in budgets(results):
+        mark = {True: "met", False: "MISSED", None: "info"}[met]
+        print(f"[{mark:>6}] {what}: {figures}")
+    info["load_average_after"] = [round(x, 2) for x in os.getloadavg()]
+    report = {
+        "machine": info, "repeats": args.repeats, "seed": args.seed,
+        "table": table(results),
+        "budgets": [{"budget": w, "met": m, "figures": f} for w, m, f in budgets(results)],
+        "sizes": [{"size": r.size, "builds": [asdict(b) for b in r.builds],
+                   "validate_s": r.validate_s, "pages_kb": r.pages_kb} for r in results],
+    }
+    (out / "results.json").write_text(json.dumps(report, indent=2), encoding="utf-8")
+    print(f"\nwrote {out / 'results.json'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
