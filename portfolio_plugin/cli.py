@@ -10,10 +10,13 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
+from importlib import resources
 from pathlib import Path
 
 from .options import ConfigError, Options, read_config
 from .problems import format_problems
+
+PAGE_TEMPLATE = "portfolio.html"
 
 
 def _options(args: argparse.Namespace) -> Options:
@@ -67,7 +70,8 @@ def cmd_export(args: argparse.Namespace) -> int:
     build = analyse(options)
     files = export_files(build.portfolio, build.figures, options, build.translator, build.built)
     out = Path(args.out)
-    written = write(Rendered(files={k.split("/", 1)[-1]: v for k, v in files.items()}), out)
+    prefix = options.exports.strip("/") + "/"
+    written = write(Rendered(files={k.removeprefix(prefix): v for k, v in files.items()}), out)
     for problem in build.problems.sorted():
         print(str(problem), file=sys.stderr)
     print(f"wrote {len(written)} file(s) to {out}")
@@ -81,6 +85,17 @@ def cmd_generate(args: argparse.Namespace) -> int:
     options = _options(args)
     build = run(options)
     out = Path(args.out)
+    if args.overrides:
+        # The pages name the plugin's page template; put it in the site's theme folder.
+        theme = Path(args.overrides)
+        theme.mkdir(parents=True, exist_ok=True)
+        (theme / PAGE_TEMPLATE).write_bytes(
+            (resources.files("portfolio_plugin") / "theme" / PAGE_TEMPLATE).read_bytes())
+    else:
+        # Without it, the pages use the theme's own page template.
+        line = f'template: "{PAGE_TEMPLATE}"\n'
+        build.rendered.pages = {uri: text.replace(line, "", 1) if text.startswith("---\n")
+                                else text for uri, text in build.rendered.pages.items()}
     written = write(build.rendered, out)
     for problem in build.problems.sorted():
         print(str(problem), file=sys.stderr)
@@ -120,6 +135,9 @@ def parser() -> argparse.ArgumentParser:
     generate = commands.add_parser("generate", help="write the generated pages as Markdown")
     generate.add_argument("--out", required=True, help="folder to write to")
     generate.add_argument("--strict", action="store_true", help="exit 1 on errors")
+    generate.add_argument("--overrides", help="the theme folder (custom_dir) to write the "
+                          "pages' template portfolio.html into; without it, pages use the "
+                          "theme's default template")
     generate.set_defaults(func=cmd_generate)
     for sub in (validate, schema, new, export, generate):
         sub.add_argument("-f", "--config-file", default=argparse.SUPPRESS,

@@ -11,6 +11,7 @@ from importlib import resources
 from pathlib import Path
 
 from .compute import Figures, compute
+from .federation import gather
 from .i18n import Translator
 from .load import load
 from .model import Portfolio
@@ -66,8 +67,11 @@ def analyse(options: Options, built: dt.datetime | None = None) -> Build:
 def run(options: Options, built: dt.datetime | None = None, with_static: bool = True) -> Build:
     """Load, validate, compute and render every generated page and file."""
     build = analyse(options, built)
+    # Other portfolios are read at build time only (never by `validate` or `export`).
+    federated, federation_problems = gather(options, build.portfolio.info.federation)
+    build.problems.extend(federation_problems)
     build.rendered = render_site(build.portfolio, build.figures, options, build.translator,
-                                 build.built)
+                                 build.built, extra={"federation": federated})
     if with_static:
         build.rendered.files.update(static_files())
     return build

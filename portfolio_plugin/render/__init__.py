@@ -24,7 +24,7 @@ from .text import json_in_html, markdown_text, safe_markdown, theme_text, yaml_f
 from .urls import page_url, relative_url
 
 # Page modules, in the order their pages are made.
-PAGE_MODULES: tuple[str, ...] = ("initiative",)
+PAGE_MODULES: tuple[str, ...] = ("initiative", "opendata", "federation")
 
 ZONE_SHAPES = {Zone.YELLOW: "circle", Zone.GREEN: "diamond", Zone.BLUE: "square"}
 ZONE_SYMBOLS = {Zone.YELLOW: "○", Zone.GREEN: "◇", Zone.BLUE: "■"}
@@ -146,9 +146,11 @@ class Renderer:
 
 
 def render_site(portfolio: Portfolio, figures: Figures, options: Options, t: Translator,
-                built: dt.datetime, modules: Iterable[str] = PAGE_MODULES) -> Rendered:
-    """Every generated page and file of the site."""
+                built: dt.datetime, modules: Iterable[str] = PAGE_MODULES,
+                extra: dict[str, Any] | None = None) -> Rendered:
+    """Every generated page and file of the site (`extra`: inputs some modules need)."""
     renderer = Renderer(portfolio, figures, options, t, built)
+    renderer.extra.update(extra or {})
     rendered = Rendered()
     for name in modules:
         module = importlib.import_module(f"{__name__}.{name}")

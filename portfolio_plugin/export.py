@@ -1,0 +1,686 @@
+"""The open interface: the whole portfolio as data files any program (or spreadsheet) can read.
+
+`data/portfolio.json` (described by `data/portfolio.schema.json`), CSV files beside it and
+feeds of the stories. Every figure comes from `compute.py`, the same figures the pages show.
+The bytes depend only on the input and the build date (`SOURCE_DATE_EPOCH`), never on the
+order files were read in: keys are sorted and every list has a stable order.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import re
+import uuid
+from collections.abc import Iterable, Sequence
+from typing import Any
+from xml.etree import ElementTree
+
+from .compute import Figures, LayerFigures, SplitFigures
+from .i18n import Translator
+from .model import (
+    FACETS,
+    ZONES,
+    AssetKind,
+    Facet,
+    FundingKind,
+    Initiative,
+    MandateLevel,
+    PartialDate,
+    Portfolio,
+    Sector,
+    Status,
+    Story,
+    StoryKind,
+    Text,
+    Zone,
+)
+from .options import Options
+from .render import Renderer
+from .render.text import safe_markdown
+from .render.urls import relative_url
+
+SCHEMA_VERSION = "1.0"
+SCHEMA_URI = "https://json-schema.org/draft/2020-12/schema"
+SCHEMA_ID = "https://portfolio-showcase.example/schemas/portfolio.schema.json"
+JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
+ATOM = "http://www.w3.org/2005/Atom"
+XML = "http://www.w3.org/XML/1998/namespace"
+# Feeds carry the newest stories only; every story is in stories.csv and portfolio.json.
+FEED_LIMIT = 500
+# The generated pages other portfolios may link to, by name (see `Renderer.uri`).
+PAGE_NAMES = ("overview", "initiatives", "facet_map", "ecosystem", "leverage", "timeline",
+              "objectives", "mandates", "data")
+# The published files, by their name in `files` of portfolio.json.
+FILES = {
+    "json": "portfolio.json",
+    "schema": "portfolio.schema.json",
+    "initiatives_csv": "initiatives.csv",
+    "partners_csv": "partners.csv",
+    "funding_csv": "funding.csv",
+    "stories_csv": "stories.csv",
+    "atom": "stories.xml",
+    "json_feed": "stories.json",
+}
+# Cells a spreadsheet would run as a formula start with one of these.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# Characters XML 1.0 cannot carry at all.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+SEPARATOR = "; "
+
+
+def amount(value: float) -> int | float:
+    """Money rounded to cents, as an integer when it is whole (so `1500000`, not `1500000.0`)."""
+    rounded = round(float(value), 2)
+    return int(rounded) if rounded.is_integer() else rounded
+
+
+def ratio(value: float | None) -> float | None:
+    """A leverage ratio, rounded to four decimals."""
+    return None if value is None else round(value, 4)
+
+
+def timestamp(moment: dt.datetime) -> str:
+    """RFC 3339 in UTC, to the second."""
+    return moment.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _day(date: PartialDate) -> str:
+    return f"{date.key[0]:04d}-{date.key[1]:02d}-{date.key[2]:02d}T00:00:00Z"
+
+
+class Exporter:
+    """Builds the export files of one portfolio; `files()` gives them all."""
+
+    def __init__(self, portfolio: Portfolio, figures: Figures, options: Options,
+                 translator: Translator, built: dt.datetime) -> None:
+        self.portfolio = portfolio
+        self.figures = figures
+        self.options = options
+        self.t = translator
+        self.built = built
+        self.r = Renderer(portfolio, figures, options, translator, built)
+        self.currency = portfolio.info.currency
+        self.initiatives = sorted(portfolio.initiatives, key=lambda i: i.slug)
+
+    # -- addresses ----------------------------------------------------------------------
+    def page(self, uri: str) -> str:
+        """The site-relative URL of a docs path."""
+        return self.r.site_url(uri)
+
+    def absolute(self, uri: str) -> str:
+        """The absolute URL of a docs path when the site's address is known, else relative."""
+        url = self.page(uri)
+        if self.options.site_url:
+            return self.options.site_url.rstrip("/") + "/" + url
+        return url
+
+    def from_file(self, name: str, uri: str) -> str:
+        """A link from a published file to a page: absolute if possible, else relative."""
+        if self.options.site_url:
+            return self.absolute(uri)
+        return relative_url(self.r.export_uri(name), uri, self.options.directory_urls)
+
+    def text(self, value: Text) -> str:
+        """Text in the site's language."""
+        return value.get(self.t.language)
+
+    # -- portfolio.json -----------------------------------------------------------------
+    def document(self) -> dict[str, Any]:
+        """The whole portfolio as one JSON-ready mapping."""
+        info = self.portfolio.info
+        figures = self.figures
+        users = dict(figures.asset_users)
+        pages = {name: self.page(self.r.uri(name)) for name in PAGE_NAMES}
+        if info.federation:
+            pages["federation"] = self.page(self.r.uri("federation"))
+        return {
+            "schema": SCHEMA_VERSION,
+            "portfolio": {
+                "name": info.name,
+                "currency": info.currency,
+                "generated": timestamp(self.built),
+                "organisation": info.organisation,
+                "description": info.description,
+                "language": self.t.language,
+                "site_url": self.options.site_url or None,
+                "exchange_rates": dict(info.exchange_rates),
+                "base_investment": [
+                    {"year": b.year, "funder": b.funder, "amount": amount(b.money.amount),
+                     "currency": info.currency, "original_amount": amount(b.money.original_amount),
+                     "original_currency": b.money.currency}
+                    for b in info.base_investment],
+            },
+            "pages": pages,
+            "files": {key: self.page(self.r.export_uri(name)) for key, name in FILES.items()},
+            "themes": [self._theme(t.id, t.title) for t in info.themes],
+            "mandates": [{"id": m.id, "title": m.title, "level": m.level.value,
+                          "website": m.url,
+                          "initiatives": [i.slug for i in self.initiatives if m.id in i.mandates]}
+                         for m in info.mandates],
+            "objectives": [{"id": o.id, "title": o.title, "description": o.description,
+                            "key_results": [{"title": k.title, "indicator": k.indicator,
+                                             "target": k.target} for k in o.key_results],
+                            "initiatives": [i.slug for i in self.initiatives
+                                            if o.id in i.objectives]}
+                           for o in info.objectives],
+            "initiatives": [self._initiative(i) for i in self.initiatives],
+            "partners": self._partners(),
+            "assets": [{"id": a.id, "name": a.name, "kind": a.kind.value, "owner": a.owner,
+                        "description": a.description, "website": a.url,
+                        "url": self.page(self.r.uri("ecosystem")) + f"#asset-{a.id}",
+                        "initiatives": sorted(users.get(a.id, ()))}
+                       for a in sorted(self.portfolio.assets, key=lambda a: a.id)],
+            "stories": [self._story(s, with_initiative=True) for s in figures.stories],
+            "leverage": {"years": [self._layers(y) for y in figures.leverage.years],
+                         "total": self._layers(figures.leverage.total)},
+            "balance": {f.value: {z.value: {"count": figures.balance.cell(f, z).count,
+                                            "funding": amount(figures.balance.cell(f, z).funding)}
+                                  for z in ZONES} for f in FACETS},
+            "funders": [{"id": f.id, "base_investment": amount(f.base_investment),
+                         "cash": amount(f.cash), "in_kind": amount(f.in_kind)}
+                        for f in figures.funders],
+            "by_facet": [self._split("facet", s) for s in figures.by_facet],
+            "by_theme": [self._split("theme", s) for s in figures.by_theme],
+        }
+
+    def _theme(self, theme_id: str, title: str) -> dict[str, Any]:
+        return {"id": theme_id, "title": title, "url": self.page(self.r.uri(f"theme:{theme_id}")),
+                "initiatives": [i.slug for i in self.initiatives if theme_id in i.themes]}
+
+    @staticmethod
+    def _split(key: str, s: SplitFigures) -> dict[str, Any]:
+        return {key: s.key, "count": s.count, "layer2": amount(s.layer2),
+                "layer3": amount(s.layer3), "in_kind": amount(s.in_kind), "layer4": s.layer4}
+
+    @staticmethod
+    def _layers(figures: LayerFigures) -> dict[str, Any]:
+        row: dict[str, Any] = {
+            "layer1": amount(figures.layer1), "layer2": amount(figures.layer2),
+            "layer3": amount(figures.layer3), "layer4": figures.layer4,
+            "in_kind": amount(figures.in_kind), "leverage": ratio(figures.leverage),
+        }
+        if figures.year is not None:
+            row["year"] = figures.year
+        return row
+
+    def _translations(self, i: Initiative) -> dict[str, dict[str, str]]:
+        result = {}
+        for name, value in (("title", i.title), ("summary", i.summary)):
+            given = {lang: text for lang, text in value.values if lang}
+            if given:
+                result[name] = given
+        return result
+
+    def _story(self, s: Story, with_initiative: bool = False) -> dict[str, Any]:
+        data: dict[str, Any] = {"date": s.date.iso(), "title": s.title, "kind": s.kind.value,
+                                "text": s.text, "link": s.link, "partners": list(s.partners)}
+        if with_initiative:
+            data["initiative"] = s.initiative
+            data["url"] = self.page(self.options.initiative_uri(s.initiative))
+        return data
+
+    def _initiative(self, i: Initiative) -> dict[str, Any]:
+        return {
+            "id": i.slug,
+            "url": self.page(self.options.initiative_uri(i.slug)),
+            "title": self.text(i.title),
+            "summary": self.text(i.summary),
+            "translations": self._translations(i),
+            "facet": i.facet.value,
+            "zone": i.zone.value,
+            "status": i.status.value,
+            "start": i.start.iso() if i.start else None,
+            "end": i.end.iso() if i.end else None,
+            "steward": i.steward,
+            "partners": [{"id": p.id, "role": p.role} for p in i.partners],
+            "layer": i.layer.value,
+            "funding": [{"funder": f.funder, "year": f.year, "kind": f.kind.value,
+                         "amount": amount(f.amount), "currency": self.currency,
+                         "original_amount": amount(f.money.original_amount),
+                         "original_currency": f.money.currency} for f in i.funding],
+            "cash": amount(i.cash),
+            "in_kind": amount(i.in_kind),
+            "themes": list(i.themes),
+            "mandates": list(i.mandates),
+            "objectives": list(i.objectives),
+            "assets": list(i.assets),
+            "zone_history": [{"date": z.date.iso(), "zone": z.zone.value, "note": z.note}
+                             for z in i.zone_history],
+            "stories": [self._story(s) for s in i.stories],
+            "indicators": [{"name": n.name, "unit": n.unit, "baseline": n.baseline,
+                            "target": n.target,
+                            "values": [{"date": v.date.iso(), "value": v.value}
+                                       for v in n.values]} for n in i.indicators],
+            "position": ({"certainty": i.position.certainty, "direction": i.position.direction}
+                         if i.position else None),
+            "links": [{"title": link.title, "url": link.url} for link in i.links],
+        }
+
+    def _partners(self) -> list[dict[str, Any]]:
+        result = []
+        for partner in sorted(self.portfolio.partners, key=lambda p: p.id):
+            figures = self.figures.partner(partner.id)
+            result.append({
+                "id": partner.id,
+                "name": partner.name,
+                "sector": partner.sector.value,
+                "website": partner.url,
+                "description": partner.description,
+                "logo": partner.logo,
+                "url": self.page(self.r.partner_uri(partner.id)),
+                "initiatives": sorted(slug for slug, _ in figures.initiatives) if figures else [],
+                "roles": {slug: role for slug, role in figures.initiatives} if figures else {},
+                "stewards": sorted(figures.stewards) if figures else [],
+                "cash": amount(figures.cash) if figures else 0,
+                "in_kind": amount(figures.in_kind) if figures else 0,
+                "base_investment": amount(figures.base_investment) if figures else 0,
+                "assets": sorted(figures.assets) if figures else [],
+                "first_year": figures.first_year if figures else None,
+            })
+        return result
+
+    # -- CSV ----------------------------------------------------------------------------
+    def initiatives_csv(self) -> bytes:
+        """One row per initiative."""
+        rows = []
+        for i in self.initiatives:
+            funders = dict.fromkeys(f.funder for f in i.funding)
+            rows.append([
+                i.slug, self.text(i.title), self.text(i.summary), i.facet.value, i.zone.value,
+                i.status.value, i.start.iso() if i.start else "", i.end.iso() if i.end else "",
+                i.layer.value, i.steward or "", SEPARATOR.join(p.id for p in i.partners),
+                SEPARATOR.join(funders), SEPARATOR.join(i.themes), SEPARATOR.join(i.mandates),
+                SEPARATOR.join(i.objectives), SEPARATOR.join(i.assets), amount(i.cash),
+                amount(i.in_kind), self.currency, len(i.stories),
+                sum(1 for s in i.stories if s.kind.value == "critical-event"),
+                self.absolute(self.options.initiative_uri(i.slug)),
+            ])
+        return csv_bytes(CSV_COLUMNS["initiatives"], rows)
+
+    def partners_csv(self) -> bytes:
+        """One row per partner."""
+        rows = []
+        for p in self._partners():
+            rows.append([
+                p["id"], p["name"], p["sector"], p["website"] or "", len(p["initiatives"]),
+                SEPARATOR.join(p["initiatives"]), SEPARATOR.join(p["stewards"]), p["cash"],
+                p["in_kind"], p["base_investment"], self.currency,
+                "" if p["first_year"] is None else p["first_year"],
+                self.absolute(self.r.partner_uri(p["id"])),
+            ])
+        return csv_bytes(CSV_COLUMNS["partners"], rows)
+
+    def funding_csv(self) -> bytes:
+        """One row per amount of money: base investment (layer 1), then initiative funding."""
+        rows: list[list[Any]] = []
+        for b in sorted(self.portfolio.info.base_investment,
+                        key=lambda b: (b.year, b.funder or "")):
+            rows.append([1, "", b.funder or "", b.year, "cash", amount(b.money.amount),
+                         self.currency, amount(b.money.original_amount), b.money.currency])
+        for i in self.initiatives:
+            for f in i.funding:
+                rows.append([i.layer.value, i.slug, f.funder, f.year, f.kind.value,
+                             amount(f.amount), self.currency, amount(f.money.original_amount),
+                             f.money.currency])
+        return csv_bytes(CSV_COLUMNS["funding"], rows)
+
+    def stories_csv(self) -> bytes:
+        """One row per story, newest first."""
+        rows = []
+        for s in self.figures.stories:
+            initiative = self.r.initiative(s.initiative)
+            rows.append([
+                s.date.iso(), s.initiative, self.text(initiative.title) if initiative else "",
+                s.title, s.kind.value, s.text, s.link or "", SEPARATOR.join(s.partners),
+                self.absolute(self.options.initiative_uri(s.initiative)),
+            ])
+        return csv_bytes(CSV_COLUMNS["stories"], rows)
+
+    # -- feeds --------------------------------------------------------------------------
+    def _story_ids(self) -> dict[int, str]:
+        """A stable id per story of the feeds (by position), unique within the feed."""
+        ids: dict[int, str] = {}
+        seen: set[str] = set()
+        for n, s in enumerate(self._feed_stories()):
+            key = "\x1f".join((self.portfolio.info.name, s.initiative, s.date.iso(),
+                               s.kind.value, s.title))
+            value = f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, key)}"
+            repeat = 1
+            while value in seen:  # identical stories: number the later ones
+                repeat += 1
+                numbered = key + "\x1f" + str(repeat)
+                value = f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, numbered)}"
+            seen.add(value)
+            ids[n] = value
+        return ids
+
+    def _feed_stories(self) -> Sequence[Story]:
+        return self.figures.stories[:FEED_LIMIT]
+
+    def atom(self) -> bytes:
+        """The stories as an Atom 1.0 feed, newest first."""
+        name = FILES["atom"]
+        info = self.portfolio.info
+        ElementTree.register_namespace("", ATOM)
+
+        def sub(parent: ElementTree.Element, tag: str, text: str | None = None,
+                **attrs: str) -> ElementTree.Element:
+            element = ElementTree.SubElement(parent, f"{{{ATOM}}}{tag}", attrs)
+            if text is not None:
+                element.text = xml_text(text)
+            return element
+
+        feed = ElementTree.Element(f"{{{ATOM}}}feed", {f"{{{XML}}}lang": self.t.language})
+        feed_id = (self.absolute(self.r.export_uri(name)) if self.options.site_url
+                   else f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, 'feed:' + info.name)}")
+        sub(feed, "id", feed_id)
+        sub(feed, "title", self.t("opendata.feed_title", name=info.name), type="text")
+        sub(feed, "subtitle", self.t("opendata.feed_subtitle"), type="text")
+        sub(feed, "updated", timestamp(self.built))
+        if self.options.site_url:
+            sub(feed, "link", rel="self", type="application/atom+xml",
+                href=self.absolute(self.r.export_uri(name)))
+        sub(feed, "link", rel="alternate", type="text/html",
+            href=self.from_file(name, self.r.uri("timeline")))
+        author = sub(feed, "author")
+        sub(author, "name", info.name)
+        sub(feed, "generator", "portfolio-plugin")
+        ids = self._story_ids()
+        for n, s in enumerate(self._feed_stories()):
+            entry = sub(feed, "entry")
+            sub(entry, "id", ids[n])
+            sub(entry, "title", s.title, type="text")
+            sub(entry, "published", _day(s.date))
+            sub(entry, "updated", _day(s.date))
+            sub(entry, "link", rel="alternate", type="text/html",
+                href=self.from_file(name, self.options.initiative_uri(s.initiative)))
+            if s.link:
+                sub(entry, "link", rel="related", href=s.link)
+            sub(entry, "category", term=s.kind.value, label=self.t(f"kind.{s.kind.value}"))
+            sub(entry, "summary", self._summary(s), type="text")
+            if s.text:
+                sub(entry, "content", str(safe_markdown(s.text)), type="html")
+        ElementTree.indent(feed)
+        data: bytes = ElementTree.tostring(feed, encoding="utf-8", xml_declaration=True)
+        return data + b"\n"
+
+    def _summary(self, s: Story) -> str:
+        initiative = self.r.initiative(s.initiative)
+        title = self.text(initiative.title) if initiative else s.initiative
+        return self.t("opendata.feed_entry", kind=self.t(f"kind.{s.kind.value}"),
+                      initiative=title)
+
+    def json_feed(self) -> bytes:
+        """The stories as a JSON Feed 1.1, newest first."""
+        name = FILES["json_feed"]
+        info = self.portfolio.info
+        feed: dict[str, Any] = {
+            "version": JSON_FEED_VERSION,
+            "title": self.t("opendata.feed_title", name=info.name),
+            "description": self.t("opendata.feed_subtitle"),
+            "language": self.t.language,
+            "authors": [{"name": info.name}],
+        }
+        if self.options.site_url:
+            feed["home_page_url"] = self.absolute(self.r.uri("timeline"))
+            feed["feed_url"] = self.absolute(self.r.export_uri(name))
+        items = []
+        ids = self._story_ids()
+        for n, s in enumerate(self._feed_stories()):
+            item: dict[str, Any] = {
+                "id": ids[n],
+                "url": self.from_file(name, self.options.initiative_uri(s.initiative)),
+                "title": s.title,
+                "summary": self._summary(s),
+                "content_text": s.text or s.title,
+                "date_published": _day(s.date),
+                "tags": [s.kind.value],
+                "_portfolio": {"initiative": s.initiative, "kind": s.kind.value,
+                               "date": s.date.iso(), "partners": list(s.partners)},
+            }
+            if s.text:
+                item["content_html"] = str(safe_markdown(s.text))
+            if s.link:
+                item["external_url"] = s.link
+            items.append(item)
+        feed["items"] = items
+        return json_bytes(feed)
+
+    # -- all files ----------------------------------------------------------------------
+    def files(self, document: dict[str, Any] | None = None) -> dict[str, bytes]:
+        """Every export file by site path (under the exports folder)."""
+        made = {
+            "json": json_bytes(document if document is not None else self.document()),
+            "schema": json_bytes(export_schema()),
+            "initiatives_csv": self.initiatives_csv(),
+            "partners_csv": self.partners_csv(),
+            "funding_csv": self.funding_csv(),
+            "stories_csv": self.stories_csv(),
+            "atom": self.atom(),
+            "json_feed": self.json_feed(),
+        }
+        return {self.r.export_uri(FILES[key]): data for key, data in made.items()}
+
+
+CSV_COLUMNS: dict[str, tuple[str, ...]] = {
+    "initiatives": ("id", "title", "summary", "facet", "zone", "status", "start", "end",
+                    "layer", "steward", "partners", "funders", "themes", "mandates",
+                    "objectives", "assets", "cash", "in_kind", "currency", "stories",
+                    "critical_events", "url"),
+    "partners": ("id", "name", "sector", "website", "initiatives", "initiative_ids",
+                 "stewards", "cash", "in_kind", "base_investment", "currency", "first_year",
+                 "url"),
+    "funding": ("layer", "initiative", "funder", "year", "kind", "amount", "currency",
+                "original_amount", "original_currency"),
+    "stories": ("date", "initiative", "initiative_title", "title", "kind", "text", "link",
+                "partners", "url"),
+}
+
+
+def xml_text(text: str) -> str:
+    """Text without the characters XML cannot carry (ElementTree escapes the rest)."""
+    return _NOT_XML.sub("", text)
+
+
+def spreadsheet_cell(value: Any) -> Any:
+    """A CSV cell that a spreadsheet shows as text: a leading =, +, -, @ would be a formula."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def csv_bytes(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
+    """UTF-8 CSV with a header row, formula-safe cells and RFC 4180 line ends."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([spreadsheet_cell(cell) for cell in row])
+    return buffer.getvalue().encode("utf-8")
+
+
+def json_bytes(data: Any) -> bytes:
+    """Stable, readable JSON: sorted keys, two-space indent, UTF-8, final newline."""
+    return (json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode("utf-8")
+
+
+def export_document(portfolio: Portfolio, figures: Figures, options: Options,
+                    translator: Translator, built: dt.datetime) -> dict[str, Any]:
+    """The content of `portfolio.json` as a mapping."""
+    return Exporter(portfolio, figures, options, translator, built).document()
+
+
+def export_files(portfolio: Portfolio, figures: Figures, options: Options,
+                 translator: Translator, built: dt.datetime) -> dict[str, bytes]:
+    """Every open-data file by site path, e.g. `data/portfolio.json`."""
+    return Exporter(portfolio, figures, options, translator, built).files()
+
+
+# -- the schema of portfolio.json -------------------------------------------------------------
+
+_STR = {"type": "string"}
+_NSTR = {"type": ["string", "null"]}
+_ID = {"type": "string", "minLength": 1}
+_IDS = {"type": "array", "items": _ID}
+_MONEY = {"type": "number", "minimum": 0}
+_DATE = {"type": "string", "pattern": r"^\d{4}(-\d{2}(-\d{2})?)?$",
+         "description": "ISO 8601 date as precise as given: YYYY, YYYY-MM or YYYY-MM-DD"}
+_YEAR = {"type": "integer"}
+_CURRENCY = {"type": "string", "pattern": "^[A-Z]{3}$"}
+_URL = {"type": "string", "description": "A URL relative to the site's root, or absolute"}
+
+
+def _obj(description: str, properties: dict[str, Any],
+         optional: Sequence[str] = ()) -> dict[str, Any]:
+    return {"type": "object", "description": description, "properties": properties,
+            "required": [k for k in properties if k not in optional],
+            "additionalProperties": False}
+
+
+def _enum(values: Iterable[Any], description: str = "") -> dict[str, Any]:
+    schema: dict[str, Any] = {"enum": list(values)}
+    if description:
+        schema["description"] = description
+    return schema
+
+
+def _layers_schema(with_year: bool) -> dict[str, Any]:
+    properties: dict[str, Any] = {
+        "layer1": {**_MONEY, "description": "Base investment in the platform (cash)"},
+        "layer2": {**_MONEY, "description": "Cash of layer-2 initiatives (platform projects)"},
+        "layer3": {**_MONEY, "description": "Cash of layer-3 initiatives (others' projects)"},
+        "layer4": {"type": "integer", "minimum": 0,
+                   "description": "Number of critical-event stories"},
+        "in_kind": {**_MONEY, "description": "In-kind contributions, kept out of the ratio"},
+        "leverage": {"type": ["number", "null"],
+                     "description": "(layer2 + layer3) / layer1, rounded to 4 decimals; "
+                                    "null where layer1 is 0"},
+    }
+    if with_year:
+        properties = {"year": _YEAR, **properties}
+    return _obj("The layer model for one year" if with_year else "The layer model in total",
+                properties)
+
+
+def export_schema() -> dict[str, Any]:
+    """The JSON Schema (draft 2020-12) of `portfolio.json`."""
+    facets = [f.value for f in Facet]
+    zones = [z.value for z in Zone]
+    money_item = {
+        "amount": {**_MONEY, "description": "In the portfolio currency"},
+        "currency": {**_CURRENCY, "description": "The portfolio currency"},
+        "original_amount": {**_MONEY, "description": "As given, before conversion"},
+        "original_currency": {**_CURRENCY, "description": "As given, before conversion"},
+    }
+    story = {"date": _DATE, "title": _STR, "kind": _enum(s.value for s in StoryKind),
+             "text": {**_STR, "description": "Markdown"}, "link": _NSTR, "partners": _IDS}
+    cell = _obj("One facet and zone", {"count": {"type": "integer", "minimum": 0},
+                                       "funding": {**_MONEY, "description": "Cash, all years"}})
+    split = {"count": {"type": "integer", "minimum": 0}, "layer2": _MONEY, "layer3": _MONEY,
+             "in_kind": _MONEY, "layer4": {"type": "integer", "minimum": 0}}
+    return {
+        "$schema": SCHEMA_URI,
+        "$id": SCHEMA_ID,
+        "title": "Innovation portfolio",
+        "description": "A whole innovation portfolio: initiatives, partners, assets, stories "
+                       "and the figures computed from them. Amounts are in the portfolio "
+                       "currency.",
+        **_obj("The document", {
+            "schema": {"type": "string", "pattern": r"^1\.\d+$",
+                       "description": "Version of this format"},
+            "portfolio": _obj("The portfolio as a whole", {
+                "name": _STR, "currency": _CURRENCY,
+                "generated": {"type": "string", "format": "date-time",
+                              "pattern": r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$"},
+                "organisation": _NSTR, "description": _STR,
+                "language": _STR, "site_url": _NSTR,
+                "exchange_rates": {"type": "object",
+                                   "propertyNames": {"pattern": "^[A-Z]{3}$"},
+                                   "additionalProperties": {"type": "number",
+                                                            "exclusiveMinimum": 0}},
+                "base_investment": {"type": "array", "items": _obj(
+                    "Layer 1: base investment of one year",
+                    {"year": _YEAR, "funder": _NSTR, **money_item})},
+            }),
+            "pages": _obj("Site-relative URLs of the generated pages",
+                          {name: _URL for name in (*PAGE_NAMES, "federation")},
+                          optional=("federation",)),
+            "files": _obj("Site-relative URLs of the open-data files",
+                          {name: _URL for name in FILES}),
+            "themes": {"type": "array", "items": _obj("A theme", {
+                "id": _ID, "title": _STR, "url": _URL, "initiatives": _IDS})},
+            "mandates": {"type": "array", "items": _obj("A higher-level mandate", {
+                "id": _ID, "title": _STR, "level": _enum(m.value for m in MandateLevel),
+                "website": _NSTR, "initiatives": _IDS})},
+            "objectives": {"type": "array", "items": _obj("A portfolio objective", {
+                "id": _ID, "title": _STR, "description": _STR,
+                "key_results": {"type": "array", "items": _obj("A key result", {
+                    "title": _STR, "indicator": _NSTR, "target": _NSTR})},
+                "initiatives": _IDS})},
+            "initiatives": {"type": "array", "items": _obj("An initiative", {
+                "id": _ID, "url": _URL, "title": _STR, "summary": _STR,
+                "translations": {"type": "object", "description": "title and summary by "
+                                 "language code, where the author gave translations",
+                                 "additionalProperties": {"type": "object",
+                                                          "additionalProperties": _STR}},
+                "facet": _enum(facets), "zone": _enum(zones),
+                "status": _enum(s.value for s in Status),
+                "start": {"anyOf": [_DATE, {"type": "null"}]},
+                "end": {"anyOf": [_DATE, {"type": "null"}]},
+                "steward": _NSTR,
+                "partners": {"type": "array", "items": _obj("A partner and its role", {
+                    "id": _ID, "role": _NSTR})},
+                "layer": _enum([2, 3]),
+                "funding": {"type": "array", "items": _obj("Money from one funder in one year", {
+                    "funder": _ID, "year": _YEAR, "kind": _enum(k.value for k in FundingKind),
+                    **money_item})},
+                "cash": _MONEY, "in_kind": _MONEY,
+                "themes": _IDS, "mandates": _IDS, "objectives": _IDS, "assets": _IDS,
+                "zone_history": {"type": "array", "items": _obj("A step between zones", {
+                    "date": _DATE, "zone": _enum(zones), "note": _STR})},
+                "stories": {"type": "array", "items": _obj("A story", story)},
+                "indicators": {"type": "array", "items": _obj("An indicator", {
+                    "name": _STR, "unit": _STR, "baseline": {"type": ["number", "null"]},
+                    "target": {"type": ["number", "null"]},
+                    "values": {"type": "array", "items": _obj("A measurement", {
+                        "date": _DATE, "value": {"type": "number"}})}})},
+                "position": {"anyOf": [{"type": "null"}, _obj("A place on the facet map", {
+                    "certainty": {"type": "number", "minimum": -1, "maximum": 1},
+                    "direction": {"type": "number", "minimum": -1, "maximum": 1}})]},
+                "links": {"type": "array", "items": _obj("A link", {"title": _STR,
+                                                                   "url": _STR})},
+            })},
+            "partners": {"type": "array", "items": _obj("A partner", {
+                "id": _ID, "name": _STR, "sector": _enum(s.value for s in Sector),
+                "website": _NSTR, "description": _STR, "logo": _NSTR, "url": _URL,
+                "initiatives": _IDS,
+                "roles": {"type": "object", "additionalProperties": _STR,
+                          "description": "Role in each initiative, by initiative id"},
+                "stewards": _IDS, "cash": _MONEY, "in_kind": _MONEY, "base_investment": _MONEY,
+                "assets": _IDS, "first_year": {"type": ["integer", "null"]}})},
+            "assets": {"type": "array", "items": _obj("A shared asset", {
+                "id": _ID, "name": _STR, "kind": _enum(a.value for a in AssetKind),
+                "owner": _NSTR, "description": _STR, "website": _NSTR, "url": _URL,
+                "initiatives": _IDS})},
+            "stories": {"type": "array", "description": "Newest first",
+                        "items": _obj("A story of an initiative",
+                                      {**story, "initiative": _ID, "url": _URL})},
+            "leverage": _obj("Vinnväxt's layer model", {
+                "years": {"type": "array", "items": _layers_schema(True)},
+                "total": _layers_schema(False)}),
+            "balance": {"type": "object", "description": "Count and cash funding by facet and zone",
+                        "propertyNames": _enum(facets),
+                        "additionalProperties": {"type": "object",
+                                                 "propertyNames": _enum(zones),
+                                                 "additionalProperties": cell}},
+            "funders": {"type": "array", "items": _obj("Money from one funder, all years", {
+                "id": _ID, "base_investment": _MONEY, "cash": _MONEY, "in_kind": _MONEY})},
+            "by_facet": {"type": "array", "items": _obj("Layers 2-4 of one facet",
+                                                        {"facet": _enum(facets), **split})},
+            "by_theme": {"type": "array", "items": _obj("Layers 2-4 of one theme",
+                                                        {"theme": _ID, **split})},
+        }),
+    }

@@ -1,0 +1,346 @@
+"""Portfolio of portfolios: reading other portfolios' published `portfolio.json`.
+
+`federation` in `portfolio.yml` lists them by path (relative to the folder of `mkdocs.yml`) or
+by http(s) URL. They are read at build time only, checked against the export schema, and
+summarised into the same small model as this portfolio, so the federation page compares like
+with like. The last good copy of each is kept in `<site_data>/.federation-cache/`: a portfolio
+that cannot be reached (or publishes something invalid) is a warning, and its cached copy is
+used instead.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+
+from .export import PAGE_NAMES, export_schema
+from .load import display_path
+from .model import FACETS, ZONES
+from .options import Options
+from .problems import Problem, Severity
+
+TIMEOUT = 5.0
+MAX_BYTES = 50 * 1024 * 1024
+CACHE_DIR = ".federation-cache"
+_NOT_NAME = re.compile(r"[^A-Za-z0-9]+")
+
+
+@dataclass(frozen=True)
+class LayerYear:
+    """The layer model of one year (or in total, `year` None) of a portfolio."""
+
+    year: int | None
+    layer1: float
+    layer2: float
+    layer3: float
+    layer4: int
+    leverage: float | None
+
+
+@dataclass(frozen=True)
+class PartnerEntry:
+    """A partner of a portfolio, as published."""
+
+    id: str
+    name: str
+    initiatives: int
+
+
+@dataclass(frozen=True)
+class PortfolioSummary:
+    """What the federation page shows of one portfolio."""
+
+    name: str
+    currency: str
+    generated: str
+    source: str
+    local: bool
+    # (page name, address): docs paths for this portfolio, absolute URLs for others.
+    pages: tuple[tuple[str, str], ...]
+    initiatives: int
+    partners: tuple[PartnerEntry, ...]
+    balance: tuple[tuple[str, str, int, float], ...]  # facet, zone, count, cash funding
+    years: tuple[LayerYear, ...]
+    total: LayerYear
+    cached: bool = False
+
+    def cell(self, facet: str, zone: str) -> tuple[int, float]:
+        """Count and funding of one facet and zone."""
+        for f, z, count, funding in self.balance:
+            if f == facet and z == zone:
+                return count, funding
+        return 0, 0.0
+
+    def leverage(self, year: int) -> float | None:
+        """The leverage ratio of one year, if any."""
+        for row in self.years:
+            if row.year == year:
+                return row.leverage
+        return None
+
+
+@dataclass(frozen=True)
+class SharedPartner:
+    """A partner found in more than one portfolio (same id, or same name)."""
+
+    name: str
+    # (portfolio index, partner id, number of initiatives) for each portfolio it is in.
+    members: tuple[tuple[int, str, int], ...]
+
+    def in_portfolio(self, index: int) -> tuple[str, int] | None:
+        """The partner's id and initiative count in one portfolio, if it is there."""
+        for i, pid, count in self.members:
+            if i == index:
+                return pid, count
+        return None
+
+
+class UnreadableError(Exception):
+    """A federated portfolio that could not be read; the message says why."""
+
+
+def is_url(source: str) -> bool:
+    """A source given as an http(s) URL rather than a path."""
+    return source.lower().startswith(("http://", "https://"))
+
+
+def _validator() -> jsonschema.protocols.Validator:
+    schema = export_schema()
+    validator: jsonschema.protocols.Validator = jsonschema.Draft202012Validator(schema)
+    return validator
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a number JSON allows")
+
+
+def parse(raw: bytes) -> dict[str, Any]:
+    """A published `portfolio.json`, checked against the schema; raises `UnreadableError`."""
+    try:
+        data = json.loads(raw.decode("utf-8-sig"), parse_constant=_refuse_constant)
+    except UnicodeDecodeError:
+        raise UnreadableError("it is not UTF-8 text") from None
+    except (ValueError, RecursionError) as exc:
+        raise UnreadableError(f"it is not valid JSON ({exc})") from None
+    errors = sorted(_validator().iter_errors(data), key=lambda e: list(e.absolute_path))
+    if errors:
+        first = errors[0]
+        where = "/".join(str(p) for p in first.absolute_path) or "(top level)"
+        message = first.message if len(first.message) <= 160 else first.message[:157] + "..."
+        more = f" and {len(errors) - 1} more problem(s)" if len(errors) > 1 else ""
+        raise UnreadableError(f"it does not match the portfolio.json schema: {where}: "
+                         f"{message}{more}")
+    assert isinstance(data, dict)
+    return data
+
+
+def fetch(url: str, timeout: float = TIMEOUT) -> bytes:
+    """The bytes at an http(s) URL; raises `UnreadableError` with a short reason."""
+    if not is_url(url):
+        raise UnreadableError("only http and https addresses are read")
+    request = urllib.request.Request(url, headers={  # noqa: S310 - http(s) checked above
+        "Accept": "application/json", "User-Agent": "portfolio-plugin"})
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
+            data: bytes = response.read(MAX_BYTES + 1)
+    except urllib.error.HTTPError as exc:
+        raise UnreadableError(f"the server answered {exc.code} {exc.reason}") from None
+    except urllib.error.URLError as exc:
+        raise UnreadableError(f"it cannot be reached ({exc.reason})") from None
+    except (OSError, ValueError) as exc:
+        raise UnreadableError(f"it cannot be reached ({exc})") from None
+    if len(data) > MAX_BYTES:
+        raise UnreadableError(f"it is larger than {MAX_BYTES:,} bytes")
+    return data
+
+
+def read_path(path: Path) -> bytes:
+    """The bytes of a local file; raises `UnreadableError` with a short reason."""
+    try:
+        if path.stat().st_size > MAX_BYTES:
+            raise UnreadableError(f"it is larger than {MAX_BYTES:,} bytes")
+        return path.read_bytes()
+    except OSError as exc:
+        raise UnreadableError(f"the file cannot be read ({exc.strerror})") from None
+
+
+def cache_path(options: Options, source: str) -> Path:
+    """Where the last good copy of a federated portfolio is kept."""
+    digest = hashlib.sha256(source.encode("utf-8")).hexdigest()[:12]
+    readable = _NOT_NAME.sub("-", source).strip("-")[-60:].strip("-").lower()
+    return options.data_dir / CACHE_DIR / f"{readable}-{digest}.json"
+
+
+def _store(path: Path, raw: bytes) -> None:
+    # Written only when it changed, so `mkdocs serve` (which watches site_data/) does not
+    # rebuild forever; a folder that cannot be written only means there is no fallback.
+    try:
+        if path.is_file() and path.read_bytes() == raw:
+            return
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(raw)
+    except OSError:
+        pass
+
+
+def home_of(document: Mapping[str, Any], source: str) -> str | None:
+    """The absolute address of a published site's root, if it can be known."""
+    site_url = document["portfolio"].get("site_url")
+    if isinstance(site_url, str) and is_url(site_url):
+        return site_url.rstrip("/") + "/"
+    json_path = str(document["files"]["json"]).lstrip("/")
+    if is_url(source):
+        parsed = urllib.parse.urlsplit(source)
+        if parsed.path.endswith("/" + json_path):
+            root = parsed.path[: -len(json_path)]
+            return urllib.parse.urlunsplit((parsed.scheme, parsed.netloc, root, "", ""))
+    return None
+
+
+def _web_address(home: str, relative: str) -> str | None:
+    address = urllib.parse.urljoin(home, relative)
+    parsed = urllib.parse.urlsplit(address)
+    if parsed.scheme not in ("http", "https") or not parsed.netloc:
+        return None
+    if any(ch.isspace() or ord(ch) < 32 for ch in address):
+        return None
+    return address
+
+
+def summarise(document: Mapping[str, Any], source: str = "", local: bool = False,
+              cached: bool = False, page_paths: Mapping[str, str] | None = None
+              ) -> PortfolioSummary:
+    """The federation page's view of a (validated) `portfolio.json` document.
+
+    For this portfolio (`local`), `page_paths` gives the docs paths of its pages; for others
+    the page addresses are made absolute from the site's address, where that is known.
+    """
+    pages: list[tuple[str, str]] = []
+    if local and page_paths is not None:
+        pages = [(name, page_paths[name]) for name in PAGE_NAMES if name in page_paths]
+    else:
+        home = home_of(document, source)
+        if home:
+            for name in PAGE_NAMES:
+                relative = document["pages"].get(name)
+                address = _web_address(home, relative) if isinstance(relative, str) else None
+                if address:
+                    pages.append((name, address))
+    balance = document["balance"]
+    cells = []
+    for facet in FACETS:
+        for zone in ZONES:
+            cell = balance.get(facet.value, {}).get(zone.value, {"count": 0, "funding": 0})
+            cells.append((facet.value, zone.value, int(cell["count"]), float(cell["funding"])))
+
+    def layers(row: Mapping[str, Any]) -> LayerYear:
+        return LayerYear(row.get("year"), float(row["layer1"]), float(row["layer2"]),
+                         float(row["layer3"]), int(row["layer4"]), row["leverage"])
+
+    info = document["portfolio"]
+    return PortfolioSummary(
+        name=str(info["name"]), currency=str(info["currency"]),
+        generated=str(info["generated"]), source=source, local=local,
+        pages=tuple(pages), initiatives=len(document["initiatives"]),
+        partners=tuple(PartnerEntry(str(p["id"]), str(p["name"]), len(p["initiatives"]))
+                       for p in document["partners"]),
+        balance=tuple(cells),
+        years=tuple(layers(row) for row in document["leverage"]["years"]),
+        total=layers(document["leverage"]["total"]),
+        cached=cached,
+    )
+
+
+def shared_partners(portfolios: Sequence[PortfolioSummary]) -> tuple[SharedPartner, ...]:
+    """Partners that appear in two or more portfolios, matched by id or by name (any case)."""
+    nodes = [(index, p) for index, s in enumerate(portfolios) for p in s.partners]
+    parent = list(range(len(nodes)))
+
+    def root(n: int) -> int:
+        while parent[n] != n:
+            parent[n] = parent[parent[n]]
+            n = parent[n]
+        return n
+
+    first: dict[str, int] = {}
+    for n, (_, partner) in enumerate(nodes):
+        for key in ("id:" + partner.id, "name:" + " ".join(partner.name.casefold().split())):
+            if key in first:
+                parent[root(n)] = root(first[key])
+            else:
+                first[key] = n
+    groups: dict[int, list[int]] = {}
+    for n in range(len(nodes)):
+        groups.setdefault(root(n), []).append(n)
+    result = []
+    for members in groups.values():
+        indexes = {nodes[n][0] for n in members}
+        if len(indexes) < 2:
+            continue
+        seen: dict[int, tuple[int, str, int]] = {}
+        for n in members:
+            index, partner = nodes[n]
+            if index not in seen:
+                seen[index] = (index, partner.id, partner.initiatives)
+        name = nodes[min(members)][1].name  # the first portfolio's name for it
+        result.append(SharedPartner(name, tuple(sorted(seen.values()))))
+    result.sort(key=lambda s: (s.name.casefold(), s.name))
+    return tuple(result)
+
+
+def _line_of(options: Options, source: str) -> int:
+    try:
+        text = (options.data_dir / "portfolio.yml").read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return 1
+    for number, line in enumerate(text.splitlines(), 1):
+        if source in line:
+            return number
+    return 1
+
+
+def read_one(options: Options, source: str) -> tuple[PortfolioSummary | None, str | None]:
+    """One federated portfolio (or its cached copy), and what went wrong, if anything."""
+    cache = cache_path(options, source)
+    try:
+        raw = fetch(source) if is_url(source) else read_path(options.root / source)
+        document = parse(raw)
+    except UnreadableError as exc:
+        reason = str(exc)
+    else:
+        _store(cache, raw)
+        return summarise(document, source), None
+    try:
+        document = parse(read_path(cache))
+    except UnreadableError:
+        return None, f"{reason}; no earlier copy is cached, so it is left out"
+    summary = summarise(document, source, cached=True)
+    return summary, (f"{reason}; using the last good copy, generated "
+                     f"{document['portfolio']['generated']}")
+
+
+def gather(options: Options, sources: Iterable[str]
+           ) -> tuple[tuple[PortfolioSummary, ...], list[Problem]]:
+    """Every federated portfolio that could be read, and a warning for each that could not."""
+    display = display_path(options.data_dir / "portfolio.yml", options.root)
+    summaries = []
+    problems = []
+    for index, source in enumerate(sources):
+        summary, trouble = read_one(options, source)
+        if summary is not None:
+            summaries.append(summary)
+        if trouble:
+            problems.append(Problem(display, _line_of(options, source), 1,
+                                    f"federation[{index}]", f"{source}: {trouble}",
+                                    severity=Severity.WARNING))
+    return tuple(summaries), problems
