@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .problems import Problem, Problems
@@ -19,6 +19,9 @@ MAX_PAGE_BYTES = 1024 * 1024
 MAX_DATA_BYTES = 16 * 1024 * 1024
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 _FENCE = re.compile(r"(---|\.\.\.)[ \t]*\Z")
+# A key written at the start of a line: `key:`, `"key":` or `'key':`.
+_TOP_KEY = re.compile(
+    r"""(?:"([^"]+)"|'([^']+)'|([^\s#:'"?\-{}\[\]&*!|>%@`,][^:#]*?))\s*:(?:\s|\Z)""")
 # Files in the initiatives folder that are not initiatives.
 NOT_INITIATIVES = {"index.md", "README.md"}
 
@@ -82,6 +85,26 @@ def read_text(path: Path, display: str, max_bytes: int) -> tuple[str | None, Pro
     return text.replace("\r\n", "\n").replace("\r", "\n"), None
 
 
+def field_at(text: str, line: int) -> str:
+    """The top-level field whose lines hold `line` (1-based, within `text`), or ''.
+
+    YAML errors are found by the parser, which knows lines, not fields; the field is the
+    nearest key written at the start of a line at or above the error.
+    """
+    for candidate in reversed(text.split("\n")[:max(line, 0)]):
+        if not candidate or candidate[0].isspace() or candidate[0] in "#":
+            continue
+        match = _TOP_KEY.match(candidate)
+        return next((g for g in match.groups() if g), "").strip() if match else ""
+    return ""
+
+
+def _with_field(problem: Problem, text: str, first_line: int = 1) -> Problem:
+    """The problem, naming the field at its line (`text` starts at line `first_line`)."""
+    name = field_at(text, problem.line - first_line + 1)
+    return replace(problem, field=name) if name and not problem.field else problem
+
+
 def split_front_matter(text: str, display: str) -> tuple[str, str, int] | Problem:
     """Split a page into front-matter YAML, body, and the body's first line number."""
     lines = text.split("\n")
@@ -101,6 +124,11 @@ def read_page(path: Path, display: str, max_bytes: int = MAX_PAGE_BYTES) -> Page
     """Read one initiative page; a problem if it cannot be read at all."""
     text, problem = read_text(path, display, max_bytes)
     if problem is not None:
+        if problem.found and problem.found.startswith("byte "):  # not UTF-8: which field?
+            split = split_front_matter(
+                path.read_bytes()[:max_bytes].decode("utf-8", "replace"), display)
+            if not isinstance(split, Problem) and problem.line < split[2] - 1:
+                problem = _with_field(problem, split[0], first_line=2)
         return problem
     assert text is not None
     split = split_front_matter(text, display)
@@ -110,7 +138,9 @@ def read_page(path: Path, display: str, max_bytes: int = MAX_PAGE_BYTES) -> Page
     try:
         located = read_yaml(front, line_offset=1)
     except YamlError as exc:
-        return _problem(display, exc.message, exc.line, exc.column, found=exc.found)
+        return _with_field(
+            _problem(display, exc.message, exc.line, exc.column, found=exc.found),
+            front, first_line=2)
     if not isinstance(located.value, dict):
         kind = "nothing" if located.value is None else type(located.value).__name__
         return _problem(display, "the front-matter must be a mapping of fields",
@@ -122,12 +152,15 @@ def read_data_file(path: Path, display: str, max_bytes: int = MAX_DATA_BYTES) ->
     """Read one `site_data/` file; an empty file reads as an empty mapping."""
     text, problem = read_text(path, display, max_bytes)
     if problem is not None:
+        if problem.found and problem.found.startswith("byte "):  # not UTF-8: which entry?
+            problem = _with_field(problem, path.read_bytes().decode("utf-8", "replace"))
         return problem
     assert text is not None
     try:
         located = read_yaml(text)
     except YamlError as exc:
-        return _problem(display, exc.message, exc.line, exc.column, found=exc.found)
+        return _with_field(
+            _problem(display, exc.message, exc.line, exc.column, found=exc.found), text)
     if located.value is None:
         located.value = {}
     if not isinstance(located.value, dict):
