@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from importlib import resources
 from pathlib import Path
 
@@ -64,7 +65,7 @@ class Translator:
                 messages.update(_read_catalogue(own.read_text(encoding="utf-8")))
         return cls(language, messages, package_catalogue("en"))
 
-    @property
+    @cached_property
     def locale(self) -> Locale:
         """Babel's locale for the language (English if Babel does not know it)."""
         try:
@@ -110,6 +111,12 @@ class Translator:
         """A date as precise as it was given: 2024, May 2024, 3 May 2024."""
         if value is None:
             return ""
+        cache: dict[object, str] = self.__dict__.setdefault("_dates", {})
+        if value not in cache:
+            cache[value] = self._date(value)
+        return cache[value]
+
+    def _date(self, value: PartialDate | dt.date) -> str:
         if isinstance(value, dt.date):
             return format_date(value, "long", locale=self.locale)
         day = dt.date(*value.key)

@@ -19,6 +19,7 @@ from mkdocs.structure.pages import Page
 
 from .options import Options, from_settings
 from .pipeline import Build, run
+from .render import join_html_blocks
 
 log = get_plugin_logger(__name__)
 THEME_DIR = Path(__file__).parent / "theme"
@@ -95,11 +96,12 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
                     and Path(file.src_uri).name not in ("index.md", "README.md"):
                 # Left out (invalid): never published, so its raw front-matter never shows.
                 files.remove(file)
-        for uri, content in build.rendered.pages.items():
+        for uri, (marked, _parts) in build.rendered.marked.items():
             existing = files.get_file_from_path(uri)
             if existing is not None:
                 files.remove(existing)
-            files.append(File.generated(config, uri, content=content,
+            # MkDocs gets the Markdown with markers; the HTML goes back in on_page_content.
+            files.append(File.generated(config, uri, content=marked,
                                         inclusion=InclusionLevel.NOT_IN_NAV))
         for uri, data in build.rendered.files.items():
             existing = files.get_file_from_path(uri)
@@ -108,10 +110,21 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
             files.append(File.generated(config, uri, content=data))
         return files
 
+    def on_post_page(self, output: str, page: Page, config: MkDocsConfig) -> str:
+        """Put the generated HTML blocks back where their markers are.
+
+        Done on the finished page rather than on `page.content`: the search index then holds
+        each page's own text (title, summary, the author's body) but not the generated
+        tables, which the open data carries, and indexing them would dominate build time.
+        """
+        if self.build is not None and page.file.src_uri in self.build.rendered.marked:
+            return join_html_blocks(output, self.build.rendered.marked[page.file.src_uri][1])
+        return output
+
     def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig,
                          files: Files) -> str:
         """Escape every page's front-matter title and description, which themes print raw."""
-        generated = self.build is not None and page.file.src_uri in self.build.rendered.pages
+        generated = self.build is not None and page.file.src_uri in self.build.rendered.marked
         if not generated:
             for key in ("title", "description"):
                 value = page.meta.get(key)

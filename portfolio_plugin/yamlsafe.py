@@ -100,8 +100,16 @@ def _error_at(event: Any, message: str, found: str | None = None) -> YamlError:
 class _Frame:
     container: dict[str, Any] | list[Any]
     path: PathKey
+    is_map: bool
     pending_key: str | None = None
     key_lines: dict[str, int] = field(default_factory=dict)
+
+
+_SCALAR = yaml.ScalarEvent
+_MAP_START = yaml.MappingStartEvent
+_SEQ_START = yaml.SequenceStartEvent
+_ENDS = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
+_NUMBER_START = frozenset("0123456789+-.")
 
 
 def read_yaml(text: str, line_offset: int = 0) -> Located:
@@ -112,36 +120,10 @@ def read_yaml(text: str, line_offset: int = 0) -> Located:
     """
     _tab_indentation(text, line_offset)
     located = Located(None)
-    stack: list[_Frame] = []
-    documents = 0
     try:
         parser = _Parser(text)
         try:
-            while True:
-                event: Any = parser.get_event()
-                if event is None:
-                    break
-                if isinstance(event, yaml.DocumentStartEvent):
-                    documents += 1
-                    if documents > 1:
-                        raise _error_at(event, "only one YAML document is allowed here")
-                    continue
-                if isinstance(event, yaml.AliasEvent):
-                    raise _error_at(
-                        event, "aliases (*name) are not allowed; write the value out",
-                        found=f"*{event.anchor}")
-                anchor = getattr(event, "anchor", None)
-                if anchor is not None:
-                    raise _error_at(
-                        event, "anchors (&name) are not allowed; write the value out",
-                        found=f"&{anchor}")
-                if isinstance(event, (yaml.ScalarEvent, yaml.MappingStartEvent,
-                                      yaml.SequenceStartEvent)):
-                    _add_node(event, stack, located, line_offset)
-                elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
-                    finished = stack.pop()
-                    if not stack:
-                        located.value = finished.container
+            _read_events(parser, located, line_offset)
         finally:
             parser.dispose()
     except yaml.MarkedYAMLError as exc:
@@ -162,48 +144,81 @@ def read_yaml(text: str, line_offset: int = 0) -> Located:
     return located
 
 
-def _add_node(event: Any, stack: list[_Frame], located: Located, line_offset: int) -> None:
-    parent = stack[-1] if stack else None
-    position = (event.start_mark.line + 1 + line_offset, event.start_mark.column + 1)
-    if parent is not None and isinstance(parent.container, dict) and parent.pending_key is None:
-        # This node is a mapping key.
-        if not isinstance(event, yaml.ScalarEvent):
-            raise _error_at(event, "a mapping key must be plain text")
-        key = event.value
-        if key in parent.container or key in parent.key_lines:
-            first = parent.key_lines.get(key, 0) + line_offset
-            raise _error_at(
-                event, f"the key {key!r} is given twice (first on line {first})", found=key)
-        parent.pending_key = key
-        parent.key_lines[key] = position[0] - line_offset
-        located.positions[parent.path + (key,)] = position
-        return
-    if parent is None:
-        path: PathKey = ()
-    elif isinstance(parent.container, dict):
-        assert parent.pending_key is not None
-        path = parent.path + (parent.pending_key,)
-    else:
-        path = parent.path + (len(parent.container),)
-    if isinstance(event, yaml.ScalarEvent):
-        value: Any = _scalar(event)
-        if not event.style and not isinstance(value, str):
-            located.raw[path] = event.value
-    else:
-        if event.tag not in (None, "!"):
-            raise _error_at(event, f"the tag {event.tag!r} is not allowed")
-        if len(stack) >= MAX_DEPTH:
-            raise _error_at(event, f"values are nested deeper than {MAX_DEPTH} levels")
-        value = {} if isinstance(event, yaml.MappingStartEvent) else []
-    located.positions.setdefault(path, position)
-    if parent is not None:
-        if isinstance(parent.container, dict):
-            assert parent.pending_key is not None
-            parent.container[parent.pending_key] = value
-            parent.pending_key = None
-        else:
-            parent.container.append(value)
-    elif isinstance(event, yaml.ScalarEvent):
-        located.value = value
-    if not isinstance(event, yaml.ScalarEvent):
-        stack.append(_Frame(value, path))
+def _read_events(parser: Any, located: Located, line_offset: int) -> None:
+    """The event loop; kept flat because it runs once per value of every file."""
+    stack: list[_Frame] = []
+    positions = located.positions
+    raw = located.raw
+    documents = 0
+    get_event = parser.get_event
+    while True:
+        event: Any = get_event()
+        if event is None:
+            return
+        kind = type(event)
+        if kind is _SCALAR or kind is _MAP_START or kind is _SEQ_START:
+            if event.anchor is not None:
+                raise _error_at(event, "anchors (&name) are not allowed; write the value out",
+                                found=f"&{event.anchor}")
+            mark = event.start_mark
+            position = (mark.line + 1 + line_offset, mark.column + 1)
+            parent = stack[-1] if stack else None
+            if parent is not None and parent.is_map and parent.pending_key is None:
+                if kind is not _SCALAR:
+                    raise _error_at(event, "a mapping key must be plain text")
+                key = event.value
+                if key in parent.key_lines:
+                    first = parent.key_lines[key] + line_offset
+                    raise _error_at(
+                        event, f"the key {key!r} is given twice (first on line {first})",
+                        found=key)
+                parent.pending_key = key
+                parent.key_lines[key] = mark.line + 1
+                positions[parent.path + (key,)] = position
+                continue
+            if parent is None:
+                path: PathKey = ()
+            elif parent.is_map:
+                path = parent.path + (parent.pending_key,)  # type: ignore[operator]
+            else:
+                path = parent.path + (len(parent.container),)
+            if kind is _SCALAR:
+                value = event.value
+                if not event.style:
+                    if event.tag is not None:
+                        value = _scalar(event)
+                    elif value in _NULL or value in _BOOL or value[:1] in _NUMBER_START:
+                        value = _scalar(event)
+                        if not isinstance(value, str):
+                            raw[path] = event.value
+                elif event.tag not in _ALLOWED_TAGS:
+                    value = _scalar(event)
+            else:
+                if event.tag not in (None, "!"):
+                    raise _error_at(event, f"the tag {event.tag!r} is not allowed")
+                if len(stack) >= MAX_DEPTH:
+                    raise _error_at(event, f"values are nested deeper than {MAX_DEPTH} levels")
+                value = {} if kind is _MAP_START else []
+            if path not in positions:
+                positions[path] = position
+            if parent is not None:
+                if parent.is_map:
+                    parent.container[parent.pending_key] = value  # type: ignore[call-overload,index]
+                    parent.pending_key = None
+                else:
+                    parent.container.append(value)  # type: ignore[union-attr]
+            elif kind is _SCALAR:
+                located.value = value
+            if kind is not _SCALAR:
+                stack.append(_Frame(value, path, kind is _MAP_START))
+        elif kind in _ENDS:
+            finished = stack.pop()
+            if not stack:
+                located.value = finished.container
+        elif kind is yaml.AliasEvent:
+            raise _error_at(event, "aliases (*name) are not allowed; write the value out",
+                            found=f"*{event.anchor}")
+        elif kind is yaml.DocumentStartEvent:
+            documents += 1
+            if documents > 1:
+                raise _error_at(event, "only one YAML document is allowed here")

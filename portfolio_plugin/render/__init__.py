@@ -24,7 +24,8 @@ from .text import json_in_html, markdown_text, safe_markdown, theme_text, yaml_f
 from .urls import page_url, relative_url
 
 # Page modules, in the order their pages are made.
-PAGE_MODULES: tuple[str, ...] = ("initiative", "opendata", "federation")
+PAGE_MODULES: tuple[str, ...] = ("initiative", "opendata", "federation", "ecosystem",
+                                  "leverage", "timeline", "objectives", "overview", "browse")
 
 ZONE_SHAPES = {Zone.YELLOW: "circle", Zone.GREEN: "diamond", Zone.BLUE: "square"}
 ZONE_SYMBOLS = {Zone.YELLOW: "○", Zone.GREEN: "◇", Zone.BLUE: "■"}
@@ -34,10 +35,24 @@ FACET_SYMBOLS = {Facet.MISSION: "▲", Facet.ENHANCEMENT: "◀", Facet.ANTICIPAT
 
 @dataclass
 class Rendered:
-    """What rendering produced: Markdown pages and other files, by docs-relative path."""
+    """What rendering produced: Markdown pages and other files, by docs-relative path.
+
+    `marked` holds each page with markers in place of its generated HTML blocks, and the
+    blocks, for adapters that put the HTML back after Markdown (see `split_html_blocks`).
+    """
 
     pages: dict[str, str] = field(default_factory=dict)
     files: dict[str, bytes] = field(default_factory=dict)
+    marked: dict[str, tuple[str, list[str]]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class PageText:
+    """A page whose author-written Markdown must not be split: given already marked."""
+
+    markdown: str
+    marked: str
+    parts: tuple[str, ...]
 
 
 @dataclass
@@ -145,6 +160,37 @@ class Renderer:
         return Markup(self.env.get_template(template).render(context))  # noqa: S704
 
 
+_BLOCK_TAGS = ("<div", "<table", "<figure", "<p", "<ol", "<ul", "<dl", "<script", "<details",
+               "<section", "<nav", "<form", "<h1", "<h2", "<h3", "<h4", "<h5", "<h6", "<pre",
+               "<blockquote", "<hr", "<aside", "<article", "<header", "<footer", "<fieldset")
+MARKER = "<!--pf:{}-->"
+
+
+def split_html_blocks(markdown: str) -> tuple[str, list[str]]:
+    """Take the HTML blocks out of a generated page, leaving a marker for each.
+
+    A Markdown engine passes raw HTML blocks through unchanged, so an adapter may hand it
+    only the Markdown around the markers and put the HTML back afterwards: the output is the
+    same, and the engine spends no time parsing HTML it would not change. Blocks are
+    separated by blank lines (the templates keep blank lines out of their HTML blocks).
+    """
+    parts: list[str] = []
+    blocks = markdown.split("\n\n")
+    for index, block in enumerate(blocks):
+        stripped = block.strip("\n")
+        if stripped.startswith(_BLOCK_TAGS) and not stripped.startswith("<!--"):
+            blocks[index] = MARKER.format(len(parts))
+            parts.append(stripped)
+    return "\n\n".join(blocks), parts
+
+
+def join_html_blocks(html: str, parts: list[str]) -> str:
+    """Put the HTML blocks back in place of their markers."""
+    for index, part in enumerate(parts):
+        html = html.replace(MARKER.format(index), part, 1)
+    return html
+
+
 def render_site(portfolio: Portfolio, figures: Figures, options: Options, t: Translator,
                 built: dt.datetime, modules: Iterable[str] = PAGE_MODULES,
                 extra: dict[str, Any] | None = None) -> Rendered:
@@ -157,15 +203,21 @@ def render_site(portfolio: Portfolio, figures: Figures, options: Options, t: Tra
         for uri, content in module.pages(renderer):
             if isinstance(content, bytes):
                 rendered.files[uri] = content
+            elif isinstance(content, PageText):
+                rendered.pages[uri] = content.markdown
+                rendered.marked[uri] = (content.marked, list(content.parts))
             else:
                 rendered.pages[uri] = content
+                rendered.marked[uri] = split_html_blocks(content)
     return rendered
 
 
-def iter_pages(*parts: Iterable[tuple[str, str | bytes]]) -> Iterator[tuple[str, str | bytes]]:
+def iter_pages(*parts: Iterable[tuple[str, str | bytes | PageText]],
+               ) -> Iterator[tuple[str, str | bytes | PageText]]:
     """Chain the pages of several builders."""
     for part in parts:
         yield from part
 
 
-__all__ = ["Rendered", "Renderer", "markdown_text", "render_site", "iter_pages"]
+__all__ = ["PageText", "Rendered", "Renderer", "iter_pages", "join_html_blocks", "markdown_text",
+           "render_site", "split_html_blocks"]

@@ -5,12 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-import plotly.graph_objects as go
-
 from ..model import Initiative, Mandate, Objective, Theme
-from . import Renderer
-from .charts import Chart, Table, base_layout, figure_json, label
-from .text import theme_text, yaml_front_matter
+from . import MARKER, PageText, Renderer, split_html_blocks
+from .charts import CONFIG, Chart, Table, base_layout, label
+from .text import markdown_text, theme_text, yaml_front_matter
 
 
 def jsonld(r: Renderer, i: Initiative) -> dict[str, Any]:
@@ -67,19 +65,21 @@ def indicator_charts(r: Renderer, i: Initiative) -> list[Chart]:
     for n, ind in enumerate(i.indicators):
         dates = [v.date.iso() for v in ind.values]
         values = [v.value for v in ind.values]
-        figure = go.Figure(layout=base_layout(
-            300, xaxis={"type": "category"},
-            yaxis={"title": {"text": label(ind.unit)}, "rangemode": "tozero"}))
-        figure.add_trace(go.Scatter(x=dates, y=values, mode="lines+markers",
-                                    name=label(ind.name), line={"color": "#1864ab"}))
+        # Plain plotly JSON: building graph objects costs more than the whole page.
+        traces: list[dict[str, Any]] = [{
+            "type": "scatter", "x": dates, "y": values, "mode": "lines+markers",
+            "name": label(ind.name), "line": {"color": "#1864ab"}}]
         for value, name, dash, colour in ((ind.baseline, r.t("initiative.baseline"), "dot",
                                            "#868e96"),
                                           (ind.target, r.t("initiative.target"), "dash",
                                            "#2b8a3e")):
             if value is not None and dates:
-                figure.add_trace(go.Scatter(x=[dates[0], dates[-1]], y=[value, value],
-                                            mode="lines", name=label(name),
-                                            line={"dash": dash, "color": colour}))
+                traces.append({"type": "scatter", "x": [dates[0], dates[-1]],
+                               "y": [value, value], "mode": "lines", "name": label(name),
+                               "line": {"dash": dash, "color": colour}})
+        figure = {"data": traces, "config": CONFIG, "layout": base_layout(
+            300, xaxis={"type": "category"},
+            yaxis={"title": {"text": label(ind.unit)}, "rangemode": "tozero"})}
         rows = tuple((v.date.iso(), r.t.number(v.value, 2 if v.value % 1 else 0))
                      for v in ind.values)
         footer: tuple[str, ...] = ()
@@ -94,11 +94,11 @@ def indicator_charts(r: Renderer, i: Initiative) -> list[Chart]:
         table = Table((r.t("initiative.date"), f"{ind.name} ({ind.unit})" if ind.unit
                        else ind.name), rows + tuple(extra_rows), numeric=(1,), footer=footer)
         caption = f"{ind.name}" + (f" ({ind.unit})" if ind.unit else "")
-        charts.append(Chart(f"indicator-{i.slug}-{n}", caption, figure_json(figure), table, 300))
+        charts.append(Chart(f"indicator-{i.slug}-{n}", caption, figure, table, 300))
     return charts
 
 
-def initiative_page(r: Renderer, i: Initiative) -> str:
+def initiative_page(r: Renderer, i: Initiative) -> PageText:
     """The Markdown of one initiative page."""
     here = r.options.initiative_uri(i.slug)
     info = r.portfolio.info
@@ -120,10 +120,21 @@ def initiative_page(r: Renderer, i: Initiative) -> str:
         "template": "portfolio.html",
     })
     body = i.body.strip("\n")
-    return f"{front}\n{head}\n\n{body}\n\n{foot}"
+    head_marked, head_parts = split_html_blocks(str(head))
+    foot_marked, foot_parts = split_html_blocks(str(foot))
+    # Renumber the foot's markers after the head's; the author's body is never split.
+    for index in reversed(range(len(foot_parts))):
+        foot_marked = foot_marked.replace(MARKER.format(index),
+                                          MARKER.format(index + len(head_parts)))
+    # The summary stays Markdown (escaped), so that the search index holds it.
+    lead = markdown_text(r.text(i.summary))
+    return PageText(
+        markdown=f"{front}\n{lead}\n\n{head}\n\n{body}\n\n{foot}",
+        marked=f"{front}\n{lead}\n\n{head_marked}\n\n{body}\n\n{foot_marked}",
+        parts=tuple(head_parts + foot_parts))
 
 
-def pages(r: Renderer) -> Iterator[tuple[str, str]]:
+def pages(r: Renderer) -> Iterator[tuple[str, PageText]]:
     """Every valid initiative's page, in place of its source file."""
     for i in r.portfolio.initiatives:
         yield r.options.initiative_uri(i.slug), initiative_page(r, i)

@@ -15,7 +15,7 @@ from markupsafe import Markup, escape
 
 _SCHEME = re.compile(r"\s*([A-Za-z][A-Za-z0-9+.-]*):")
 _SAFE_SCHEMES = {"http", "https", "mailto"}
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~<>&])")
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!])")
 
 
 def is_safe_url(url: str) -> bool:
@@ -68,16 +68,23 @@ class _NoRawHtml(Extension):  # type: ignore[misc]
 _renderer = markdown.Markdown(extensions=[_NoRawHtml()])
 
 
+# Text in which Markdown would find no syntax at all: one line, no markup characters, and
+# no list or quote marker at its start.
+_SYNTAX = re.compile(r"[\\`*_{}\[\]<>&#!|~\n]|^\s*(?:[-+>]|\d+[.)])(?:\s|$)|^\s{4}")
+
+
 def safe_markdown(text: str) -> Markup:
     """Markdown to HTML with raw HTML shown as text, no images and only web links."""
+    if not _SYNTAX.search(text):
+        return Markup("<p>") + escape(text.strip()) + Markup("</p>")
     _renderer.reset()
     return Markup(_renderer.convert(text))  # noqa: S704 - raw HTML is disabled above
 
 
 def markdown_text(text: str) -> str:
     """Text that Markdown shows exactly as written: no emphasis, links or HTML."""
-    escaped = _MD_SPECIAL.sub(r"\\\1", text)
-    return escaped.replace("\n", " ")
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _MD_SPECIAL.sub(r"\\\1", text).replace("\n", " ")
 
 
 def html_text(text: str) -> str:

@@ -3,6 +3,18 @@
 from __future__ import annotations
 
 import posixpath
+from functools import lru_cache
+
+
+def _relpath(path: str, start: str) -> str:
+    """posixpath.relpath for site-relative paths, without touching the file system."""
+    target = [p for p in path.split("/") if p and p != "."]
+    origin = [p for p in start.split("/") if p and p != "."]
+    common = 0
+    while common < min(len(target), len(origin)) and target[common] == origin[common]:
+        common += 1
+    parts = [".."] * (len(origin) - common) + target[common:]
+    return "/".join(parts) or "."
 
 
 def page_url(uri: str, directory_urls: bool = True) -> str:
@@ -19,6 +31,7 @@ def page_url(uri: str, directory_urls: bool = True) -> str:
     return f"{stem}.html"
 
 
+@lru_cache(maxsize=65536)
 def relative_url(from_uri: str, to_uri: str, directory_urls: bool = True) -> str:
     """A link from the page at `from_uri` to the page or file at `to_uri` (both docs paths)."""
     here = page_url(from_uri, directory_urls)
@@ -31,7 +44,7 @@ def relative_url(from_uri: str, to_uri: str, directory_urls: bool = True) -> str
     if base in ("", "/"):
         result = there or "./"
     else:
-        result = posixpath.relpath(there or ".", base.rstrip("/") or ".")
+        result = _relpath(there or ".", base.rstrip("/"))
         if (not there or there.endswith("/")) and not result.endswith("/"):
             result += "/"
         if result == "./" or result == ".":
