@@ -48,7 +48,7 @@ BUDGET_PAGE_KB = 300.0        # each weighed page at 1,000 initiatives
 BUDGET_EXPONENT = 1.15        # growth exponent of build time between sizes (1 = linear)
 
 # Runs in the child: `python -m mkdocs ...` exactly, then reports the process's own peak
-# memory (ru_maxrss, KiB on Linux) and in-process time into a file, since
+# memory (ru_maxrss, KiB on Linux), CPU time and in-process time into a file, since
 # RUSAGE_CHILDREN would mix every child the parent ever waited for.
 CHILD = """\
 import json, resource, runpy, sys, time
@@ -60,9 +60,10 @@ try:
 except SystemExit as exc:
     code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
 seconds = time.perf_counter() - started
-rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+usage = resource.getrusage(resource.RUSAGE_SELF)
 with open(report, "w") as out:
-    json.dump({"code": code, "seconds": seconds, "maxrss_kib": rss}, out)
+    json.dump({"code": code, "seconds": seconds, "maxrss_kib": usage.ru_maxrss,
+               "cpu_seconds": usage.ru_utime + usage.ru_stime}, out)
 sys.exit(code)
 """
 
@@ -76,6 +77,7 @@ class Build:
     repeat: int
     wall_s: float
     inner_s: float
+    cpu_s: float
     peak_mb: float
     site_mb: float
     files: int
@@ -104,7 +106,9 @@ def folder_size(path: Path) -> tuple[int, int]:
     return total, count
 
 
-_LOCAL_JSON = re.compile(r'(?:src|href|data-[\w-]+)="([^"#?:]+\.json)"')
+# JSON a page loads itself (`src`, or `data-*` read by the site script); an `href` such as
+# the JSON Feed's discovery link is only fetched if someone follows it, so it is not counted.
+_LOCAL_JSON = re.compile(r'(?:\ssrc|\sdata-[\w-]+)="([^"#?:]+\.json)"')
 
 
 def page_weight(site: Path, page: str) -> float | None:
@@ -202,7 +206,8 @@ def fmt(value: float | None, digits: int = 1) -> str:
 
 def table(results: list[SizeResult]) -> str:
     """The medians as a Markdown table."""
-    head = ("| initiatives | plugin s | plain s | ratio | plugin MB | plain MB | mem ratio "
+    head = ("| initiatives | plugin s | plain s | ratio | CPU ratio | plugin MB | plain MB "
+            "| mem ratio "
             "| site MB plugin/plain | validate s | overview KB | facet-map KB | timeline KB |")
     lines = [head, "|" + "---:|" * head.count(" | ") + "---:|"]
     for r in results:
@@ -210,6 +215,7 @@ def table(results: list[SizeResult]) -> str:
         mem_plugin, mem_plain = r.median("plugin", "peak_mb"), r.median("plain", "peak_mb")
         lines.append(
             f"| {r.size:,} | {plugin:.2f} | {plain:.2f} | {plugin / plain:.2f} "
+            f"| {r.median('plugin', 'cpu_s') / r.median('plain', 'cpu_s'):.2f} "
             f"| {mem_plugin:.0f} | {mem_plain:.0f} | {mem_plugin / mem_plain:.2f} "
             f"| {r.median('plugin', 'site_mb'):.1f} / {r.median('plain', 'site_mb'):.1f} "
             f"| {statistics.median(r.validate_s):.2f} "
@@ -240,11 +246,14 @@ def budgets(results: list[SizeResult]) -> list[tuple[str, bool | None, str]]:
     ordered = sorted(results, key=lambda r: r.size)
     for small, large in itertools.pairwise(ordered):
         for mode in MODES:
-            k = exponent(small.median(mode, "wall_s"), large.median(mode, "wall_s"),
-                         small.size, large.size)
-            checks.append((f"{mode} build growth {small.size:,} -> {large.size:,}: "
-                           f"exponent <= {BUDGET_EXPONENT} (1 = linear)",
-                           k <= BUDGET_EXPONENT if mode == "plugin" else None, f"{k:.2f}"))
+            for attr, what in (("wall_s", "wall time"), ("cpu_s", "CPU time")):
+                k = exponent(small.median(mode, attr), large.median(mode, attr),
+                             small.size, large.size)
+                budget = mode == "plugin" and attr == "wall_s"
+                checks.append((f"{mode} {what} growth {small.size:,} -> {large.size:,}: "
+                               f"exponent{f' <= {BUDGET_EXPONENT}' if budget else ''} "
+                               "(1 = linear)", k <= BUDGET_EXPONENT if budget else None,
+                               f"{k:.2f}"))
     return checks
 
 
@@ -288,9 +297,11 @@ def main(argv: list[str] | None = None) -> int:
                                     out / f"child-{size}-{mode}.json")
                 size_bytes, files = folder_size(target)
                 measured = Build(size, mode, repeat, wall, child["seconds"],
-                                 child["maxrss_kib"] * 1024 / 1e6, size_bytes / 1e6, files)
+                                 child["cpu_seconds"], child["maxrss_kib"] * 1024 / 1e6,
+                                 size_bytes / 1e6, files)
                 result.builds.append(measured)
                 print(f"  {size:>6,} {mode:<6} #{repeat + 1}: {wall:6.2f} s wall, "
+                      f"{measured.cpu_s:6.2f} s CPU, "
                       f"{measured.peak_mb:5.0f} MB peak, {measured.site_mb:6.1f} MB, "
                       f"{files:,} files", flush=True)
             result.validate_s.append(validate_time(args.python, configs["plugin"]))
