@@ -17,7 +17,7 @@ from pathlib import Path
 import yaml
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, format_skeleton
-from babel.numbers import format_compact_currency, format_currency, format_decimal
+from babel.numbers import NumberPattern, format_compact_currency, format_decimal, parse_pattern
 
 from .model import PartialDate
 
@@ -93,8 +93,13 @@ class Translator:
         if compact and abs(value) >= 10_000:
             return format_compact_currency(value, currency, locale=self.locale,
                                            fraction_digits=1)
-        return str(format_currency(round(value), currency, format=self._money_pattern(),
-                                   locale=self.locale, currency_digits=False))
+        return str(self._money.apply(round(value), self.locale, currency=currency,
+                                     currency_digits=False))
+
+    @cached_property
+    def _money(self) -> NumberPattern:
+        # Parsed once: Babel parses the pattern again on every call otherwise.
+        return parse_pattern(self._money_pattern())
 
     def _money_pattern(self) -> str:
         pattern = self.locale.currency_formats["standard"].pattern

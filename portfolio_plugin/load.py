@@ -190,9 +190,33 @@ def display_path(path: Path, base: Path) -> str:
         return path.as_posix()
 
 
+PageCache = dict[str, tuple[int, int, "Page | Problem"]]
+
+
+def _read_page_cached(path: Path, display: str, max_bytes: int,
+                      cache: PageCache | None) -> Page | Problem:
+    if cache is None:
+        return read_page(path, display, max_bytes)
+    try:
+        stat = path.stat()
+    except OSError:
+        return read_page(path, display, max_bytes)
+    known = cache.get(display)
+    if known is not None and known[0] == stat.st_mtime_ns and known[1] == stat.st_size:
+        return known[2]
+    result = read_page(path, display, max_bytes)
+    cache[display] = (stat.st_mtime_ns, stat.st_size, result)
+    return result
+
+
 def load(initiatives_dir: Path, data_dir: Path, base: Path,
-         pages: Iterable[Path] | None = None, max_page_bytes: int = MAX_PAGE_BYTES) -> Sources:
-    """Read the initiative pages and the three data files; report what cannot be read."""
+         pages: Iterable[Path] | None = None, max_page_bytes: int = MAX_PAGE_BYTES,
+         cache: PageCache | None = None) -> Sources:
+    """Read the initiative pages and the three data files; report what cannot be read.
+
+    With a `cache` (kept by a long-running caller such as `mkdocs serve`), pages whose file
+    has not changed since the last call are not read again.
+    """
     sources = Sources()
     for attr, name in (("portfolio", "portfolio.yml"), ("partners", "partners.yml"),
                        ("assets", "assets.yml")):
@@ -223,7 +247,7 @@ def load(initiatives_dir: Path, data_dir: Path, base: Path,
                 expected="a unique file name", found=repr(slug)))
             continue
         seen[slug] = display
-        page = read_page(path, display, max_page_bytes)
+        page = _read_page_cached(path, display, max_page_bytes, cache)
         if isinstance(page, Problem):
             sources.problems.add(page)
             sources.unreadable.append(slug)

@@ -5,6 +5,8 @@ Works under MkDocs 1.6 and under ProperDocs (which maps `mkdocs.*` imports onto 
 
 from __future__ import annotations
 
+import shutil
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +20,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
 from .options import Options, from_settings
-from .pipeline import Build, run
+from .pipeline import Build, Cache, run
 from .render import join_html_blocks
 
 log = get_plugin_logger(__name__)
@@ -53,6 +55,34 @@ class PortfolioConfig(Config):
 class PortfolioPlugin(BasePlugin[PortfolioConfig]):
     """Publishes a portfolio showcase from initiative pages and `site_data/`."""
 
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        """Keep a cache for the life of `mkdocs serve`, so that a rebuild redoes little."""
+        self.serving = command == "serve"
+        self.cache: Cache | None = Cache() if self.serving else None
+        self.spool: Path | None = None
+        if self.serving:
+            # Generated pages are spooled to files whose modification time changes only with
+            # their content, so that `mkdocs serve --dirty` rebuilds just the changed pages.
+            self.spool = Path(tempfile.mkdtemp(prefix="portfolio-serve-"))
+
+    def on_shutdown(self) -> None:
+        """Remove the spool of `mkdocs serve`."""
+        spool = getattr(self, "spool", None)
+        if spool is not None:
+            shutil.rmtree(spool, ignore_errors=True)
+
+    def _generated(self, config: MkDocsConfig, uri: str, content: str | bytes,
+                   inclusion: InclusionLevel = InclusionLevel.UNDEFINED) -> File:
+        spool = getattr(self, "spool", None)
+        if spool is None:
+            return File.generated(config, uri, content=content, inclusion=inclusion)
+        path = spool / uri
+        data = content.encode("utf-8") if isinstance(content, str) else content
+        if not path.is_file() or path.read_bytes() != data:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(data)
+        return File.generated(config, uri, abs_src_path=str(path), inclusion=inclusion)
+
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         """Start each build clean; make the package's templates and assets available."""
         self.build: Build | None = None
@@ -80,7 +110,7 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
         """Run the pipeline; put rendered initiative pages in place of their sources."""
         options = self.options(config)
         try:
-            self.build = run(options)
+            self.build = run(options, cache=getattr(self, "cache", None))
         except OSError as exc:  # a folder that cannot be read at all stops the build
             raise PluginError(f"portfolio: cannot read the portfolio: {exc}") from None
         build = self.build
@@ -100,14 +130,13 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
             existing = files.get_file_from_path(uri)
             if existing is not None:
                 files.remove(existing)
-            # MkDocs gets the Markdown with markers; the HTML goes back in on_page_content.
-            files.append(File.generated(config, uri, content=marked,
-                                        inclusion=InclusionLevel.NOT_IN_NAV))
+            # MkDocs gets the Markdown with markers; the HTML goes back in on_post_page.
+            files.append(self._generated(config, uri, marked, InclusionLevel.NOT_IN_NAV))
         for uri, data in build.rendered.files.items():
             existing = files.get_file_from_path(uri)
             if existing is not None:
                 files.remove(existing)
-            files.append(File.generated(config, uri, content=data))
+            files.append(self._generated(config, uri, data))
         return files
 
     def on_post_page(self, output: str, page: Page, config: MkDocsConfig) -> str:

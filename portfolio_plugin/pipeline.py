@@ -13,7 +13,7 @@ from pathlib import Path
 from .compute import Figures, compute
 from .federation import gather
 from .i18n import Translator
-from .load import load
+from .load import PageCache, load
 from .model import Portfolio
 from .options import Options, build_date
 from .problems import Problems
@@ -21,6 +21,14 @@ from .render import Rendered, render_site
 from .validate import validate
 
 ASSETS = ("portfolio.js", "portfolio.css")
+
+
+@dataclass
+class Cache:
+    """What a long-running caller (`mkdocs serve`) keeps between runs to redo less."""
+
+    pages: PageCache = field(default_factory=dict)
+    rendered: dict[object, object] = field(default_factory=dict)
 
 
 @dataclass
@@ -49,29 +57,33 @@ def static_files(asset_dir: str = "assets/portfolio") -> dict[str, bytes]:
     return files
 
 
-def check(options: Options) -> tuple[Portfolio, Problems]:
+def check(options: Options, cache: Cache | None = None) -> tuple[Portfolio, Problems]:
     """Load and validate only: what `portfolio validate` needs."""
-    sources = load(options.initiatives_dir, options.data_dir, options.root)
+    sources = load(options.initiatives_dir, options.data_dir, options.root,
+                   cache=cache.pages if cache is not None else None)
     return validate(sources, options.site_name)
 
 
-def analyse(options: Options, built: dt.datetime | None = None) -> Build:
+def analyse(options: Options, built: dt.datetime | None = None,
+            cache: Cache | None = None) -> Build:
     """Load, validate and compute, without rendering pages."""
     built = built or build_date()
-    portfolio, problems = check(options)
+    portfolio, problems = check(options, cache)
     figures = compute(portfolio, built.date())
     translator = Translator.for_language(options.language, options.data_dir / "locales")
     return Build(options, portfolio, figures, problems, translator, built)
 
 
-def run(options: Options, built: dt.datetime | None = None, with_static: bool = True) -> Build:
+def run(options: Options, built: dt.datetime | None = None, with_static: bool = True,
+        cache: Cache | None = None) -> Build:
     """Load, validate, compute and render every generated page and file."""
-    build = analyse(options, built)
+    build = analyse(options, built, cache)
     # Other portfolios are read at build time only (never by `validate` or `export`).
     federated, federation_problems = gather(options, build.portfolio.info.federation)
     build.problems.extend(federation_problems)
     build.rendered = render_site(build.portfolio, build.figures, options, build.translator,
-                                 build.built, extra={"federation": federated})
+                                 build.built, extra={"federation": federated},
+                                 cache=cache.rendered if cache is not None else None)
     if with_static:
         build.rendered.files.update(static_files())
     return build

@@ -64,6 +64,7 @@ class Renderer:
     options: Options
     t: Translator
     built: dt.datetime
+    cache: dict[object, object] | None = None
     env: jinja2.Environment = field(init=False)
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -142,11 +143,18 @@ class Renderer:
         }
 
     def page(self, here: str, template: str, title: str, description: str = "",
-             **values: Any) -> str:
-        """A whole generated page: front-matter (escaped title) and the template's output."""
+             meta: dict[str, Any] | None = None, **values: Any) -> str:
+        """A whole generated page: front-matter (escaped title) and the template's output.
+
+        `meta` adds front-matter fields for the theme, such as Material's `hide`.
+        """
         fields: dict[str, Any] = {"title": theme_text(title), "template": "portfolio.html"}
         if description:
             fields["description"] = theme_text(description)
+        fields.update(meta or {})
+        # The page template names the stories feeds with it (themes print it unescaped).
+        fields["feed_title"] = theme_text(self.t("opendata.feed_title",
+                                                 name=self.portfolio.info.name))
         context = self.context(here)
         context.update(values)
         context.setdefault("page_title", title)
@@ -193,9 +201,14 @@ def join_html_blocks(html: str, parts: list[str]) -> str:
 
 def render_site(portfolio: Portfolio, figures: Figures, options: Options, t: Translator,
                 built: dt.datetime, modules: Iterable[str] = PAGE_MODULES,
-                extra: dict[str, Any] | None = None) -> Rendered:
-    """Every generated page and file of the site (`extra`: inputs some modules need)."""
-    renderer = Renderer(portfolio, figures, options, t, built)
+                extra: dict[str, Any] | None = None,
+                cache: dict[object, object] | None = None) -> Rendered:
+    """Every generated page and file of the site (`extra`: inputs some modules need).
+
+    A `cache` kept between runs lets page modules reuse what they rendered from unchanged
+    input (initiative pages do).
+    """
+    renderer = Renderer(portfolio, figures, options, t, built, cache)
     renderer.extra.update(extra or {})
     rendered = Rendered()
     for name in modules:

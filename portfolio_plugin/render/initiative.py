@@ -136,5 +136,17 @@ def initiative_page(r: Renderer, i: Initiative) -> PageText:
 
 def pages(r: Renderer) -> Iterator[tuple[str, PageText]]:
     """Every valid initiative's page, in place of its source file."""
+    # A page depends on its initiative and on the site's shared data (partner names, theme
+    # titles, ...); with a cache, unchanged pages are not rendered again.
+    shared = (r.portfolio.info, r.portfolio.partners, r.portfolio.assets, r.options,
+              r.t.language)
     for i in r.portfolio.initiatives:
-        yield r.options.initiative_uri(i.slug), initiative_page(r, i)
+        if r.cache is None:
+            page = initiative_page(r, i)
+        else:
+            key = ("initiative", i, shared)
+            cached = r.cache.get(key)
+            if not isinstance(cached, PageText):
+                cached = r.cache[key] = initiative_page(r, i)
+            page = cached
+        yield r.options.initiative_uri(i.slug), page
