@@ -176,6 +176,7 @@ class Figures:
     stories: tuple[Story, ...]
     as_of: dt.date
     asset_users: tuple[tuple[str, tuple[str, ...]], ...] = field(default=())
+    partner_links: tuple[tuple[str, str, int], ...] = field(default=())
 
     def partner(self, partner_id: str) -> PartnerFigures | None:
         """The figures of one partner."""
@@ -381,6 +382,23 @@ def _first_years(portfolio: Portfolio, partners: Sequence[PartnerFigures]
             tuple((y, tuple(sorted(v))) for y, v in sorted(new_funders.items())))
 
 
+def partner_links(partners: Sequence[PartnerFigures]) -> tuple[tuple[str, str, int], ...]:
+    """Pairs of partners (ids in order) and how many initiatives both take part in.
+
+    Most shared first, then by ids; the partner network of the ecosystem page draws these.
+    """
+    members: dict[str, list[str]] = defaultdict(list)
+    for p in partners:
+        for slug, _role in p.initiatives:
+            members[slug].append(p.id)
+    shared: dict[tuple[str, str], int] = defaultdict(int)
+    for ids in members.values():
+        for a, b in itertools.combinations(sorted(set(ids)), 2):
+            shared[a, b] += 1
+    return tuple(sorted(((a, b, n) for (a, b), n in shared.items()),
+                        key=lambda link: (-link[2], link[0], link[1])))
+
+
 def compute(portfolio: Portfolio, as_of: dt.date) -> Figures:
     """All figures of the portfolio, as of a date (for "this year" and "recent")."""
     all_moves = moves(portfolio.initiatives)
@@ -406,4 +424,5 @@ def compute(portfolio: Portfolio, as_of: dt.date) -> Figures:
         as_of=as_of,
         asset_users=tuple((a.id, tuple(i.slug for i in portfolio.initiatives if a.id in i.assets))
                           for a in portfolio.assets),
+        partner_links=partner_links(partner_figures),
     )

@@ -1,0 +1,131 @@
+"""The legitimacy pages: portfolio objectives with their key results, contributing
+initiatives and indicators, and the higher-level mandates the initiatives serve."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+from ..model import Indicator, Initiative, Mandate, MandateLevel, Objective
+from . import Renderer
+from .charts import Chart
+from .initiative import indicator_charts
+
+# Initiatives listed per objective or mandate; the rest are counted (their own pages link
+# back), so the pages stay readable at thousands of initiatives.
+INITIATIVES_SHOWN = 60
+# Indicator charts drawn per objective; every indicator stays in the summary table above
+# them and on its initiative's page.
+CHARTS_SHOWN = 12
+
+
+@dataclass(frozen=True)
+class IndicatorRow:
+    """An indicator of a contributing initiative, with its latest measurement."""
+
+    initiative: Initiative
+    indicator: Indicator
+    chart_id: str
+
+
+@dataclass(frozen=True)
+class ObjectiveEntry:
+    """One objective, its contributing initiatives and their indicators."""
+
+    objective: Objective
+    initiatives: tuple[Initiative, ...]
+    more: int
+    indicators: tuple[IndicatorRow, ...]
+    charts: tuple[Chart, ...]
+
+
+@dataclass(frozen=True)
+class MandateEntry:
+    """One mandate and the initiatives that serve it."""
+
+    mandate: Mandate
+    initiatives: tuple[Initiative, ...]
+    more: int
+    count: int
+
+
+def _sorted(r: Renderer, initiatives: Sequence[Initiative]) -> list[Initiative]:
+    return sorted(initiatives, key=lambda i: (r.text(i.title).casefold(), i.slug))
+
+
+def objective_entries(r: Renderer) -> tuple[ObjectiveEntry, ...]:
+    """Every objective of the portfolio with its initiatives, indicators and charts."""
+    entries = []
+    for o in r.portfolio.info.objectives:
+        members = _sorted(r, [i for i in r.portfolio.initiatives if o.id in i.objectives])
+        rows: list[IndicatorRow] = []
+        charts: list[Chart] = []
+        for i in members:
+            if not i.indicators:
+                continue
+            # The initiative pages' charts (made only while some are still to be drawn),
+            # with ids made unique on this page: an initiative may serve several objectives.
+            made = indicator_charts(r, i) if len(charts) < CHARTS_SHOWN else []
+            for n, ind in enumerate(i.indicators):
+                chart_id = ""
+                if n < len(made) and len(charts) < CHARTS_SHOWN:
+                    chart_id = f"objective-{o.id}-{made[n].id}"
+                    charts.append(dataclasses.replace(
+                        made[n], id=chart_id,
+                        caption=f"{made[n].caption} · {r.text(i.title)}"))
+                rows.append(IndicatorRow(i, ind, chart_id))
+        entries.append(ObjectiveEntry(o, tuple(members[:INITIATIVES_SHOWN]),
+                                      max(0, len(members) - INITIATIVES_SHOWN),
+                                      tuple(rows), tuple(charts)))
+    return tuple(entries)
+
+
+def mandate_levels(r: Renderer) -> tuple[tuple[MandateLevel, tuple[MandateEntry, ...]], ...]:
+    """Mandates grouped by level, from the EU down to the local level."""
+    result = []
+    for level in MandateLevel:
+        entries = []
+        for m in r.portfolio.info.mandates:
+            if m.level is not level:
+                continue
+            members = _sorted(r, [i for i in r.portfolio.initiatives if m.id in i.mandates])
+            entries.append(MandateEntry(m, tuple(members[:INITIATIVES_SHOWN]),
+                                        max(0, len(members) - INITIATIVES_SHOWN),
+                                        len(members)))
+        if entries:
+            result.append((level, tuple(entries)))
+    return tuple(result)
+
+
+def _value(r: Renderer, value: float | None) -> str:
+    if value is None:
+        return "–"
+    return r.t.number(value, 2 if value % 1 else 0)
+
+
+def objectives_page(r: Renderer) -> str:
+    """The Markdown of the objectives page."""
+    t = r.t
+    here = r.uri("objectives")
+    entries = objective_entries(r)
+    return r.page(here, "objectives.md", t("objectives.title"), t("objectives.description"),
+                  entries=entries, value=lambda v: _value(r, v),
+                  unlinked=sum(1 for i in r.portfolio.initiatives if not i.objectives))
+
+
+def mandates_page(r: Renderer) -> str:
+    """The Markdown of the mandates page."""
+    t = r.t
+    here = r.uri("mandates")
+    levels = mandate_levels(r)
+    return r.page(here, "mandates.md", t("mandates.title"), t("mandates.description"),
+                  levels=levels,
+                  serving=sum(1 for i in r.portfolio.initiatives if i.mandates),
+                  unlinked=sum(1 for i in r.portfolio.initiatives if not i.mandates))
+
+
+def pages(r: Renderer) -> Iterator[tuple[str, str]]:
+    """The objectives page and the mandates page."""
+    yield r.uri("objectives"), objectives_page(r)
+    yield r.uri("mandates"), mandates_page(r)

@@ -1,0 +1,154 @@
+"""The timeline: every story, newest first, grouped by year; one page per year holds all
+stories of that year, so the main page stays light however large the portfolio grows."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+from ..model import FACETS, Facet, Partner, Story, StoryKind
+from . import Renderer
+from .charts import Chart, Table, bar_chart
+
+# At most this many stories on the main timeline page (the newest whole years); every
+# year's page holds all of that year's stories. About 1 KB of HTML each: with the chart
+# and the theme this keeps the page well under 300 KB at thousands of stories.
+MAIN_STORIES = 150
+
+
+@dataclass(frozen=True)
+class YearGroup:
+    """The stories of one year shown in a list, and how many that year has in all."""
+
+    year: int
+    stories: tuple[Story, ...]
+    total: int
+    page: str
+
+
+@dataclass(frozen=True)
+class TimelineView:
+    """A filterable list of stories grouped by year, and the choices of its filter."""
+
+    list_id: str
+    groups: tuple[YearGroup, ...]
+    kinds: tuple[StoryKind, ...]
+    facets: tuple[Facet, ...]
+    partners: tuple[Partner, ...]
+    count: int
+
+
+def year_uri(r: Renderer, year: int) -> str:
+    """The docs path of the page with all stories of one year."""
+    return f"{r.options.output}/timeline/{year}.md"
+
+
+def years_with_counts(r: Renderer) -> tuple[tuple[int, int], ...]:
+    """Every year that has stories, newest first, with its number of stories."""
+    cached: tuple[tuple[int, int], ...] | None = r.extra.get("timeline.years")
+    if cached is None:
+        counts: dict[int, int] = {}
+        for s in r.figures.stories:
+            counts[s.date.year] = counts.get(s.date.year, 0) + 1
+        cached = r.extra["timeline.years"] = tuple(sorted(counts.items(), reverse=True))
+    return cached
+
+
+def timeline_view(r: Renderer, here: str, stories: Sequence[Story], list_id: str,
+                  with_partner_filter: bool = True) -> TimelineView:
+    """Stories (newest first) grouped by year, with the filter choices they offer."""
+    totals = dict(years_with_counts(r))
+    by_year: dict[int, list[Story]] = {}
+    for s in stories:
+        by_year.setdefault(s.date.year, []).append(s)
+    groups = [YearGroup(year, tuple(items), totals.get(year, 0), year_uri(r, year))
+              for year, items in sorted(by_year.items(), reverse=True)]
+    kinds = tuple(k for k in StoryKind if any(s.kind is k for s in stories))
+    facet_set = set()
+    for s in stories:
+        i = r.initiative(s.initiative)
+        if i is not None:
+            facet_set.add(i.facet)
+    partners: tuple[Partner, ...] = ()
+    if with_partner_filter:
+        ids = {p for s in stories for p in s.partners}
+        found = [p for p in (r.partner(x) for x in ids) if p is not None]
+        partners = tuple(sorted(found, key=lambda p: (p.name.casefold(), p.id)))
+    return TimelineView(list_id, tuple(groups), kinds, tuple(f for f in FACETS if f in facet_set),
+                        partners, len(stories))
+
+
+def critical_events_chart(r: Renderer) -> Chart:
+    """Critical events per year: the layer model's fourth layer (figures.leverage)."""
+    t = r.t
+    years = [y for y in r.figures.leverage.years]
+    categories = [str(y.year) for y in years]
+    values = [y.layer4 for y in years]
+    table = Table((t("timeline.year"), t("timeline.critical_events")),
+                  tuple((str(y.year), t.number(y.layer4)) for y in years),
+                  t("timeline.chart_caption"), numeric=(1,),
+                  footer=(t("timeline.total"), t.number(r.figures.leverage.total.layer4)))
+    chart = bar_chart("pf-critical-events", t("timeline.chart_caption"), categories,
+                      [(t("timeline.critical_events"), values, "#a61e4d")], table,
+                      height=320, y_title=t("timeline.critical_events"))
+    return Chart(chart.id, chart.caption, chart.figure, table, chart.height,
+                 summary=t("timeline.chart_summary", total=r.figures.leverage.total.layer4))
+
+
+def recent_stories(r: Renderer, limit: int = MAIN_STORIES) -> tuple[Story, ...]:
+    """The newest whole years of stories that fit in `limit` (or the newest `limit` stories
+    when the newest year alone has more)."""
+    shown: list[Story] = []
+    for year, count in years_with_counts(r):
+        if len(shown) + count > limit:
+            if not shown:
+                shown = [s for s in r.figures.stories if s.date.year == year][:limit]
+            break
+        shown.extend(s for s in r.figures.stories if s.date.year == year)
+    return tuple(shown)
+
+
+def timeline_page(r: Renderer) -> str:
+    """The Markdown of the main timeline page: the newest stories and links to every year."""
+    here = r.uri("timeline")
+    t = r.t
+    stories = r.figures.stories
+    shown = recent_stories(r)
+    view = timeline_view(r, here, shown, list_id="pf-timeline")
+    return r.page(
+        here, "timeline.md", t("timeline.title"), t("timeline.description"),
+        view=view, years=[(y, n, year_uri(r, y)) for y, n in years_with_counts(r)],
+        total=len(stories),
+        hidden=len(stories) - len(shown), events_chart=critical_events_chart(r),
+        feed_atom=r.export_uri("stories.xml"), feed_json=r.export_uri("stories.json"),
+    )
+
+
+def year_page(r: Renderer, year: int, stories: Sequence[Story],
+              years: Sequence[tuple[int, int]]) -> str:
+    """The Markdown of the page with every story of one year."""
+    here = year_uri(r, year)
+    t = r.t
+    view = timeline_view(r, here, stories, list_id="pf-timeline")
+    listed = [y for y, _ in years]
+    index = listed.index(year)
+    newer = (listed[index - 1], year_uri(r, listed[index - 1])) if index > 0 else None
+    older = ((listed[index + 1], year_uri(r, listed[index + 1]))
+             if index + 1 < len(listed) else None)
+    return r.page(
+        here, "timeline_year.md", t("timeline.year_title", year=year),
+        t("timeline.year_description", year=year, count=len(stories)),
+        view=view, year=year, newer=newer, older=older,
+        feed_atom=r.export_uri("stories.xml"), feed_json=r.export_uri("stories.json"),
+    )
+
+
+def pages(r: Renderer) -> Iterator[tuple[str, str]]:
+    """The timeline page and one page per year."""
+    yield r.uri("timeline"), timeline_page(r)
+    years = years_with_counts(r)
+    by_year: dict[int, list[Story]] = {}
+    for s in r.figures.stories:
+        by_year.setdefault(s.date.year, []).append(s)
+    for year, _count in years:
+        yield year_uri(r, year), year_page(r, year, by_year[year], years)
