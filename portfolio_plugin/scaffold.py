@@ -25,6 +25,8 @@ from .yamlsafe import YamlError, read_yaml
 
 TEMPLATE = "new_initiative.md"
 MAX_SLUG = 60
+# A national programme may have hundreds of partners: the page lists the first ones.
+MAX_LISTED = 80
 # Letters that Unicode does not decompose into a Latin letter and a mark.
 _LETTERS = str.maketrans({
     "æ": "ae", "Æ": "ae", "ø": "o", "Ø": "o", "œ": "oe", "Œ": "oe", "ß": "ss", "ẞ": "ss",
@@ -98,10 +100,13 @@ def _oneline(text: str) -> str:
     return _SPACES.sub(" ", text).strip()
 
 
-def _listing(title: str, entries: list[_Entry]) -> str:
-    width = max(len(e.id) for e in entries) + 2
+def _listing(title: str, entries: list[_Entry], source: str) -> str:
+    shown = entries[:MAX_LISTED]
+    width = max(len(e.id) for e in shown) + 2
     lines = [f"##   {title}\n"]
-    lines += [f"##     {e.id.ljust(width)}{_oneline(e.label)}\n" for e in entries]
+    lines += [f"##     {e.id.ljust(width)}{_oneline(e.label)}\n" for e in shown]
+    if len(entries) > len(shown):
+        lines.append(f"##     ... and {len(entries) - len(shown)} more in {source}\n")
     return "".join(lines)
 
 
@@ -132,7 +137,8 @@ def fill_template(template: str, title: str, portfolio: Portfolio,
     }
     for name, (heading, entries) in lists.items():
         if entries:
-            text = text.replace(_MARKERS[name], _listing(heading, entries), 1)
+            source = _MARKERS[name].split("listed in ", 1)[1].rstrip(".\n")
+            text = text.replace(_MARKERS[name], _listing(heading, entries, source), 1)
         elif name == "themes" and not themes_declared:
             text = text.replace(_MARKERS[name], "##   This site declares no themes: any short "
                                 "id (lowercase, hyphens) names one.\n", 1)

@@ -234,6 +234,18 @@ def test_a_site_without_declared_themes_is_told_any_id_names_one(site: Site) -> 
     assert "declares no themes" in text
 
 
+def test_a_long_list_of_partners_is_cut_with_a_pointer_to_the_file(site: Site) -> None:
+    site.data("partners.yml", {f"p{n:03d}": {"name": f"Partner {n}", "sector": "other"}
+                               for n in range(100)} | {"city": {"name": "C", "sector": "public"},
+                                                       "agency": {"name": "A",
+                                                                  "sector": "funder"}})
+    text = new_initiative(site.options, "Bike street").read_text(encoding="utf-8")
+    assert re.search(r"^##\s+p079\s", text, flags=re.MULTILINE)
+    assert not re.search(r"^##\s+p080\s", text, flags=re.MULTILINE)
+    assert "##     ... and 22 more in site_data/partners.yml\n" in text
+    assert problems_of(site) == []
+
+
 def test_the_page_goes_to_the_initiatives_folder_the_plugin_is_configured_with(
         site: Site) -> None:
     (site.root / "mkdocs.yml").write_text(

@@ -19,6 +19,7 @@ from conftest import ROOT, Site
 from jsonschema import Draft202012Validator
 
 from portfolio_plugin.cli import main
+from portfolio_plugin.load import split_front_matter
 from portfolio_plugin.model import (
     AssetKind,
     Facet,
@@ -287,8 +288,9 @@ def test_the_reference_site_data_files_are_valid_by_their_schemas() -> None:
 
 def test_the_reference_initiatives_are_valid_by_the_schema() -> None:
     for path in sorted((ROOT / "content" / "initiatives").glob("*.md")):
-        front = path.read_text(encoding="utf-8").split("\n---\n", 1)[0].removeprefix("---\n")
-        assert schema_errors("initiative", read_yaml(front).value) == [], path.name
+        split = split_front_matter(path.read_text(encoding="utf-8"), path.name)
+        assert isinstance(split, tuple), split
+        assert schema_errors("initiative", read_yaml(split[0]).value) == [], path.name
 
 
 def test_every_front_matter_field_is_in_the_schema_and_nothing_else_of_ours() -> None:
