@@ -34,13 +34,13 @@ def page_url(uri: str, directory_urls: bool = True) -> str:
 @lru_cache(maxsize=65536)
 def relative_url(from_uri: str, to_uri: str, directory_urls: bool = True) -> str:
     """A link from the page at `from_uri` to the page or file at `to_uri` (both docs paths)."""
+    fragment = ""
+    if "#" in to_uri:
+        to_uri, fragment = to_uri.split("#", 1)
+        fragment = "#" + fragment
     here = page_url(from_uri, directory_urls)
     there = page_url(to_uri, directory_urls)
     base = here if here.endswith("/") or not here else posixpath.dirname(here) + "/"
-    fragment = ""
-    if "#" in there:
-        there, fragment = there.split("#", 1)
-        fragment = "#" + fragment
     if base in ("", "/"):
         result = there or "./"
     else:
