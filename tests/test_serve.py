@@ -11,9 +11,10 @@ from typing import Any
 from mkdocs.config import load_config
 from mkdocs.structure.files import get_files
 
-from conftest import Site
 from portfolio_plugin import pipeline
 from portfolio_plugin.mkdocs_plugin import PortfolioPlugin
+
+from conftest import Site
 
 Make = Callable[..., dict[str, Any]]
 

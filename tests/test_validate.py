@@ -7,7 +7,6 @@ from typing import Any
 
 import pytest
 
-from conftest import Site
 from portfolio_plugin.model import (
     FundingKind,
     Layer,
@@ -19,6 +18,8 @@ from portfolio_plugin.model import (
 )
 from portfolio_plugin.pipeline import check
 from portfolio_plugin.problems import Problem, Problems, Severity
+
+from conftest import Site
 
 Make = Callable[..., dict[str, Any]]
 
