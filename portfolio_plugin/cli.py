@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from importlib import resources
 from pathlib import Path
 
+from .load import display_path
 from .options import ConfigError, Options, read_config
 from .problems import format_problems
 
@@ -56,7 +57,7 @@ def cmd_new(args: argparse.Namespace) -> int:
 
     options = _options(args)
     path = new_initiative(options, args.title, force=args.force)
-    print(f"wrote {path}")
+    print(f"wrote {display_path(path, options.root)}")
     return 0
 
 
@@ -159,6 +160,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # The reader went away (`portfolio validate | head`): not an error of ours.
+        sys.stderr.close()
+        return 1
 
 
 if __name__ == "__main__":

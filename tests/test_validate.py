@@ -310,7 +310,7 @@ def test_an_invalid_initiative_is_left_out_and_the_valid_ones_kept(site: Site,
                                                                     initiative: Make) -> None:
     site.front("good", initiative())
     site.front("bad", initiative(zone="purple"))
-    portfolio, problems = run(site)
+    portfolio, _ = run(site)
     assert [i.slug for i in portfolio.initiatives] == ["good"]
     assert portfolio.left_out == ("bad",)
 
