@@ -93,7 +93,8 @@ class SizeResult:
     pages_kb: dict[str, float | None] = field(default_factory=dict)
 
     def median(self, mode: str, attr: str) -> float:
-        return statistics.median(getattr(b, attr) for b in self.builds if b.mode == mode)
+        return float(statistics.median(getattr(b, attr) for b in self.builds
+                                       if b.mode == mode))
 
 
 def folder_size(path: Path) -> tuple[int, int]:
