@@ -329,7 +329,9 @@ def _partner_figures(portfolio: Portfolio, stories: Sequence[Story]) -> tuple[Pa
                     in_kind += f.amount
             if roles:
                 involved.append((i.slug, ", ".join(dict.fromkeys(roles))))
-                if i.start is not None:
+                # A funder only joins when its money comes (counted above), not when the
+                # initiative started.
+                if i.start is not None and roles != ["funder"]:
                     years.append(i.start.year)
         base = 0.0
         for b in portfolio.info.base_investment:
