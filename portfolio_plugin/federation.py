@@ -208,9 +208,12 @@ def home_of(document: Mapping[str, Any], source: str) -> str | None:
 
 
 def _web_address(home: str, relative: str) -> str | None:
+    """A page of the published site: http(s) on the site's own host, or nothing."""
     address = urllib.parse.urljoin(home, relative)
     parsed = urllib.parse.urlsplit(address)
     if parsed.scheme not in ("http", "https") or not parsed.netloc:
+        return None
+    if parsed.netloc != urllib.parse.urlsplit(home).netloc:
         return None
     if any(ch.isspace() or ord(ch) < 32 for ch in address):
         return None

@@ -294,3 +294,22 @@ def test_a_partner_in_one_portfolio_only_is_not_shared() -> None:
     assert shared_partners([ours, theirs]) == ()
     # Two entries with the same name inside one portfolio do not make it shared either.
     assert shared_partners([summary("A", [("a", "Same", 1), ("b", "same", 1)])]) == ()
+
+
+def test_text_and_addresses_from_another_portfolio_cannot_inject_anything(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    document = json.loads(first_document(tmp_path / "first", monkeypatch))
+    document["portfolio"]["name"] = '<img src=x onerror="alert(1)">'
+    document["pages"]["overview"] = "javascript:alert(1)"
+    document["pages"]["leverage"] = "//evil.example/x"
+    document["partners"][0]["name"] = "</script><script>alert(2)</script>"
+    (tmp_path / "hostile.json").write_text(json.dumps(document), encoding="utf-8")
+    build = run(read_config(write_second(tmp_path / "second", ["../hostile.json"])))
+    assert not build.problems.items, [str(p) for p in build.problems]
+    page = build.rendered.pages["portfolio/federation.md"]
+    assert "&lt;img src=x onerror=&#34;alert(1)&#34;&gt;" in page
+    assert "<img" not in page and "<script>alert" not in page
+    assert "javascript:" not in page
+    # Page links stay on the other portfolio's own site.
+    assert "evil.example" not in page
+    assert f'href="{FIRST_URL}portfolio/timeline/"' in page
