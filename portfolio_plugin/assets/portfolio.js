@@ -41,7 +41,10 @@
         var spec = JSON.parse(source.textContent);
         node.setAttribute("data-pf-drawn", "1");
         node.style.minHeight = "";
-        Plotly.newPlot(node, spec.data, spec.layout, spec.config).then(function () {
+        var layout = spec.layout;
+        /* A chart may give layout changes for narrow screens (spec.narrow: phones). */
+        if (spec.narrow && node.clientWidth < 600) layout = Object.assign({}, layout, spec.narrow);
+        Plotly.newPlot(node, spec.data, layout, spec.config).then(function () {
           node.on("plotly_click", function (event) {
             var point = event && event.points && event.points[0];
             var data = point && point.customdata;
@@ -113,6 +116,172 @@
   function start() {
     setupFilters();
     drawCharts(document);
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else start();
+})();
+
+/* ---- Initiative listings (index, facet, zone and theme pages): filters across all pages ----
+   A form [data-pf-index="<table id>"] filters the table's rows ([data-pf-item]) by its
+   selects, matched against the rows' space-separated data-<name> attributes, and by "q", the
+   words of a row's text. Fields marked data-pf-fixed always apply (a facet page's facet) and
+   stay out of the URL. When the list is cut into pages (data-pf-pages > 1), the rows of every
+   page are read once from the JSON index at data-pf-source (this site only) and drawn with
+   the same cells as the page's own rows. The choice is kept in the URL query, so a filtered
+   view can be shared. Rows are built with DOM calls and textContent only. */
+(function () {
+  "use strict";
+  var LIMIT = 1000;
+
+  function sameOrigin(url, base) {
+    try {
+      var u = new URL(url, base || document.baseURI);
+      return u.origin === window.location.origin ? u.href : null;
+    } catch (e) { return null; }
+  }
+
+  function el(tag, attrs, text) {
+    var node = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (k) { node.setAttribute(k, attrs[k]); });
+    if (text !== undefined && text !== null) node.textContent = text;
+    return node;
+  }
+
+  function badge(kind, value, symbol, text) {
+    var span = el("span", { "class": "pf-badge pf-" + kind + " pf-" + kind + "-" + value });
+    if (symbol) {
+      span.appendChild(el("span", { "class": "pf-shape", "aria-hidden": "true" }, symbol));
+      span.appendChild(document.createTextNode(" "));
+    }
+    span.appendChild(document.createTextNode(text));
+    return span;
+  }
+
+  function cell(tag, child, attrs) {
+    var node = el(tag, attrs);
+    if (typeof child === "string") node.textContent = child;
+    else node.appendChild(child);
+    return node;
+  }
+
+  function buildRow(data, row, base) {
+    var c = {};
+    data.columns.forEach(function (name, i) { c[name] = row[i]; });
+    var tr = el("tr", { "data-pf-item": "", "data-facet": c.facet, "data-zone": c.zone,
+                        "data-status": c.status, "data-partners": c.partners,
+                        "data-themes": c.themes });
+    var href = sameOrigin(c.url, base);
+    tr.appendChild(cell("th", el("a", href ? { href: href } : {}, c.title), { scope: "row" }));
+    var facet = data.labels.facet[c.facet] || ["", c.facet];
+    tr.appendChild(cell("td", badge("facet", c.facet, facet[0], facet[1])));
+    var zone = data.labels.zone[c.zone] || ["", c.zone];
+    tr.appendChild(cell("td", badge("zone", c.zone, zone[0], zone[1])));
+    tr.appendChild(cell("td", badge("status", c.status, "", data.labels.status[c.status] || c.status)));
+    var steward = c.steward ? (data.partners[c.steward] || [c.steward, ""]) : null;
+    var link = steward && steward[1] ? sameOrigin(steward[1], base) : null;
+    tr.appendChild(cell("td", steward ? (link ? el("a", { href: link }, steward[0]) : steward[0]) : "–"));
+    tr.appendChild(cell("td", c.funding, { "class": "pf-num" }));
+    return tr;
+  }
+
+  function matches(row, values) {
+    return Object.keys(values).every(function (name) {
+      var wanted = String(values[name]).toLowerCase();
+      if (name === "q") {
+        var text = row.textContent.toLowerCase();
+        return wanted.split(/\s+/).filter(Boolean).every(function (w) { return text.indexOf(w) >= 0; });
+      }
+      return (row.getAttribute("data-" + name) || "").toLowerCase().split(" ").indexOf(wanted) >= 0;
+    });
+  }
+
+  function setup(form) {
+    var table = document.getElementById(form.getAttribute("data-pf-index"));
+    if (!table || !table.tBodies.length) return;
+    var body = table.tBodies[0];
+    var own = Array.prototype.slice.call(body.querySelectorAll("tr[data-pf-item]"));
+    var paged = parseInt(form.getAttribute("data-pf-pages") || "1", 10) > 1;
+    var status = form.querySelector("[data-pf-count]");
+    var pagers = document.querySelectorAll("[data-pf-pager]");
+    var fields = Array.prototype.filter.call(form.elements, function (f) {
+      return f.name && !f.hasAttribute("data-pf-fixed");
+    });
+    var fixed = {};
+    form.querySelectorAll("[data-pf-fixed]").forEach(function (f) { fixed[f.name] = f.value; });
+    var everything = null;
+    var failed = false;
+    var loading = null;
+    var ticket = 0;
+
+    var params = new URLSearchParams(window.location.search);
+    fields.forEach(function (f) { if (params.has(f.name)) f.value = params.get(f.name); });
+
+    function chosen() {
+      var values = {};
+      fields.forEach(function (f) { if (f.value) values[f.name] = f.value; });
+      return values;
+    }
+
+    function load() {
+      if (!paged || everything || failed) return Promise.resolve();
+      if (loading) return loading;
+      var url = sameOrigin(form.getAttribute("data-pf-source") || "");
+      if (!url || !window.fetch) { failed = true; return Promise.resolve(); }
+      status.textContent = status.getAttribute("data-pf-loading");
+      loading = fetch(url, { credentials: "same-origin" }).then(function (response) {
+        if (!response.ok) throw new Error("HTTP " + response.status);
+        return response.json();
+      }).then(function (data) {
+        everything = data.rows.map(function (row) { return buildRow(data, row, url); })
+          .filter(function (row) { return matches(row, fixed); });
+      }).catch(function () { failed = true; });
+      return loading;
+    }
+
+    function show(rows) {
+      while (body.firstChild) body.removeChild(body.firstChild);
+      var fragment = document.createDocumentFragment();
+      rows.forEach(function (row) { fragment.appendChild(row); });
+      body.appendChild(fragment);
+    }
+
+    function apply(updateUrl) {
+      var values = chosen();
+      var active = Object.keys(values).length > 0;
+      if (updateUrl) {
+        var query = new URLSearchParams(values).toString();
+        window.history.replaceState(null, "", window.location.pathname +
+          (query ? "?" + query : "") + window.location.hash);
+      }
+      var mine = ++ticket;
+      (active ? load() : Promise.resolve()).then(function () {
+        if (mine !== ticket) return;
+        var pool = active && everything ? everything : own;
+        var found = active ? pool.filter(function (row) { return matches(row, values); }) : pool;
+        show(found.slice(0, LIMIT));
+        pagers.forEach(function (p) { p.hidden = active && everything !== null; });
+        var text = "";
+        if (active) {
+          var key = found.length > LIMIT ? "data-pf-capped" : "data-pf-count";
+          text = status.getAttribute(key).replace("{shown}", String(Math.min(found.length, LIMIT)))
+            .replace("{total}", String(found.length > LIMIT ? found.length : pool.length));
+          if (failed && paged) text += " " + status.getAttribute("data-pf-failed");
+        }
+        status.textContent = text;
+        form.dispatchEvent(new CustomEvent("pf-filtered", { detail: values }));
+      });
+    }
+
+    form.addEventListener("input", function () { apply(true); });
+    form.addEventListener("change", function () { apply(true); });
+    form.addEventListener("submit", function (e) { e.preventDefault(); apply(true); });
+    form.addEventListener("reset", function () { setTimeout(function () { apply(true); }, 0); });
+    form.hidden = false;
+    apply(false);
+  }
+
+  function start() {
+    document.querySelectorAll("form[data-pf-index]").forEach(setup);
   }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
   else start();

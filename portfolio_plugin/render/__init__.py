@@ -143,15 +143,16 @@ class Renderer:
         }
 
     def page(self, here: str, template: str, title: str, description: str = "",
-             meta: dict[str, Any] | None = None, **values: Any) -> str:
+             meta: object = None, **values: Any) -> str:
         """A whole generated page: front-matter (escaped title) and the template's output.
 
-        `meta` adds front-matter fields for the theme, such as Material's `hide`.
+        `meta`, a mapping, adds front-matter fields for the theme, such as Material's `hide`.
         """
         fields: dict[str, Any] = {"title": theme_text(title), "template": "portfolio.html"}
         if description:
             fields["description"] = theme_text(description)
-        fields.update(meta or {})
+        if isinstance(meta, dict):
+            fields.update(meta)
         # The page template names the stories feeds with it (themes print it unescaped).
         fields["feed_title"] = theme_text(self.t("opendata.feed_title",
                                                  name=self.portfolio.info.name))

@@ -1,0 +1,283 @@
+"""Browsing the initiatives: the index of all of them, and one page per facet, zone and theme.
+
+Every listing is a real HTML table sorted by title that works without JavaScript, cut into
+pages of `page_size` rows. With JavaScript, a filter form (hidden until the script shows
+it) narrows the list by facet, zone, status, partner, theme and free text, and keeps the
+choice in the URL; for lists cut into pages it reads every row from one compact JSON file,
+`<exports>/initiatives-index.json`, published here.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+from ..compute import balance
+from ..model import FACETS, ZONES, Facet, Initiative, Status, Zone
+from . import FACET_SYMBOLS, ZONE_SYMBOLS, Renderer
+from .facetmap import count_table
+from .urls import relative_url
+
+INDEX_FILE = "initiatives-index.json"
+# The columns of a row of the JSON index, in order.
+# Listings need the width: Material's table of contents is hidden on them.
+WIDE = {"hide": ["toc"]}
+INDEX_COLUMNS = ("url", "title", "facet", "zone", "status", "steward", "funding", "partners",
+                 "themes")
+
+
+@dataclass(frozen=True)
+class PageRef:
+    """One page of a listing, for the page links."""
+
+    number: int
+    target: str
+
+
+@dataclass(frozen=True)
+class Option:
+    """One choice of a filter."""
+
+    value: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Filter:
+    """A select of the filter form."""
+
+    name: str
+    label: str
+    options: tuple[Option, ...]
+
+
+@dataclass(frozen=True)
+class ListPage:
+    """One page of a listing, as the `browse_list.html` template shows it."""
+
+    list_id: str
+    rows: tuple[Initiative, ...]
+    number: int
+    pages: tuple[PageRef, ...]
+    total: int
+    first_row: int
+    last_row: int
+    filters: tuple[Filter, ...]
+    fixed: tuple[tuple[str, str], ...]
+    source: str
+
+    @property
+    def previous(self) -> PageRef | None:
+        """The page before this one."""
+        return self.pages[self.number - 2] if self.number > 1 else None
+
+    @property
+    def next(self) -> PageRef | None:
+        """The page after this one."""
+        return self.pages[self.number] if self.number < len(self.pages) else None
+
+
+def sort_key(r: Renderer, i: Initiative) -> tuple[str, str]:
+    """Listings are sorted by title as the reader sees it."""
+    return (r.text(i.title).casefold(), i.slug)
+
+
+def page_uri(first: str, number: int) -> str:
+    """The docs path of page `number` of a listing whose first page is `first`."""
+    if number <= 1:
+        return first
+    return f"{first.removesuffix('.md')}/page-{number}.md"
+
+
+def split(items: Sequence[Initiative], size: int) -> list[tuple[Initiative, ...]]:
+    """Items in pages of at most `size` (always at least one page, maybe empty)."""
+    size = max(1, size)
+    chunks = [tuple(items[n:n + size]) for n in range(0, len(items), size)]
+    return chunks or [()]
+
+
+def theme_ids(r: Renderer) -> tuple[str, ...]:
+    """Declared themes in their order, then any undeclared theme an initiative names."""
+    declared = [t.id for t in r.portfolio.info.themes]
+    used = sorted({th for i in r.portfolio.initiatives for th in i.themes} - set(declared))
+    return tuple(declared + used)
+
+
+def theme_title(r: Renderer, theme_id: str) -> str:
+    """A theme's title, or its id when the portfolio does not declare it."""
+    theme = r.portfolio.theme(theme_id)
+    return theme.title if theme else theme_id
+
+
+def filters(r: Renderer, omit: str = "") -> tuple[Filter, ...]:
+    """The selects of the filter form (without the one a page is already about)."""
+    t = r.t
+    partner_ids = {p for i in r.portfolio.initiatives for p in i.partner_ids}
+    partners = sorted(((r.partner(p).name if r.partner(p) else p, p)  # type: ignore[union-attr]
+                       for p in partner_ids), key=lambda x: (x[0].casefold(), x[1]))
+    made = (
+        Filter("facet", t("initiative.facet"), tuple(
+            Option(f.value, f"{FACET_SYMBOLS[f]} {t('facet.' + f.value)}") for f in FACETS)),
+        Filter("zone", t("initiative.zone"), tuple(
+            Option(z.value, f"{ZONE_SYMBOLS[z]} {t('zone.' + z.value)}") for z in ZONES)),
+        Filter("status", t("initiative.status"), tuple(
+            Option(s.value, t("status." + s.value)) for s in Status)),
+        Filter("partners", t("browse.partner"), tuple(Option(p, name) for name, p in partners)),
+        Filter("themes", t("initiative.themes"), tuple(
+            Option(th, theme_title(r, th)) for th in theme_ids(r))),
+    )
+    return tuple(f for f in made if f.name != omit and f.options)
+
+
+def listing(r: Renderer, list_id: str, first: str, items: Sequence[Initiative],
+            omit: str = "", fixed: tuple[tuple[str, str], ...] = ()) -> list[ListPage]:
+    """A listing cut into pages, each with its page links and filter form."""
+    ordered = sorted(items, key=lambda i: sort_key(r, i))
+    chunks = split(ordered, r.options.page_size)
+    refs = tuple(PageRef(n, page_uri(first, n)) for n in range(1, len(chunks) + 1))
+    form = filters(r, omit)
+    size = max(1, r.options.page_size)
+    result = []
+    for n, rows in enumerate(chunks, start=1):
+        start = (n - 1) * size
+        result.append(ListPage(list_id, rows, n, refs, len(ordered),
+                               start + 1 if rows else 0, start + len(rows), form, fixed,
+                               r.export_uri(INDEX_FILE)))
+    return result
+
+
+def index_data(r: Renderer) -> dict[str, Any]:
+    """Every initiative in a compact form for the filters; URLs relative to the file."""
+    t = r.t
+    here = r.export_uri(INDEX_FILE)
+    currency = r.portfolio.info.currency
+
+    def link(target: str) -> str:
+        return relative_url(here, target, r.options.directory_urls)
+
+    stewards = {i.steward for i in r.portfolio.initiatives if i.steward}
+    partners = {}
+    for pid in sorted(stewards):
+        partner = r.partner(pid)
+        partners[pid] = [partner.name, link(r.partner_uri(pid))] if partner else [pid, ""]
+    rows = [[link(r.options.initiative_uri(i.slug)), r.text(i.title), i.facet.value,
+             i.zone.value, i.status.value, i.steward or "",
+             t.money(i.cash, currency) if i.funding else "–",
+             " ".join(i.partner_ids), " ".join(i.themes)]
+            for i in sorted(r.portfolio.initiatives, key=lambda i: sort_key(r, i))]
+    return {
+        "columns": list(INDEX_COLUMNS),
+        "labels": {
+            "facet": {f.value: [FACET_SYMBOLS[f], t("facet." + f.value)] for f in FACETS},
+            "zone": {z.value: [ZONE_SYMBOLS[z], t("zone." + z.value)] for z in ZONES},
+            "status": {s.value: t("status." + s.value) for s in Status},
+        },
+        "partners": partners,
+        "rows": rows,
+    }
+
+
+def index_bytes(r: Renderer) -> bytes:
+    """The JSON index as bytes (stable key order, so builds are reproducible)."""
+    return json.dumps(index_data(r), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+@dataclass(frozen=True)
+class GroupCount:
+    """A line of a facet's, zone's or theme's summary table."""
+
+    target: str
+    text: str
+    count: int
+    funding: float
+
+
+def _facet_pages(r: Renderer, facet: Facet) -> Iterator[tuple[str, str]]:
+    first = r.uri(f"facet:{facet.value}")
+    members = [i for i in r.portfolio.initiatives if i.facet is facet]
+    summary = tuple(GroupCount(r.uri(f"zone:{z.value}"),
+                               f"{ZONE_SYMBOLS[z]} {r.t('zone.' + z.value)}",
+                               r.figures.balance.cell(facet, z).count,
+                               r.figures.balance.cell(facet, z).funding) for z in ZONES)
+    name = r.t("facet." + facet.value)
+    for page in listing(r, "pf-list", first, members, omit="facet",
+                        fixed=(("facet", facet.value),)):
+        uri = page_uri(first, page.number)
+        yield uri, r.page(uri, "browse_group.md", _numbered(r, r.t("browse.facet_title",
+                                                                   facet=name), page),
+                          r.t("facet." + facet.value + ".about"), view=page, meta=WIDE,
+                          intro=r.t(f"browse.facet.{facet.value}.explain"),
+                          summary=summary, summary_head=r.t("initiative.zone"),
+                          gaps=(), count_table=None)
+
+
+def _zone_pages(r: Renderer, zone: Zone) -> Iterator[tuple[str, str]]:
+    first = r.uri(f"zone:{zone.value}")
+    members = [i for i in r.portfolio.initiatives if i.zone is zone]
+    summary = tuple(GroupCount(r.uri(f"facet:{f.value}"),
+                               f"{FACET_SYMBOLS[f]} {r.t('facet.' + f.value)}",
+                               r.figures.balance.cell(f, zone).count,
+                               r.figures.balance.cell(f, zone).funding) for f in FACETS)
+    for page in listing(r, "pf-list", first, members, omit="zone",
+                        fixed=(("zone", zone.value),)):
+        uri = page_uri(first, page.number)
+        yield uri, r.page(uri, "browse_group.md",
+                          _numbered(r, r.t("zone." + zone.value), page),
+                          r.t("zone." + zone.value + ".about"), view=page, meta=WIDE,
+                          intro=r.t(f"browse.zone.{zone.value}.explain"),
+                          summary=summary, summary_head=r.t("initiative.facet"),
+                          gaps=(), count_table=None)
+
+
+def _theme_pages(r: Renderer, theme_id: str) -> Iterator[tuple[str, str]]:
+    first = r.uri(f"theme:{theme_id}")
+    members = [i for i in r.portfolio.initiatives if theme_id in i.themes]
+    title = theme_title(r, theme_id)
+    counts = replace(count_table(r, balance(members)), caption=r.t("browse.theme_counts"))
+    for page in listing(r, "pf-list", first, members, omit="themes",
+                        fixed=(("themes", theme_id),)):
+        uri = page_uri(first, page.number)
+        yield uri, r.page(uri, "browse_group.md",
+                          _numbered(r, r.t("browse.theme_title", theme=title), page),
+                          r.t("browse.theme_description", theme=title), view=page, meta=WIDE,
+                          intro=r.t("browse.theme_intro", theme=title,
+                                    count=r.t.number(len(members))),
+                          summary=(), summary_head="", gaps=(), count_table=counts)
+
+
+def _numbered(r: Renderer, title: str, page: ListPage) -> str:
+    if page.number == 1:
+        return title
+    return r.t("browse.page_title", title=title, number=page.number, pages=len(page.pages))
+
+
+def group_links(r: Renderer) -> dict[str, Any]:
+    """Links to every facet, zone and theme page, for the index and the overview."""
+    return {
+        "facets": [(r.uri(f"facet:{f.value}"), f"{FACET_SYMBOLS[f]} {r.t('facet.' + f.value)}")
+                   for f in FACETS],
+        "zones": [(r.uri(f"zone:{z.value}"), f"{ZONE_SYMBOLS[z]} {r.t('zone.' + z.value)}")
+                  for z in ZONES],
+        "themes": [(r.uri(f"theme:{th}"), theme_title(r, th)) for th in theme_ids(r)],
+    }
+
+
+def pages(r: Renderer) -> Iterator[tuple[str, str | bytes]]:
+    """The index pages, the facet, zone and theme pages, and the JSON index."""
+    first = r.uri("initiatives")
+    groups = group_links(r)
+    for page in listing(r, "pf-list", first, r.portfolio.initiatives):
+        uri = page_uri(first, page.number)
+        yield uri, r.page(uri, "browse_index.md",
+                          _numbered(r, r.t("browse.title"), page),
+                          r.t("browse.description", count=r.t.number(page.total)),
+                          view=page, groups=groups, meta=WIDE)
+    for facet in FACETS:
+        yield from _facet_pages(r, facet)
+    for zone in ZONES:
+        yield from _zone_pages(r, zone)
+    for theme_id in theme_ids(r):
+        yield from _theme_pages(r, theme_id)
+    yield r.export_uri(INDEX_FILE), index_bytes(r)
