@@ -304,47 +304,55 @@ def _split(initiatives: Sequence[Initiative], keys: Callable[[Initiative], Itera
 
 
 def _partner_figures(portfolio: Portfolio, stories: Sequence[Story]) -> tuple[PartnerFigures, ...]:
-    result = []
-    for partner in portfolio.partners:
-        involved: list[tuple[str, str]] = []
-        stewards = []
-        cash = in_kind = 0.0
-        years: list[int] = []
-        for i in portfolio.initiatives:
-            roles = []
-            if i.steward == partner.id:
-                stewards.append(i.slug)
-                roles.append("steward")
-            for p in i.partners:
-                if p.id == partner.id:
-                    roles.append(p.role or "partner")
-            funded = [f for f in i.funding if f.funder == partner.id]
-            if funded and not roles:
-                roles.append("funder")
-            for f in funded:
-                years.append(f.year)
-                if f.kind is FundingKind.CASH:
-                    cash += f.amount
-                else:
-                    in_kind += f.amount
-            if roles:
-                involved.append((i.slug, ", ".join(dict.fromkeys(roles))))
-                # A funder only joins when its money comes (counted above), not when the
-                # initiative started.
-                if i.start is not None and roles != ["funder"]:
-                    years.append(i.start.year)
-        base = 0.0
-        for b in portfolio.info.base_investment:
-            if b.funder == partner.id:
-                base += b.money.amount
-                years.append(b.year)
-        own_stories = tuple(s for s in stories if partner.id in s.partners)
-        years.extend(s.date.year for s in own_stories)
-        result.append(PartnerFigures(
-            partner.id, tuple(involved), tuple(stewards), cash, in_kind, base,
-            tuple(a.id for a in portfolio.assets if a.owner == partner.id),
-            own_stories, min(years) if years else None))
-    return tuple(result)
+    # One pass over initiatives and stories, indexed by partner: the figures of every
+    # partner at once (a loop per partner would grow with partners x initiatives).
+    involved: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    stewards: dict[str, list[str]] = defaultdict(list)
+    cash: dict[str, float] = defaultdict(float)
+    in_kind: dict[str, float] = defaultdict(float)
+    years: dict[str, list[int]] = defaultdict(list)
+    for i in portfolio.initiatives:
+        roles: dict[str, list[str]] = defaultdict(list)
+        if i.steward:
+            stewards[i.steward].append(i.slug)
+            roles[i.steward].append("steward")
+        for p in i.partners:
+            roles[p.id].append(p.role or "partner")
+        for f in i.funding:
+            if f.funder not in roles:
+                roles[f.funder].append("funder")
+            years[f.funder].append(f.year)
+            if f.kind is FundingKind.CASH:
+                cash[f.funder] += f.amount
+            else:
+                in_kind[f.funder] += f.amount
+        for partner_id, named in roles.items():
+            involved[partner_id].append((i.slug, ", ".join(dict.fromkeys(named))))
+            # A funder only joins when its money comes (counted above), not when the
+            # initiative started.
+            if i.start is not None and named != ["funder"]:
+                years[partner_id].append(i.start.year)
+    base: dict[str, float] = defaultdict(float)
+    for b in portfolio.info.base_investment:
+        if b.funder:
+            base[b.funder] += b.money.amount
+            years[b.funder].append(b.year)
+    own_stories: dict[str, list[Story]] = defaultdict(list)
+    for story in stories:
+        for partner_id in dict.fromkeys(story.partners):
+            own_stories[partner_id].append(story)
+            years[partner_id].append(story.date.year)
+    owned: dict[str, list[str]] = defaultdict(list)
+    for a in portfolio.assets:
+        if a.owner:
+            owned[a.owner].append(a.id)
+    return tuple(
+        PartnerFigures(
+            p.id, tuple(involved.get(p.id, ())), tuple(stewards.get(p.id, ())),
+            cash.get(p.id, 0.0), in_kind.get(p.id, 0.0), base.get(p.id, 0.0),
+            tuple(owned.get(p.id, ())), tuple(own_stories.get(p.id, ())),
+            min(years[p.id]) if years.get(p.id) else None)
+        for p in portfolio.partners)
 
 
 def _funders(portfolio: Portfolio) -> tuple[FunderFigures, ...]:
