@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -38,12 +38,39 @@ class Rendered:
     """What rendering produced: Markdown pages and other files, by docs-relative path.
 
     `marked` holds each page with markers in place of its generated HTML blocks, and the
-    blocks, for adapters that put the HTML back after Markdown (see `split_html_blocks`).
+    blocks, for adapters that put the HTML back after Markdown (see `split_html_blocks`);
+    `pages` shows the whole Markdown of each page, joined when asked for, so that a build
+    does not hold every page twice.
     """
 
-    pages: dict[str, str] = field(default_factory=dict)
     files: dict[str, bytes] = field(default_factory=dict)
     marked: dict[str, tuple[str, list[str]]] = field(default_factory=dict)
+
+    @property
+    def pages(self) -> Mapping[str, str]:
+        """The whole Markdown of each page, HTML blocks included."""
+        return _JoinedPages(self.marked)
+
+    @pages.setter
+    def pages(self, pages: Mapping[str, str]) -> None:
+        self.marked = {uri: split_html_blocks(text) for uri, text in pages.items()}
+
+
+class _JoinedPages(Mapping[str, str]):
+    """A read-only view of pages as whole Markdown."""
+
+    def __init__(self, marked: dict[str, tuple[str, list[str]]]) -> None:
+        self._marked = marked
+
+    def __getitem__(self, uri: str) -> str:
+        text, parts = self._marked[uri]
+        return join_html_blocks(text, parts)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._marked)
+
+    def __len__(self) -> int:
+        return len(self._marked)
 
 
 @dataclass(frozen=True)
@@ -218,10 +245,8 @@ def render_site(portfolio: Portfolio, figures: Figures, options: Options, t: Tra
             if isinstance(content, bytes):
                 rendered.files[uri] = content
             elif isinstance(content, PageText):
-                rendered.pages[uri] = content.markdown
                 rendered.marked[uri] = (content.marked, list(content.parts))
             else:
-                rendered.pages[uri] = content
                 rendered.marked[uri] = split_html_blocks(content)
     return rendered
 
