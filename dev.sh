@@ -45,7 +45,7 @@ case "${1:-}" in
     ;;
   serve)
     python_deps
-    exec "$VENV/bin/mkdocs" serve --dev-addr 127.0.0.1:8000
+    exec "$VENV/bin/mkdocs" serve --dirty --dev-addr 127.0.0.1:8000
     ;;
   test)
     python_deps
