@@ -13,9 +13,8 @@ import plotly.graph_objects as go
 
 from ..compute import PartnerFigures
 from ..model import FACETS, Asset, FundingKind, Initiative, Partner, Sector
-from . import FACET_SYMBOLS, Renderer
+from . import FACET_SYMBOLS, ZONE_SYMBOLS, Renderer
 from .charts import Cell, Chart, Link, Table, base_layout, figure_json, label
-from .timeline import TimelineView, timeline_view
 
 # Above this many initiatives the network shows partners and their shared work only:
 # one marker per initiative would be unreadable and heavy.
@@ -24,11 +23,11 @@ FULL_NETWORK_MAX_INITIATIVES = 80
 NETWORK_MAX_PARTNERS = 40
 NETWORK_MAX_LINKS = 80
 # How many initiatives an asset's entry names before it says "and N more".
-ASSET_USERS_SHOWN = 20
+ASSET_USERS_SHOWN = 10
 # Rows of a partner's initiatives table; the full list of initiatives holds the rest.
 PARTNER_INITIATIVES_SHOWN = 200
-# Stories on a partner page; older ones are on the timeline's year pages.
-PARTNER_STORIES_SHOWN = 40
+# The newest stories on a partner page; every story is on its year's timeline page.
+PARTNER_STORIES_SHOWN = 12
 
 SECTOR_COLOURS = {
     Sector.PUBLIC: "#1864ab", Sector.BUSINESS: "#c2410c", Sector.ACADEMIA: "#5f3dc4",
@@ -64,12 +63,17 @@ class AssetEntry:
 
 @dataclass(frozen=True)
 class Involvement:
-    """One row of a partner's initiatives: the initiative, the role, the money put in."""
+    """One row of a partner's initiatives: the initiative, the role, the money put in
+    (as text: many rows are made, and Python formats them faster than a template)."""
 
     initiative: Initiative
+    href: str
+    title: str
     role: str
-    cash: float
-    in_kind: float
+    facet: str
+    zone: str
+    cash: str
+    in_kind: str
 
 
 def _involved(r: Renderer) -> dict[str, int]:
@@ -309,6 +313,13 @@ def ecosystem_page(r: Renderer) -> str:
 
 def involvements(r: Renderer, pf: PartnerFigures) -> tuple[Involvement, ...]:
     """A partner's initiatives with the role and the money it put into each."""
+    t = r.t
+    cur = r.portfolio.info.currency
+    url = r.linker(r.partner_uri(pf.id))
+
+    def money(amount: float) -> str:
+        return r.t.money(amount, cur) if amount else "–"
+
     rows = []
     for slug, role in pf.initiatives:
         i = r.initiative(slug)
@@ -316,9 +327,12 @@ def involvements(r: Renderer, pf: PartnerFigures) -> tuple[Involvement, ...]:
             continue
         mine = [f for f in i.funding if f.funder == pf.id]
         rows.append(Involvement(
-            i, role, sum(f.amount for f in mine if f.kind is FundingKind.CASH),
-            sum(f.amount for f in mine if f.kind is FundingKind.IN_KIND)))
-    rows.sort(key=lambda x: (r.text(x.initiative.title).casefold(), x.initiative.slug))
+            i, url(r.options.initiative_uri(i.slug)), r.text(i.title), role_text(r, role),
+            f"{FACET_SYMBOLS[i.facet]} {t('facet.' + i.facet.value)}",
+            f"{ZONE_SYMBOLS[i.zone]} {t('zone.' + i.zone.value)}",
+            money(sum(f.amount for f in mine if f.kind is FundingKind.CASH)),
+            money(sum(f.amount for f in mine if f.kind is FundingKind.IN_KIND))))
+    rows.sort(key=lambda x: (x.title.casefold(), x.initiative.slug))
     return tuple(rows)
 
 
@@ -340,8 +354,6 @@ def partner_page(r: Renderer, partner: Partner) -> str:
     owned = [(a, len(users.get(a.id, ()))) for a in
              (r.portfolio.asset(x) for x in pf.assets) if a is not None]
     stories = pf.stories[:PARTNER_STORIES_SHOWN]
-    view: TimelineView = timeline_view(r, here, stories, list_id="pf-partner-timeline",
-                                       with_partner_filter=False)
     base_years = sorted({b.year for b in r.portfolio.info.base_investment
                          if b.funder == partner.id})
     return r.page(
@@ -349,8 +361,8 @@ def partner_page(r: Renderer, partner: Partner) -> str:
         partner.description or r.t("ecosystem.partner_description", name=partner.name),
         partner=partner, pf=pf, rows=rows[:PARTNER_INITIATIVES_SHOWN],
         more_rows=max(0, len(rows) - PARTNER_INITIATIVES_SHOWN), owned=owned,
-        timeline=view, more_stories=max(0, len(pf.stories) - len(stories)),
-        base_years=base_years, role_text=lambda role: role_text(r, role),
+        stories=stories, more_stories=max(0, len(pf.stories) - len(stories)),
+        base_years=base_years,
     )
 
 

@@ -13,11 +13,14 @@ from .charts import Chart
 from .initiative import indicator_charts
 
 # Initiatives listed per objective or mandate; the rest are counted (their own pages link
-# back), so the pages stay readable at thousands of initiatives.
-INITIATIVES_SHOWN = 60
-# Indicator charts drawn per objective; every indicator stays in the summary table above
-# them and on its initiative's page.
-CHARTS_SHOWN = 12
+# back), so the pages stay readable and light at thousands of initiatives.
+INITIATIVES_SHOWN = 40
+# Of those, the mandates page tells what the first few do (their summary), largest first.
+FEATURED = 8
+# Indicators per objective in the summary table, and charts drawn of them; every indicator
+# is on its initiative's page too.
+INDICATORS_SHOWN = 30
+CHARTS_SHOWN = 6
 
 
 @dataclass(frozen=True)
@@ -37,6 +40,7 @@ class ObjectiveEntry:
     initiatives: tuple[Initiative, ...]
     more: int
     indicators: tuple[IndicatorRow, ...]
+    more_indicators: int
     charts: tuple[Chart, ...]
 
 
@@ -45,6 +49,7 @@ class MandateEntry:
     """One mandate and the initiatives that serve it."""
 
     mandate: Mandate
+    featured: tuple[Initiative, ...]
     initiatives: tuple[Initiative, ...]
     more: int
     count: int
@@ -61,8 +66,12 @@ def objective_entries(r: Renderer) -> tuple[ObjectiveEntry, ...]:
         members = _sorted(r, [i for i in r.portfolio.initiatives if o.id in i.objectives])
         rows: list[IndicatorRow] = []
         charts: list[Chart] = []
+        total = 0
         for i in members:
             if not i.indicators:
+                continue
+            total += len(i.indicators)
+            if len(rows) >= INDICATORS_SHOWN:
                 continue
             # The initiative pages' charts (made only while some are still to be drawn),
             # with ids made unique on this page: an initiative may serve several objectives.
@@ -75,9 +84,10 @@ def objective_entries(r: Renderer) -> tuple[ObjectiveEntry, ...]:
                         made[n], id=chart_id,
                         caption=f"{made[n].caption} · {r.text(i.title)}"))
                 rows.append(IndicatorRow(i, ind, chart_id))
+        rows = rows[:INDICATORS_SHOWN]
         entries.append(ObjectiveEntry(o, tuple(members[:INITIATIVES_SHOWN]),
                                       max(0, len(members) - INITIATIVES_SHOWN),
-                                      tuple(rows), tuple(charts)))
+                                      tuple(rows), total - len(rows), tuple(charts)))
     return tuple(entries)
 
 
@@ -90,9 +100,13 @@ def mandate_levels(r: Renderer) -> tuple[tuple[MandateLevel, tuple[MandateEntry,
             if m.level is not level:
                 continue
             members = _sorted(r, [i for i in r.portfolio.initiatives if m.id in i.mandates])
-            entries.append(MandateEntry(m, tuple(members[:INITIATIVES_SHOWN]),
-                                        max(0, len(members) - INITIATIVES_SHOWN),
-                                        len(members)))
+            # Featured: the largest commitments (cash), told with their summaries; the
+            # others follow by name.
+            featured = sorted(members, key=lambda i: -i.cash)[:FEATURED]
+            rest = [i for i in members if i not in featured]
+            entries.append(MandateEntry(
+                m, tuple(_sorted(r, featured)), tuple(rest[:INITIATIVES_SHOWN - FEATURED]),
+                max(0, len(rest) - (INITIATIVES_SHOWN - FEATURED)), len(members)))
         if entries:
             result.append((level, tuple(entries)))
     return tuple(result)

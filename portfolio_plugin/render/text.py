@@ -77,8 +77,19 @@ def safe_markdown(text: str) -> Markup:
     """Markdown to HTML with raw HTML shown as text, no images and only web links."""
     if not _SYNTAX.search(text):
         return Markup("<p>") + escape(text.strip()) + Markup("</p>")
-    _renderer.reset()
-    return Markup(_renderer.convert(text))  # noqa: S704 - raw HTML is disabled above
+    # A story shows on its initiative's page, its year's page and its partners' pages:
+    # convert each text once. The output depends on the text alone.
+    found = _converted.get(text)
+    if found is None:
+        _renderer.reset()
+        found = Markup(_renderer.convert(text))  # noqa: S704 - raw HTML is disabled above
+        if len(_converted) < _CONVERTED_MAX:
+            _converted[text] = found
+    return found
+
+
+_converted: dict[str, Markup] = {}
+_CONVERTED_MAX = 50_000
 
 
 def markdown_text(text: str) -> str:
