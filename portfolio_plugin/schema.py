@@ -82,7 +82,8 @@ URL = {"type": "string", "pattern": URL_PATTERN,
        "description": "An http(s), mailto or relative URL"}
 PARTNER_ID = {"type": "string", "pattern": ID_PATTERN, "description": "A partner id"}
 MONEY = {"type": "number", "minimum": 0}
-YEAR = {"type": "integer", "minimum": 1900, "maximum": 2200}
+YEAR = {"anyOf": [{"type": "integer", "minimum": 1900, "maximum": 2200},
+                  {"type": "string", "pattern": "^\\s*(19\\d{2}|2[01]\\d{2}|2200)\\s*$"}]}
 CURRENCY = {"type": "string", "pattern": "^[A-Z]{3}$", "description": "ISO 4217 code"}
 IDS = {"type": "array", "items": {"type": "string", "pattern": ID_PATTERN}}
 

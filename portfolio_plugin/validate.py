@@ -262,6 +262,8 @@ class Reader:
             if required:
                 self.report(where, "is required", expected="a year like 2024", found="nothing")
             return None
+        if isinstance(value, str) and value.strip().isdigit() and len(value.strip()) == 4:
+            value = int(value)  # a quoted year is still the year its author meant
         if isinstance(value, bool) or not isinstance(value, int) or not 1900 <= value <= 2200:
             self.report(where, "is not a year", expected="a year like 2024",
                         found=describe(value))

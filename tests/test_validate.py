@@ -184,6 +184,12 @@ def test_funding_is_converted_to_the_portfolio_currency(site: Site, initiative: 
     assert in_kind.kind is FundingKind.IN_KIND and i.cash == 500 and i.in_kind == 300
 
 
+def test_a_quoted_year_is_read_as_that_year(site: Site, initiative: Make) -> None:
+    site.front("x", initiative(funding=[{"funder": "agency", "amount": 5, "year": "2024"}]))
+    (i,) = run(site)[0].initiatives
+    assert i.funding[0].year == 2024
+
+
 def test_money_in_a_currency_without_a_rate_is_an_error(site: Site, initiative: Make) -> None:
     site.front("x", initiative(funding=[{"funder": "agency", "amount": 5, "year": 2024,
                                          "currency": "NOK"}]))
