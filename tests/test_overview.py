@@ -277,7 +277,7 @@ def test_the_zones_chart_counts_initiatives_in_each_zone_at_each_year_end() -> N
 
 def test_the_overview_lists_the_moves_of_the_last_twelve_months_newest_first() -> None:
     page = overview_page(renderer(fixture()))
-    moves = re.search(r'<ol class="pf-moves">(.*?)</ol>', page, re.S)
+    moves = re.search(r'<ol class="pf-moves[^"]*">(.*?)</ol>', page, re.S)
     assert moves is not None
     items = re.findall(r'<time datetime="([\d-]+)">.*?<a href="[^"]*">([^<]*)</a>',
                        moves.group(1))

@@ -125,7 +125,7 @@ def filters(r: Renderer, omit: str = "") -> tuple[Filter, ...]:
         Filter("status", t("initiative.status"), tuple(
             Option(s.value, t("status." + s.value)) for s in Status)),
         Filter("partners", t("browse.partner"), tuple(Option(p, name) for name, p in partners)),
-        Filter("themes", t("initiative.themes"), tuple(
+        Filter("themes", t("browse.theme"), tuple(
             Option(th, theme_title(r, th)) for th in theme_ids(r))),
     )
     return tuple(f for f in made if f.name != omit and f.options)

@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from .conftest import BuiltSite, Visit
+from .conftest import BuiltSite, Visit, describe_violations
 
 WIDTHS = (390, 1280)
 
@@ -214,3 +214,14 @@ def test_a_second_page_of_the_index_filters_the_whole_list_too(
     assert visible_rows(visit)[0] == "Item 00"
     assert_quiet(visit)
 
+
+
+@pytest.mark.parametrize("path", ["portfolio/", "portfolio/facet-map/", "portfolio/initiatives/",
+                                  "portfolio/facets/anticipatory/", "portfolio/zones/blue/"])
+def test_axe_finds_no_wcag_violation(reference_url: str, open_page: Callable[..., Visit],
+                                     axe: Callable[..., list[dict[str, Any]]],
+                                     path: str) -> None:
+    visit = open_page(reference_url + path)
+    visit.wait_for_charts()
+    violations = axe(visit.page)
+    assert violations == [], describe_violations(violations)
