@@ -74,7 +74,9 @@ def base_layout(height: int = 420, **extra: Any) -> dict[str, Any]:
     layout: dict[str, Any] = {
         "height": height, "margin": {"l": 56, "r": 16, "t": 16, "b": 48},
         "paper_bgcolor": "rgba(0,0,0,0)", "plot_bgcolor": "rgba(0,0,0,0)",
-        "hoverlabel": {"align": "left"}, "legend": {"orientation": "h", "y": -0.15},
+        # namelength -1: plotly would cut escaped names inside an entity ("&l...").
+        "hoverlabel": {"align": "left", "namelength": -1},
+        "legend": {"orientation": "h", "y": -0.15},
         "separators": ".,",
     }
     layout.update(extra)
