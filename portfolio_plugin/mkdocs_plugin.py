@@ -25,6 +25,8 @@ from .render import join_html_blocks
 
 log = get_plugin_logger(__name__)
 THEME_DIR = Path(__file__).parent / "theme"
+# Material's inline-script partials as files, so `script-src 'self'` works (SECURITY.md).
+MATERIAL_DIR = Path(__file__).parent / "theme_material"
 
 
 class PortfolioConfig(Config):
@@ -89,6 +91,9 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
         if str(THEME_DIR) not in config.theme.dirs:
             # Appended: a site's own overrides/ and the theme win over the package.
             config.theme.dirs.append(str(THEME_DIR))
+        if config.theme.name == "material" and str(MATERIAL_DIR) not in config.theme.dirs:
+            # Before Material's own templates, after a site's overrides/ (which still win).
+            config.theme.dirs.insert(1 if config.theme.custom_dir else 0, str(MATERIAL_DIR))
         for name, target in (("assets/portfolio/portfolio.css", config.extra_css),):
             if name not in target:
                 target.append(name)

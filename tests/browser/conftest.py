@@ -169,13 +169,19 @@ def build_site() -> Callable[..., BuiltSite]:
 
 @pytest.fixture(scope="session")
 def reference_site(tmp_path_factory: pytest.TempPathFactory) -> BuiltSite:
-    """The repository's own site, built once (a plain build: others' pages may be missing)."""
+    """The repository's own site, built once as it is published: `mkdocs.yml` into the
+    site's root and each `mkdocs.<language>.yml` into `<language>/` (a plain build)."""
     out = tmp_path_factory.mktemp("reference") / "site"
-    result = mkdocs_build(ROOT / "mkdocs.yml", out)
-    log = result.stdout + result.stderr
-    if result.returncode != 0:
-        pytest.fail(f"the reference site does not build:\n{log[-4000:]}")
-    return BuiltSite(ROOT, out, result.returncode, log)
+    log = ""
+    configs = [(ROOT / "mkdocs.yml", out)] + [
+        (config, out / config.name.split(".")[1])
+        for config in sorted(ROOT.glob("mkdocs.*.yml")) if len(config.name.split(".")) == 3]
+    for config, target in configs:
+        result = mkdocs_build(config, target)
+        log += result.stdout + result.stderr
+        if result.returncode != 0:
+            pytest.fail(f"the reference site ({config.name}) does not build:\n{log[-4000:]}")
+    return BuiltSite(ROOT, out, 0, log)
 
 
 def page_types(site: BuiltSite) -> dict[str, str]:
