@@ -12,10 +12,11 @@ from typing import Any
 
 import pytest
 
-from conftest import Site
 from portfolio_plugin.compute import Figures, compute
 from portfolio_plugin.model import Facet, Portfolio, Zone
 from portfolio_plugin.pipeline import check
+
+from conftest import Site
 
 PORTFOLIO: dict[str, Any] = {
     "name": "Layered",

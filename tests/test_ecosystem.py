@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 import yaml
-
-from conftest import Site
 from test_compute import PARTNERS, layered_site
 from test_leverage import MODULES, chart_data, read, render, table, text
 from test_timeline import big_portfolio, render_model
+
+from conftest import Site
 
 LOCALES = Path(__file__).resolve().parent.parent / "portfolio_plugin" / "locales"
 HOSTILE = '<img src=x onerror=alert(1)>"&\'</script>'

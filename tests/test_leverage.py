@@ -12,10 +12,12 @@ from html import unescape
 from html.parser import HTMLParser
 from typing import Any
 
-from conftest import Site
+from test_compute import ALPHA, layered_site
+
 from portfolio_plugin.pipeline import analyse
 from portfolio_plugin.render import render_site
-from test_compute import ALPHA, layered_site
+
+from conftest import Site
 
 MODULES = ("ecosystem", "leverage", "timeline", "objectives")
 
@@ -185,7 +187,7 @@ def test_the_four_layers_are_explained_in_plain_words(site: Site) -> None:
 def test_layer_chart_carries_the_same_numbers(site: Site) -> None:
     figure = chart_data(leverage_page(site), "pf-layers")
     traces = figure["data"]
-    assert [t["x"] for t in traces][0] == ["2022", "2023", "2024"]
+    assert all(t["x"] == ["2022", "2023", "2024"] for t in traces)
     assert traces[0]["y"] == [1000, 1500, 0]
     assert traces[1]["y"] == [500, 600, 300]
     assert traces[2]["y"] == [0, 300, 200]

@@ -6,9 +6,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from conftest import Site
 from test_compute import ALPHA, BETA, PORTFOLIO, layered_site
 from test_leverage import chart_data, read, render, table, text
+
+from conftest import Site
 
 
 def objectives_page(site: Site) -> str:

@@ -9,8 +9,9 @@ import re
 from pathlib import Path
 
 import pytest
+from test_compute import BETA, layered_site
+from test_leverage import chart_data, read, render, table, text
 
-from conftest import Site
 from portfolio_plugin.compute import compute
 from portfolio_plugin.i18n import Translator
 from portfolio_plugin.model import (
@@ -32,8 +33,8 @@ from portfolio_plugin.model import (
 )
 from portfolio_plugin.options import Options
 from portfolio_plugin.render import Rendered, render_site
-from test_compute import BETA, layered_site
-from test_leverage import chart_data, read, render, table, text
+
+from conftest import Site
 
 
 def big_portfolio(initiatives: int = 1000, partners: int = 200, seed: int = 4) -> Portfolio:

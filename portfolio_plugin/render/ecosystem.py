@@ -354,8 +354,10 @@ def partner_page(r: Renderer, partner: Partner) -> str:
     owned = [(a, len(users.get(a.id, ()))) for a in
              (r.portfolio.asset(x) for x in pf.assets) if a is not None]
     stories = pf.stories[:PARTNER_STORIES_SHOWN]
-    base_years = sorted({b.year for b in r.portfolio.info.base_investment
-                         if b.funder == partner.id})
+    years = sorted({b.year for b in r.portfolio.info.base_investment if b.funder == partner.id})
+    # Consecutive years as a span (2019–2026), others listed.
+    base_years = (f"{years[0]}–{years[-1]}" if len(years) > 2 and years[-1] - years[0] ==
+                  len(years) - 1 else ", ".join(str(y) for y in years))
     return r.page(
         here, "partner.md", partner.name,
         partner.description or r.t("ecosystem.partner_description", name=partner.name),
