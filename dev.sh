@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Set-up and checks of the portfolio showcase, from nothing.
-#   bash dev.sh build   install, then build the reference site into site/ (--strict)
-#   bash dev.sh serve   install, then serve the reference site at http://127.0.0.1:8000
+#   bash dev.sh build   install, then build the reference site into site/ and its Swedish
+#                       version into site/sv/ (both --strict)
+#   bash dev.sh serve   install, then serve the English site at http://127.0.0.1:8000
+#                       (the Swedish one: .venv/bin/mkdocs serve -f mkdocs.sv.yml)
 #   bash dev.sh test    install (Python, Chromium, axe-core), then ruff, mypy and all tests
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -40,8 +42,11 @@ browser_deps() {
 case "${1:-}" in
   build)
     python_deps
-    "$VENV/bin/mkdocs" build --strict
-    echo "Built the reference site into site/ (open site/index.html, or: bash dev.sh serve)"
+    # English first: its build empties site/, the Swedish one then fills site/sv/.
+    "$VENV/bin/mkdocs" build --strict -f mkdocs.yml
+    "$VENV/bin/mkdocs" build --strict -f mkdocs.sv.yml
+    echo "Built the reference site into site/ and its Swedish version into site/sv/"
+    echo "(open site/index.html, or: bash dev.sh serve, English only)"
     ;;
   serve)
     python_deps
@@ -55,7 +60,7 @@ case "${1:-}" in
     "$VENV/bin/pytest" -q -p no:cacheprovider "${@:2}"
     ;;
   *)
-    sed -n '2,5p' "$0" >&2
+    sed -n '2,7p' "$0" >&2
     exit 2
     ;;
 esac

@@ -35,6 +35,11 @@ class PortfolioConfig(Config):
     initiatives = c.Type(str, default="initiatives")
     """Folder of initiative pages, inside `docs_dir`."""
 
+    initiatives_source = c.Optional(c.Type(str))
+    """Folder the initiative pages are read from, relative to `mkdocs.yml`; by default
+    `<docs_dir>/<initiatives>`. Lets each language's configuration of a site read the
+    same initiatives while its own `docs_dir` holds its hand-written pages."""
+
     site_data = c.Type(str, default="site_data")
     """Folder of `portfolio.yml`, `partners.yml` and `assets.yml`, beside `mkdocs.yml`."""
 
@@ -171,4 +176,7 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
         data = Path(config.config_file_path).parent / self.config.site_data
         if data.is_dir():
             server.watch(str(data))
+        source = self.options(config).initiatives_dir
+        if self.config.initiatives_source and source.is_dir():
+            server.watch(str(source))
         return server

@@ -33,10 +33,18 @@ class Options:
     site_url: str | None = None
     page_size: int = 200
     locales: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = field(default=())
+    initiatives_source: str | None = None
 
     @property
     def initiatives_dir(self) -> Path:
-        """The folder of initiative pages."""
+        """The folder of initiative pages: `initiatives_source` beside `mkdocs.yml` when set.
+
+        A site published in several languages (one configuration per language, each with its
+        own `docs_dir`) reads the initiatives from one shared folder this way; the pages are
+        still published at `<initiatives>/<slug>/` of each site.
+        """
+        if self.initiatives_source:
+            return (self.root / self.initiatives_source).resolve()
         return self.docs_dir / self.initiatives
 
     @property
@@ -107,11 +115,30 @@ def from_settings(root: Path, config: Mapping[str, Any], settings: Mapping[str, 
         directory_urls=bool(config.get("use_directory_urls", True)),
         site_url=config.get("site_url"),
         page_size=int(settings.get("page_size", 200)),
+        initiatives_source=(str(settings["initiatives_source"])
+                            if settings.get("initiatives_source") else None),
     )
 
 
 def read_config(path: Path) -> Options:
     """Options from a `mkdocs.yml` file, for the CLI."""
+    config = _config_mapping(path)
+    settings = plugin_settings(config.get("plugins")) or {}
+    return from_settings(path.resolve().parent, config, settings)
+
+
+def _merged(parent: dict[str, Any], child: dict[str, Any]) -> dict[str, Any]:
+    """MkDocs' `INHERIT`: mappings merge key by key, anything else in the child replaces."""
+    result = dict(parent)
+    for key, value in child.items():
+        below = result.get(key)
+        result[key] = _merged(below, value) if isinstance(below, dict) \
+            and isinstance(value, dict) else value
+    return result
+
+
+def _config_mapping(path: Path, depth: int = 0) -> dict[str, Any]:
+    """A configuration file as a mapping, with the file it names in `INHERIT` below it."""
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
@@ -122,5 +149,10 @@ def read_config(path: Path) -> Options:
         raise ConfigError(f"{path}: the configuration is not valid YAML: {exc}") from None
     if not isinstance(config, dict):
         raise ConfigError(f"{path}: the configuration must be a mapping")
-    settings = plugin_settings(config.get("plugins")) or {}
-    return from_settings(path.resolve().parent, config, settings)
+    mapping: dict[str, Any] = config
+    parent = mapping.pop("INHERIT", None)
+    if isinstance(parent, str):
+        if depth >= 10:
+            raise ConfigError(f"{path}: INHERIT goes more than 10 files deep")
+        mapping = _merged(_config_mapping(path.parent / parent, depth + 1), mapping)
+    return mapping

@@ -49,7 +49,7 @@ def jsonld(r: Renderer, i: Initiative) -> dict[str, Any]:
             "amount": {"@type": "MonetaryAmount", "value": round(f.amount, 2),
                        "currency": info.currency},
             "startDate": str(f.year),
-            "description": f.kind.value,
+            "description": r.t(f"funding.{f.kind.value}"),
         })
     if grants:
         data["funding"] = grants
