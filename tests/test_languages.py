@@ -361,6 +361,33 @@ def test_the_finder_finds_english_words_on_every_page_of_the_english_site() -> N
         f.key for f in found}
 
 
+_JINJA = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.S)
+_TAG = re.compile(r"""<(?:[^>"']|"[^"]*"|'[^']*')*>""")
+# Attributes read or shown as text (`data-pf-chart` names its data block: an id).
+_SHOWN = re.compile(r'\s(?:aria-label|title|alt|placeholder|content|data-pf-(?!chart=)[\w-]+)'
+                    r'="([^"]*)"')
+# Names of formats, the same in every language.
+_FORMAT_NAMES = {"Atom", "JSON", "Feed"}
+
+
+def test_no_template_writes_a_word_of_its_own() -> None:
+    # Every word on a page comes from the catalogue (`t(...)`) or from the content; a word
+    # written into a template would be English on every site.
+    package = ROOT / "portfolio_plugin"
+    words: dict[str, list[str]] = {}
+    for path in sorted([*(package / "templates").glob("*"), *(package / "theme").glob("*")]):
+        if path.suffix not in (".html", ".md") or path.name == "new_initiative.md":
+            continue  # the new-page template is a front-matter file with comments
+        source = re.sub(r"<!--.*?-->", " ", _JINJA.sub("\x00", path.read_text("utf-8")),
+                        flags=re.S)
+        shown = [m.group(1) for tag in _TAG.findall(source) for m in _SHOWN.finditer(tag)]
+        found = [w for text in [*shown, _TAG.sub(" ", source)]
+                 for w in re.findall(r"[^\W\d_]{2,}", text) if w not in _FORMAT_NAMES]
+        if found:
+            words[path.name] = found
+    assert not words
+
+
 def test_dates_numbers_and_money_are_written_the_swedish_way() -> None:
     t = Translator.for_language("sv")
     assert t.date(PartialDate(2024, 5)) == "maj 2024"
