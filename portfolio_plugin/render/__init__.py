@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import jinja2
+import jinja2.bccache
 from markupsafe import Markup
 
 from ..compute import Figures
@@ -21,7 +22,7 @@ from ..i18n import Translator
 from ..model import Facet, Initiative, Partner, Portfolio, Text, Zone
 from ..options import Options
 from .text import json_in_html, markdown_text, safe_markdown, theme_text, yaml_front_matter
-from .urls import page_url, relative_url
+from .urls import linker, page_url
 
 # Page modules, in the order their pages are made.
 PAGE_MODULES: tuple[str, ...] = ("initiative", "opendata", "federation", "ecosystem",
@@ -96,14 +97,21 @@ class Renderer:
     extra: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        self.env = jinja2.Environment(
-            loader=jinja2.PackageLoader("portfolio_plugin", "templates"),
-            autoescape=True, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
-            undefined=jinja2.StrictUndefined,
-        )
-        self.env.filters["json"] = json_in_html
-        self.env.filters["markdown"] = safe_markdown
+        self.env = environment()
         self._initiatives = {i.slug: i for i in self.portfolio.initiatives}
+        self._link: Callable[[str], str] = linker("index.md", self.options.directory_urls)
+        # What every template and macro sees. Globals rather than a per-render context, so
+        # that macros are imported without context: Jinja caches those imports, where an
+        # import "with context" runs the whole macro file again on every render.
+        self.env.globals.update(
+            t=self.t, r=self, url=self.url, portfolio=self.portfolio, figures=self.figures,
+            info=self.portfolio.info, lang=self.t.language,
+            currency=self.portfolio.info.currency, zone_shapes=ZONE_SHAPES,
+            zone_symbols=ZONE_SYMBOLS, facet_symbols=FACET_SYMBOLS)
+
+    def url(self, target: str) -> str:
+        """A link from the page being rendered to a docs path."""
+        return self._link(target)
 
     # -- addresses ----------------------------------------------------------------------
     def uri(self, name: str) -> str:
@@ -143,7 +151,7 @@ class Renderer:
 
     def linker(self, here: str) -> Callable[[str], str]:
         """A function that makes links relative to the page at `here`."""
-        return lambda target: relative_url(here, target, self.options.directory_urls)
+        return linker(here, self.options.directory_urls)
 
     # -- lookups ------------------------------------------------------------------------
     def initiative(self, slug: str) -> Initiative | None:
@@ -160,14 +168,18 @@ class Renderer:
 
     # -- output -------------------------------------------------------------------------
     def context(self, here: str) -> dict[str, Any]:
-        """What every template sees."""
-        return {
-            "t": self.t, "url": self.linker(here), "r": self, "portfolio": self.portfolio,
-            "figures": self.figures, "info": self.portfolio.info, "lang": self.t.language,
-            "currency": self.portfolio.info.currency, "here": here,
-            "zone_shapes": ZONE_SHAPES, "zone_symbols": ZONE_SYMBOLS,
-            "facet_symbols": FACET_SYMBOLS,
-        }
+        """What a template of the page at `here` sees besides the globals."""
+        return {"here": here}
+
+    def _render(self, here: str, template: str, context: dict[str, Any]) -> str:
+        # Links are made relative to `here` for the length of this render, also by macros
+        # (which see only globals); a render inside a render restores the outer page after.
+        outer = self._link
+        self._link = linker(here, self.options.directory_urls)
+        try:
+            return self.env.get_template(template).render(context)
+        finally:
+            self._link = outer
 
     def page(self, here: str, template: str, title: str, description: str = "",
              meta: object = None, **values: Any) -> str:
@@ -186,14 +198,43 @@ class Renderer:
         context = self.context(here)
         context.update(values)
         context.setdefault("page_title", title)
-        body = self.env.get_template(template).render(context)
+        body = self._render(here, template, context)
         return yaml_front_matter(fields) + "\n" + body
 
     def render_template(self, here: str, template: str, **values: Any) -> Markup:
         """A template fragment, for composing pages."""
         context = self.context(here)
         context.update(values)
-        return Markup(self.env.get_template(template).render(context))  # noqa: S704
+        return Markup(self._render(here, template, context))  # noqa: S704
+
+
+class _CompiledTemplates(jinja2.BytecodeCache):
+    """Compiled templates kept for the process, so each build's environment skips compiling."""
+
+    def __init__(self) -> None:
+        self.compiled: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        if bucket.key in self.compiled:
+            bucket.bytecode_from_string(self.compiled[bucket.key])
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self.compiled[bucket.key] = bucket.bytecode_to_string()
+
+
+_COMPILED = _CompiledTemplates()
+
+
+def environment() -> jinja2.Environment:
+    """The package's templates for one renderer (its globals are that renderer's)."""
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("portfolio_plugin", "templates"),
+        autoescape=True, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+        undefined=jinja2.StrictUndefined, bytecode_cache=_COMPILED,
+    )
+    env.filters["json"] = json_in_html
+    env.filters["markdown"] = safe_markdown
+    return env
 
 
 _BLOCK_TAGS = ("<div", "<table", "<figure", "<p", "<ol", "<ul", "<dl", "<script", "<details",
