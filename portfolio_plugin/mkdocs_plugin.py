@@ -52,9 +52,6 @@ class PortfolioConfig(Config):
     language = c.Optional(c.Type(str))
     """Language of the plugin's words; defaults to the theme's `language`."""
 
-    languages = c.ListOfItems(c.Type(str), default=[])
-    """Further languages to publish the generated pages in."""
-
     page_size = c.Type(int, default=200)
     """Rows per page of the initiative index."""
 

@@ -28,7 +28,6 @@ class Options:
     output: str = "portfolio"
     exports: str = "data"
     language: str = "en"
-    languages: tuple[str, ...] = ()
     directory_urls: bool = True
     site_url: str | None = None
     page_size: int = 200
@@ -101,7 +100,6 @@ def from_settings(root: Path, config: Mapping[str, Any], settings: Mapping[str, 
     theme = config.get("theme") or {}
     language = settings.get("language") or (theme.get("language") if isinstance(theme, dict)
                                             else None) or "en"
-    languages = tuple(settings.get("languages") or ())
     return Options(
         root=root,
         docs_dir=(root / str(config.get("docs_dir") or "docs")).resolve(),
@@ -111,7 +109,6 @@ def from_settings(root: Path, config: Mapping[str, Any], settings: Mapping[str, 
         output=str(settings.get("output", "portfolio")).strip("/"),
         exports=str(settings.get("exports", "data")).strip("/"),
         language=str(language),
-        languages=languages,
         directory_urls=bool(config.get("use_directory_urls", True)),
         site_url=config.get("site_url"),
         page_size=int(settings.get("page_size", 200)),
