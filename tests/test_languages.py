@@ -248,8 +248,14 @@ def data_names(build: Build) -> tuple[str, ...]:
     return tuple(names)
 
 
+# Data files whose texts readers see: the index the site script filters and pages through,
+# and the JSON Feed of the stories.
+SHOWN_DATA = ("initiatives-index.json", "stories.json")
+
+
 def leftovers(build: Build) -> list[Leftover]:
-    """Every English catalogue text in the plugin's parts of every generated page."""
+    """Every English catalogue text in the plugin's parts of every generated page, and in
+    the data files whose texts the site script shows or feed readers show."""
     finder = EnglishFinder(author_texts(build.portfolio, data_names(build)))
     bodies = {build.options.initiative_uri(i.slug): i.body for i in build.portfolio.initiatives}
     found: list[Leftover] = []
@@ -258,6 +264,9 @@ def leftovers(build: Build) -> list[Leftover]:
         for part in parts:
             texts += shown_texts(part)
         found += finder.find(uri, texts)
+    for name in SHOWN_DATA:
+        uri = f"{build.options.exports}/{name}"
+        found += finder.find(uri, list(json_strings(json.loads(build.rendered.files[uri]))))
     return found
 
 
@@ -356,7 +365,8 @@ def test_the_finder_finds_english_words_on_every_page_of_the_english_site() -> N
     # The same check on the English site: were it blind, it would pass there too.
     english = run(read_config(ROOT / "mkdocs.yml"), built=BUILT, with_static=False)
     found = leftovers(english)
-    assert {f.page for f in found} == set(english.rendered.marked)
+    assert {f.page for f in found} == set(english.rendered.marked) | {
+        f"data/{name}" for name in SHOWN_DATA}
     assert {"initiative.funding", "initiative.partners", "leverage.title"} <= {
         f.key for f in found}
 
@@ -464,6 +474,12 @@ def test_the_swedish_site_shows_the_swedish_titles_everywhere(swedish: Build) ->
     atom = ElementTree.fromstring(swedish.rendered.files["data/stories.xml"])
     summaries = " ".join(e.findtext(f"{ATOM}summary") or "" for e in atom.iter(f"{ATOM}entry"))
     assert title in summaries and street.title.get("en") not in summaries
+    # The index the site script filters, and the JSON Feed.
+    for name in SHOWN_DATA:
+        strings = {_normal(t) for t in json_strings(
+            json.loads(swedish.rendered.files[f"data/{name}"]))}
+        assert any(title in t for t in strings), name
+        assert not strings & set(english_titles), name
 
 
 def test_an_initiative_without_a_swedish_title_shows_its_english_one(site: Site) -> None:
