@@ -185,6 +185,10 @@ def initiative_files(folder: Path) -> list[Path]:
 def display_path(path: Path, base: Path) -> str:
     """A path as users see it: relative to the project, with forward slashes."""
     try:
+        return path.relative_to(base).as_posix()  # the common case: no need to resolve
+    except ValueError:
+        pass
+    try:
         return path.resolve().relative_to(base.resolve()).as_posix()
     except ValueError:
         return path.as_posix()

@@ -9,16 +9,18 @@ import datetime as dt
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from .compute import Figures, compute
-from .federation import gather
-from .i18n import Translator
 from .load import PageCache, load
 from .model import Portfolio
 from .options import Options, build_date
 from .problems import Problems
-from .render import Rendered, render_site
 from .validate import validate
+
+if TYPE_CHECKING:  # imported where used: `portfolio validate` needs none of them
+    from .compute import Figures
+    from .i18n import Translator
+    from .render import Rendered
 
 ASSETS = ("portfolio.js", "portfolio.css")
 
@@ -41,7 +43,13 @@ class Build:
     problems: Problems
     translator: Translator
     built: dt.datetime
-    rendered: Rendered = field(default_factory=Rendered)
+    rendered: Rendered = field(default_factory=lambda: _rendered())
+
+
+def _rendered() -> Rendered:
+    from .render import Rendered
+
+    return Rendered()
 
 
 def plotly_js() -> bytes:
@@ -67,6 +75,9 @@ def check(options: Options, cache: Cache | None = None) -> tuple[Portfolio, Prob
 def analyse(options: Options, built: dt.datetime | None = None,
             cache: Cache | None = None) -> Build:
     """Load, validate and compute, without rendering pages."""
+    from .compute import compute
+    from .i18n import Translator
+
     built = built or build_date()
     portfolio, problems = check(options, cache)
     figures = compute(portfolio, built.date())
@@ -77,6 +88,9 @@ def analyse(options: Options, built: dt.datetime | None = None,
 def run(options: Options, built: dt.datetime | None = None, with_static: bool = True,
         cache: Cache | None = None) -> Build:
     """Load, validate, compute and render every generated page and file."""
+    from .federation import gather
+    from .render import render_site
+
     build = analyse(options, built, cache)
     # Other portfolios are read at build time only (never by `validate` or `export`).
     federated, federation_problems = gather(options, build.portfolio.info.federation)

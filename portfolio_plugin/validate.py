@@ -59,6 +59,7 @@ _LANGUAGE = re.compile(r"[a-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})?\Z")
 _ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*\Z")
 _SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):")
 _WEB_SCHEMES = {"http", "https", "mailto"}
+_UNSAFE_URL_CHARS = re.compile(r"[\s\x00-\x1f\x7f]")
 
 INITIATIVE_FIELDS = (
     "title", "summary", "facet", "zone", "status", "start", "end", "steward", "partners",
@@ -132,14 +133,12 @@ class Reader:
         if not isinstance(value, dict):
             self.report(where, f"must be {what}", expected=what, found=describe(value))
             return None
-        known = tuple(fields)
-        if known:
-            quiet = set(allowed)
-            for key in value:
-                if key not in known and key not in quiet:
-                    self.report(where + (key,), "unknown field; it is ignored",
-                                expected="one of " + ", ".join(known), found=repr(key),
-                                suggestion=suggest(key, known), severity=Severity.WARNING)
+        if fields:
+            known = tuple(fields)
+            for key in [k for k in value if k not in known and k not in allowed]:
+                self.report(where + (key,), "unknown field; it is ignored",
+                            expected="one of " + ", ".join(known), found=repr(key),
+                            suggestion=suggest(key, known), severity=Severity.WARNING)
         return value
 
     def items(self, where: PathKey, value: Any) -> list[Any]:
@@ -156,6 +155,10 @@ class Reader:
     def text(self, where: PathKey, value: Any, required: bool = False,
              max_length: int | None = None) -> str | None:
         """Plain text; an unquoted `no` or `2024` where text is expected is that text."""
+        if type(value) is str and (max_length is None or len(value) <= max_length):
+            stripped = value.strip()
+            if stripped or not required:
+                return stripped  # the common case, checked first: it runs for every field
         if value is MISSING or value is None:
             if required:
                 self.report(where, "is required", expected="text", found="nothing")
@@ -207,9 +210,12 @@ class Reader:
             return default
         raw = self.doc.source_text(where)
         key = raw if raw is not None and not isinstance(value, str) else value
-        for member in enum_type:
-            if member.value == key or str(member.value) == str(key):
-                return member
+        found = {str(m.value): m for m in enum_type}.get(str(key)) \
+            if not isinstance(key, str) else enum_type._value2member_map_.get(key)
+        if found is None and isinstance(key, str):
+            found = {str(m.value): m for m in enum_type}.get(key)
+        if found is not None:
+            return found  # type: ignore[return-value]
         options = [str(m.value) for m in enum_type]
         self.report(where, "is not a known value", expected=_choices(enum_type),
                     found=describe(value), suggestion=suggest(str(key), options))
@@ -276,7 +282,7 @@ class Reader:
         text = self.text(where, value, required)
         if text is None:
             return None
-        if any(ch.isspace() or ord(ch) < 32 or ord(ch) == 127 for ch in text):
+        if _UNSAFE_URL_CHARS.search(text):
             self.report(where, "must not contain spaces or control characters",
                         expected="a URL", found=describe(text))
             return None

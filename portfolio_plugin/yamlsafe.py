@@ -61,6 +61,8 @@ class Located:
 
 
 def _tab_indentation(text: str, line_offset: int) -> None:
+    if "\t" not in text:
+        return
     for number, line in enumerate(text.split("\n"), start=1):
         stripped = line.lstrip(" \t-")
         indent = line[: len(line) - len(stripped)]
@@ -94,15 +96,6 @@ def _scalar(event: Any) -> Any:
 def _error_at(event: Any, message: str, found: str | None = None) -> YamlError:
     mark = event.start_mark
     return YamlError(message, mark.line + 1, mark.column + 1, found)
-
-
-@dataclass
-class _Frame:
-    container: dict[str, Any] | list[Any]
-    path: PathKey
-    is_map: bool
-    pending_key: str | None = None
-    key_lines: dict[str, int] = field(default_factory=dict)
 
 
 _SCALAR = yaml.ScalarEvent
@@ -145,8 +138,11 @@ def read_yaml(text: str, line_offset: int = 0) -> Located:
 
 
 def _read_events(parser: Any, located: Located, line_offset: int) -> None:
-    """The event loop; kept flat because it runs once per value of every file."""
-    stack: list[_Frame] = []
+    """The event loop; kept flat because it runs once per value of every file.
+
+    A frame of the stack is a list: [container, path, is_mapping, pending key].
+    """
+    stack: list[list[Any]] = []
     positions = located.positions
     raw = located.raw
     documents = 0
@@ -160,28 +156,27 @@ def _read_events(parser: Any, located: Located, line_offset: int) -> None:
             if event.anchor is not None:
                 raise _error_at(event, "anchors (&name) are not allowed; write the value out",
                                 found=f"&{event.anchor}")
-            mark = event.start_mark
-            position = (mark.line + 1 + line_offset, mark.column + 1)
             parent = stack[-1] if stack else None
-            if parent is not None and parent.is_map and parent.pending_key is None:
-                if kind is not _SCALAR:
-                    raise _error_at(event, "a mapping key must be plain text")
-                key = event.value
-                if key in parent.key_lines:
-                    first = parent.key_lines[key] + line_offset
-                    raise _error_at(
-                        event, f"the key {key!r} is given twice (first on line {first})",
-                        found=key)
-                parent.pending_key = key
-                parent.key_lines[key] = mark.line + 1
-                positions[parent.path + (key,)] = position
-                continue
-            if parent is None:
-                path: PathKey = ()
-            elif parent.is_map:
-                path = parent.path + (parent.pending_key,)  # type: ignore[operator]
+            if parent is not None and parent[2]:
+                if parent[3] is None:  # this node is a key
+                    if kind is not _SCALAR:
+                        raise _error_at(event, "a mapping key must be plain text")
+                    key = event.value
+                    path = parent[1] + (key,)
+                    if key in parent[0]:
+                        first = positions[path][0]
+                        raise _error_at(
+                            event, f"the key {key!r} is given twice (first on line {first})",
+                            found=key)
+                    parent[3] = key
+                    mark = event.start_mark
+                    positions[path] = (mark.line + 1 + line_offset, mark.column + 1)
+                    continue
+                path = parent[1] + (parent[3],)  # a value: its key's position stands for it
             else:
-                path = parent.path + (len(parent.container),)
+                path = () if parent is None else parent[1] + (len(parent[0]),)
+                mark = event.start_mark
+                positions[path] = (mark.line + 1 + line_offset, mark.column + 1)
             if kind is _SCALAR:
                 value = event.value
                 if not event.style:
@@ -199,22 +194,20 @@ def _read_events(parser: Any, located: Located, line_offset: int) -> None:
                 if len(stack) >= MAX_DEPTH:
                     raise _error_at(event, f"values are nested deeper than {MAX_DEPTH} levels")
                 value = {} if kind is _MAP_START else []
-            if path not in positions:
-                positions[path] = position
             if parent is not None:
-                if parent.is_map:
-                    parent.container[parent.pending_key] = value  # type: ignore[call-overload,index]
-                    parent.pending_key = None
+                if parent[2]:
+                    parent[0][parent[3]] = value
+                    parent[3] = None
                 else:
-                    parent.container.append(value)  # type: ignore[union-attr]
+                    parent[0].append(value)
             elif kind is _SCALAR:
                 located.value = value
             if kind is not _SCALAR:
-                stack.append(_Frame(value, path, kind is _MAP_START))
+                stack.append([value, path, kind is _MAP_START, None])
         elif kind in _ENDS:
             finished = stack.pop()
             if not stack:
-                located.value = finished.container
+                located.value = finished[0]
         elif kind is yaml.AliasEvent:
             raise _error_at(event, "aliases (*name) are not allowed; write the value out",
                             found=f"*{event.anchor}")
