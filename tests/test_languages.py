@@ -28,7 +28,9 @@ import sys
 import textwrap
 from collections.abc import Iterator
 from html.parser import HTMLParser
+from importlib import resources
 from pathlib import Path
+from typing import Any
 from urllib.parse import urljoin
 from xml.etree import ElementTree
 
@@ -40,6 +42,7 @@ from portfolio_plugin.i18n import Translator, package_catalogue
 from portfolio_plugin.model import Initiative, PartialDate, Portfolio, Text
 from portfolio_plugin.options import read_config
 from portfolio_plugin.pipeline import Build, run
+from portfolio_plugin.render.charts import PLOTLY_WORDS
 
 from conftest import ROOT, Site
 
@@ -417,6 +420,48 @@ def test_the_swedish_pages_show_swedish_dates_and_money(swedish: Build) -> None:
     assert f"1{NBSP}500{NBSP}000{NBSP}kr" in joined
     assert f"6{NBSP}000{NBSP}000{NBSP}kr" in joined
     assert "SEK" not in " ".join(t for p in parts for t in shown_texts(p))
+
+
+def _charts(build: Build, uri: str) -> list[dict[str, Any]]:
+    parts = build.rendered.marked[uri][1]
+    return [json.loads(m) for p in parts for m in re.findall(
+        r'<script type="application/json" id="[^"]+-data">(.*?)</script>', p, re.S)]
+
+
+def test_plotly_draws_the_swedish_charts_in_swedish(swedish: Build) -> None:
+    # plotly's own words (tool tips), month names and number signs follow the site.
+    sv = package_catalogue("sv")
+    charts = [c for uri in ("portfolio/index.md", "portfolio/leverage.md",
+                            "initiatives/adaptive-street-lighting.md")
+              for c in _charts(swedish, uri)]
+    assert len(charts) >= 4
+    for chart in charts:
+        config, layout = chart["config"], chart["layout"]
+        assert config["locale"] == "sv" and config["displaylogo"] is False
+        locale = config["locales"]["sv"]
+        assert locale["dictionary"]["Download plot as a PNG"] == \
+            sv["chart.plotly.download_png"]
+        assert locale["dictionary"]["Reset axes"] == sv["chart.plotly.reset_axes"]
+        assert locale["format"]["months"][4] == "maj"
+        assert locale["format"]["shortDays"][0] == "sön"  # d3 weeks start on Sunday
+        assert layout["separators"] == f",{NBSP}"
+
+
+def test_plotly_keeps_its_own_english_on_the_english_site() -> None:
+    english = run(read_config(ROOT / "mkdocs.yml"), built=BUILT, with_static=False)
+    charts = _charts(english, "portfolio/leverage.md")
+    assert charts and all("locale" not in c["config"] for c in charts)
+    assert {c["layout"]["separators"] for c in charts} == {".,"}
+
+
+def test_plotlys_words_are_in_the_catalogue_and_in_plotly_itself() -> None:
+    plotly_js = (resources.files("plotly") / "package_data" / "plotly.min.js").read_text(
+        encoding="utf-8")
+    english, swedish = package_catalogue("en"), package_catalogue("sv")
+    for key, text in PLOTLY_WORDS.items():
+        assert english[key] == text, key  # the English catalogue documents plotly's text
+        assert swedish[key] != text, key
+        assert f'"{text}"' in plotly_js, f"plotly.js no longer says {text!r}"
 
 
 def test_the_feeds_are_titled_and_labelled_in_swedish(swedish: Build) -> None:

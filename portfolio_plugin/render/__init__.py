@@ -21,6 +21,7 @@ from ..compute import Figures
 from ..i18n import Translator
 from ..model import Facet, Initiative, Partner, Portfolio, Text, Zone
 from ..options import Options
+from .charts import localised_figure, plotly_locale
 from .text import json_in_html, markdown_text, safe_markdown, theme_text, yaml_front_matter
 from .urls import linker, page_url
 
@@ -100,6 +101,7 @@ class Renderer:
         self.env = environment()
         self._initiatives = {i.slug: i for i in self.portfolio.initiatives}
         self._link: Callable[[str], str] = linker("index.md", self.options.directory_urls)
+        self._plotly_locale: dict[str, Any] | None = None
         # What every template and macro sees. Globals rather than a per-render context, so
         # that macros are imported without context: Jinja caches those imports, where an
         # import "with context" runs the whole macro file again on every render.
@@ -165,6 +167,14 @@ class Renderer:
     def text(self, value: Text) -> str:
         """Translated text in the site's language."""
         return value.get(self.t.language)
+
+    def chart_figure(self, figure: dict[str, Any]) -> dict[str, Any]:
+        """A chart's figure as plotly.js should draw it in the site's language."""
+        if self.t.language == "en":
+            return figure
+        if self._plotly_locale is None:
+            self._plotly_locale = plotly_locale(self.t)
+        return localised_figure(figure, self.t, self._plotly_locale)
 
     # -- output -------------------------------------------------------------------------
     def context(self, here: str) -> dict[str, Any]:

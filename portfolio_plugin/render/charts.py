@@ -14,6 +14,8 @@ from typing import Any
 import plotly.graph_objects as go
 from markupsafe import escape
 
+from ..i18n import Translator
+
 CONFIG = {"displaylogo": False, "showSendToCloud": False, "showLink": False,
           "responsive": True, "showEditInChartStudio": False,
           "modeBarButtonsToRemove": ["sendDataToCloud", "lasso2d", "select2d"]}
@@ -95,3 +97,60 @@ def bar_chart(chart_id: str, caption: str, categories: Sequence[str],
         figure.add_trace(go.Bar(x=[label(c) for c in categories], y=list(values),
                                 name=label(name), marker={"color": colour}))
     return Chart(chart_id, caption, figure_json(figure), table, height)
+
+
+# plotly.js's own words a reader can meet on these charts (tool tips of the mode bar, notes
+# after a click), by catalogue key. plotly shows them in English unless given a locale.
+PLOTLY_WORDS = {
+    "chart.plotly.download_png": "Download plot as a PNG",
+    "chart.plotly.download": "Download plot",
+    "chart.plotly.zoom": "Zoom",
+    "chart.plotly.pan": "Pan",
+    "chart.plotly.zoom_in": "Zoom in",
+    "chart.plotly.zoom_out": "Zoom out",
+    "chart.plotly.autoscale": "Autoscale",
+    "chart.plotly.reset_axes": "Reset axes",
+    "chart.plotly.reset_view": "Reset view",
+    "chart.plotly.spikes": "Toggle Spike Lines",
+    "chart.plotly.hover_closest": "Show closest data on hover",
+    "chart.plotly.hover_compare": "Compare data on hover",
+    "chart.plotly.hover_toggle": "Toggle show closest data on hover",
+    "chart.plotly.zoom_back": "Double-click to zoom back out",
+    "chart.plotly.isolate": "Double-click on legend to isolate one trace",
+    "chart.plotly.preparing": "Preparing image - this may take a few seconds",
+    "chart.plotly.downloaded": "Image download succeeded",
+    "chart.plotly.download_failed": "Sorry, there was a problem downloading your image!",
+}
+
+
+def plotly_locale(t: Translator) -> dict[str, Any]:
+    """plotly.js's words, month and day names and number signs in the site's language."""
+    locale = t.locale
+    symbols = locale.number_symbols.get("latn", locale.number_symbols)
+    # d3 counts days from Sunday, Babel from Monday.
+    days = [locale.days["format"][kind][(n + 6) % 7] for kind in ("wide", "abbreviated")
+            for n in range(7)]
+    months = [locale.months["format"][kind][n] for kind in ("wide", "abbreviated")
+              for n in range(1, 13)]
+    return {
+        "dictionary": {english: t(key) for key, english in PLOTLY_WORDS.items()},
+        "format": {"days": days[:7], "shortDays": days[7:], "months": months[:12],
+                   "shortMonths": months[12:], "decimal": symbols["decimal"],
+                   "thousands": symbols["group"]},
+    }
+
+
+def localised_figure(figure: dict[str, Any], t: Translator,
+                     locale: dict[str, Any] | None = None) -> dict[str, Any]:
+    """A figure that plotly.js draws in the site's language (English is plotly's own).
+
+    `locale`, from `plotly_locale`, may be given so that a page's charts share one.
+    """
+    if t.language == "en":
+        return figure
+    locale = locale or plotly_locale(t)
+    name = t.language.lower()
+    fmt = locale["format"]
+    layout = {**figure.get("layout", {}), "separators": fmt["decimal"] + fmt["thousands"]}
+    config = {**figure.get("config", {}), "locale": name, "locales": {name: locale}}
+    return {**figure, "layout": layout, "config": config}

@@ -80,7 +80,7 @@ def indicator_charts(r: Renderer, i: Initiative) -> list[Chart]:
         figure = {"data": traces, "config": CONFIG, "layout": base_layout(
             300, xaxis={"type": "category"},
             yaxis={"title": {"text": label(ind.unit)}, "rangemode": "tozero"})}
-        rows = tuple((v.date.iso(), r.t.number(v.value, 2 if v.value % 1 else 0))
+        rows = tuple((r.t.date(v.date), r.t.number(v.value, 2 if v.value % 1 else 0))
                      for v in ind.values)
         footer: tuple[str, ...] = ()
         extra_rows = []

@@ -12,6 +12,9 @@ from typing import Any
 
 import pytest
 
+from portfolio_plugin.i18n import package_catalogue
+from portfolio_plugin.render.charts import PLOTLY_WORDS
+
 from .conftest import BuiltSite, Visit, describe_violations
 
 SWEDISH_PAGES = ("sv/", "sv/portfolio/", "sv/portfolio/facet-map/", "sv/portfolio/leverage/",
@@ -102,3 +105,14 @@ def test_the_language_switcher_leads_to_the_other_language(
     page.wait_for_load_state("load")
     assert page.url == reference_url + "sv/"
     assert page.evaluate("document.documentElement.lang") == "sv"
+
+
+def test_plotlys_own_tool_tips_are_swedish(
+        swedish: BuiltSite, reference_url: str, open_page: Callable[..., Visit]) -> None:
+    sv = package_catalogue("sv")
+    visit = open_page(reference_url + "sv/portfolio/leverage/")
+    assert visit.wait_for_charts() >= 2
+    titles = set(visit.page.evaluate(
+        "() => [...document.querySelectorAll('.modebar-btn')].map(b => b.dataset.title)"))
+    assert sv["chart.plotly.download_png"] in titles and sv["chart.plotly.zoom"] in titles
+    assert titles <= {sv[key] for key in PLOTLY_WORDS}, titles
