@@ -9,9 +9,12 @@ How "no English word left" is checked: every English catalogue text whose Swedis
 is cut at its placeholders into fragments, and a Swedish page must show none of those fragments
 (of four letters or more, and not also a Swedish word of the catalogue) in what the plugin put
 on it: the text of its HTML blocks, their attributes, the strings of their JSON (chart data,
-JSON-LD), and the Markdown headings and front-matter the plugin wrote. What the authors wrote
-(front-matter, `site_data/`, an initiative's body) is content in whatever language they wrote
-it, and is set aside first: a text that is part of an author's text is not the plugin's.
+plotly's own words, JSON-LD), the Markdown headings and front-matter the plugin wrote, and the
+data files readers see through the site script (the index) or a feed reader (the JSON Feed).
+The same check on the English site finds English on every page, so it is not blind. What the
+authors wrote (front-matter, `site_data/`, an initiative's body) is content in whatever
+language they wrote it, and is set aside first: a text that is part of an author's text is not
+the plugin's, unless it is exactly one of the plugin's words.
 """
 
 from __future__ import annotations
