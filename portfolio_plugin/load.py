@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -51,6 +51,14 @@ class Sources:
     problems: Problems = field(default_factory=Problems)
     # Slugs whose page could not be read at all.
     unreadable: list[str] = field(default_factory=list)
+    # Pages still to be read, when loading streams them to the validator one by one.
+    stream: Iterator[Page] | None = None
+
+    def all_pages(self) -> Iterator[Page]:
+        """The pages read so far, then those still to be read (each read once)."""
+        yield from self.pages
+        if self.stream is not None:
+            yield from self.stream
 
 
 def _problem(path: str, message: str, line: int = 1, column: int = 1, found: str | None = None,
@@ -215,11 +223,13 @@ def _read_page_cached(path: Path, display: str, max_bytes: int,
 
 def load(initiatives_dir: Path, data_dir: Path, base: Path,
          pages: Iterable[Path] | None = None, max_page_bytes: int = MAX_PAGE_BYTES,
-         cache: PageCache | None = None) -> Sources:
+         cache: PageCache | None = None, stream: bool = False) -> Sources:
     """Read the initiative pages and the three data files; report what cannot be read.
 
     With a `cache` (kept by a long-running caller such as `mkdocs serve`), pages whose file
-    has not changed since the last call are not read again.
+    has not changed since the last call are not read again. With `stream`, pages are read
+    as the validator asks for them (`Sources.all_pages`), so that what was read of one page
+    is freed before the next is read.
     """
     sources = Sources()
     for attr, name in (("portfolio", "portfolio.yml"), ("partners", "partners.yml"),
@@ -234,8 +244,19 @@ def load(initiatives_dir: Path, data_dir: Path, base: Path,
             sources.problems.add(result)
         else:
             setattr(sources, attr, result)
+    paths = initiative_files(initiatives_dir) if pages is None else pages
+    reading = _read_pages(sources, paths, base, max_page_bytes, cache)
+    if stream:
+        sources.stream = reading
+    else:
+        sources.pages.extend(reading)
+    return sources
+
+
+def _read_pages(sources: Sources, paths: Iterable[Path], base: Path, max_page_bytes: int,
+                cache: PageCache | None) -> Iterator[Page]:
     seen: dict[str, str] = {}
-    for path in initiative_files(initiatives_dir) if pages is None else pages:
+    for path in paths:
         display = display_path(path, base)
         slug = path.stem
         if not SLUG.match(slug):
@@ -256,5 +277,4 @@ def load(initiatives_dir: Path, data_dir: Path, base: Path,
             sources.problems.add(page)
             sources.unreadable.append(slug)
         else:
-            sources.pages.append(page)
-    return sources
+            yield page

@@ -65,8 +65,8 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
         self.cache: Cache | None = Cache() if self.serving else None
         self.spool: Path | None = None
         if self.serving:
-            # Generated pages are spooled to files whose modification time changes only with
-            # their content, so that `mkdocs serve --dirty` rebuilds just the changed pages.
+            # Kept between rebuilds: a spooled page's modification time changes only with its
+            # content, so that `mkdocs serve --dirty` rebuilds just the changed pages.
             self.spool = Path(tempfile.mkdtemp(prefix="portfolio-serve-"))
 
     def on_shutdown(self) -> None:
@@ -75,17 +75,22 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
         if spool is not None:
             shutil.rmtree(spool, ignore_errors=True)
 
-    def _generated(self, config: MkDocsConfig, uri: str, content: str | bytes,
-                   inclusion: InclusionLevel = InclusionLevel.UNDEFINED) -> File:
-        spool = getattr(self, "spool", None)
-        if spool is None:
-            return File.generated(config, uri, content=content, inclusion=inclusion)
-        path = spool / uri
-        data = content.encode("utf-8") if isinstance(content, str) else content
-        if not path.is_file() or path.read_bytes() != data:
+    def _spool_file(self, uri: str, data: bytes, parts: list[str] | None) -> Path:
+        """Write a generated page or file under the spool, unless it is already there."""
+        assert self._spool is not None
+        path = self._spool / uri
+        blocks = None if parts is None else "\x00".join(parts).encode("utf-8")
+        holder = self._spool / ".parts" / uri
+        unchanged = path.is_file() and path.read_bytes() == data and (
+            blocks is None or (holder.is_file() and holder.read_bytes() == blocks))
+        if not unchanged:
             path.parent.mkdir(parents=True, exist_ok=True)
+            if blocks is not None:
+                # The HTML blocks (no text of ours holds a NUL) go back in on_post_page.
+                holder.parent.mkdir(parents=True, exist_ok=True)
+                holder.write_bytes(blocks)
             path.write_bytes(data)
-        return File.generated(config, uri, abs_src_path=str(path), inclusion=inclusion)
+        return path
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         """Start each build clean; make the package's templates and assets available."""
@@ -114,10 +119,25 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
         return from_settings(root, raw, settings)
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
-        """Run the pipeline; put rendered initiative pages in place of their sources."""
+        """Run the pipeline; put rendered initiative pages in place of their sources.
+
+        Every generated page and file is spooled to disk as it is made, and MkDocs reads it
+        from there: the build never holds all generated pages in memory at once.
+        """
         options = self.options(config)
+        self._spool = getattr(self, "spool", None) or Path(
+            tempfile.mkdtemp(prefix="portfolio-build-"))
+        self.generated_pages: set[str] = set()
+        made: list[tuple[str, Path, bool]] = []
+
+        def sink(uri: str, content: str | bytes, parts: list[str] | None) -> None:
+            data = content.encode("utf-8") if isinstance(content, str) else content
+            made.append((uri, self._spool_file(uri, data, parts), parts is not None))
+            if parts is not None:
+                self.generated_pages.add(uri)
+
         try:
-            self.build = run(options, cache=getattr(self, "cache", None))
+            self.build = run(options, cache=getattr(self, "cache", None), sink=sink)
         except OSError as exc:  # a folder that cannot be read at all stops the build
             raise PluginError(f"portfolio: cannot read the portfolio: {exc}") from None
         build = self.build
@@ -129,22 +149,33 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
         prefix = options.initiatives + "/"
         for file in list(files):
             if file.src_uri.startswith(prefix) and file.src_uri.endswith(".md") \
-                    and file.src_uri not in build.rendered.pages \
+                    and file.src_uri not in self.generated_pages \
                     and Path(file.src_uri).name not in ("index.md", "README.md"):
                 # Left out (invalid): never published, so its raw front-matter never shows.
                 files.remove(file)
-        for uri, (marked, _parts) in build.rendered.marked.items():
+        for uri, path, is_page in made:
             existing = files.get_file_from_path(uri)
             if existing is not None:
                 files.remove(existing)
-            # MkDocs gets the Markdown with markers; the HTML goes back in on_post_page.
-            files.append(self._generated(config, uri, marked, InclusionLevel.NOT_IN_NAV))
-        for uri, data in build.rendered.files.items():
-            existing = files.get_file_from_path(uri)
-            if existing is not None:
-                files.remove(existing)
-            files.append(self._generated(config, uri, data))
+            # A page's Markdown has markers; its HTML goes back in on_post_page.
+            files.append(File.generated(
+                config, uri, abs_src_path=str(path),
+                inclusion=InclusionLevel.NOT_IN_NAV if is_page else InclusionLevel.UNDEFINED))
         return files
+
+    def on_post_build(self, config: MkDocsConfig) -> None:
+        """Remove a build's spool (`mkdocs serve` keeps its own until it stops)."""
+        self._drop_build_spool()
+
+    def on_build_error(self, error: Exception) -> None:
+        """Remove a build's spool after a failed build too."""
+        self._drop_build_spool()
+
+    def _drop_build_spool(self) -> None:
+        spool = getattr(self, "_spool", None)
+        if spool is not None and spool != getattr(self, "spool", None):
+            shutil.rmtree(spool, ignore_errors=True)
+        self._spool = None
 
     def on_post_page(self, output: str, page: Page, config: MkDocsConfig) -> str:
         """Put the generated HTML blocks back where their markers are.
@@ -153,14 +184,16 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
         each page's own text (title, summary, the author's body) but not the generated
         tables, which the open data carries, and indexing them would dominate build time.
         """
-        if self.build is not None and page.file.src_uri in self.build.rendered.marked:
-            return join_html_blocks(output, self.build.rendered.marked[page.file.src_uri][1])
+        uri = page.file.src_uri
+        if uri in getattr(self, "generated_pages", ()) and self._spool is not None:
+            blocks = (self._spool / ".parts" / uri).read_text(encoding="utf-8")
+            return join_html_blocks(output, blocks.split("\x00") if blocks else [])
         return output
 
     def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig,
                          files: Files) -> str:
         """Escape every page's front-matter title and description, which themes print raw."""
-        generated = self.build is not None and page.file.src_uri in self.build.rendered.marked
+        generated = page.file.src_uri in getattr(self, "generated_pages", ())
         if not generated:
             for key in ("title", "description"):
                 value = page.meta.get(key)

@@ -20,7 +20,7 @@ from .validate import validate
 if TYPE_CHECKING:  # imported where used: `portfolio validate` needs none of them
     from .compute import Figures
     from .i18n import Translator
-    from .render import Rendered
+    from .render import Rendered, Sink
 
 ASSETS = ("portfolio.js", "portfolio.css")
 
@@ -68,7 +68,7 @@ def static_files(asset_dir: str = "assets/portfolio") -> dict[str, bytes]:
 def check(options: Options, cache: Cache | None = None) -> tuple[Portfolio, Problems]:
     """Load and validate only: what `portfolio validate` needs."""
     sources = load(options.initiatives_dir, options.data_dir, options.root,
-                   cache=cache.pages if cache is not None else None)
+                   cache=cache.pages if cache is not None else None, stream=cache is None)
     return validate(sources, options.site_name)
 
 
@@ -86,8 +86,12 @@ def analyse(options: Options, built: dt.datetime | None = None,
 
 
 def run(options: Options, built: dt.datetime | None = None, with_static: bool = True,
-        cache: Cache | None = None) -> Build:
-    """Load, validate, compute and render every generated page and file."""
+        cache: Cache | None = None, sink: Sink | None = None) -> Build:
+    """Load, validate, compute and render every generated page and file.
+
+    With a `sink`, pages and files go to it as they are made (see `render_site`) and
+    `Build.rendered` stays empty.
+    """
     from .federation import gather
     from .render import render_site
 
@@ -97,9 +101,14 @@ def run(options: Options, built: dt.datetime | None = None, with_static: bool = 
     build.problems.extend(federation_problems)
     build.rendered = render_site(build.portfolio, build.figures, options, build.translator,
                                  build.built, extra={"federation": federated},
-                                 cache=cache.rendered if cache is not None else None)
+                                 cache=cache.rendered if cache is not None else None,
+                                 sink=sink)
     if with_static:
-        build.rendered.files.update(static_files())
+        for uri, data in static_files().items():
+            if sink is not None:
+                sink(uri, data, None)
+            else:
+                build.rendered.files[uri] = data
     return build
 
 

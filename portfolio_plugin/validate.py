@@ -700,7 +700,6 @@ def validate(sources: Sources, site_name: str = "Portfolio",
              ) -> tuple[Portfolio, Problems]:
     """Turn what was read into the portfolio model and the problems of the whole run."""
     problems = Problems()
-    problems.extend(sources.problems)
     partners = _partners(sources.partners, sources.partners_path, problems)
     assets = _assets(sources.assets, sources.assets_path, problems, partners)
     info, reader, themes_declared = _portfolio_info(
@@ -719,8 +718,8 @@ def validate(sources: Sources, site_name: str = "Portfolio",
         objectives={o.id: o for o in info.objectives},
     )
     initiatives = []
-    left_out = list(sources.unreadable)
-    for page in sources.pages:
+    left_out = []
+    for page in sources.all_pages():
         initiative = _initiative(page, ctx, problems)
         if initiative is None:
             left_out.append(page.slug)
@@ -728,6 +727,9 @@ def validate(sources: Sources, site_name: str = "Portfolio",
         initiatives.append(initiative)
         if on_initiative is not None:
             on_initiative(initiative)
+    # What could not be read at all (known once every page was asked for).
+    problems.items[:0] = sources.problems.items
+    left_out.extend(sources.unreadable)
     if not themes_declared:
         # Without declared themes, the ids used are the themes.
         used = sorted({t for i in initiatives for t in i.themes})

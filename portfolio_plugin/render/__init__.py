@@ -75,6 +75,10 @@ class _JoinedPages(Mapping[str, str]):
         return len(self._marked)
 
 
+# Receives a page (docs path, marked Markdown, HTML blocks) or a file (path, bytes, None).
+Sink = Callable[[str, "str | bytes", "list[str] | None"], None]
+
+
 @dataclass(frozen=True)
 class PageText:
     """A page whose author-written Markdown must not be split: given already marked."""
@@ -281,11 +285,14 @@ def join_html_blocks(html: str, parts: list[str]) -> str:
 def render_site(portfolio: Portfolio, figures: Figures, options: Options, t: Translator,
                 built: dt.datetime, modules: Iterable[str] = PAGE_MODULES,
                 extra: dict[str, Any] | None = None,
-                cache: dict[object, object] | None = None) -> Rendered:
+                cache: dict[object, object] | None = None,
+                sink: Sink | None = None) -> Rendered:
     """Every generated page and file of the site (`extra`: inputs some modules need).
 
     A `cache` kept between runs lets page modules reuse what they rendered from unchanged
-    input (initiative pages do).
+    input (initiative pages do). With a `sink`, each page (marked Markdown and its HTML
+    blocks) and file goes to it as soon as it is made, and nothing is kept: a build of
+    thousands of pages then never holds them all at once.
     """
     renderer = Renderer(portfolio, figures, options, t, built, cache)
     renderer.extra.update(extra or {})
@@ -294,11 +301,19 @@ def render_site(portfolio: Portfolio, figures: Figures, options: Options, t: Tra
         module = importlib.import_module(f"{__name__}.{name}")
         for uri, content in module.pages(renderer):
             if isinstance(content, bytes):
-                rendered.files[uri] = content
-            elif isinstance(content, PageText):
-                rendered.marked[uri] = (content.marked, list(content.parts))
+                if sink is not None:
+                    sink(uri, content, None)
+                else:
+                    rendered.files[uri] = content
+                continue
+            if isinstance(content, PageText):
+                marked, parts = content.marked, list(content.parts)
             else:
-                rendered.marked[uri] = split_html_blocks(content)
+                marked, parts = split_html_blocks(content)
+            if sink is not None:
+                sink(uri, marked, parts)
+            else:
+                rendered.marked[uri] = (marked, parts)
     return rendered
 
 
