@@ -130,6 +130,15 @@ class PartnerFigures:
     stories: tuple[Story, ...]
     first_year: int | None
 
+    def __hash__(self) -> int:
+        # Computed once (pages are cached by these figures); see Initiative.__hash__.
+        known: int | None = self.__dict__.get("_hash")
+        if known is None:
+            known = hash((self.id, self.initiatives, self.stewards, self.cash, self.in_kind,
+                          self.base_investment, self.assets, self.stories, self.first_year))
+            object.__setattr__(self, "_hash", known)
+        return known
+
 
 @dataclass(frozen=True)
 class FunderFigures:

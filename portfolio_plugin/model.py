@@ -7,7 +7,7 @@ Amounts are already converted to the portfolio currency.
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 
 class Facet(str, enum.Enum):
@@ -340,6 +340,15 @@ class Initiative:
     links: tuple[Link, ...] = ()
     body: str = ""
     body_line: int = 1
+
+    def __hash__(self) -> int:
+        # Computed once: pages are cached by initiative, and the generated hash would walk
+        # every field again on each lookup.
+        known: int | None = self.__dict__.get("_hash")
+        if known is None:
+            known = hash(tuple(getattr(self, f.name) for f in fields(self)))
+            object.__setattr__(self, "_hash", known)
+        return known
 
     @property
     def partner_ids(self) -> tuple[str, ...]:

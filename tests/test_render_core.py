@@ -147,3 +147,23 @@ def test_a_site_can_change_a_word_or_add_a_language(tmp_path: object) -> None:
 def test_a_leverage_ratio_without_base_investment_is_a_dash() -> None:
     t = Translator.for_language("en")
     assert t.ratio(None) == "–" and t.ratio(3.456) == "3.5×"
+
+
+def test_every_generated_page_reads_the_same_with_its_html_blocks_taken_out() -> None:
+    """The adapter hands Markdown only the text around the HTML blocks: that must change
+    nothing, on every page of the reference site (a blank line inside an HTML block would)."""
+    from pathlib import Path
+
+    from portfolio_plugin.options import read_config
+    from portfolio_plugin.pipeline import run
+
+    root = Path(__file__).resolve().parent.parent
+    build = run(read_config(root / "mkdocs.yml"), with_static=False)
+    extensions = ["attr_list", "md_in_html", "tables", "toc"]
+    assert len(build.rendered.marked) > 50
+    for uri, (marked, parts) in build.rendered.marked.items():
+        whole = build.rendered.pages[uri].split("\n---\n", 1)[1]
+        direct = markdown.markdown(whole, extensions=extensions)
+        via = join_html_blocks(markdown.markdown(marked.split("\n---\n", 1)[1],
+                                                 extensions=extensions), parts)
+        assert via == direct, uri

@@ -11,7 +11,7 @@ import datetime as dt
 import importlib
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 import jinja2
 import jinja2.bccache
@@ -24,6 +24,8 @@ from ..options import Options
 from .charts import localised_figure, plotly_locale
 from .text import json_in_html, markdown_text, safe_markdown, theme_text, yaml_front_matter
 from .urls import linker, page_url
+
+T = TypeVar("T")
 
 # Page modules, in the order their pages are made.
 PAGE_MODULES: tuple[str, ...] = ("initiative", "opendata", "federation", "ecosystem",
@@ -105,6 +107,9 @@ class Renderer:
         self.env = environment()
         self._initiatives = {i.slug: i for i in self.portfolio.initiatives}
         self._link: Callable[[str], str] = linker("index.md", self.options.directory_urls)
+        self._used: set[object] = set()
+        self._shared: object | None = None
+        self._memo: dict[object, object] = {}
         self._plotly_locale: dict[str, Any] | None = None
         # What every template and macro sees. Globals rather than a per-render context, so
         # that macros are imported without context: Jinja caches those imports, where an
@@ -114,6 +119,44 @@ class Renderer:
             info=self.portfolio.info, lang=self.t.language,
             currency=self.portfolio.info.currency, zone_shapes=ZONE_SHAPES,
             zone_symbols=ZONE_SYMBOLS, facet_symbols=FACET_SYMBOLS)
+
+    def shared(self) -> object:
+        """A token for the data every page shows (site data, options, language).
+
+        The same object as in the previous run while that data is unchanged, so that cache
+        keys holding it compare by identity instead of walking all partners each time.
+        """
+        if self._shared is not None:
+            return self._shared
+        value = (self.portfolio.info, self.portfolio.partners, self.portfolio.assets,
+                 self.options, self.t.language)
+        if self.cache is None:
+            self._shared = value
+            return value
+        self._used.add("__shared__")
+        previous = self.cache.get("__shared__")
+        if not (isinstance(previous, tuple) and previous[0] == value):
+            previous = self.cache["__shared__"] = (value, object())
+        self._shared = previous[1]
+        return self._shared
+
+    def reused(self, key: object, make: Callable[[], T]) -> T:
+        """Like `cached`, and also kept for this run when there is no cache between runs:
+        for small pieces shown on several pages (a listing's row)."""
+        if self.cache is not None:
+            return self.cached(key, make)
+        if key not in self._memo:
+            self._memo[key] = make()
+        return self._memo[key]  # type: ignore[return-value]
+
+    def cached(self, key: object, make: Callable[[], T]) -> T:
+        """`make()`, or what it gave for the same key in an earlier run (with a cache)."""
+        if self.cache is None:
+            return make()
+        self._used.add(key)
+        if key not in self.cache:
+            self.cache[key] = make()
+        return self.cache[key]  # type: ignore[return-value]
 
     def url(self, target: str) -> str:
         """A link from the page being rendered to a docs path."""
@@ -314,6 +357,9 @@ def render_site(portfolio: Portfolio, figures: Figures, options: Options, t: Tra
                 sink(uri, marked, parts)
             else:
                 rendered.marked[uri] = (marked, parts)
+    if cache is not None:  # forget what this run no longer showed
+        for key in [k for k in cache if k not in renderer._used]:
+            del cache[key]
     return rendered
 
 

@@ -12,7 +12,10 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
+from functools import partial
 from typing import Any
+
+from markupsafe import Markup
 
 from ..compute import balance
 from ..model import FACETS, ZONES, Facet, Initiative, Status, Zone
@@ -67,6 +70,7 @@ class ListPage:
     filters: tuple[Filter, ...]
     fixed: tuple[tuple[str, str], ...]
     source: str
+    row_html: tuple[Markup, ...] = ()
 
     @property
     def previous(self) -> PageRef | None:
@@ -131,6 +135,11 @@ def filters(r: Renderer, omit: str = "") -> tuple[Filter, ...]:
     return tuple(f for f in made if f.name != omit and f.options)
 
 
+def _row(r: Renderer, here: str, i: Initiative) -> Markup:
+    # One line: a blank line inside the table would end its HTML block.
+    return Markup(r.render_template(here, "browse_row.html", i=i).strip())  # noqa: S704
+
+
 def listing(r: Renderer, list_id: str, first: str, items: Sequence[Initiative],
             omit: str = "", fixed: tuple[tuple[str, str], ...] = ()) -> list[ListPage]:
     """A listing cut into pages, each with its page links and filter form."""
@@ -142,9 +151,15 @@ def listing(r: Renderer, list_id: str, first: str, items: Sequence[Initiative],
     result = []
     for n, rows in enumerate(chunks, start=1):
         start = (n - 1) * size
+        here = refs[n - 1].target
+        # A row links the same way from every listing page as deep as this one (they all
+        # live under the generated pages' folder), so each is rendered once per depth.
+        depth = r.site_url(here).count("/")
+        html = tuple(r.reused(("row", i, depth, r.shared()), partial(_row, r, here, i))
+                     for i in rows)
         result.append(ListPage(list_id, rows, n, refs, len(ordered),
                                start + 1 if rows else 0, start + len(rows), form, fixed,
-                               r.export_uri(INDEX_FILE)))
+                               r.export_uri(INDEX_FILE), html))
     return result
 
 

@@ -7,6 +7,7 @@ import math
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 import plotly.graph_objects as go
@@ -368,8 +369,19 @@ def partner_page(r: Renderer, partner: Partner) -> str:
     )
 
 
+def _partner_key(r: Renderer, partner: Partner) -> object:
+    """Everything a partner's page shows, so that `mkdocs serve` redoes only changed ones."""
+    pf = r.figures.partner(partner.id)
+    slugs = ({slug for slug, _ in pf.initiatives} | {s.initiative for s in pf.stories}
+             if pf else set())
+    users = dict(r.figures.asset_users)
+    return ("partner", partner, pf, tuple(r.initiative(s) for s in sorted(slugs)),
+            tuple((a, users.get(a)) for a in (pf.assets if pf else ())), r.shared())
+
+
 def pages(r: Renderer) -> Iterator[tuple[str, str]]:
     """The ecosystem page and every partner's page."""
     yield r.uri("ecosystem"), ecosystem_page(r)
     for partner in r.portfolio.partners:
-        yield r.partner_uri(partner.id), partner_page(r, partner)
+        key = _partner_key(r, partner) if r.cache is not None else None
+        yield r.partner_uri(partner.id), r.cached(key, partial(partner_page, r, partner))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import partial
 from typing import Any
 
 from ..model import Initiative, Mandate, Objective, Theme
@@ -138,15 +139,7 @@ def pages(r: Renderer) -> Iterator[tuple[str, PageText]]:
     """Every valid initiative's page, in place of its source file."""
     # A page depends on its initiative and on the site's shared data (partner names, theme
     # titles, ...); with a cache, unchanged pages are not rendered again.
-    shared = (r.portfolio.info, r.portfolio.partners, r.portfolio.assets, r.options,
-              r.t.language)
+    shared = r.shared()
     for i in r.portfolio.initiatives:
-        if r.cache is None:
-            page = initiative_page(r, i)
-        else:
-            key = ("initiative", i, shared)
-            cached = r.cache.get(key)
-            if not isinstance(cached, PageText):
-                cached = r.cache[key] = initiative_page(r, i)
-            page = cached
-        yield r.options.initiative_uri(i.slug), page
+        yield r.options.initiative_uri(i.slug), r.cached(
+            ("initiative", i, shared), partial(initiative_page, r, i))
