@@ -28,7 +28,7 @@ browser_deps() {
   if [ ! -x /usr/bin/chromium ]; then
     if [ "$(id -u)" = 0 ]; then
       apt-get update -qq
-      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core >/dev/null
     else
       echo "dev.sh: the browser tests need Debian's chromium: sudo apt-get install -y chromium" >&2
       exit 1
