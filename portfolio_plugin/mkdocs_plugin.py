@@ -10,7 +10,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from markupsafe import escape
+from markupsafe import Markup, escape
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
@@ -200,6 +200,18 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
                 if value is not None:
                     page.meta[key] = str(escape(str(value)))
         return markdown
+
+    def on_page_content(self, html: str, page: Page, config: MkDocsConfig,
+                        files: Files) -> str:
+        """Give a page titled by its first heading that title as escaped text.
+
+        Material prints such a title through `striptags`, which turns a heading's
+        `&lt;/title&gt;` back into markup inside `<title>`; a front-matter title it prints as
+        it is, so the escaped text is kept as one.
+        """
+        if "title" not in page.meta and not page.is_homepage and page.title:
+            page.meta["title"] = str(escape(Markup(page.title).striptags()))  # noqa: S704
+        return html
 
     def on_serve(self, server: Any, config: MkDocsConfig, builder: Any) -> Any:
         """Rebuild when `site_data/` changes."""

@@ -57,7 +57,7 @@ def test_the_hostile_site_publishes_every_valid_hostile_initiative(
     for key in [*hostile.PAYLOADS, "all", "i18n"]:
         assert f"initiatives/hostile-{key}/" in pages
     assert "initiatives/refused-javascript/" not in pages
-    assert "hostile-page/" in pages and "404.html" in pages
+    assert "hostile-page/" in pages and "hostile-heading/" in pages and "404.html" in pages
 
 
 def test_no_payload_runs_or_enters_the_dom_on_any_page(
@@ -184,20 +184,32 @@ def test_search_results_show_hostile_titles_as_text(
         assert_clean(visit, f"search for {query!r}")
 
 
+def test_the_heading_title_of_a_hand_written_page_stays_text_in_the_window_title(
+        hostile_url: str, open_page: Callable[..., Visit]) -> None:
+    visit = open_page(f"{hostile_url}hostile-heading/")
+    assert visit.page.title().startswith("Heading </title><script>alert('heading')</script>")
+    assert_clean(visit, "hostile-heading/")
+
+
 def test_the_checks_catch_an_injection_on_a_plain_material_site(
         tmp_path: Path, build_site: Callable[..., BuiltSite], serve: Callable[..., str],
         open_page: Callable[..., Visit]) -> None:
-    """Control: without the plugin, Material prints a front-matter title raw, and the checks
-    of this module see the injected element and the dialog."""
-    plain = build_site(tmp_path, {"content/hostile-page.md": hostile.hostile_page()},
+    """Control: without the plugin, Material prints a front-matter title raw and unescapes a
+    heading title inside `<title>`; the checks of this module see both injections run."""
+    plain = build_site(tmp_path, {"content/hostile-page.md": hostile.hostile_page(),
+                                  "content/hostile-heading.md": hostile.HOSTILE_HEADING},
                        mkdocs_yml="site_name: Plain\ndocs_dir: content\ntheme:\n"
                                   "  name: material\n  font: false\nplugins: [search]\n")
     assert plain.returncode == 0, plain.log
-    visit = open_page(serve(plain.site))
+    url = serve(plain.site)
+    visit = open_page(url)
     visit.page.wait_for_timeout(300)
     found = visit.page.evaluate(hostile.DOM_CHECK)
     assert any("img" in item for item in found), found
     assert visit.dialogs, "the control injection did not run"
+    visit = open_page(url + "hostile-heading/")
+    visit.page.wait_for_timeout(300)
+    assert "alert: heading" in visit.dialogs, visit.dialogs
 
 
 def test_screenshots_of_hostile_pages_are_written(

@@ -169,6 +169,13 @@ def hostile_page() -> str:
             "A hand-written page with a hostile title.\n")
 
 
+# A hand-written page titled by its first heading, whose text is escaped HTML: Material
+# prints such a title through `striptags`, which unescapes it inside `<title>`.
+HOSTILE_HEADING = ("# Heading &lt;/title&gt;&lt;script&gt;alert('heading')&lt;/script&gt; "
+                   "&lt;img src=x onerror=alert('heading-img')&gt;\n\nA page without a "
+                   "front-matter title.\n")
+
+
 def refused_initiative() -> dict[str, Any]:
     """An initiative with URLs a browser would run; the validator must leave it out."""
     return {
@@ -213,6 +220,7 @@ def files() -> dict[str, Any]:
         },
         "site_data/assets.yml": assets_yml(),
         "content/hostile-page.md": hostile_page(),
+        "content/hostile-heading.md": HOSTILE_HEADING,
     }
     for index, key in enumerate(_keys()):
         result[f"content/initiatives/hostile-{key}.md"] = _page(
