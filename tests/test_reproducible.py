@@ -23,12 +23,17 @@ EPOCH = 1731622400  # 2024-11-14 22:13:20 UTC
 
 
 def build(out: Path, epoch: int = EPOCH, seed: str = "1") -> Path:
+    """Build the site as it is published: mkdocs.yml, then each mkdocs.<language>.yml."""
     environment = dict(os.environ, SOURCE_DATE_EPOCH=str(epoch), PYTHONHASHSEED=seed,
                        NO_MKDOCS_2_WARNING="1")
-    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-f",
-                             str(ROOT / "mkdocs.yml"), "-d", str(out)], capture_output=True,
-                            text=True, timeout=900, check=False, env=environment)
-    assert result.returncode == 0, result.stderr[-4000:]
+    configs = [(ROOT / "mkdocs.yml", out)] + [
+        (config, out / config.name.split(".")[1])
+        for config in sorted(ROOT.glob("mkdocs.*.yml")) if len(config.name.split(".")) == 3]
+    for config, target in configs:
+        result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-f", str(config),
+                                 "-d", str(target)], capture_output=True, text=True,
+                                timeout=900, check=False, env=environment)
+        assert result.returncode == 0, result.stderr[-4000:]
     return out
 
 
@@ -47,6 +52,8 @@ def two_builds(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
 def test_two_builds_of_the_same_input_are_byte_identical(two_builds: tuple[Path, Path]) -> None:
     first, second = (hashes(site) for site in two_builds)
     assert len(first) > 50
+    for config in ROOT.glob("mkdocs.*.yml"):  # each language's site is compared too
+        assert f"{config.name.split('.')[1]}/index.html" in first
     assert sorted(first) == sorted(second), "the builds wrote different files"
     differing = sorted(name for name in first if first[name] != second[name])
     assert differing == [], f"files that differ between two builds: {differing}"
