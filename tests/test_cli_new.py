@@ -6,9 +6,10 @@ import subprocess
 import sys
 
 import pytest
-from conftest import Site
 
 from portfolio_plugin.cli import main
+
+from conftest import Site
 
 
 def run(site: Site, *args: str) -> int:

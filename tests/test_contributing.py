@@ -13,11 +13,12 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
 
 from portfolio_plugin.options import read_config
 from portfolio_plugin.pipeline import check
 from portfolio_plugin.scaffold import new_initiative
+
+from conftest import ROOT
 
 GUIDE = ROOT / "CONTRIBUTING.md"
 _FENCE = re.compile(r"^```(\w*)\n(.*?)^```$", re.MULTILINE | re.DOTALL)

@@ -118,3 +118,12 @@ def test_the_reference_site_builds_strictly() -> None:
         assert len(list((with_out / "initiatives").iterdir())) >= 30
     finally:
         subprocess.run(["rm", "-rf", str(with_out)], check=False)
+
+
+def test_the_funding_summary_counts_only_funders_of_cash(site: Site, initiative: Make) -> None:
+    site.front("good", initiative(funding=[
+        {"funder": "agency", "amount": 100, "year": 2024},
+        {"funder": "city", "amount": 50, "year": 2024, "kind": "in-kind"}]))
+    assert mkdocs(site.root).returncode == 0
+    html = (site.root / "out" / "initiatives" / "good" / "index.html").read_text("utf-8")
+    assert "SEK100 in cash from one funder and SEK50 in kind" in html

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import ROOT, Site
 
 from portfolio_plugin.load import split_front_matter
 from portfolio_plugin.model import FACETS, Facet, Zone
@@ -22,6 +21,8 @@ from portfolio_plugin.scaffold import (
 )
 from portfolio_plugin.validate import INITIATIVE_FIELDS
 from portfolio_plugin.yamlsafe import read_yaml
+
+from conftest import ROOT, Site
 
 TEMPLATE = ROOT / "portfolio_plugin" / "templates" / "new_initiative.md"
 

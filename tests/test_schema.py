@@ -15,7 +15,6 @@ from types import ModuleType
 from typing import Any
 
 import pytest
-from conftest import ROOT, Site
 from jsonschema import Draft202012Validator
 
 from portfolio_plugin.cli import main
@@ -35,6 +34,8 @@ from portfolio_plugin.problems import Problem
 from portfolio_plugin.schema import SCHEMAS
 from portfolio_plugin.validate import ENGINE_FIELDS, INITIATIVE_FIELDS
 from portfolio_plugin.yamlsafe import read_yaml
+
+from conftest import ROOT, Site
 
 REQUIRED = "title: Bike lanes\nsummary: Safer bike lanes.\nfacet: adaptive\nzone: green\n"
 FULL = REQUIRED.replace("zone: green", "zone: blue") + """\

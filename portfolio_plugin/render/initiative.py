@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from functools import partial
 from typing import Any
 
-from ..model import Initiative, Mandate, Objective, Theme
+from ..model import FundingKind, Initiative, Mandate, Objective, Theme
 from . import MARKER, PageText, Renderer, split_html_blocks
 from .charts import CONFIG, Chart, Table, base_layout, label
 from .text import markdown_text, theme_text, yaml_front_matter
@@ -109,7 +109,8 @@ def initiative_page(r: Renderer, i: Initiative) -> PageText:
     assets = [a for a in (r.portfolio.asset(x) for x in i.assets) if a is not None]
     values: dict[str, Any] = {
         "i": i, "themes": themes, "mandates": mandates, "objectives": objectives,
-        "assets": assets, "funders": sorted({f.funder for f in i.funding}),
+        "assets": assets,
+        "funders": sorted({f.funder for f in i.funding if f.kind is FundingKind.CASH}),
         "jsonld": jsonld(r, i), "indicator_charts": indicator_charts(r, i),
     }
     head = r.render_template(here, "initiative_head.html", **values)
