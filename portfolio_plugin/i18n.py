@@ -8,6 +8,7 @@ back to English, so a partial catalogue still builds.
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -20,6 +21,10 @@ from babel.dates import format_date, format_skeleton
 from babel.numbers import NumberPattern, format_compact_currency, format_decimal, parse_pattern
 
 from .model import PartialDate
+
+# Letters that some alphabets sort after z, in their order.
+_AFTER_Z = {"sv": "åäö", "fi": "åäö", "et": "õäöü", "da": "æøå", "nb": "æøå", "nn": "æøå",
+            "no": "æøå", "de": "", "en": ""}
 
 
 def _read_catalogue(text: str) -> dict[str, str]:
@@ -82,6 +87,24 @@ class Translator:
             except (KeyError, IndexError, ValueError):
                 return text
         return text
+
+    def collate(self, text: str) -> str:
+        """A sort key that orders text as the language's readers expect.
+
+        Accents are ignored (é sorts with e), except for letters a language's alphabet adds
+        after z: Swedish, Finnish and others put å, ä and ö there; Danish and Norwegian
+        put æ, ø and å there.
+        """
+        folded = text.casefold()
+        after_z = _AFTER_Z.get(self.language.split("-")[0].split("_")[0], "")
+        out = []
+        for ch in folded:
+            if ch in after_z:
+                out.append("\U0010fff0" + chr(0x10FFF1 + after_z.index(ch)))
+            else:
+                out.append("".join(c for c in unicodedata.normalize("NFKD", ch)
+                                   if not unicodedata.combining(c)))
+        return "".join(out)
 
     def number(self, value: float, digits: int = 0) -> str:
         """A number with the locale's grouping and decimal signs."""

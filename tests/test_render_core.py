@@ -70,6 +70,7 @@ def test_story_markdown_shows_raw_html_as_text_and_drops_unsafe_links() -> None:
                          '![t](https://tracker.example/p.png) **bold** [ok](https://ok.example)')
     assert "<script" not in html and "&lt;script&gt;" in html
     assert 'href="javascript' not in html and "tracker.example" not in html
+    assert "<span>x</span>" in html  # the unsafe link's text stays, as text
     assert "<strong>bold</strong>" in html and 'href="https://ok.example"' in html
 
 
@@ -167,3 +168,13 @@ def test_every_generated_page_reads_the_same_with_its_html_blocks_taken_out() ->
         via = join_html_blocks(markdown.markdown(marked.split("\n---\n", 1)[1],
                                                  extensions=extensions), parts)
         assert via == direct, uri
+
+
+def test_swedish_listings_put_a_ring_a_umlaut_and_o_umlaut_after_z() -> None:
+    names = ["Öresund", "Zebra", "Ängby", "Åby", "Eskil", "Émile", "apple"]
+    sv = Translator.for_language("sv")
+    en = Translator.for_language("en")
+    assert sorted(names, key=sv.collate) == ["apple", "Émile", "Eskil", "Zebra", "Åby",
+                                             "Ängby", "Öresund"]
+    assert sorted(names, key=en.collate) == ["Åby", "Ängby", "apple", "Émile", "Eskil",
+                                             "Öresund", "Zebra"]

@@ -85,7 +85,7 @@ class ListPage:
 
 def sort_key(r: Renderer, i: Initiative) -> tuple[str, str]:
     """Listings are sorted by title as the reader sees it."""
-    return (r.text(i.title).casefold(), i.slug)
+    return (r.t.collate(r.text(i.title)), i.slug)
 
 
 def page_uri(first: str, number: int) -> str:
@@ -120,7 +120,7 @@ def filters(r: Renderer, omit: str = "") -> tuple[Filter, ...]:
     t = r.t
     partner_ids = {p for i in r.portfolio.initiatives for p in i.partner_ids}
     partners = sorted(((r.partner(p).name if r.partner(p) else p, p)  # type: ignore[union-attr]
-                       for p in partner_ids), key=lambda x: (x[0].casefold(), x[1]))
+                       for p in partner_ids), key=lambda x: (t.collate(x[0]), x[1]))
     made = (
         Filter("facet", t("initiative.facet"), tuple(
             Option(f.value, f"{FACET_SYMBOLS[f]} {t('facet.' + f.value)}") for f in FACETS)),

@@ -87,7 +87,7 @@ def sector_groups(r: Renderer) -> tuple[SectorGroup, ...]:
     groups = []
     for sector in Sector:
         members = sorted((p for p in r.portfolio.partners if p.sector is sector),
-                         key=lambda p: (p.name.casefold(), p.id))
+                         key=lambda p: (r.t.collate(p.name), p.id))
         if members:
             groups.append(SectorGroup(sector, tuple((p, counts.get(p.id, 0)) for p in members)))
     return tuple(groups)
@@ -100,7 +100,7 @@ def asset_entries(r: Renderer) -> tuple[AssetEntry, ...]:
     for asset in r.portfolio.assets:
         slugs = users.get(asset.id, ())
         found = [i for i in (r.initiative(s) for s in slugs) if i is not None]
-        found.sort(key=lambda i: (r.text(i.title).casefold(), i.slug))
+        found.sort(key=lambda i: (r.t.collate(r.text(i.title)), i.slug))
         entries.append(AssetEntry(asset, r.partner(asset.owner) if asset.owner else None,
                                   tuple(found[:ASSET_USERS_SHOWN]),
                                   max(0, len(found) - ASSET_USERS_SHOWN)))
@@ -138,7 +138,7 @@ def _circle(n: int, radius: float, start: float = math.pi / 2) -> list[tuple[flo
 def _ordered_partners(r: Renderer, ids: Sequence[str]) -> list[Partner]:
     order = {s: n for n, s in enumerate(Sector)}
     found = [p for p in (r.partner(x) for x in ids) if p is not None]
-    found.sort(key=lambda p: (order[p.sector], p.name.casefold(), p.id))
+    found.sort(key=lambda p: (order[p.sector], r.t.collate(p.name), p.id))
     return found
 
 
@@ -333,7 +333,7 @@ def involvements(r: Renderer, pf: PartnerFigures) -> tuple[Involvement, ...]:
             f"{ZONE_SYMBOLS[i.zone]} {t('zone.' + i.zone.value)}",
             money(sum(f.amount for f in mine if f.kind is FundingKind.CASH)),
             money(sum(f.amount for f in mine if f.kind is FundingKind.IN_KIND))))
-    rows.sort(key=lambda x: (x.title.casefold(), x.initiative.slug))
+    rows.sort(key=lambda x: (r.t.collate(x.title), x.initiative.slug))
     return tuple(rows)
 
 

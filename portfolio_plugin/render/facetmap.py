@@ -375,7 +375,7 @@ def map_table(r: Renderer) -> Table:
              f"{FACET_SYMBOLS[i.facet]} {t('facet.' + i.facet.value)}",
              f"{ZONE_SYMBOLS[i.zone]} {t('zone.' + i.zone.value)}",
              t.money(i.cash, currency))
-            for i in sorted(initiatives, key=lambda i: (r.text(i.title).casefold(), i.slug)))
+            for i in sorted(initiatives, key=lambda i: (r.t.collate(r.text(i.title)), i.slug)))
         return Table((t("facetmap.col_initiative"), t("initiative.facet"), t("initiative.zone"),
                       t("facetmap.col_funding")), rows, numeric=(3,))
     return count_table(r, r.figures.balance)

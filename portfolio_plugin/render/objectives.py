@@ -56,7 +56,7 @@ class MandateEntry:
 
 
 def _sorted(r: Renderer, initiatives: Sequence[Initiative]) -> list[Initiative]:
-    return sorted(initiatives, key=lambda i: (r.text(i.title).casefold(), i.slug))
+    return sorted(initiatives, key=lambda i: (r.t.collate(r.text(i.title)), i.slug))
 
 
 def objective_entries(r: Renderer) -> tuple[ObjectiveEntry, ...]:

@@ -45,7 +45,9 @@ class _SafeLinks(Treeprocessor):  # type: ignore[misc]
         for link in root.iter("a"):
             href = link.get("href", "")
             if not is_safe_url(href):
-                del link.attrib["href"]
+                # Shown as the plain text it is, not as a link that goes nowhere.
+                link.tag = "span"
+                link.attrib.clear()
             else:
                 link.set("rel", "nofollow noopener")
 

@@ -73,7 +73,7 @@ def timeline_view(r: Renderer, here: str, stories: Sequence[Story], list_id: str
     if with_partner_filter:
         ids = {p for s in stories for p in s.partners}
         found = [p for p in (r.partner(x) for x in ids) if p is not None]
-        partners = tuple(sorted(found, key=lambda p: (p.name.casefold(), p.id)))
+        partners = tuple(sorted(found, key=lambda p: (r.t.collate(p.name), p.id)))
     return TimelineView(list_id, tuple(groups), kinds, tuple(f for f in FACETS if f in facet_set),
                         partners, len(stories))
 
