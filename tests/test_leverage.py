@@ -227,3 +227,11 @@ def test_the_page_speaks_swedish(site: Site) -> None:
     assert found.head[0][:2] == ["År", "Lager 1"]
     assert found.body[1] == ["2023", "1 500", "600", "300", "900", "200", "1", "0,60×"]
     assert "Hävstång" in page
+
+
+def test_the_leverage_formula_speaks_of_the_portfolio_s_own_currency() -> None:
+    from portfolio_plugin.i18n import Translator
+
+    for language in ("en", "sv"):
+        text = Translator.for_language(language)("leverage.formula", currency="EUR")
+        assert "EUR" in text and "krona" not in text and "kronor" not in text
