@@ -22,12 +22,20 @@
     return plotlyPromise;
   }
 
+  /* Filter forms apply on every change, never submit, and show themselves: without the
+     script they stay hidden and every row stays listed. Shared by both filter kinds. */
+  function wireForm(form, apply) {
+    form.addEventListener("input", function () { apply(true); });
+    form.addEventListener("change", function () { apply(true); });
+    form.addEventListener("submit", function (e) { e.preventDefault(); apply(true); });
+    form.addEventListener("reset", function () { setTimeout(function () { apply(true); }, 0); });
+    form.hidden = false;
+    apply(false);
+  }
+
   function safeTarget(url) {
     /* Only links within this site: relative URLs or this origin. */
-    try {
-      var u = new URL(url, document.baseURI);
-      return u.origin === window.location.origin ? u.href : null;
-    } catch (e) { return null; }
+    return sameOrigin(url);
   }
 
   function drawCharts(root) {
@@ -104,22 +112,15 @@
         }
         form.dispatchEvent(new CustomEvent("pf-filtered", { detail: values }));
       }
-      form.addEventListener("input", function () { apply(true); });
-      form.addEventListener("change", function () { apply(true); });
-      form.addEventListener("submit", function (e) { e.preventDefault(); apply(true); });
-      form.addEventListener("reset", function () { setTimeout(function () { apply(true); }, 0); });
-      form.hidden = false;
-      apply(false);
+      wireForm(form, apply);
     });
   }
 
   function start() {
     setupFilters();
+    document.querySelectorAll("form[data-pf-index]").forEach(setupListing);
     drawCharts(document);
   }
-  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
-  else start();
-})();
 
 /* ---- Initiative listings (index, facet, zone and theme pages): filters across all pages ----
    A form [data-pf-index="<table id>"] filters the table's rows ([data-pf-item]) by its
@@ -129,8 +130,6 @@
    page are read once from the JSON index at data-pf-source (this site only) and drawn with
    the same cells as the page's own rows. The choice is kept in the URL query, so a filtered
    view can be shared. Rows are built with DOM calls and textContent only. */
-(function () {
-  "use strict";
   var LIMIT = 1000;
 
   function sameOrigin(url, base) {
@@ -195,7 +194,7 @@
     });
   }
 
-  function setup(form) {
+  function setupListing(form) {
     var table = document.getElementById(form.getAttribute("data-pf-index"));
     if (!table || !table.tBodies.length) return;
     var body = table.tBodies[0];
@@ -272,17 +271,9 @@
       });
     }
 
-    form.addEventListener("input", function () { apply(true); });
-    form.addEventListener("change", function () { apply(true); });
-    form.addEventListener("submit", function (e) { e.preventDefault(); apply(true); });
-    form.addEventListener("reset", function () { setTimeout(function () { apply(true); }, 0); });
-    form.hidden = false;
-    apply(false);
+    wireForm(form, apply);
   }
 
-  function start() {
-    document.querySelectorAll("form[data-pf-index]").forEach(setup);
-  }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
   else start();
 })();
