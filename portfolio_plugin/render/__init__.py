@@ -85,7 +85,6 @@ Sink = Callable[[str, "str | bytes", "list[str] | None"], None]
 class PageText:
     """A page whose author-written Markdown must not be split: given already marked."""
 
-    markdown: str
     marked: str
     parts: tuple[str, ...]
 
@@ -363,12 +362,5 @@ def render_site(portfolio: Portfolio, figures: Figures, options: Options, t: Tra
     return rendered
 
 
-def iter_pages(*parts: Iterable[tuple[str, str | bytes | PageText]],
-               ) -> Iterator[tuple[str, str | bytes | PageText]]:
-    """Chain the pages of several builders."""
-    for part in parts:
-        yield from part
-
-
-__all__ = ["PageText", "Rendered", "Renderer", "iter_pages", "join_html_blocks", "markdown_text",
+__all__ = ["PageText", "Rendered", "Renderer", "join_html_blocks", "markdown_text",
            "render_site", "split_html_blocks"]

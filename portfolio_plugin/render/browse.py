@@ -209,41 +209,39 @@ class GroupCount:
     funding: float
 
 
+def _axis_pages(r: Renderer, kind: str, value: str, members: Sequence[Initiative],
+                title: str, summary: tuple[GroupCount, ...],
+                summary_head: str) -> Iterator[tuple[str, str]]:
+    """The listing of one facet or one zone, with its counts along the other axis."""
+    first = r.uri(f"{kind}:{value}")
+    for page in listing(r, "pf-list", first, members, omit=kind, fixed=((kind, value),)):
+        uri = page_uri(first, page.number)
+        yield uri, r.page(uri, "browse_group.md", _numbered(r, title, page),
+                          r.t(f"{kind}.{value}.about"), view=page, meta=WIDE,
+                          intro=r.t(f"browse.{kind}.{value}.explain"),
+                          summary=summary, summary_head=summary_head,
+                          gaps=(), count_table=None)
+
+
 def _facet_pages(r: Renderer, facet: Facet) -> Iterator[tuple[str, str]]:
-    first = r.uri(f"facet:{facet.value}")
-    members = [i for i in r.portfolio.initiatives if i.facet is facet]
     summary = tuple(GroupCount(r.uri(f"zone:{z.value}"),
                                f"{ZONE_SYMBOLS[z]} {r.t('zone.' + z.value)}",
                                r.figures.balance.cell(facet, z).count,
                                r.figures.balance.cell(facet, z).funding) for z in ZONES)
-    name = r.t("facet." + facet.value)
-    for page in listing(r, "pf-list", first, members, omit="facet",
-                        fixed=(("facet", facet.value),)):
-        uri = page_uri(first, page.number)
-        yield uri, r.page(uri, "browse_group.md", _numbered(r, r.t("browse.facet_title",
-                                                                   facet=name), page),
-                          r.t("facet." + facet.value + ".about"), view=page, meta=WIDE,
-                          intro=r.t(f"browse.facet.{facet.value}.explain"),
-                          summary=summary, summary_head=r.t("initiative.zone"),
-                          gaps=(), count_table=None)
+    title = r.t("browse.facet_title", facet=r.t("facet." + facet.value))
+    yield from _axis_pages(r, "facet", facet.value,
+                           [i for i in r.portfolio.initiatives if i.facet is facet],
+                           title, summary, r.t("initiative.zone"))
 
 
 def _zone_pages(r: Renderer, zone: Zone) -> Iterator[tuple[str, str]]:
-    first = r.uri(f"zone:{zone.value}")
-    members = [i for i in r.portfolio.initiatives if i.zone is zone]
     summary = tuple(GroupCount(r.uri(f"facet:{f.value}"),
                                f"{FACET_SYMBOLS[f]} {r.t('facet.' + f.value)}",
                                r.figures.balance.cell(f, zone).count,
                                r.figures.balance.cell(f, zone).funding) for f in FACETS)
-    for page in listing(r, "pf-list", first, members, omit="zone",
-                        fixed=(("zone", zone.value),)):
-        uri = page_uri(first, page.number)
-        yield uri, r.page(uri, "browse_group.md",
-                          _numbered(r, r.t("zone." + zone.value), page),
-                          r.t("zone." + zone.value + ".about"), view=page, meta=WIDE,
-                          intro=r.t(f"browse.zone.{zone.value}.explain"),
-                          summary=summary, summary_head=r.t("initiative.facet"),
-                          gaps=(), count_table=None)
+    yield from _axis_pages(r, "zone", zone.value,
+                           [i for i in r.portfolio.initiatives if i.zone is zone],
+                           r.t("zone." + zone.value), summary, r.t("initiative.facet"))
 
 
 def _theme_pages(r: Renderer, theme_id: str) -> Iterator[tuple[str, str]]:

@@ -131,7 +131,6 @@ def initiative_page(r: Renderer, i: Initiative) -> PageText:
     # The summary stays Markdown (escaped), so that the search index holds it.
     lead = markdown_text(r.text(i.summary))
     return PageText(
-        markdown=f"{front}\n{lead}\n\n{head}\n\n{body}\n\n{foot}",
         marked=f"{front}\n{lead}\n\n{head_marked}\n\n{body}\n\n{foot_marked}",
         parts=tuple(head_parts + foot_parts))
 
