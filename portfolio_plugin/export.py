@@ -14,7 +14,7 @@ import io
 import json
 import re
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 from xml.etree import ElementTree
 
@@ -452,17 +452,24 @@ class Exporter:
     # -- all files ----------------------------------------------------------------------
     def files(self, document: dict[str, Any] | None = None) -> dict[str, bytes]:
         """Every export file by site path (under the exports folder)."""
-        made = {
-            "json": json_bytes(document if document is not None else self.document()),
-            "schema": json_bytes(export_schema(), indent=2),
-            "initiatives_csv": self.initiatives_csv(),
-            "partners_csv": self.partners_csv(),
-            "funding_csv": self.funding_csv(),
-            "stories_csv": self.stories_csv(),
-            "atom": self.atom(),
-            "json_feed": self.json_feed(),
+        return {uri: make() for uri, make in self.makers(
+            (lambda: document) if document is not None else None).items()}
+
+    def makers(self, document: Callable[[], dict[str, Any]] | None = None
+               ) -> dict[str, Callable[[], bytes]]:
+        """Every export file by site path, as a function that makes it."""
+        made: dict[str, Callable[[], bytes]] = {
+            "json": lambda: json_bytes(document() if document is not None
+                                       else self.document()),
+            "schema": lambda: json_bytes(export_schema(), indent=2),
+            "initiatives_csv": self.initiatives_csv,
+            "partners_csv": self.partners_csv,
+            "funding_csv": self.funding_csv,
+            "stories_csv": self.stories_csv,
+            "atom": self.atom,
+            "json_feed": self.json_feed,
         }
-        return {self.r.export_uri(FILES[key]): data for key, data in made.items()}
+        return {self.r.export_uri(FILES[key]): make for key, make in made.items()}
 
 
 CSV_COLUMNS: dict[str, tuple[str, ...]] = {

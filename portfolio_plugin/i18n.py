@@ -95,6 +95,13 @@ class Translator:
         after z: Swedish, Finnish and others put å, ä and ö there; Danish and Norwegian
         put æ, ø and å there.
         """
+        keys: dict[str, str] = self.__dict__.setdefault("_collated", {})
+        known = keys.get(text)
+        if known is None:
+            known = keys[text] = self._collate(text)
+        return known
+
+    def _collate(self, text: str) -> str:
         folded = text.casefold()
         after_z = _AFTER_Z.get(self.language.split("-")[0].split("_")[0], "")
         out = []
@@ -113,6 +120,14 @@ class Translator:
 
     def money(self, value: float, currency: str, compact: bool = False) -> str:
         """An amount in a currency, whole units (or compact: 12 M SEK)."""
+        key = (value, currency, compact)
+        cache: dict[object, str] = self.__dict__.setdefault("_amounts", {})
+        known = cache.get(key)
+        if known is None:
+            known = cache[key] = self._format_money(value, currency, compact)
+        return known
+
+    def _format_money(self, value: float, currency: str, compact: bool) -> str:
         if compact and abs(value) >= 10_000:
             return format_compact_currency(value, currency, locale=self.locale,
                                            fraction_digits=1)

@@ -81,16 +81,24 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
         path = self._spool / uri
         blocks = None if parts is None else "\x00".join(parts).encode("utf-8")
         holder = self._spool / ".parts" / uri
-        unchanged = path.is_file() and path.read_bytes() == data and (
-            blocks is None or (holder.is_file() and holder.read_bytes() == blocks))
+        # A build's spool starts empty; only `mkdocs serve` keeps one to compare with.
+        unchanged = getattr(self, "serving", False) and path.is_file() and (
+            path.read_bytes() == data
+            and (blocks is None or (holder.is_file() and holder.read_bytes() == blocks)))
         if not unchanged:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            self._make_folder(path.parent)
             if blocks is not None:
                 # The HTML blocks (no text of ours holds a NUL) go back in on_post_page.
-                holder.parent.mkdir(parents=True, exist_ok=True)
+                self._make_folder(holder.parent)
                 holder.write_bytes(blocks)
             path.write_bytes(data)
         return path
+
+    def _make_folder(self, folder: Path) -> None:
+        made: set[Path] = self.__dict__.setdefault("_folders", set())
+        if folder not in made:
+            folder.mkdir(parents=True, exist_ok=True)
+            made.add(folder)
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         """Start each build clean; make the package's templates and assets available."""
@@ -127,6 +135,7 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
         options = self.options(config)
         self._spool = getattr(self, "spool", None) or Path(
             tempfile.mkdtemp(prefix="portfolio-build-"))
+        self._folders: set[Path] = set()
         self.generated_pages: set[str] = set()
         made: list[tuple[str, Path, bool]] = []
 

@@ -20,7 +20,7 @@ from .validate import validate
 if TYPE_CHECKING:  # imported where used: `portfolio validate` needs none of them
     from .compute import Figures
     from .i18n import Translator
-    from .render import Rendered, Sink
+    from .render import Plan, Rendered, Sink
 
 ASSETS = ("portfolio.js", "portfolio.css")
 
@@ -85,6 +85,22 @@ def analyse(options: Options, built: dt.datetime | None = None,
     return Build(options, portfolio, figures, problems, translator, built)
 
 
+def prepare(options: Options, built: dt.datetime | None = None,
+            cache: Cache | None = None) -> tuple[Build, Plan]:
+    """Load, validate and compute, and name every page and file to make (see `Plan`)."""
+    from .federation import gather
+    from .render import plan_site
+
+    build = analyse(options, built, cache)
+    # Other portfolios are read at build time only (never by `validate` or `export`).
+    federated, federation_problems = gather(options, build.portfolio.info.federation)
+    build.problems.extend(federation_problems)
+    plan = plan_site(build.portfolio, build.figures, options, build.translator, build.built,
+                     extra={"federation": federated},
+                     cache=cache.rendered if cache is not None else None)
+    return build, plan
+
+
 def run(options: Options, built: dt.datetime | None = None, with_static: bool = True,
         cache: Cache | None = None, sink: Sink | None = None) -> Build:
     """Load, validate, compute and render every generated page and file.
@@ -92,17 +108,10 @@ def run(options: Options, built: dt.datetime | None = None, with_static: bool = 
     With a `sink`, pages and files go to it as they are made (see `render_site`) and
     `Build.rendered` stays empty.
     """
-    from .federation import gather
-    from .render import render_site
+    from .render import make_all
 
-    build = analyse(options, built, cache)
-    # Other portfolios are read at build time only (never by `validate` or `export`).
-    federated, federation_problems = gather(options, build.portfolio.info.federation)
-    build.problems.extend(federation_problems)
-    build.rendered = render_site(build.portfolio, build.figures, options, build.translator,
-                                 build.built, extra={"federation": federated},
-                                 cache=cache.rendered if cache is not None else None,
-                                 sink=sink)
+    build, plan = prepare(options, built, cache)
+    build.rendered = make_all(plan, sink)
     if with_static:
         for uri, data in static_files().items():
             if sink is not None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import textwrap
+from collections.abc import Iterable
 from pathlib import Path
 
 import pytest
@@ -13,11 +14,13 @@ from test_overview import HOSTILE, fixture, generated, make, portfolio_of, rende
 from portfolio_plugin.model import FACETS, ZONES, Facet, Zone
 from portfolio_plugin.options import read_config
 from portfolio_plugin.pipeline import run
+from portfolio_plugin.render import make as make_item
 from portfolio_plugin.render.browse import INDEX_FILE, index_data, page_uri, pages, split
 
 
-def made(portfolio_pages: object) -> dict[str, str | bytes]:
-    return dict(portfolio_pages)  # type: ignore[call-overload]
+def made(portfolio_pages: Iterable[tuple[str, object]]) -> dict[str, str | bytes]:
+    """A module's pages, made."""
+    return {uri: make_item(value) for uri, value in portfolio_pages}
 
 
 def rows(page: str) -> list[list[str]]:

@@ -38,6 +38,7 @@ from portfolio_plugin.model import (
 )
 from portfolio_plugin.options import Options
 from portfolio_plugin.render import Renderer
+from portfolio_plugin.render import make as make_item
 from portfolio_plugin.render.overview import key_figures, moves_chart, overview_page, pages
 from portfolio_plugin.render.overview import zones_chart as zones_chart_of
 
@@ -299,7 +300,7 @@ def test_the_overview_links_every_other_generated_page() -> None:
 
 
 def test_the_overview_and_the_facet_map_page_are_made_at_their_addresses() -> None:
-    made = dict(pages(renderer(fixture())))
+    made = {uri: make_item(value) for uri, value in pages(renderer(fixture()))}
     assert set(made) == {"portfolio/index.md", "portfolio/facet-map.md"}
     assert 'id="overview-facet-map-data"' in made["portfolio/index.md"]
     assert 'id="facet-map-data"' in made["portfolio/facet-map.md"]
@@ -307,7 +308,8 @@ def test_the_overview_and_the_facet_map_page_are_made_at_their_addresses() -> No
 
 def test_overview_and_facet_map_stay_under_300_kb_at_1000_initiatives() -> None:
     r = renderer(generated(1000))
-    for uri, page in pages(r):
+    for uri, value in pages(r):
+        page = make_item(value)
         size = len(page.encode("utf-8"))
         # The theme adds its header, navigation and search (about 30 KB) around the page.
         assert size + 40_000 < 300_000, (uri, size)

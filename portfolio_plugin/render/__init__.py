@@ -89,6 +89,13 @@ class PageText:
     parts: tuple[str, ...]
 
 
+# A page (Markdown, or PageText) or a file (bytes); modules name each with a function that
+# makes it (see `Plan`).
+Made = str | bytes | PageText
+Later = Callable[[], Made]
+Item = Made | Later
+
+
 @dataclass
 class Renderer:
     """Shared state and helpers for the page modules."""
@@ -130,8 +137,9 @@ class Renderer:
         value = (self.portfolio.info, self.portfolio.partners, self.portfolio.assets,
                  self.options, self.t.language)
         if self.cache is None:
-            self._shared = value
-            return value
+            # Nothing outlives this run: a plain token keys as well, and hashes in no time.
+            self._shared = object()
+            return self._shared
         self._used.add("__shared__")
         previous = self.cache.get("__shared__")
         if not (isinstance(previous, tuple) and previous[0] == value):
@@ -156,6 +164,12 @@ class Renderer:
         if key not in self.cache:
             self.cache[key] = make()
         return self.cache[key]  # type: ignore[return-value]
+
+    def once(self, key: str, make: Callable[[], T]) -> T:
+        """`make()` the first time a key is asked for in this run, then the same value."""
+        if key not in self.extra:
+            self.extra[key] = make()
+        return self.extra[key]  # type: ignore[no-any-return]
 
     def url(self, target: str) -> str:
         """A link from the page being rendered to a docs path."""
@@ -324,6 +338,63 @@ def join_html_blocks(html: str, parts: list[str]) -> str:
     return html
 
 
+
+
+def make(value: Item) -> Made:
+    """An item made: the page (str or PageText) or file (bytes) itself."""
+    return value() if callable(value) else value
+
+
+@dataclass
+class Plan:
+    """Every page and file a site will have, by docs path, each made only when asked.
+
+    Page modules name all their pages cheaply first and leave the rendering to functions,
+    so an adapter can register every path with its engine before anything is rendered,
+    and have the rendering done elsewhere (another process) or later.
+    """
+
+    renderer: Renderer
+    items: list[tuple[str, Item]]
+
+    def uris(self) -> list[str]:
+        """The docs paths, in the order they are made: pages end in `.md`."""
+        return [uri for uri, _ in self.items]
+
+    def made(self) -> Iterator[tuple[str, str | bytes, list[str] | None]]:
+        """Each page (marked Markdown and its HTML blocks) or file (bytes, None), in order."""
+        for uri, value in self.items:
+            content = make(value)
+            if isinstance(content, bytes):
+                yield uri, content, None
+            elif isinstance(content, PageText):
+                yield uri, content.marked, list(content.parts)
+            else:
+                marked, parts = split_html_blocks(content)
+                yield uri, marked, parts
+
+    def forget_unused(self) -> None:
+        """Drop from the cache between runs what this run no longer showed."""
+        cache = self.renderer.cache
+        if cache is not None:
+            for key in [k for k in cache if k not in self.renderer._used]:
+                del cache[key]
+
+
+def plan_site(portfolio: Portfolio, figures: Figures, options: Options, t: Translator,
+              built: dt.datetime, modules: Iterable[str] = PAGE_MODULES,
+              extra: dict[str, Any] | None = None,
+              cache: dict[object, object] | None = None) -> Plan:
+    """Every generated page and file of the site, named but not yet made (see `Plan`)."""
+    renderer = Renderer(portfolio, figures, options, t, built, cache)
+    renderer.extra.update(extra or {})
+    items: list[tuple[str, Item]] = []
+    for name in modules:
+        module = importlib.import_module(f"{__name__}.{name}")
+        items.extend(module.pages(renderer))
+    return Plan(renderer, items)
+
+
 def render_site(portfolio: Portfolio, figures: Figures, options: Options, t: Translator,
                 built: dt.datetime, modules: Iterable[str] = PAGE_MODULES,
                 extra: dict[str, Any] | None = None,
@@ -336,31 +407,25 @@ def render_site(portfolio: Portfolio, figures: Figures, options: Options, t: Tra
     blocks) and file goes to it as soon as it is made, and nothing is kept: a build of
     thousands of pages then never holds them all at once.
     """
-    renderer = Renderer(portfolio, figures, options, t, built, cache)
-    renderer.extra.update(extra or {})
+    return make_all(plan_site(portfolio, figures, options, t, built, modules, extra, cache),
+                    sink)
+
+
+def make_all(plan: Plan, sink: Sink | None = None) -> Rendered:
+    """Make every item of a plan, into a sink as each is made, or kept in `Rendered`."""
     rendered = Rendered()
-    for name in modules:
-        module = importlib.import_module(f"{__name__}.{name}")
-        for uri, content in module.pages(renderer):
-            if isinstance(content, bytes):
-                if sink is not None:
-                    sink(uri, content, None)
-                else:
-                    rendered.files[uri] = content
-                continue
-            if isinstance(content, PageText):
-                marked, parts = content.marked, list(content.parts)
-            else:
-                marked, parts = split_html_blocks(content)
-            if sink is not None:
-                sink(uri, marked, parts)
-            else:
-                rendered.marked[uri] = (marked, parts)
-    if cache is not None:  # forget what this run no longer showed
-        for key in [k for k in cache if k not in renderer._used]:
-            del cache[key]
+    for uri, content, parts in plan.made():
+        if sink is not None:
+            sink(uri, content, parts)
+        elif parts is None:
+            assert isinstance(content, bytes)
+            rendered.files[uri] = content
+        else:
+            assert isinstance(content, str)
+            rendered.marked[uri] = (content, parts)
+    plan.forget_unused()
     return rendered
 
 
-__all__ = ["PageText", "Rendered", "Renderer", "join_html_blocks", "markdown_text",
-           "render_site", "split_html_blocks"]
+__all__ = ["PageText", "Plan", "Rendered", "Renderer", "join_html_blocks", "markdown_text",
+           "make", "make_all", "plan_site", "render_site", "split_html_blocks"]

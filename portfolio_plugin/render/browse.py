@@ -19,7 +19,7 @@ from markupsafe import Markup
 
 from ..compute import balance
 from ..model import FACETS, ZONES, Facet, Initiative, Status, Zone
-from . import FACET_SYMBOLS, ZONE_SYMBOLS, Renderer
+from . import FACET_SYMBOLS, ZONE_SYMBOLS, Later, Renderer
 from .facetmap import count_table
 from .urls import relative_url
 
@@ -151,16 +151,21 @@ def listing(r: Renderer, list_id: str, first: str, items: Sequence[Initiative],
     result = []
     for n, rows in enumerate(chunks, start=1):
         start = (n - 1) * size
-        here = refs[n - 1].target
-        # A row links the same way from every listing page as deep as this one (they all
-        # live under the generated pages' folder), so each is rendered once per depth.
-        depth = r.site_url(here).count("/")
-        html = tuple(r.reused(("row", i, depth, r.shared()), partial(_row, r, here, i))
-                     for i in rows)
         result.append(ListPage(list_id, rows, n, refs, len(ordered),
                                start + 1 if rows else 0, start + len(rows), form, fixed,
-                               r.export_uri(INDEX_FILE), html))
+                               r.export_uri(INDEX_FILE)))
     return result
+
+
+def with_rows(r: Renderer, page: ListPage) -> ListPage:
+    """The page with its rows rendered (done when the page is made, not when it is named)."""
+    here = page.pages[page.number - 1].target
+    # A row links the same way from every listing page as deep as this one (they all live
+    # under the generated pages' folder), so each is rendered once per depth.
+    depth = r.site_url(here).count("/")
+    shared = r.shared()
+    return replace(page, row_html=tuple(
+        r.reused(("row", i, depth, shared), partial(_row, r, here, i)) for i in page.rows))
 
 
 def index_data(r: Renderer) -> dict[str, Any]:
@@ -211,19 +216,18 @@ class GroupCount:
 
 def _axis_pages(r: Renderer, kind: str, value: str, members: Sequence[Initiative],
                 title: str, summary: tuple[GroupCount, ...],
-                summary_head: str) -> Iterator[tuple[str, str]]:
+                summary_head: str) -> Iterator[tuple[str, Later]]:
     """The listing of one facet or one zone, with its counts along the other axis."""
     first = r.uri(f"{kind}:{value}")
     for page in listing(r, "pf-list", first, members, omit=kind, fixed=((kind, value),)):
         uri = page_uri(first, page.number)
-        yield uri, r.page(uri, "browse_group.md", _numbered(r, title, page),
-                          r.t(f"{kind}.{value}.about"), view=page, meta=WIDE,
-                          intro=r.t(f"browse.{kind}.{value}.explain"),
-                          summary=summary, summary_head=summary_head,
-                          gaps=(), count_table=None)
+        yield uri, partial(
+            _listing_page, r, uri, "browse_group.md", _numbered(r, title, page),
+            r.t(f"{kind}.{value}.about"), page, intro=r.t(f"browse.{kind}.{value}.explain"),
+            summary=summary, summary_head=summary_head, gaps=(), count_table=None)
 
 
-def _facet_pages(r: Renderer, facet: Facet) -> Iterator[tuple[str, str]]:
+def _facet_pages(r: Renderer, facet: Facet) -> Iterator[tuple[str, Later]]:
     summary = tuple(GroupCount(r.uri(f"zone:{z.value}"),
                                f"{ZONE_SYMBOLS[z]} {r.t('zone.' + z.value)}",
                                r.figures.balance.cell(facet, z).count,
@@ -234,7 +238,7 @@ def _facet_pages(r: Renderer, facet: Facet) -> Iterator[tuple[str, str]]:
                            title, summary, r.t("initiative.zone"))
 
 
-def _zone_pages(r: Renderer, zone: Zone) -> Iterator[tuple[str, str]]:
+def _zone_pages(r: Renderer, zone: Zone) -> Iterator[tuple[str, Later]]:
     summary = tuple(GroupCount(r.uri(f"facet:{f.value}"),
                                f"{FACET_SYMBOLS[f]} {r.t('facet.' + f.value)}",
                                r.figures.balance.cell(f, zone).count,
@@ -244,7 +248,7 @@ def _zone_pages(r: Renderer, zone: Zone) -> Iterator[tuple[str, str]]:
                            r.t("zone." + zone.value), summary, r.t("initiative.facet"))
 
 
-def _theme_pages(r: Renderer, theme_id: str) -> Iterator[tuple[str, str]]:
+def _theme_pages(r: Renderer, theme_id: str) -> Iterator[tuple[str, Later]]:
     first = r.uri(f"theme:{theme_id}")
     members = [i for i in r.portfolio.initiatives if theme_id in i.themes]
     title = theme_title(r, theme_id)
@@ -252,12 +256,18 @@ def _theme_pages(r: Renderer, theme_id: str) -> Iterator[tuple[str, str]]:
     for page in listing(r, "pf-list", first, members, omit="themes",
                         fixed=(("themes", theme_id),)):
         uri = page_uri(first, page.number)
-        yield uri, r.page(uri, "browse_group.md",
-                          _numbered(r, r.t("browse.theme_title", theme=title), page),
-                          r.t("browse.theme_description", theme=title), view=page, meta=WIDE,
-                          intro=r.t("browse.theme_intro", theme=title,
-                                    count=r.t.number(len(members))),
-                          summary=(), summary_head="", gaps=(), count_table=counts)
+        yield uri, partial(
+            _listing_page, r, uri, "browse_group.md",
+            _numbered(r, r.t("browse.theme_title", theme=title), page),
+            r.t("browse.theme_description", theme=title), page,
+            intro=r.t("browse.theme_intro", theme=title, count=r.t.number(len(members))),
+            summary=(), summary_head="", gaps=(), count_table=counts)
+
+
+def _listing_page(r: Renderer, uri: str, template: str, title: str, description: str,
+                  page: ListPage, **values: Any) -> str:
+    return r.page(uri, template, title, description, view=with_rows(r, page), meta=WIDE,
+                  **values)
 
 
 def _numbered(r: Renderer, title: str, page: ListPage) -> str:
@@ -277,20 +287,19 @@ def group_links(r: Renderer) -> dict[str, Any]:
     }
 
 
-def pages(r: Renderer) -> Iterator[tuple[str, str | bytes]]:
+def pages(r: Renderer) -> Iterator[tuple[str, Later]]:
     """The index pages, the facet, zone and theme pages, and the JSON index."""
     first = r.uri("initiatives")
     groups = group_links(r)
     for page in listing(r, "pf-list", first, r.portfolio.initiatives):
         uri = page_uri(first, page.number)
-        yield uri, r.page(uri, "browse_index.md",
-                          _numbered(r, r.t("browse.title"), page),
-                          r.t("browse.description", count=r.t.number(page.total)),
-                          view=page, groups=groups, meta=WIDE)
+        yield uri, partial(
+            _listing_page, r, uri, "browse_index.md", _numbered(r, r.t("browse.title"), page),
+            r.t("browse.description", count=r.t.number(page.total)), page, groups=groups)
     for facet in FACETS:
         yield from _facet_pages(r, facet)
     for zone in ZONES:
         yield from _zone_pages(r, zone)
     for theme_id in theme_ids(r):
         yield from _theme_pages(r, theme_id)
-    yield r.export_uri(INDEX_FILE), index_bytes(r)
+    yield r.export_uri(INDEX_FILE), partial(index_bytes, r)

@@ -14,7 +14,7 @@ import plotly.graph_objects as go
 
 from ..compute import PartnerFigures
 from ..model import FACETS, Asset, FundingKind, Initiative, Partner, Sector
-from . import FACET_SYMBOLS, ZONE_SYMBOLS, Renderer
+from . import FACET_SYMBOLS, ZONE_SYMBOLS, Later, Renderer
 from .charts import Cell, Chart, Link, Table, base_layout, figure_json, label
 
 # Above this many initiatives the network shows partners and their shared work only:
@@ -379,9 +379,13 @@ def _partner_key(r: Renderer, partner: Partner) -> object:
             tuple((a, users.get(a)) for a in (pf.assets if pf else ())), r.shared())
 
 
-def pages(r: Renderer) -> Iterator[tuple[str, str]]:
+def pages(r: Renderer) -> Iterator[tuple[str, Later]]:
     """The ecosystem page and every partner's page."""
-    yield r.uri("ecosystem"), ecosystem_page(r)
+    yield r.uri("ecosystem"), partial(ecosystem_page, r)
     for partner in r.portfolio.partners:
-        key = _partner_key(r, partner) if r.cache is not None else None
-        yield r.partner_uri(partner.id), r.cached(key, partial(partner_page, r, partner))
+        yield r.partner_uri(partner.id), partial(_partner_page, r, partner)
+
+
+def _partner_page(r: Renderer, partner: Partner) -> str:
+    key = _partner_key(r, partner) if r.cache is not None else None
+    return r.cached(key, partial(partner_page, r, partner))

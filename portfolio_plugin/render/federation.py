@@ -7,12 +7,13 @@ its own `portfolio.json` document, the others from theirs, so both sides are rea
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from functools import partial
 from typing import Any
 
 from ..export import PAGE_NAMES, export_document
 from ..federation import PortfolioSummary, shared_partners, summarise
 from ..model import FACETS, ZONES
-from . import Renderer
+from . import Later, Renderer
 from .charts import Table, bar_chart
 
 # One colour per portfolio in the chart (the table and the legend carry the names).
@@ -44,8 +45,8 @@ def zone_chart(r: Renderer, portfolios: Sequence[PortfolioSummary]) -> Any:
 def federation_page(r: Renderer, others: Sequence[PortfolioSummary]) -> str:
     """The Markdown of the federation page."""
     here = r.uri("federation")
-    document = r.extra.get("document") or export_document(r.portfolio, r.figures, r.options,
-                                                          r.t, r.built)
+    document = r.once("document", lambda: export_document(r.portfolio, r.figures, r.options,
+                                                           r.t, r.built))
     ours = summarise(document, local=True,
                      page_paths={name: r.uri(name) for name in PAGE_NAMES})
     portfolios = (ours, *others)
@@ -64,9 +65,9 @@ def federation_page(r: Renderer, others: Sequence[PortfolioSummary]) -> str:
                   **values)
 
 
-def pages(r: Renderer) -> Iterator[tuple[str, str]]:
+def pages(r: Renderer) -> Iterator[tuple[str, Later]]:
     """The federation page, when the portfolio federates others."""
     if not r.portfolio.info.federation:
         return
     others: tuple[PortfolioSummary, ...] = tuple(r.extra.get("federation", ()))
-    yield r.uri("federation"), federation_page(r, others)
+    yield r.uri("federation"), partial(federation_page, r, others)

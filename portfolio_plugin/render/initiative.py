@@ -7,7 +7,7 @@ from functools import partial
 from typing import Any
 
 from ..model import FundingKind, Initiative, Mandate, Objective, Theme
-from . import MARKER, PageText, Renderer, split_html_blocks
+from . import MARKER, Later, PageText, Renderer, split_html_blocks
 from .charts import CONFIG, Chart, Table, base_layout, label
 from .text import markdown_text, theme_text, yaml_front_matter
 
@@ -135,11 +135,11 @@ def initiative_page(r: Renderer, i: Initiative) -> PageText:
         parts=tuple(head_parts + foot_parts))
 
 
-def pages(r: Renderer) -> Iterator[tuple[str, PageText]]:
+def pages(r: Renderer) -> Iterator[tuple[str, Later]]:
     """Every valid initiative's page, in place of its source file."""
     # A page depends on its initiative and on the site's shared data (partner names, theme
     # titles, ...); with a cache, unchanged pages are not rendered again.
     shared = r.shared()
     for i in r.portfolio.initiatives:
-        yield r.options.initiative_uri(i.slug), r.cached(
-            ("initiative", i, shared), partial(initiative_page, r, i))
+        yield r.options.initiative_uri(i.slug), partial(
+            r.cached, ("initiative", i, shared), partial(initiative_page, r, i))

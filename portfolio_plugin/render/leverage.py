@@ -4,12 +4,13 @@ and the partners and funders who joined each year. Every number comes from `comp
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from functools import partial
 
 import plotly.graph_objects as go
 
 from ..compute import LayerFigures, SplitFigures
 from ..model import Facet
-from . import FACET_SYMBOLS, Renderer
+from . import FACET_SYMBOLS, Later, Renderer
 from .charts import Cell, Chart, Table, base_layout, figure_json, label
 
 LAYER_COLOURS = ("#1864ab", "#2b8a3e", "#e67700")
@@ -159,6 +160,6 @@ def leverage_page(r: Renderer) -> str:
     )
 
 
-def pages(r: Renderer) -> Iterator[tuple[str, str]]:
+def pages(r: Renderer) -> Iterator[tuple[str, Later]]:
     """The leverage page."""
-    yield r.uri("leverage"), leverage_page(r)
+    yield r.uri("leverage"), partial(leverage_page, r)

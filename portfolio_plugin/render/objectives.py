@@ -6,9 +6,10 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from functools import partial
 
 from ..model import Indicator, Initiative, Mandate, MandateLevel, Objective
-from . import Renderer
+from . import Later, Renderer
 from .charts import Chart
 from .initiative import indicator_charts
 
@@ -139,7 +140,7 @@ def mandates_page(r: Renderer) -> str:
                   unlinked=sum(1 for i in r.portfolio.initiatives if not i.mandates))
 
 
-def pages(r: Renderer) -> Iterator[tuple[str, str]]:
+def pages(r: Renderer) -> Iterator[tuple[str, Later]]:
     """The objectives page and the mandates page."""
-    yield r.uri("objectives"), objectives_page(r)
-    yield r.uri("mandates"), mandates_page(r)
+    yield r.uri("objectives"), partial(objectives_page, r)
+    yield r.uri("mandates"), partial(mandates_page, r)

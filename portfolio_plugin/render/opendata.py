@@ -4,10 +4,11 @@ that explains them to a journalist or a researcher."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import partial
 from typing import Any
 
 from ..export import CSV_COLUMNS, FEED_LIMIT, FILES, Exporter
-from . import Renderer
+from . import Later, Renderer
 from .charts import Link, Table
 
 # Top-level keys of portfolio.json, in the order the Data page explains them.
@@ -58,11 +59,10 @@ def data_page(r: Renderer, document: dict[str, Any]) -> str:
     return r.page(here, "data.md", t("opendata.title"), t("opendata.description"), **values)
 
 
-def pages(r: Renderer) -> Iterator[tuple[str, str | bytes]]:
+def pages(r: Renderer) -> Iterator[tuple[str, Later]]:
     """The export files (bytes) and the Data page."""
     exporter = Exporter(r.portfolio, r.figures, r.options, r.t, r.built)
-    document = exporter.document()
     # The federation page compares this portfolio as others see it: from the same document.
-    r.extra["document"] = document
-    yield from exporter.files(document).items()
-    yield r.uri("data"), data_page(r, document)
+    document = partial(r.once, "document", exporter.document)
+    yield from exporter.makers(document).items()
+    yield r.uri("data"), lambda: data_page(r, document())

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import partial
 
 import plotly.graph_objects as go
 
 from ..compute import Move, MovementYear
 from ..model import FACETS, ZONES, Zone
-from . import ZONE_SYMBOLS, Renderer
+from . import ZONE_SYMBOLS, Later, Renderer
 from .browse import theme_ids
 from .charts import Chart, Table, base_layout, figure_json, label
 from .facetmap import ZONE_COLOURS, balance_view, map_chart
@@ -171,7 +172,7 @@ def facet_map_page(r: Renderer) -> str:
                   big=len(r.portfolio.initiatives) > r.options.page_size)
 
 
-def pages(r: Renderer) -> Iterator[tuple[str, str]]:
+def pages(r: Renderer) -> Iterator[tuple[str, Later]]:
     """The overview and the facet map page."""
-    yield r.uri("overview"), overview_page(r)
-    yield r.uri("facet_map"), facet_map_page(r)
+    yield r.uri("overview"), partial(overview_page, r)
+    yield r.uri("facet_map"), partial(facet_map_page, r)

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from functools import partial
 
 from ..model import FACETS, Facet, Partner, Story, StoryKind
-from . import Renderer
+from . import Later, Renderer
 from .charts import Chart, Table, bar_chart
 
 # At most this many stories on the main timeline page (the newest whole years); every
@@ -143,12 +144,12 @@ def year_page(r: Renderer, year: int, stories: Sequence[Story],
     )
 
 
-def pages(r: Renderer) -> Iterator[tuple[str, str]]:
+def pages(r: Renderer) -> Iterator[tuple[str, Later]]:
     """The timeline page and one page per year."""
-    yield r.uri("timeline"), timeline_page(r)
+    yield r.uri("timeline"), partial(timeline_page, r)
     years = years_with_counts(r)
     by_year: dict[int, list[Story]] = {}
     for s in r.figures.stories:
         by_year.setdefault(s.date.year, []).append(s)
     for year, _count in years:
-        yield year_uri(r, year), year_page(r, year, by_year[year], years)
+        yield year_uri(r, year), partial(year_page, r, year, by_year[year], years)
