@@ -28,7 +28,8 @@ _AFTER_Z = {"sv": "åäö", "fi": "åäö", "et": "õäöü", "da": "æøå", "n
 
 
 def _read_catalogue(text: str) -> dict[str, str]:
-    data = yaml.safe_load(text) or {}
+    # libyaml's reader where installed: the catalogues are large, and read on every build.
+    data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or {}  # noqa: S506
     if not isinstance(data, dict):
         return {}
     return {str(k): str(v) for k, v in data.items()}

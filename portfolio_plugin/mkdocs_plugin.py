@@ -17,11 +17,14 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
+from .mkdocs_parallel import ELSEWHERE, SHARE, ParallelPages, safe_with
 from .options import Options, from_settings
-from .pipeline import Build, Cache, run
+from .pipeline import Build, Cache, prepare, static_sources
 from .render import join_html_blocks
+from .spool import Production, Spool
 
 log = get_plugin_logger(__name__)
 THEME_DIR = Path(__file__).parent / "theme"
@@ -55,6 +58,11 @@ class PortfolioConfig(Config):
     page_size = c.Type(int, default=200)
     """Rows per page of the initiative index."""
 
+    parallel = c.Type(bool, default=True)
+    """Make the generated pages in a second process while MkDocs reads the others, where
+    the system can fork and has a second core (never under `mkdocs serve`). The pages are
+    the same either way."""
+
 
 class PortfolioPlugin(BasePlugin[PortfolioConfig]):
     """Publishes a portfolio showcase from initiative pages and `site_data/`."""
@@ -75,34 +83,10 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
         if spool is not None:
             shutil.rmtree(spool, ignore_errors=True)
 
-    def _spool_file(self, uri: str, data: bytes, parts: list[str] | None) -> Path:
-        """Write a generated page or file under the spool, unless it is already there."""
-        assert self._spool is not None
-        path = self._spool / uri
-        blocks = None if parts is None else "\x00".join(parts).encode("utf-8")
-        holder = self._spool / ".parts" / uri
-        # A build's spool starts empty; only `mkdocs serve` keeps one to compare with.
-        unchanged = getattr(self, "serving", False) and path.is_file() and (
-            path.read_bytes() == data
-            and (blocks is None or (holder.is_file() and holder.read_bytes() == blocks)))
-        if not unchanged:
-            self._make_folder(path.parent)
-            if blocks is not None:
-                # The HTML blocks (no text of ours holds a NUL) go back in on_post_page.
-                self._make_folder(holder.parent)
-                holder.write_bytes(blocks)
-            path.write_bytes(data)
-        return path
-
-    def _make_folder(self, folder: Path) -> None:
-        made: set[Path] = self.__dict__.setdefault("_folders", set())
-        if folder not in made:
-            folder.mkdir(parents=True, exist_ok=True)
-            made.add(folder)
-
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         """Start each build clean; make the package's templates and assets available."""
         self.build: Build | None = None
+        self.production: Production | None = None
         if str(THEME_DIR) not in config.theme.dirs:
             # Appended: a site's own overrides/ and the theme win over the package.
             config.theme.dirs.append(str(THEME_DIR))
@@ -129,24 +113,18 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         """Run the pipeline; put rendered initiative pages in place of their sources.
 
-        Every generated page and file is spooled to disk as it is made, and MkDocs reads it
-        from there: the build never holds all generated pages in memory at once.
+        Every generated page and file is named to MkDocs first and made into a spool on disk,
+        which MkDocs reads each page from when it reaches it: by a second process while
+        MkDocs works (see `spool`), or right here. The build never holds all generated pages
+        in memory at once.
         """
         options = self.options(config)
-        self._spool = getattr(self, "spool", None) or Path(
-            tempfile.mkdtemp(prefix="portfolio-build-"))
-        self._folders: set[Path] = set()
-        self.generated_pages: set[str] = set()
-        made: list[tuple[str, Path, bool]] = []
-
-        def sink(uri: str, content: str | bytes, parts: list[str] | None) -> None:
-            data = content.encode("utf-8") if isinstance(content, str) else content
-            made.append((uri, self._spool_file(uri, data, parts), parts is not None))
-            if parts is not None:
-                self.generated_pages.add(uri)
-
+        serving = getattr(self, "serving", False)
+        folder = getattr(self, "spool", None) or Path(tempfile.mkdtemp(prefix="portfolio-build-"))
+        self._spool: Spool | None = Spool(folder, compare=serving)
+        cache = getattr(self, "cache", None)
         try:
-            self.build = run(options, cache=getattr(self, "cache", None), sink=sink)
+            self.build, plan = prepare(options, cache=cache)
         except OSError as exc:  # a folder that cannot be read at all stops the build
             raise PluginError(f"portfolio: cannot read the portfolio: {exc}") from None
         build = self.build
@@ -155,6 +133,8 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
         if build.problems.errors:
             left = ", ".join(build.portfolio.left_out) or "none"
             log.warning(f"{len(build.problems.errors)} error(s); initiatives left out: {left}")
+        uris = plan.uris()
+        self.generated_pages: set[str] = {uri for uri in uris if uri.endswith(".md")}
         prefix = options.initiatives + "/"
         for file in list(files):
             if file.src_uri.startswith(prefix) and file.src_uri.endswith(".md") \
@@ -162,28 +142,82 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
                     and Path(file.src_uri).name not in ("index.md", "README.md"):
                 # Left out (invalid): never published, so its raw front-matter never shows.
                 files.remove(file)
-        for uri, path, is_page in made:
+        spool = self._spool
+        sources = [(uri, str(spool.path(uri))) for uri in uris]
+        for uri, source in static_sources().items():
+            # Copied from where the package is installed; spooled if it is not a plain file.
+            installed = isinstance(source, Path) and source.is_file()
+            sources.append((uri, str(source) if installed
+                            else str(spool.write(uri, source.read_bytes(), None))))
+        for uri, path in sources:
             existing = files.get_file_from_path(uri)
             if existing is not None:
                 files.remove(existing)
             # A page's Markdown has markers; its HTML goes back in on_post_page.
             files.append(File.generated(
-                config, uri, abs_src_path=str(path),
-                inclusion=InclusionLevel.NOT_IN_NAV if is_page else InclusionLevel.UNDEFINED))
+                config, uri, abs_src_path=path,
+                inclusion=InclusionLevel.NOT_IN_NAV if uri in self.generated_pages
+                else InclusionLevel.UNDEFINED))
+        self.production = Production(plan, spool)
+        if not self.production.start(parallel=self.config.parallel and not serving):
+            plan.forget_unused()
         return files
 
+    def on_pre_page(self, page: Page, config: MkDocsConfig, files: Files) -> Page:
+        """Wait, if need be, until the page MkDocs is about to read has been made."""
+        production = getattr(self, "production", None)
+        if production is not None:
+            production.wait_for(page.file.src_uri)
+        return page
+
+    def on_nav(self, nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
+        """Keep the navigation, which the page-building worker needs."""
+        self._nav = nav
+        return nav
+
+    def on_env(self, env: Any, config: MkDocsConfig, files: Files) -> Any:
+        """Wait until every generated file is made (MkDocs copies them next); then start a
+        worker that builds a share of the plugin's pages while MkDocs builds the others."""
+        production = getattr(self, "production", None)
+        if production is not None:
+            production.finish()
+        self.parallel_pages: ParallelPages | None = None
+        if self.config.parallel and not getattr(self, "serving", False) \
+                and safe_with(config, self):
+            doc_files = files.documentation_pages(inclusion=InclusionLevel.is_included)
+            ours = [f.page for f in doc_files
+                    if f.src_uri in self.generated_pages and f.page is not None]
+            share = ours[len(ours) - int(len(ours) * SHARE):]
+            self.parallel_pages = ParallelPages(share, config, doc_files, self._nav, env)
+            if not self.parallel_pages.start():
+                self.parallel_pages = None
+        return env
+
     def on_post_build(self, config: MkDocsConfig) -> None:
-        """Remove a build's spool (`mkdocs serve` keeps its own until it stops)."""
+        """Wait for the page-building worker; remove a build's spool (`mkdocs serve` keeps
+        its own until it stops)."""
+        parallel_pages = getattr(self, "parallel_pages", None)
+        if parallel_pages is not None:
+            parallel_pages.finish()
+            self.parallel_pages = None
         self._drop_build_spool()
 
     def on_build_error(self, error: Exception) -> None:
-        """Remove a build's spool after a failed build too."""
+        """Stop the worker, and remove a build's spool, after a failed build."""
         self._drop_build_spool()
 
     def _drop_build_spool(self) -> None:
+        parallel_pages = getattr(self, "parallel_pages", None)
+        if parallel_pages is not None:
+            parallel_pages.stop()
+            self.parallel_pages = None
+        production = getattr(self, "production", None)
+        if production is not None:
+            production.stop()
+            self.production = None
         spool = getattr(self, "_spool", None)
-        if spool is not None and spool != getattr(self, "spool", None):
-            shutil.rmtree(spool, ignore_errors=True)
+        if spool is not None and spool.folder != getattr(self, "spool", None):
+            shutil.rmtree(spool.folder, ignore_errors=True)
         self._spool = None
 
     def on_post_page(self, output: str, page: Page, config: MkDocsConfig) -> str:
@@ -194,9 +228,11 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
         tables, which the open data carries, and indexing them would dominate build time.
         """
         uri = page.file.src_uri
-        if uri in getattr(self, "generated_pages", ()) and self._spool is not None:
-            blocks = (self._spool / ".parts" / uri).read_text(encoding="utf-8")
-            return join_html_blocks(output, blocks.split("\x00") if blocks else [])
+        spool = getattr(self, "_spool", None)
+        if page.meta.get("template") == ELSEWHERE:  # the worker builds it
+            return output
+        if uri in getattr(self, "generated_pages", ()) and spool is not None:
+            return join_html_blocks(output, spool.parts(uri))
         return output
 
     def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig,

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from importlib import resources
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -57,12 +58,18 @@ def plotly_js() -> bytes:
     return (resources.files("plotly") / "package_data" / "plotly.min.js").read_bytes()
 
 
+def static_sources(asset_dir: str = "assets/portfolio") -> dict[str, Traversable]:
+    """Where the plugin's script and style, and plotly.js, are installed, by site path."""
+    files = {f"{asset_dir}/{name}": resources.files("portfolio_plugin") / "assets" / name
+             for name in ASSETS}
+    files[f"{asset_dir}/plotly.min.js"] = (resources.files("plotly") / "package_data"
+                                           / "plotly.min.js")
+    return files
+
+
 def static_files(asset_dir: str = "assets/portfolio") -> dict[str, bytes]:
     """The plugin's script and style, and plotly.js, by site path."""
-    files = {f"{asset_dir}/{name}": (resources.files("portfolio_plugin") / "assets" / name)
-             .read_bytes() for name in ASSETS}
-    files[f"{asset_dir}/plotly.min.js"] = plotly_js()
-    return files
+    return {uri: source.read_bytes() for uri, source in static_sources(asset_dir).items()}
 
 
 def check(options: Options, cache: Cache | None = None) -> tuple[Portfolio, Problems]:

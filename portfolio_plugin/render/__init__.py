@@ -345,6 +345,15 @@ def make(value: Item) -> Made:
     return value() if callable(value) else value
 
 
+def split_item(content: Made) -> tuple[str | bytes, list[str] | None]:
+    """A page as marked Markdown and its HTML blocks; a file as its bytes and None."""
+    if isinstance(content, bytes):
+        return content, None
+    if isinstance(content, PageText):
+        return content.marked, list(content.parts)
+    return split_html_blocks(content)
+
+
 @dataclass
 class Plan:
     """Every page and file a site will have, by docs path, each made only when asked.
@@ -361,17 +370,12 @@ class Plan:
         """The docs paths, in the order they are made: pages end in `.md`."""
         return [uri for uri, _ in self.items]
 
-    def made(self) -> Iterator[tuple[str, str | bytes, list[str] | None]]:
-        """Each page (marked Markdown and its HTML blocks) or file (bytes, None), in order."""
-        for uri, value in self.items:
-            content = make(value)
-            if isinstance(content, bytes):
-                yield uri, content, None
-            elif isinstance(content, PageText):
-                yield uri, content.marked, list(content.parts)
-            else:
-                marked, parts = split_html_blocks(content)
-                yield uri, marked, parts
+    def made(self, start: int = 0) -> Iterator[tuple[str, str | bytes, list[str] | None]]:
+        """Each page (marked Markdown and its HTML blocks) or file (bytes, None), in order,
+        from the item at `start`."""
+        for uri, value in self.items[start:]:
+            content, parts = split_item(make(value))
+            yield uri, content, parts
 
     def forget_unused(self) -> None:
         """Drop from the cache between runs what this run no longer showed."""
@@ -428,4 +432,4 @@ def make_all(plan: Plan, sink: Sink | None = None) -> Rendered:
 
 
 __all__ = ["PageText", "Plan", "Rendered", "Renderer", "join_html_blocks", "markdown_text",
-           "make", "make_all", "plan_site", "render_site", "split_html_blocks"]
+           "make", "make_all", "plan_site", "render_site", "split_html_blocks", "split_item"]

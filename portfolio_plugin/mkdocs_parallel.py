@@ -1,0 +1,156 @@
+"""Building the plugin's own pages with Material's templates in a second process.
+
+MkDocs renders every page's template on one core, one page after another, and the plugin
+brings most of a portfolio's pages: each initiative page (which it rewrites) and every
+generated page. Once all pages are read (MkDocs' `env` event), a forked worker builds a share
+of those pages as MkDocs would (the same context, the same `page_context` and `post_page`
+events, the same template) and writes them, while MkDocs builds the rest. For the share the
+worker builds, MkDocs still runs the page events in this process, so that the search index
+and any other plugin's view of the pages stay whole, but renders a one-line template into
+nowhere instead of the theme.
+
+This is only done when every other plugin that handles those events is known to do nothing
+else with them than read (the search plugins); a build with any other plugin that handles
+them builds every page here, as MkDocs does.
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+import signal
+from collections.abc import Sequence
+from typing import Any
+
+from mkdocs.commands.build import get_context
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.structure.files import File
+from mkdocs.structure.nav import Navigation
+from mkdocs.structure.pages import Page
+from mkdocs.utils import write_file
+
+from .spool import can_fork
+
+# A template that renders one comment: what MkDocs renders for a page the worker builds.
+ELSEWHERE = "portfolio-elsewhere.html"
+# Plugins whose page events only read the page (to index it): safe with the worker.
+READ_ONLY_PLUGINS = frozenset({"search", "material/search"})
+PAGE_EVENTS = ("page_context", "post_page")
+# The worker's share of the pages, balanced so both finish together: MkDocs still spends
+# about a third of a page's time here on each page the worker builds (context, search).
+SHARE = 0.6
+
+
+def safe_with(config: MkDocsConfig, ours: object) -> bool:
+    """Whether every plugin that handles the page events is ours or a read-only one."""
+    names = {id(plugin): name for name, plugin in config.plugins.items()}
+    for event in PAGE_EVENTS:
+        for method in config.plugins.events.get(event, []):
+            owner = getattr(method, "__self__", None)
+            if owner is ours:
+                continue
+            name = names.get(id(owner), "")
+            if name.split(" #")[0] not in READ_ONLY_PLUGINS:
+                return False
+    return True
+
+
+class ParallelPages:
+    """A worker process that builds some pages while MkDocs builds the others."""
+
+    def __init__(self, pages: Sequence[Page], config: MkDocsConfig, doc_files: Sequence[File],
+                 nav: Navigation, env: Any) -> None:
+        self.pages = list(pages)
+        self.config = config
+        self.doc_files = doc_files
+        self.nav = nav
+        self.env = env
+        self.worker: int | None = None
+        self._kept: list[tuple[Page, Any, str]] = []
+
+    def start(self) -> bool:
+        """Fork the worker and point MkDocs' own build of its pages elsewhere (True), or
+        leave every page to MkDocs when the system cannot fork (False)."""
+        if not self.pages or not can_fork():
+            return False
+        gc.freeze()
+        try:
+            pid = os.fork()
+        except OSError:
+            gc.unfreeze()
+            return False
+        if pid == 0:
+            self._work()
+        gc.unfreeze()
+        self.worker = pid
+        for page in self.pages:
+            self._kept.append((page, page.meta.get("template"), page.file.abs_dest_path))
+            page.meta["template"] = ELSEWHERE
+            page.file.abs_dest_path = os.devnull
+        return True
+
+    def _work(self) -> None:
+        status = 1
+        try:
+            for page in self.pages:
+                build_page(page, self.config, self.doc_files, self.nav, self.env)
+            status = 0
+        except BaseException:
+            status = 1
+        finally:
+            os._exit(status)
+
+    def finish(self) -> None:
+        """Wait for the worker; if it did not build every page, build them here."""
+        if self.worker is None:
+            return
+        try:
+            _, status = os.waitpid(self.worker, 0)
+        except ChildProcessError:
+            status = 1
+        self.worker = None
+        self._restore()
+        if status != 0:
+            for page in self.pages:
+                # `page_context` already ran for these pages in this process.
+                build_page(page, self.config, self.doc_files, self.nav, self.env,
+                           context_event=False)
+
+    def stop(self) -> None:
+        """End the worker (the build failed)."""
+        if self.worker is not None:
+            try:
+                os.kill(self.worker, signal.SIGKILL)
+                os.waitpid(self.worker, 0)
+            except (OSError, ChildProcessError):
+                pass
+            self.worker = None
+        self._restore()
+
+    def _restore(self) -> None:
+        for page, template, dest in self._kept:
+            if template is None:
+                page.meta.pop("template", None)
+            else:
+                page.meta["template"] = template
+            page.file.abs_dest_path = dest
+        self._kept = []
+
+
+def build_page(page: Page, config: MkDocsConfig, doc_files: Sequence[File], nav: Navigation,
+               env: Any, context_event: bool = True) -> None:
+    """Build one page as MkDocs does: context, `page_context`, template, `post_page`, write."""
+    page.active = True
+    try:
+        context = get_context(nav, doc_files, config, page)
+        template = env.get_template(page.meta.get("template", "main.html"))
+        if context_event:
+            context = config.plugins.on_page_context(context, page=page, config=config,
+                                                     nav=nav)
+        output = template.render(context)
+        output = config.plugins.on_post_page(output, page=page, config=config)
+        if output.strip():
+            write_file(output.encode("utf-8", errors="xmlcharrefreplace"),
+                       page.file.abs_dest_path)
+    finally:
+        page.active = False

@@ -1,0 +1,222 @@
+"""Making a plan's pages and files into a folder on disk, here or in a second process.
+
+An engine reads generated pages from the spool as it reaches them. Rendering them is the
+plugin's biggest share of a build, and an engine such as MkDocs uses one core only: where
+the system can fork, a worker process makes the items, in the plan's order, while the
+engine works through the pages before them. Nothing else changes: the same items, the same
+bytes, the same order, and the engine waits for an item that is not made yet.
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+import select
+import signal
+import sys
+from pathlib import Path
+from typing import Any
+
+from .render import Plan, make, split_item
+
+PARTS = ".parts"
+
+
+class Spool:
+    """Generated pages and files in a folder, by docs path; a page's HTML blocks beside it."""
+
+    def __init__(self, folder: Path, compare: bool = False) -> None:
+        self.folder = folder
+        # A folder kept between runs (`mkdocs serve`) is compared with, so that an unchanged
+        # item keeps its modification time and a dirty rebuild skips it.
+        self.compare = compare
+        self._made_folders: set[Path] = set()
+
+    def path(self, uri: str) -> Path:
+        """Where an item is (or will be)."""
+        return self.folder / uri
+
+    def parts(self, uri: str) -> list[str]:
+        """A page's HTML blocks, in the order of their markers."""
+        blocks = (self.folder / PARTS / uri).read_text(encoding="utf-8")
+        return blocks.split("\x00") if blocks else []
+
+    def write(self, uri: str, content: str | bytes, parts: list[str] | None) -> Path:
+        """Write an item, unless it is there already with the same content."""
+        data = content.encode("utf-8") if isinstance(content, str) else content
+        path = self.folder / uri
+        # No text of ours holds a NUL: it separates the blocks.
+        blocks = None if parts is None else "\x00".join(parts).encode("utf-8")
+        holder = self.folder / PARTS / uri
+        unchanged = self.compare and path.is_file() and (
+            path.read_bytes() == data
+            and (blocks is None or (holder.is_file() and holder.read_bytes() == blocks)))
+        if not unchanged:
+            if blocks is not None:
+                self._folder(holder.parent)
+                holder.write_bytes(blocks)
+            self._folder(path.parent)
+            path.write_bytes(data)
+        return path
+
+    def _folder(self, folder: Path) -> None:
+        if folder not in self._made_folders:
+            folder.mkdir(parents=True, exist_ok=True)
+            self._made_folders.add(folder)
+
+
+def can_fork() -> bool:
+    """Whether a worker process can help: `fork` exists and there is a second core."""
+    if not hasattr(os, "fork") or sys.platform == "win32":
+        return False
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        cores = os.cpu_count() or 1
+    return cores > 1
+
+
+class Production:
+    """A plan's items made into a spool: all at once here, or shared with a worker process.
+
+    The worker makes items from the front of the plan, in order; whenever this process
+    needs an item that is not made yet (`wait_for`), it makes one from the back instead of
+    waiting, so that both processes stay busy until every item is made. Each item is made
+    once: both take items under a lock, from a count they share.
+    """
+
+    def __init__(self, plan: Plan, spool: Spool) -> None:
+        self.plan = plan
+        self.spool = spool
+        self.index = {uri: n for n, uri in enumerate(plan.uris())}
+        self.done = bytearray(len(plan.items))  # 1 where the item is in the spool
+        self.worker: int | None = None
+        self._pipe: int | None = None
+        self._buffer = b""
+        self._shared: Any = None  # [front, back]: the worker takes `front`, this `back - 1`
+        self._lock: Any = None
+
+    def make_here(self, start: int = 0) -> None:
+        """Make every item from `start` that is not made yet, in this process."""
+        for n, (uri, value) in enumerate(self.plan.items[start:], start=start):
+            if not self.done[n]:
+                self._make(n, uri, value)
+
+    def _make(self, n: int, uri: str, value: Any) -> None:
+        content, parts = split_item(make(value))
+        self.spool.write(uri, content, parts)
+        self.done[n] = 1
+
+    def start(self, parallel: bool) -> bool:
+        """Start making: with a worker process if asked and possible (True), else all now."""
+        if not (parallel and can_fork()) or len(self.plan.items) < 2:
+            self.make_here()
+            return False
+        import multiprocessing
+
+        context = multiprocessing.get_context("fork")
+        self._lock = context.Lock()
+        self._shared = context.RawArray("l", [0, len(self.plan.items)])
+        reader, writer = os.pipe()
+        # Objects that exist now are never collected by the worker, so that it does not
+        # copy the pages of memory they live on.
+        gc.freeze()
+        try:
+            pid = os.fork()
+        except OSError:
+            gc.unfreeze()
+            os.close(reader)
+            os.close(writer)
+            self.make_here()
+            return False
+        if pid == 0:  # the worker: make, report, and never return into the caller
+            os.close(reader)
+            self._work(writer)
+        gc.unfreeze()
+        os.close(writer)
+        self.worker = pid
+        self._pipe = reader
+        return True
+
+    def _work(self, writer: int) -> None:
+        status = 1
+        try:
+            while True:
+                with self._lock:
+                    n = self._shared[0]
+                    if n >= self._shared[1]:
+                        break
+                    self._shared[0] = n + 1
+                uri, value = self.plan.items[n]
+                self._make(n, uri, value)
+                os.write(writer, b"%d\n" % n)
+            status = 0
+        except BaseException:  # the caller makes the item again, and reports what stops it
+            status = 1
+        finally:
+            os._exit(status)
+
+    def _steal(self) -> bool:
+        """Make the last item nobody has taken yet, here; False if there is none."""
+        with self._lock:
+            n = self._shared[1] - 1
+            if n < self._shared[0]:
+                return False
+            self._shared[1] = n
+        uri, value = self.plan.items[n]
+        self._make(n, uri, value)
+        return True
+
+    def _read_reports(self, block: bool) -> bool:
+        """Mark what the worker reports as made; False once it has ended."""
+        assert self._pipe is not None
+        if not block and not select.select([self._pipe], [], [], 0)[0]:
+            return True
+        data = os.read(self._pipe, 65536)
+        if not data:
+            return False
+        *lines, self._buffer = (self._buffer + data).split(b"\n")
+        for line in lines:
+            self.done[int(line)] = 1
+        return True
+
+    def wait_for(self, uri: str) -> None:
+        """Return once the item is in the spool, making others meanwhile rather than wait."""
+        n = self.index.get(uri)
+        if n is None or self.done[n]:
+            return
+        while self._pipe is not None and not self.done[n]:
+            if not self._read_reports(block=False):
+                self._reap()
+            elif not self.done[n] and not self._steal() and not self._read_reports(block=True):
+                self._reap()
+        if not self.done[n]:
+            # The worker stopped short: whatever stopped it happens again here, where the
+            # engine reports it.
+            self.make_here()
+
+    def finish(self) -> None:
+        """Return once every item is in the spool."""
+        for uri, _ in self.plan.items:
+            self.wait_for(uri)
+        self._reap()
+
+    def stop(self) -> None:
+        """End a worker that is still running (the build failed or was interrupted)."""
+        if self.worker is not None:
+            try:
+                os.kill(self.worker, signal.SIGKILL)
+            except OSError:
+                pass
+        self._reap()
+
+    def _reap(self) -> None:
+        if self._pipe is not None:
+            os.close(self._pipe)
+            self._pipe = None
+        if self.worker is not None:
+            try:
+                os.waitpid(self.worker, 0)
+            except ChildProcessError:
+                pass
+            self.worker = None
