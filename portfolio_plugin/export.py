@@ -14,7 +14,7 @@ import io
 import json
 import re
 import uuid
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 from xml.etree import ElementTree
 
@@ -130,61 +130,79 @@ class Exporter:
     # -- portfolio.json -----------------------------------------------------------------
     def document(self) -> dict[str, Any]:
         """The whole portfolio as one JSON-ready mapping."""
+        return {key: list(value) if isinstance(value, Iterator) else value
+                for key, value in self._document_parts()}
+
+    def document_bytes(self) -> bytes:
+        """`portfolio.json`: the bytes of `json_bytes(self.document())`, written part by part
+        (each initiative, partner and story on its own) so that the whole document is never
+        held in memory at once."""
+        pieces = []
+        for key, value in sorted(self._document_parts(), key=lambda part: part[0]):
+            if isinstance(value, Iterator):
+                text = "[" + ",".join(_compact(item) for item in value) + "]"
+            else:
+                text = _compact(value)
+            pieces.append(f"{_compact(key)}:{text}")
+        return ("{" + ",".join(pieces) + "}\n").encode("utf-8")
+
+    def _document_parts(self) -> Iterator[tuple[str, Any]]:
+        """The document's top-level keys and values; long lists as iterators."""
         info = self.portfolio.info
         figures = self.figures
         users = dict(figures.asset_users)
         pages = {name: self.page(self.r.uri(name)) for name in PAGE_NAMES}
         if info.federation:
             pages["federation"] = self.page(self.r.uri("federation"))
-        return {
-            "schema": SCHEMA_VERSION,
-            "portfolio": {
-                "name": info.name,
-                "currency": info.currency,
-                "generated": timestamp(self.built),
-                "organisation": info.organisation,
-                "description": info.description,
-                "language": self.t.language,
-                "site_url": self.options.site_url or None,
-                "exchange_rates": dict(info.exchange_rates),
-                "base_investment": [
-                    {"year": b.year, "funder": b.funder, "amount": amount(b.money.amount),
-                     "currency": info.currency, "original_amount": amount(b.money.original_amount),
-                     "original_currency": b.money.currency}
-                    for b in info.base_investment],
-            },
-            "pages": pages,
-            "files": {key: self.page(self.r.export_uri(name)) for key, name in FILES.items()},
-            "themes": [self._theme(t.id, t.title) for t in info.themes],
-            "mandates": [{"id": m.id, "title": m.title, "level": m.level.value,
-                          "website": m.url,
-                          "initiatives": [i.slug for i in self.initiatives if m.id in i.mandates]}
-                         for m in info.mandates],
-            "objectives": [{"id": o.id, "title": o.title, "description": o.description,
-                            "key_results": [{"title": k.title, "indicator": k.indicator,
-                                             "target": k.target} for k in o.key_results],
-                            "initiatives": [i.slug for i in self.initiatives
-                                            if o.id in i.objectives]}
-                           for o in info.objectives],
-            "initiatives": [self._initiative(i) for i in self.initiatives],
-            "partners": self._partners(),
-            "assets": [{"id": a.id, "name": a.name, "kind": a.kind.value, "owner": a.owner,
-                        "description": a.description, "website": a.url,
-                        "url": self.page(self.r.uri("ecosystem")) + f"#asset-{a.id}",
-                        "initiatives": sorted(users.get(a.id, ()))}
-                       for a in sorted(self.portfolio.assets, key=lambda a: a.id)],
-            "stories": [self._story(s, with_initiative=True) for s in figures.stories],
-            "leverage": {"years": [self._layers(y) for y in figures.leverage.years],
-                         "total": self._layers(figures.leverage.total)},
-            "balance": {f.value: {z.value: {"count": figures.balance.cell(f, z).count,
-                                            "funding": amount(figures.balance.cell(f, z).funding)}
-                                  for z in ZONES} for f in FACETS},
-            "funders": [{"id": f.id, "base_investment": amount(f.base_investment),
-                         "cash": amount(f.cash), "in_kind": amount(f.in_kind)}
-                        for f in figures.funders],
-            "by_facet": [self._split("facet", s) for s in figures.by_facet],
-            "by_theme": [self._split("theme", s) for s in figures.by_theme],
+        yield "schema", SCHEMA_VERSION
+        yield "portfolio", {
+            "name": info.name,
+            "currency": info.currency,
+            "generated": timestamp(self.built),
+            "organisation": info.organisation,
+            "description": info.description,
+            "language": self.t.language,
+            "site_url": self.options.site_url or None,
+            "exchange_rates": dict(info.exchange_rates),
+            "base_investment": [
+                {"year": b.year, "funder": b.funder, "amount": amount(b.money.amount),
+                 "currency": info.currency, "original_amount": amount(b.money.original_amount),
+                 "original_currency": b.money.currency}
+                for b in info.base_investment],
         }
+        yield "pages", pages
+        yield "files", {key: self.page(self.r.export_uri(name)) for key, name in FILES.items()}
+        yield "themes", [self._theme(t.id, t.title) for t in info.themes]
+        yield "mandates", [{"id": m.id, "title": m.title, "level": m.level.value,
+                            "website": m.url,
+                            "initiatives": [i.slug for i in self.initiatives
+                                            if m.id in i.mandates]}
+                           for m in info.mandates]
+        yield "objectives", [{"id": o.id, "title": o.title, "description": o.description,
+                              "key_results": [{"title": k.title, "indicator": k.indicator,
+                                               "target": k.target} for k in o.key_results],
+                              "initiatives": [i.slug for i in self.initiatives
+                                              if o.id in i.objectives]}
+                             for o in info.objectives]
+        yield "initiatives", (self._initiative(i) for i in self.initiatives)
+        yield "partners", iter(self._partners())
+        yield "assets", [{"id": a.id, "name": a.name, "kind": a.kind.value, "owner": a.owner,
+                          "description": a.description, "website": a.url,
+                          "url": self.page(self.r.uri("ecosystem")) + f"#asset-{a.id}",
+                          "initiatives": sorted(users.get(a.id, ()))}
+                         for a in sorted(self.portfolio.assets, key=lambda a: a.id)]
+        yield "stories", (self._story(s, with_initiative=True) for s in figures.stories)
+        yield "leverage", {"years": [self._layers(y) for y in figures.leverage.years],
+                           "total": self._layers(figures.leverage.total)}
+        yield "balance", {f.value: {z.value: {"count": figures.balance.cell(f, z).count,
+                                              "funding": amount(figures.balance.cell(f, z)
+                                                                .funding)}
+                                    for z in ZONES} for f in FACETS}
+        yield "funders", [{"id": f.id, "base_investment": amount(f.base_investment),
+                           "cash": amount(f.cash), "in_kind": amount(f.in_kind)}
+                          for f in figures.funders]
+        yield "by_facet", [self._split("facet", s) for s in figures.by_facet]
+        yield "by_theme", [self._split("theme", s) for s in figures.by_theme]
 
     def _theme(self, theme_id: str, title: str) -> dict[str, Any]:
         return {"id": theme_id, "title": title, "url": self.page(self.r.uri(f"theme:{theme_id}")),
@@ -459,8 +477,8 @@ class Exporter:
                ) -> dict[str, Callable[[], bytes]]:
         """Every export file by site path, as a function that makes it."""
         made: dict[str, Callable[[], bytes]] = {
-            "json": lambda: json_bytes(document() if document is not None
-                                       else self.document()),
+            "json": (lambda: json_bytes(document())) if document is not None
+            else self.document_bytes,
             "schema": lambda: json_bytes(export_schema(), indent=2),
             "initiatives_csv": self.initiatives_csv,
             "partners_csv": self.partners_csv,
@@ -507,6 +525,11 @@ def csv_bytes(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
     for row in rows:
         writer.writerow([spreadsheet_cell(cell) for cell in row])
     return buffer.getvalue().encode("utf-8")
+
+
+def _compact(data: Any) -> str:
+    """JSON text as `json_bytes` writes it (sorted keys, compact), without the newline."""
+    return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
 def json_bytes(data: Any, indent: int | None = None) -> bytes:

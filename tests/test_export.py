@@ -26,7 +26,14 @@ import feedparser
 import jsonschema
 import pytest
 
-from portfolio_plugin.export import CSV_COLUMNS, export_files, export_schema, spreadsheet_cell
+from portfolio_plugin.export import (
+    CSV_COLUMNS,
+    Exporter,
+    export_files,
+    export_schema,
+    json_bytes,
+    spreadsheet_cell,
+)
 from portfolio_plugin.options import read_config
 from portfolio_plugin.pipeline import analyse, run
 
@@ -303,6 +310,18 @@ def test_the_same_input_gives_the_same_bytes(tmp_path: Path, epoch: str) -> None
     first = exported(tmp_path / "a")
     second = exported(tmp_path / "b")
     assert first == second
+
+
+def test_portfolio_json_written_part_by_part_is_the_whole_document(tmp_path: Path,
+                                                                    epoch: str) -> None:
+    # The file is written an initiative, a partner and a story at a time (so a build never
+    # holds the whole document); its bytes are those of the document dumped at once.
+    options = read_config(write_site(tmp_path))
+    build = analyse(options)
+    exporter = Exporter(build.portfolio, build.figures, options, build.translator, build.built)
+    published = exported(tmp_path)["data/portfolio.json"]
+    assert published == exporter.document_bytes() == json_bytes(exporter.document())
+    assert json.loads(published)["initiatives"] and json.loads(published)["stories"]
 
 
 # -- CSV -------------------------------------------------------------------------------------

@@ -45,8 +45,8 @@ def zone_chart(r: Renderer, portfolios: Sequence[PortfolioSummary]) -> Any:
 def federation_page(r: Renderer, others: Sequence[PortfolioSummary]) -> str:
     """The Markdown of the federation page."""
     here = r.uri("federation")
-    document = r.once("document", lambda: export_document(r.portfolio, r.figures, r.options,
-                                                           r.t, r.built))
+    # This portfolio as the others see it: from the document its portfolio.json holds.
+    document = export_document(r.portfolio, r.figures, r.options, r.t, r.built)
     ours = summarise(document, local=True,
                      page_paths={name: r.uri(name) for name in PAGE_NAMES})
     portfolios = (ours, *others)

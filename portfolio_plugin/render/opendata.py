@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from functools import partial
-from typing import Any
 
 from ..export import CSV_COLUMNS, FEED_LIMIT, FILES, Exporter
 from . import Later, Renderer
@@ -24,7 +23,7 @@ CSV_FILES = (("initiatives_csv", "initiatives"), ("partners_csv", "partners"),
              ("funding_csv", "funding"), ("stories_csv", "stories"))
 
 
-def data_page(r: Renderer, document: dict[str, Any]) -> str:
+def data_page(r: Renderer) -> str:
     """The Markdown of the Data page."""
     t = r.t
     here = r.uri("data")
@@ -49,7 +48,7 @@ def data_page(r: Renderer, document: dict[str, Any]) -> str:
                            caption=t("opendata.columns_caption", file=file)),
         })
     values = {
-        "files": files, "keys": keys, "columns": columns, "document": document,
+        "files": files, "keys": keys, "columns": columns,
         "json_uri": r.export_uri(FILES["json"]), "schema_uri": r.export_uri(FILES["schema"]),
         "atom_uri": r.export_uri(FILES["atom"]), "feed_uri": r.export_uri(FILES["json_feed"]),
         "feed_limit": FEED_LIMIT, "stories": len(r.figures.stories),
@@ -62,7 +61,6 @@ def data_page(r: Renderer, document: dict[str, Any]) -> str:
 def pages(r: Renderer) -> Iterator[tuple[str, Later]]:
     """The export files (bytes) and the Data page."""
     exporter = Exporter(r.portfolio, r.figures, r.options, r.t, r.built)
-    # The federation page compares this portfolio as others see it: from the same document.
-    document = partial(r.once, "document", exporter.document)
-    yield from exporter.makers(document).items()
-    yield r.uri("data"), lambda: data_page(r, document())
+    # Each file is made, written and let go: none is kept for the rest of the build.
+    yield from exporter.makers().items()
+    yield r.uri("data"), partial(data_page, r)
