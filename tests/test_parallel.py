@@ -1,0 +1,247 @@
+"""The parallel build: a worker makes the generated pages and another builds a share of the
+plugin's pages with the theme. The site must be the same, byte for byte, as a build in one
+process, and whatever goes wrong in a worker must end in the same site or the same error."""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import time
+from collections.abc import Callable
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pytest
+import yaml
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+
+from portfolio_plugin import mkdocs_parallel
+from portfolio_plugin.mkdocs_parallel import safe_with
+from portfolio_plugin.render import Plan
+from portfolio_plugin.spool import Production, Spool, can_fork
+
+ROOT = Path(__file__).resolve().parent.parent
+
+needs_fork = pytest.mark.skipif(not can_fork(), reason="needs fork and a second core")
+
+
+def _generator() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("bench_generate_parallel",
+                                                  ROOT / "bench" / "generate.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+# -- the production of generated pages -------------------------------------------------------
+
+def plan_of(count: int, make: Callable[[int], str]) -> Plan:
+    """A plan of `count` pages whose text `make(n)` gives, made when asked."""
+    items: list[tuple[str, Any]] = [
+        (f"p/{n}.md", lambda n=n: make(n)) for n in range(count)]
+    return Plan(renderer=None, items=items)  # type: ignore[arg-type]
+
+
+def logged(log: Path, n: int, delay: float = 0.0) -> str:
+    """An item that notes which process made it."""
+    time.sleep(delay)
+    with log.open("a", encoding="utf-8") as out:
+        out.write(f"{n} {os.getpid()}\n")
+    return f"page {n}\n\n<div>block {n}</div>\n"
+
+
+def makers(log: Path) -> dict[int, list[int]]:
+    made: dict[int, list[int]] = {}
+    for line in log.read_text(encoding="utf-8").splitlines():
+        n, pid = line.split()
+        made.setdefault(int(n), []).append(int(pid))
+    return made
+
+
+def test_made_in_one_process_when_asked_to(tmp_path: Path) -> None:
+    log = tmp_path / "log"
+    production = Production(plan_of(5, lambda n: logged(log, n)), Spool(tmp_path / "spool"))
+    assert production.start(parallel=False) is False
+    assert {n: pids for n, pids in makers(log).items()} == {n: [os.getpid()] for n in range(5)}
+    assert (tmp_path / "spool" / "p" / "3.md").read_text(encoding="utf-8") == (
+        "page 3\n\n<!--pf:0-->")
+    assert Spool(tmp_path / "spool").parts("p/3.md") == ["<div>block 3</div>"]
+
+
+@needs_fork
+def test_a_worker_makes_the_items_and_each_is_made_once(tmp_path: Path) -> None:
+    log = tmp_path / "log"
+    spool = Spool(tmp_path / "spool")
+    production = Production(plan_of(40, lambda n: logged(log, n, 0.005)), spool)
+    assert production.start(parallel=True) is True
+    for n in range(40):
+        production.wait_for(f"p/{n}.md")
+        # Whenever the caller goes on, the item it waited for is complete on disk.
+        assert spool.path(f"p/{n}.md").read_text(encoding="utf-8").startswith(f"page {n}\n")
+    production.finish()
+    made = makers(log)
+    assert sorted(made) == list(range(40))
+    assert all(len(pids) == 1 for pids in made.values())
+    assert any(pids != [os.getpid()] for pids in made.values()), "nothing was made elsewhere"
+
+
+@needs_fork
+def test_the_caller_makes_items_from_the_back_instead_of_waiting(tmp_path: Path) -> None:
+    log = tmp_path / "log"
+    parent = os.getpid()
+    # The worker is slow; the caller is not, and takes items from the end of the plan.
+    production = Production(plan_of(30, lambda n: logged(
+        log, n, 0.05 if os.getpid() != parent else 0.0)), Spool(tmp_path / "spool"))
+    production.start(parallel=True)
+    production.wait_for("p/2.md")
+    production.finish()
+    made = makers(log)
+    assert sorted(made) == list(range(30)) and all(len(p) == 1 for p in made.values())
+    here = sorted(n for n, pids in made.items() if pids == [parent])
+    assert here and here[-1] == 29 and here == list(range(here[0], 30))
+
+
+@needs_fork
+def test_an_item_that_fails_in_the_worker_is_made_here(tmp_path: Path) -> None:
+    log = tmp_path / "log"
+    parent = os.getpid()
+
+    def make(n: int) -> str:
+        if n == 3 and os.getpid() != parent:
+            raise RuntimeError("the worker cannot make this one")
+        return logged(log, n)
+
+    spool = Spool(tmp_path / "spool")
+    production = Production(plan_of(8, make), spool)
+    production.start(parallel=True)
+    production.finish()
+    assert sorted(makers(log)) == list(range(8))
+    assert makers(log)[3] == [parent]
+    assert spool.path("p/7.md").is_file()
+
+
+@needs_fork
+def test_an_item_that_cannot_be_made_fails_here_with_its_own_error(tmp_path: Path) -> None:
+    def make(n: int) -> str:
+        if n == 2:
+            raise ValueError("item 2 is broken")
+        return f"page {n}"
+
+    production = Production(plan_of(4, make), Spool(tmp_path / "spool"))
+    production.start(parallel=True)
+    # Raised here, where the engine reports it (perhaps before item 2 is asked for, when this
+    # process takes it from the back of the plan while it waits).
+    with pytest.raises(ValueError, match="item 2 is broken"):
+        for n in range(4):
+            production.wait_for(f"p/{n}.md")
+    production.stop()
+
+
+# -- the whole build --------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def portfolio(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A generated portfolio of 60 initiatives with every field of the contract."""
+    site: Path = _generator().generate(60, tmp_path_factory.mktemp("parallel") / "site", seed=5)
+    return site
+
+
+def configured(site: Path, parallel: bool, extra_plugins: tuple[str, ...] = ()) -> Path:
+    """The site's mkdocs.yml with the plugin's `parallel` option set."""
+    config = yaml.safe_load((site / "mkdocs.yml").read_text(encoding="utf-8"))
+    config["plugins"] = [*extra_plugins, "search",
+                         {"portfolio": {"parallel": parallel}}]
+    path = site / f"mkdocs-{'parallel' if parallel else 'serial'}-{len(extra_plugins)}.yml"
+    path.write_text(yaml.safe_dump(config), encoding="utf-8")
+    return path
+
+
+def built(config: Path, out: Path) -> dict[str, bytes]:
+    """Build in this process; every file of the site by path."""
+    os.environ["SOURCE_DATE_EPOCH"] = "1700000000"
+    try:
+        build(load_config(str(config), site_dir=str(out)))
+    finally:
+        del os.environ["SOURCE_DATE_EPOCH"]
+    return {str(p.relative_to(out)): p.read_bytes() for p in sorted(out.rglob("*"))
+            if p.is_file()}
+
+
+def differences(first: dict[str, bytes], second: dict[str, bytes]) -> list[str]:
+    return sorted(name for name in set(first) | set(second)
+                  if first.get(name) != second.get(name))
+
+
+@pytest.fixture(scope="module")
+def serial(portfolio: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
+    return built(configured(portfolio, parallel=False), tmp_path_factory.mktemp("serial"))
+
+
+@needs_fork
+def test_a_parallel_build_is_the_same_site_byte_for_byte(
+        portfolio: Path, serial: dict[str, bytes], tmp_path: Path) -> None:
+    started: list[int] = []
+    original = mkdocs_parallel.ParallelPages.start
+
+    def start(self: mkdocs_parallel.ParallelPages) -> bool:
+        started.append(len(self.pages))
+        return original(self)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(mkdocs_parallel.ParallelPages, "start", start)
+        site = built(configured(portfolio, parallel=True), tmp_path / "out")
+    assert started and started[0] > 30, "the page-building worker did not take pages"
+    assert differences(site, serial) == []
+    assert "search/search_index.json" in site
+    assert len([n for n in site if n.startswith("initiatives/")]) == 60
+
+
+@needs_fork
+def test_pages_the_worker_fails_to_build_are_built_here(
+        portfolio: Path, serial: dict[str, bytes], tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    parent = os.getpid()
+    original = mkdocs_parallel.build_page
+
+    def failing(page: Any, *args: Any, **kwargs: Any) -> None:
+        if os.getpid() != parent:
+            raise RuntimeError("the worker fails")
+        original(page, *args, **kwargs)
+
+    monkeypatch.setattr(mkdocs_parallel, "build_page", failing)
+    site = built(configured(portfolio, parallel=True), tmp_path / "out")
+    assert differences(site, serial) == []
+
+
+def test_pages_are_built_here_when_another_plugin_handles_page_events() -> None:
+    class Plugins(dict[str, Any]):
+        def __init__(self, plugins: dict[str, Any]) -> None:
+            super().__init__(plugins)
+            self.events = {"page_context": [], "post_page": []}
+            for plugin in plugins.values():
+                for event in self.events:
+                    handler = getattr(plugin, f"on_{event}", None)
+                    if handler is not None:
+                        self.events[event].append(handler)
+
+    class Ours:
+        def on_post_page(self) -> None: ...
+
+    class Search:
+        def on_page_context(self) -> None: ...
+
+    class Minify:
+        def on_post_page(self) -> None: ...
+
+    class Config:
+        def __init__(self, plugins: dict[str, Any]) -> None:
+            self.plugins = Plugins(plugins)
+
+    ours = Ours()
+    assert safe_with(Config({"material/search": Search(), "portfolio": ours}), ours)  # type: ignore[arg-type]
+    assert safe_with(Config({"search": Search(), "portfolio": ours}), ours)  # type: ignore[arg-type]
+    assert not safe_with(Config({"search": Search(), "minify": Minify(),  # type: ignore[arg-type]
+                                 "portfolio": ours}), ours)
