@@ -13,21 +13,20 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import urllib.error
 import urllib.parse
-import urllib.request
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-import jsonschema
+from typing import TYPE_CHECKING, Any
 
 from .export import PAGE_NAMES, export_schema
 from .load import display_path
 from .model import FACETS, ZONES
 from .options import Options
 from .problems import Problem, Severity
+
+if TYPE_CHECKING:
+    import jsonschema
 
 TIMEOUT = 5.0
 MAX_BYTES = 50 * 1024 * 1024
@@ -115,6 +114,8 @@ def is_url(source: str) -> bool:
 
 
 def _validator() -> jsonschema.protocols.Validator:
+    import jsonschema  # only a portfolio that federates others needs it
+
     schema = export_schema()
     validator: jsonschema.protocols.Validator = jsonschema.Draft202012Validator(schema)
     return validator
@@ -148,6 +149,9 @@ def fetch(url: str, timeout: float = TIMEOUT) -> bytes:
     """The bytes at an http(s) URL; raises `UnreadableError` with a short reason."""
     if not is_url(url):
         raise UnreadableError("only http and https addresses are read")
+    import urllib.error
+    import urllib.request  # only a portfolio that federates others by URL needs it
+
     request = urllib.request.Request(url, headers={  # noqa: S310 - http(s) checked above
         "Accept": "application/json", "User-Agent": "portfolio-plugin"})
     try:
