@@ -70,6 +70,7 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Keep a cache for the life of `mkdocs serve`, so that a rebuild redoes little."""
         self.serving = command == "serve"
+        self.dirty = dirty
         self.cache: Cache | None = Cache() if self.serving else None
         self.spool: Path | None = None
         if self.serving:
@@ -182,8 +183,9 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
         if production is not None:
             production.finish()
         self.parallel_pages: ParallelPages | None = None
+        # A dirty build rebuilds only changed pages: the worker would rebuild them all.
         if self.config.parallel and not getattr(self, "serving", False) \
-                and safe_with(config, self):
+                and not getattr(self, "dirty", False) and safe_with(config, self):
             doc_files = files.documentation_pages(inclusion=InclusionLevel.is_included)
             ours = [f.page for f in doc_files
                     if f.src_uri in self.generated_pages and f.page is not None]
