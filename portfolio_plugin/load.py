@@ -10,9 +10,11 @@ import os
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 
 from .problems import Problem, Problems
+from .workers import map_in_two
 from .yamlsafe import Located, YamlError, read_yaml
 
 MAX_PAGE_BYTES = 1024 * 1024
@@ -255,6 +257,30 @@ def load(initiatives_dir: Path, data_dir: Path, base: Path,
 
 def _read_pages(sources: Sources, paths: Iterable[Path], base: Path, max_page_bytes: int,
                 cache: PageCache | None) -> Iterator[Page]:
+    wanted = _pages_to_read(sources, paths, base)
+    if cache is not None:
+        results: Iterator[Page | Problem] = (
+            _read_page_cached(path, display, max_page_bytes, cache)
+            for _, path, display in wanted)
+    else:
+        # Without a cache between runs, a worker reads the second half meanwhile.
+        results = map_in_two(partial(_read_one, max_page_bytes=max_page_bytes), wanted)
+    for (slug, _, _), page in zip(wanted, results, strict=True):
+        if isinstance(page, Problem):
+            sources.problems.add(page)
+            sources.unreadable.append(slug)
+        else:
+            yield page
+
+
+def _read_one(wanted: tuple[str, Path, str], max_page_bytes: int) -> Page | Problem:
+    return read_page(wanted[1], wanted[2], max_page_bytes)
+
+
+def _pages_to_read(sources: Sources, paths: Iterable[Path], base: Path
+                   ) -> list[tuple[str, Path, str]]:
+    """(slug, path, display path) of each page to read; a problem for each that is not."""
+    wanted = []
     seen: dict[str, str] = {}
     for path in paths:
         display = display_path(path, base)
@@ -272,9 +298,5 @@ def _read_pages(sources: Sources, paths: Iterable[Path], base: Path, max_page_by
                 expected="a unique file name", found=repr(slug)))
             continue
         seen[slug] = display
-        page = _read_page_cached(path, display, max_page_bytes, cache)
-        if isinstance(page, Problem):
-            sources.problems.add(page)
-            sources.unreadable.append(slug)
-        else:
-            yield page
+        wanted.append((slug, path, display))
+    return wanted

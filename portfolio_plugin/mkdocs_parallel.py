@@ -29,7 +29,7 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.utils import write_file
 
-from .spool import can_fork
+from .workers import can_fork
 
 # A template that renders one comment: what MkDocs renders for a page the worker builds.
 ELSEWHERE = "portfolio-elsewhere.html"

@@ -13,11 +13,11 @@ import gc
 import os
 import select
 import signal
-import sys
 from pathlib import Path
 from typing import Any
 
 from .render import Plan, make, split_item
+from .workers import can_fork
 
 PARTS = ".parts"
 
@@ -63,17 +63,6 @@ class Spool:
         if folder not in self._made_folders:
             folder.mkdir(parents=True, exist_ok=True)
             self._made_folders.add(folder)
-
-
-def can_fork() -> bool:
-    """Whether a worker process can help: `fork` exists and there is a second core."""
-    if not hasattr(os, "fork") or sys.platform == "win32":
-        return False
-    try:
-        cores = len(os.sched_getaffinity(0))
-    except AttributeError:  # not Linux
-        cores = os.cpu_count() or 1
-    return cores > 1
 
 
 class Production:

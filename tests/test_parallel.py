@@ -17,10 +17,13 @@ import yaml
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
-from portfolio_plugin import mkdocs_parallel
+from portfolio_plugin import load, mkdocs_parallel
 from portfolio_plugin.mkdocs_parallel import safe_with
+from portfolio_plugin.options import read_config
+from portfolio_plugin.pipeline import check
 from portfolio_plugin.render import Plan
-from portfolio_plugin.spool import Production, Spool, can_fork
+from portfolio_plugin.spool import Production, Spool
+from portfolio_plugin.workers import can_fork, map_in_two
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -245,3 +248,45 @@ def test_pages_are_built_here_when_another_plugin_handles_page_events() -> None:
     assert safe_with(Config({"search": Search(), "portfolio": ours}), ours)  # type: ignore[arg-type]
     assert not safe_with(Config({"search": Search(), "minify": Minify(),  # type: ignore[arg-type]
                                  "portfolio": ours}), ours)
+
+
+# -- reading pages in two halves --------------------------------------------------------------
+
+def tagged(n: int) -> tuple[int, int]:
+    return n * n, os.getpid()
+
+
+@needs_fork
+def test_map_in_two_gives_every_result_in_order_half_of_them_from_a_worker() -> None:
+    results = list(map_in_two(tagged, list(range(300))))
+    assert [value for value, _ in results] == [n * n for n in range(300)]
+    pids = {pid for _, pid in results}
+    assert pids - {os.getpid()}, "no result came from a worker"
+    assert {pid for _, pid in results[:150]} == {os.getpid()}
+
+
+@needs_fork
+def test_map_in_two_does_the_half_of_a_failing_worker_here() -> None:
+    parent = os.getpid()
+
+    def fragile(n: int) -> int:
+        if n == 250 and os.getpid() != parent:
+            raise RuntimeError("the worker fails")
+        return n + 1
+
+    assert list(map_in_two(fragile, list(range(300)))) == [n + 1 for n in range(300)]
+
+
+@needs_fork
+def test_pages_read_in_two_halves_validate_exactly_as_read_in_one(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    site = _generator().generate(240, tmp_path / "site", seed=9)
+    broken = site / "content" / "initiatives" / "zz-broken.md"
+    broken.write_text("---\ntitle: [unclosed\n---\nBody\n", encoding="utf-8")
+    options = read_config(site / "mkdocs.yml")
+    portfolio, problems = check(options)
+    monkeypatch.setattr(load, "map_in_two", lambda func, items: map(func, items))
+    alone, alone_problems = check(options)
+    assert portfolio == alone
+    assert [str(p) for p in problems.sorted()] == [str(p) for p in alone_problems.sorted()]
+    assert len(portfolio.initiatives) == 240 and problems.errors
