@@ -1,20 +1,22 @@
 """Charts: a plotly figure, its caption, and the same data as a table.
 
-Figures are built with plotly's Python objects and published as JSON data blocks; one site
-script draws them, so pages carry no inline executable script. Text in figures is
-HTML-escaped, because plotly reads a few tags in labels.
+Figures are plain plotly JSON (dicts and lists: plotly's Python objects are slow to import and
+to build), published as JSON data blocks; one site script draws them, so pages carry no inline
+executable script. Text in figures is HTML-escaped, because plotly reads a few tags in labels.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import plotly.graph_objects as go
 from markupsafe import escape
 
 from ..i18n import Translator
+
+if TYPE_CHECKING:
+    import plotly.graph_objects as go
 
 CONFIG = {"displaylogo": False, "showSendToCloud": False, "showLink": False,
           "responsive": True, "showEditInChartStudio": False,
@@ -63,12 +65,44 @@ def label(text: str) -> str:
 
 
 def figure_json(figure: go.Figure) -> dict[str, Any]:
-    """The figure as plain JSON data, without plotly's default template (it is large)."""
+    """A figure built with plotly's Python objects as plain JSON data, without plotly's
+    default template (it is large). The overview and the facet map still build them."""
     data: dict[str, Any] = figure.to_plotly_json()
     layout = data.setdefault("layout", {})
     layout.pop("template", None)
     layout.setdefault("font", {"family": "inherit"})
     return {"data": data.get("data", []), "layout": layout, "config": CONFIG}
+
+
+def trace(kind: str, **props: Any) -> dict[str, Any]:
+    """A trace of the given kind ("bar", "scatter"): its properties by name, then its type.
+
+    That is the order plotly's Python objects gave, so pages stay the same byte for byte.
+    """
+    return {**_in_order(props), "type": kind}
+
+
+def plain_figure(traces: Sequence[dict[str, Any]], layout: dict[str, Any]) -> dict[str, Any]:
+    """A figure as plain JSON data: its traces (from `trace`), its layout (properties by
+    name, as for traces, and in the page's font) and the config."""
+    layout = _in_order(layout)
+    layout.setdefault("font", {"family": "inherit"})
+    return {"data": list(traces), "layout": layout, "config": CONFIG}
+
+
+def _in_order(props: dict[str, Any]) -> dict[str, Any]:
+    """The properties by name, and so those of every object within them."""
+    return {key: _value_in_order(props[key]) for key in sorted(props)}
+
+
+def _value_in_order(value: Any) -> Any:
+    """A value, with the properties of an object in it by name (a list of objects is one
+    of shapes or annotations; other lists are data, left as they are)."""
+    if isinstance(value, dict):
+        return _in_order(value)
+    if isinstance(value, list) and value and isinstance(value[0], dict):
+        return [_in_order(v) for v in value]
+    return value
 
 
 def base_layout(height: int = 420, **extra: Any) -> dict[str, Any]:
@@ -89,14 +123,13 @@ def bar_chart(chart_id: str, caption: str, categories: Sequence[str],
               series: Sequence[tuple[str, Sequence[float], str]], table: Table,
               stacked: bool = False, height: int = 380, y_title: str = "") -> Chart:
     """A simple (stacked) bar chart: series of (name, values, colour)."""
-    figure = go.Figure(layout=base_layout(height, barmode="stack" if stacked else "group",
-                                          yaxis={"title": {"text": label(y_title)},
-                                                 "rangemode": "tozero"},
-                                          xaxis={"type": "category"}))
-    for name, values, colour in series:
-        figure.add_trace(go.Bar(x=[label(c) for c in categories], y=list(values),
-                                name=label(name), marker={"color": colour}))
-    return Chart(chart_id, caption, figure_json(figure), table, height)
+    layout = base_layout(height, barmode="stack" if stacked else "group",
+                         yaxis={"title": {"text": label(y_title)}, "rangemode": "tozero"},
+                         xaxis={"type": "category"})
+    x = [label(c) for c in categories]
+    traces = [trace("bar", x=x, y=list(values), name=label(name), marker={"color": colour})
+              for name, values, colour in series]
+    return Chart(chart_id, caption, plain_figure(traces, layout), table, height)
 
 
 # plotly.js's own words a reader can meet on these charts (tool tips of the mode bar, notes

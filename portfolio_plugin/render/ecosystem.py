@@ -10,12 +10,10 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
-import plotly.graph_objects as go
-
 from ..compute import PartnerFigures
 from ..model import FACETS, Asset, FundingKind, Initiative, Partner, Sector
 from . import FACET_SYMBOLS, ZONE_SYMBOLS, Later, Renderer
-from .charts import Cell, Chart, Link, Table, base_layout, figure_json, label
+from .charts import Cell, Chart, Link, Table, base_layout, label, plain_figure, trace
 
 # Above this many initiatives the network shows partners and their shared work only:
 # one marker per initiative would be unreadable and heavy.
@@ -144,14 +142,15 @@ def _ordered_partners(r: Renderer, ids: Sequence[str]) -> list[Partner]:
 
 def _partner_trace(r: Renderer, here: str, partners: Sequence[Partner],
                    places: dict[str, tuple[float, float]], counts: dict[str, int],
-                   sizes: dict[str, float]) -> list[go.Scatter]:
+                   sizes: dict[str, float]) -> list[dict[str, Any]]:
     url = r.linker(here)
     traces = []
     for sector in Sector:
         members = [p for p in partners if p.sector is sector]
         if not members:
             continue
-        traces.append(go.Scatter(
+        traces.append(trace(
+            "scatter",
             x=[round(places[p.id][0], 4) for p in members],
             y=[round(places[p.id][1], 4) for p in members],
             mode="markers", name=label(r.t(f"sector.{sector.value}")),
@@ -168,14 +167,14 @@ def _partner_trace(r: Renderer, here: str, partners: Sequence[Partner],
 
 
 def _edge_trace(segments: Sequence[tuple[tuple[float, float], tuple[float, float]]],
-                width: float, colour: str) -> go.Scatter:
+                width: float, colour: str) -> dict[str, Any]:
     xs: list[float | None] = []
     ys: list[float | None] = []
     for (x0, y0), (x1, y1) in segments:
         xs += [round(x0, 4), round(x1, 4), None]
         ys += [round(y0, 4), round(y1, 4), None]
-    return go.Scatter(x=xs, y=ys, mode="lines", hoverinfo="skip", showlegend=False,
-                      line={"width": width, "color": colour})
+    return trace("scatter", x=xs, y=ys, mode="lines", hoverinfo="skip", showlegend=False,
+                 line={"width": width, "color": colour})
 
 
 def _network_layout(height: int) -> dict[str, Any]:
@@ -213,7 +212,7 @@ def network_chart(r: Renderer, here: str) -> Chart:
     places = dict(zip([p.id for p in shown], _circle(len(shown), 1.0)))
     most = max([counts.get(p.id, 0) for p in shown] or [1]) or 1
     sizes = {p.id: round(8 + 18 * math.sqrt(counts.get(p.id, 0) / most), 1) for p in shown}
-    traces: list[go.Scatter] = []
+    traces: list[dict[str, Any]] = []
     headers: tuple[str, ...] = (t("ecosystem.partner"), t("ecosystem.sector"),
                                 t("ecosystem.initiative_count"), t("ecosystem.works_most_with"))
     rows: list[tuple[Cell, ...]] = []
@@ -241,15 +240,15 @@ def network_chart(r: Renderer, here: str) -> Chart:
                     links=len(links))
     traces += _partner_trace(r, here, shown, places, counts, sizes)
     height = 620
-    figure = go.Figure(data=traces, layout=_network_layout(height))
+    figure = plain_figure(traces, _network_layout(height))
     table = Table(headers, tuple(rows), t("ecosystem.network_table_caption"), numeric=(2,))
-    return Chart("pf-network", t("ecosystem.network_caption"), figure_json(figure), table,
-                 height, summary=summary)
+    return Chart("pf-network", t("ecosystem.network_caption"), figure, table, height,
+                 summary=summary)
 
 
 def _bipartite(r: Renderer, here: str, shown: Sequence[Partner],
                places: dict[str, tuple[float, float]]
-               ) -> tuple[list[go.Scatter], list[tuple[Cell, ...]]]:
+               ) -> tuple[list[dict[str, Any]], list[tuple[Cell, ...]]]:
     """Initiatives on a ring inside the partners' circle, each towards its partners."""
     t = r.t
     url = r.linker(here)
@@ -277,7 +276,8 @@ def _bipartite(r: Renderer, here: str, shown: Sequence[Partner],
         chosen = [i for i in r.portfolio.initiatives if i.facet is facet]
         if not chosen:
             continue
-        traces.append(go.Scatter(
+        traces.append(trace(
+            "scatter",
             x=[round(initiative_places[i.slug][0], 4) for i in chosen],
             y=[round(initiative_places[i.slug][1], 4) for i in chosen],
             mode="markers", name=label(FACET_SYMBOLS[facet] + " " + t(f"facet.{facet.value}")),

@@ -6,12 +6,10 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from functools import partial
 
-import plotly.graph_objects as go
-
 from ..compute import LayerFigures, SplitFigures
 from ..model import Facet
 from . import FACET_SYMBOLS, Later, Renderer
-from .charts import Cell, Chart, Table, base_layout, figure_json, label
+from .charts import Cell, Chart, Table, base_layout, label, plain_figure, trace
 
 LAYER_COLOURS = ("#1864ab", "#2b8a3e", "#e67700")
 LAYER_PATTERNS = ("", "/", ".")
@@ -52,32 +50,33 @@ def layer_chart(r: Renderer, table: Table) -> Chart:
     years = r.figures.leverage.years
     x = [str(y.year) for y in years]
     cur = r.portfolio.info.currency
-    figure = go.Figure(layout=base_layout(
+    layout = base_layout(
         420, barmode="stack", xaxis={"type": "category"},
         yaxis={"title": {"text": label(t("leverage.chart_money", currency=cur))},
                "rangemode": "tozero"},
         yaxis2={"title": {"text": label(t("leverage.ratio"))}, "overlaying": "y",
                 "side": "right", "rangemode": "tozero", "showgrid": False,
                 "tickmode": "auto", "ticksuffix": "×"},
-        margin={"l": 64, "r": 56, "t": 16, "b": 48}))
-    for n, (key, values) in enumerate((
+        margin={"l": 64, "r": 56, "t": 16, "b": 48})
+    traces = [
+        trace("bar", x=x, y=values, name=label(t(key)),
+              marker={"color": LAYER_COLOURS[n], "pattern": {"shape": LAYER_PATTERNS[n]}},
+              text=[label(t.money(v, cur)) for v in values], textposition="none",
+              hovertemplate="%{x}: %{text}<extra>" + label(t(key)) + "</extra>")
+        for n, (key, values) in enumerate((
             ("leverage.layer1", [y.layer1 for y in years]),
             ("leverage.layer2", [y.layer2 for y in years]),
-            ("leverage.layer3", [y.layer3 for y in years]))):
-        figure.add_trace(go.Bar(
-            x=x, y=values, name=label(t(key)),
-            marker={"color": LAYER_COLOURS[n], "pattern": {"shape": LAYER_PATTERNS[n]}},
-            text=[label(t.money(v, cur)) for v in values], textposition="none",
-            hovertemplate="%{x}: %{text}<extra>" + label(t(key)) + "</extra>"))
-    figure.add_trace(go.Scatter(
+            ("leverage.layer3", [y.layer3 for y in years])))]
+    traces.append(trace(
+        "scatter",
         x=x, y=[None if y.leverage is None else round(y.leverage, 3) for y in years],
         name=label(t("leverage.ratio")), yaxis="y2", mode="lines+markers",
         line={"color": "#212529", "dash": "dot"}, marker={"symbol": "diamond", "size": 9},
         text=[label(ratio(r, y.leverage)) for y in years],
         hovertemplate="%{x}: %{text}<extra>" + label(t("leverage.ratio")) + "</extra>"))
-    return Chart("pf-layers", t("leverage.chart_caption"), figure_json(figure), table, 420,
-                 summary=t("leverage.chart_summary",
-                           ratio=ratio(r, r.figures.leverage.total.leverage)))
+    return Chart("pf-layers", t("leverage.chart_caption"), plain_figure(traces, layout), table,
+                 420, summary=t("leverage.chart_summary",
+                                ratio=ratio(r, r.figures.leverage.total.leverage)))
 
 
 def split_table(r: Renderer, rows: Sequence[SplitFigures], names: Sequence[str],
@@ -120,17 +119,17 @@ def newcomers_chart(r: Renderer) -> Chart:
     table = Table((t("leverage.year"), t("leverage.new_partners"), t("leverage.who"),
                    t("leverage.new_funders"), t("leverage.who")), rows,
                   t("leverage.newcomers_caption"), numeric=(1, 3))
-    figure = go.Figure(layout=base_layout(
+    layout = base_layout(
         340, barmode="group", xaxis={"type": "category"},
-        yaxis={"title": {"text": label(t("leverage.newcomers_axis"))}, "rangemode": "tozero"}))
-    for n, (key, data) in enumerate((("leverage.new_partners", partners),
-                                     ("leverage.new_funders", funders))):
-        figure.add_trace(go.Bar(
-            x=[str(y) for y in years], y=[len(data.get(y, ())) for y in years],
-            name=label(t(key)),
-            marker={"color": ("#5f3dc4", "#0b7285")[n], "pattern": {"shape": ("", "x")[n]}}))
-    return Chart("pf-newcomers", t("leverage.newcomers_caption"), figure_json(figure), table,
-                 340, open_table=True)
+        yaxis={"title": {"text": label(t("leverage.newcomers_axis"))}, "rangemode": "tozero"})
+    traces = [
+        trace("bar", x=[str(y) for y in years], y=[len(data.get(y, ())) for y in years],
+              name=label(t(key)),
+              marker={"color": ("#5f3dc4", "#0b7285")[n], "pattern": {"shape": ("", "x")[n]}})
+        for n, (key, data) in enumerate((("leverage.new_partners", partners),
+                                         ("leverage.new_funders", funders)))]
+    return Chart("pf-newcomers", t("leverage.newcomers_caption"), plain_figure(traces, layout),
+                 table, 340, open_table=True)
 
 
 def leverage_page(r: Renderer) -> str:
