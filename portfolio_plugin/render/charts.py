@@ -9,14 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from markupsafe import escape
 
 from ..i18n import Translator
-
-if TYPE_CHECKING:
-    import plotly.graph_objects as go
 
 CONFIG = {"displaylogo": False, "showSendToCloud": False, "showLink": False,
           "responsive": True, "showEditInChartStudio": False,
@@ -62,16 +59,6 @@ class Chart:
 def label(text: str) -> str:
     """Text for a plotly label: escaped, since plotly interprets some HTML tags."""
     return str(escape(text))
-
-
-def figure_json(figure: go.Figure) -> dict[str, Any]:
-    """A figure built with plotly's Python objects as plain JSON data, without plotly's
-    default template (it is large). The overview and the facet map still build them."""
-    data: dict[str, Any] = figure.to_plotly_json()
-    layout = data.setdefault("layout", {})
-    layout.pop("template", None)
-    layout.setdefault("font", {"family": "inherit"})
-    return {"data": data.get("data", []), "layout": layout, "config": CONFIG}
 
 
 def trace(kind: str, **props: Any) -> dict[str, Any]:

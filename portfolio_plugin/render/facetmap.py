@@ -18,13 +18,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import plotly.graph_objects as go
-
 from ..compute import Balance, Cell
 from ..model import FACETS, ZONES, Facet, Initiative, Zone
 from . import FACET_SYMBOLS, ZONE_SHAPES, ZONE_SYMBOLS, Renderer
 from .charts import Cell as TableCell
-from .charts import Chart, Link, Table, base_layout, figure_json, label
+from .charts import Chart, Link, Table, base_layout, label, plain_figure, trace
 
 # Inner and outer L1-radius of each zone's ring: blue inside, yellow outside.
 RINGS: dict[Zone, tuple[float, float]] = {
@@ -260,7 +258,7 @@ def map_figure(r: Renderer, here: str) -> dict[str, Any]:
     layout["shapes"] = shapes
     wide, narrow = _annotations(r)
     layout["annotations"] = wide
-    figure = go.Figure(layout=layout)
+    traces = []
     for zone in ZONES:
         fill, outline, _ring = ZONE_COLOURS[zone]
         first = True
@@ -272,7 +270,8 @@ def map_figure(r: Renderer, here: str) -> dict[str, Any]:
                      f"<br>{label(t('facetmap.hover_partners'))}: %{{customdata[1]}}"
                      f"<br>{label(t('facetmap.hover_funding'))}: %{{customdata[2]}}"
                      "<extra></extra>")
-            figure.add_trace(go.Scatter(
+            traces.append(trace(
+                "scatter",
                 x=[round(placed[i.slug].x, 3) for i in members],
                 y=[round(placed[i.slug].y, 3) for i in members],
                 mode="markers", name=label(t("zone." + zone.value)),
@@ -289,7 +288,7 @@ def map_figure(r: Renderer, here: str) -> dict[str, Any]:
                         "line": {"color": outline, "width": 0.6 if many else 1.2}},
             ))
             first = False
-    data = figure_json(figure)
+    data = plain_figure(traces, layout)
     data["narrow"] = {"annotations": narrow, "height": 480,
                       "xaxis": {"range": [-1.3, 1.3], "visible": False, "fixedrange": True},
                       "yaxis": {"range": [-1.42, 1.42], "visible": False,

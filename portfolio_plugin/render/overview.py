@@ -10,13 +10,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import partial
 
-import plotly.graph_objects as go
-
 from ..compute import Move, MovementYear
 from ..model import FACETS, ZONES, Zone
 from . import ZONE_SYMBOLS, Later, Renderer
 from .browse import theme_ids
-from .charts import Chart, Table, base_layout, figure_json, label
+from .charts import Chart, Table, base_layout, label, plain_figure, trace
 from .facetmap import ZONE_COLOURS, balance_view, map_chart
 
 # How many recent moves the overview lists; the rest are counted.
@@ -87,17 +85,16 @@ def moves_chart(r: Renderer) -> Chart:
                                 "rangemode": "tozero"}
     if max((max(y.forward, y.backward) for y in movement), default=0) < 10:
         yaxis["dtick"] = 1  # whole moves only
-    figure = go.Figure(layout=base_layout(320, barmode="group", xaxis={"type": "category"},
-                                          yaxis=yaxis))
-    figure.add_trace(go.Bar(x=years, y=[y.forward for y in movement],
-                            name=label(t("overview.forward")),
-                            marker={"color": ZONE_COLOURS[Zone.BLUE][0],
-                                    "line": {"color": ZONE_COLOURS[Zone.BLUE][1], "width": 1}}))
-    figure.add_trace(go.Bar(x=years, y=[y.backward for y in movement],
-                            name=label(t("overview.backward")),
-                            marker={"color": "#ffffff", "pattern": {"shape": "x",
-                                                                    "fgcolor": "#a61e4d"},
-                                    "line": {"color": "#a61e4d", "width": 1}}))
+    layout = base_layout(320, barmode="group", xaxis={"type": "category"}, yaxis=yaxis)
+    traces = [
+        trace("bar", x=years, y=[y.forward for y in movement],
+              name=label(t("overview.forward")),
+              marker={"color": ZONE_COLOURS[Zone.BLUE][0],
+                      "line": {"color": ZONE_COLOURS[Zone.BLUE][1], "width": 1}}),
+        trace("bar", x=years, y=[y.backward for y in movement],
+              name=label(t("overview.backward")),
+              marker={"color": "#ffffff", "pattern": {"shape": "x", "fgcolor": "#a61e4d"},
+                      "line": {"color": "#a61e4d", "width": 1}})]
     headers = (t("overview.year"),
                *(t("overview.pair", source=t(f"zone.{a.value}.short"),
                    target=t(f"zone.{b.value}.short")) for a, b in pairs),
@@ -108,7 +105,8 @@ def moves_chart(r: Renderer) -> Chart:
         rows.append((str(y.year), *(t.number(counted.get(p, 0)) for p in pairs),
                      t.number(y.forward), t.number(y.backward)))
     table = Table(headers, tuple(rows), numeric=tuple(range(1, len(headers))))
-    return Chart("movement-moves", t("overview.moves_caption"), figure_json(figure), table, 320)
+    return Chart("movement-moves", t("overview.moves_caption"), plain_figure(traces, layout),
+                 table, 320)
 
 
 def zones_chart(r: Renderer) -> Chart:
@@ -116,10 +114,11 @@ def zones_chart(r: Renderer) -> Chart:
     t = r.t
     movement = r.figures.movement
     years = [str(y.year) for y in movement]
-    figure = go.Figure(layout=base_layout(
+    layout = base_layout(
         340, barmode="stack", xaxis={"type": "category"},
         yaxis={"title": {"text": label(t("overview.initiatives_axis"))},
-               "rangemode": "tozero"}))
+               "rangemode": "tozero"})
+    traces = []
     for zone in ZONES:
         fill, outline, _ring = ZONE_COLOURS[zone]
         counts = [dict(y.at_end)[zone] for y in movement]
@@ -127,14 +126,15 @@ def zones_chart(r: Renderer) -> Chart:
         if ZONE_PATTERNS[zone]:
             marker["pattern"] = {"shape": ZONE_PATTERNS[zone], "fgcolor": outline,
                                  "fgopacity": 0.6}
-        figure.add_trace(go.Bar(x=years, y=counts, marker=marker,
-                                name=label(f"{ZONE_SYMBOLS[zone]} {t('zone.' + zone.value)}")))
+        traces.append(trace("bar", x=years, y=counts, marker=marker,
+                            name=label(f"{ZONE_SYMBOLS[zone]} {t('zone.' + zone.value)}")))
     rows = tuple((str(y.year), *(t.number(dict(y.at_end)[z]) for z in ZONES),
                   t.number(sum(n for _, n in y.at_end))) for y in movement)
     table = Table((t("overview.year"), *(f"{ZONE_SYMBOLS[z]} {t('zone.' + z.value)}"
                                         for z in ZONES), t("facetmap.total")),
                   rows, numeric=(1, 2, 3, 4))
-    return Chart("movement-zones", t("overview.zones_caption"), figure_json(figure), table, 340)
+    return Chart("movement-zones", t("overview.zones_caption"), plain_figure(traces, layout),
+                 table, 340)
 
 
 def recent_summary(r: Renderer, moves: tuple[Move, ...]) -> str:
