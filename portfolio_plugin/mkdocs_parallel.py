@@ -3,11 +3,10 @@
 MkDocs renders every page's template on one core, one page after another, and the plugin
 brings most of a portfolio's pages: each initiative page (which it rewrites) and every
 generated page. Once all pages are read (MkDocs' `env` event), a forked worker builds a share
-of those pages as MkDocs would (the same context, the same `page_context` and `post_page`
-events, the same template) and writes them, while MkDocs builds the rest. For the share the
-worker builds, MkDocs still runs the page events in this process, so that the search index
-and any other plugin's view of the pages stay whole, but renders a one-line template into
-nowhere instead of the theme.
+of those pages as MkDocs would (the same context, template and `post_page` event) and writes
+them, while MkDocs builds the rest. For the worker's share, MkDocs still runs `page_context`
+here, so that the search index and any other plugin's view of the pages stay whole, but
+renders a one-line template into nowhere instead of the theme.
 
 This is only done when every other plugin that handles those events is known to do nothing
 else with them than read (the search plugins); a build with any other plugin that handles
@@ -93,7 +92,10 @@ class ParallelPages:
         status = 1
         try:
             for page in self.pages:
-                build_page(page, self.config, self.doc_files, self.nav, self.env)
+                # `page_context` runs for these pages in the parent, where its effects count
+                # (the search index); every handler of it here would only read the page.
+                build_page(page, self.config, self.doc_files, self.nav, self.env,
+                           context_event=False)
             status = 0
         except BaseException:
             status = 1
