@@ -418,6 +418,16 @@ def partner_links(partners: Sequence[PartnerFigures]) -> tuple[tuple[str, str, i
                         key=lambda link: (-link[2], link[0], link[1])))
 
 
+def asset_users(portfolio: Portfolio) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """Each asset with the initiatives that use it, in the portfolio's order."""
+    users: dict[str, list[str]] = {a.id: [] for a in portfolio.assets}
+    for i in portfolio.initiatives:
+        for asset in dict.fromkeys(i.assets):
+            if asset in users:
+                users[asset].append(i.slug)
+    return tuple((a.id, tuple(users[a.id])) for a in portfolio.assets)
+
+
 def compute(portfolio: Portfolio, as_of: dt.date) -> Figures:
     """All figures of the portfolio, as of a date (for "this year" and "recent")."""
     all_moves = moves(portfolio.initiatives)
@@ -441,7 +451,6 @@ def compute(portfolio: Portfolio, as_of: dt.date) -> Figures:
         new_funders=new_funders,
         stories=stories,
         as_of=as_of,
-        asset_users=tuple((a.id, tuple(i.slug for i in portfolio.initiatives if a.id in i.assets))
-                          for a in portfolio.assets),
+        asset_users=asset_users(portfolio),
         partner_links=partner_links(partner_figures),
     )
