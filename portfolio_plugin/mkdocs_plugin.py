@@ -5,7 +5,6 @@ Works under MkDocs 1.6 and under ProperDocs (which maps `mkdocs.*` imports onto 
 
 from __future__ import annotations
 
-import gc
 import shutil
 import tempfile
 from pathlib import Path
@@ -187,7 +186,6 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
         # reuses their memory for the pages it builds next.
         self.production = None
         self.build = None
-        gc.collect()
         self.parallel_pages: ParallelPages | None = None
         # A dirty build rebuilds only changed pages: the worker would rebuild them all.
         if self.config.parallel and not getattr(self, "serving", False) \
