@@ -11,7 +11,8 @@ import datetime as dt
 import importlib
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from functools import cached_property
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import jinja2
 import jinja2.bccache
@@ -19,11 +20,14 @@ from markupsafe import Markup
 
 from ..compute import Figures
 from ..i18n import Translator
-from ..model import Facet, Initiative, Partner, Portfolio, Text, Zone
+from ..model import Facet, Initiative, Partner, Portfolio, Status, Story, StoryKind, Text, Zone
 from ..options import Options
 from .charts import localised_figure, plotly_locale
 from .text import json_in_html, markdown_text, safe_markdown, theme_text, yaml_front_matter
 from .urls import linker, page_url
+
+if TYPE_CHECKING:
+    from .timeline import StoryItem, StoryLinks
 
 T = TypeVar("T")
 
@@ -230,6 +234,66 @@ class Renderer:
             self._plotly_locale = plotly_locale(self.t)
         return localised_figure(figure, self.t, self._plotly_locale)
 
+    # -- pieces shown on many pages, made once per run -----------------------------------
+    # Templates read these with a lookup (`r.words[key]`, `r.zone_badges[zone]`) where a
+    # call (`t(key)`, a macro) would cost several times more on pages shown by the thousand.
+    @cached_property
+    def words(self) -> dict[str, str]:
+        """Every message by key, as `t(key)` gives it."""
+        return {key: self.t(key) for key in (*self.t.fallback, *self.t.messages)}
+
+    @cached_property
+    def facet_badges(self) -> dict[Facet, Markup]:
+        """Each facet's badge (macro `facet_badge`)."""
+        return self._badges("facet_badge", Facet)
+
+    @cached_property
+    def zone_badges(self) -> dict[Zone, Markup]:
+        """Each zone's badge (macro `zone_badge`)."""
+        return self._badges("zone_badge", Zone)
+
+    @cached_property
+    def status_badges(self) -> dict[Status, Markup]:
+        """Each status's badge (macro `status_badge`)."""
+        return self._badges("status_badge", Status)
+
+    @cached_property
+    def kind_badges(self) -> dict[StoryKind, Markup]:
+        """Each story kind's badge (macro `story_kind`)."""
+        return self._badges("story_kind", StoryKind)
+
+    def _badges(self, macro: str, values: Iterable[T]) -> dict[T, Markup]:
+        made = getattr(self.env.get_template("_macros.html").module, macro)
+        return {value: Markup(made(value)) for value in values}  # noqa: S704 - autoescaped
+
+    @cached_property
+    def partner_pages(self) -> dict[str, tuple[str, str]]:
+        """Each known partner's page (docs path) and name, by id."""
+        return {p.id: (self.partner_uri(p.id), p.name) for p in self.portfolio.partners}
+
+    def partner_link(self, partner_id: str, link: Callable[[str], str]) -> tuple[str, str]:
+        """A partner's link (made by `link`, see `linker`) and name; no link ("") for a
+        partner the portfolio does not know."""
+        page, name = self.partner_pages.get(partner_id, ("", partner_id))
+        return (link(page) if page else "", name)
+
+    def story_items(self, stories: Iterable[Story]) -> list[tuple[StoryItem, StoryLinks]]:
+        """Stories as story lists show them, each prepared once (`timeline.StoryItem`), with
+        their links from the page being rendered."""
+        from .timeline import story_item  # here: that page module imports this one
+
+        items = []
+        for story in stories:
+            item = self._story_items.get(story)
+            if item is None:
+                item = self._story_items[story] = story_item(self, story)
+            items.append((item, item.links(self._link)))
+        return items
+
+    @cached_property
+    def _story_items(self) -> dict[Story, StoryItem]:
+        return {}
+
     # -- output -------------------------------------------------------------------------
     def context(self, here: str) -> dict[str, Any]:
         """What a template of the page at `here` sees besides the globals."""
@@ -242,6 +306,18 @@ class Renderer:
         self._link = linker(here, self.options.directory_urls)
         try:
             return self.env.get_template(template).render(context)
+        finally:
+            self._link = outer
+
+    def render_macro(self, here: str, template: str, name: str, *args: Any,
+                     **values: Any) -> Markup:
+        """A macro of a template called for the page at `here` (its links relative to it):
+        for pieces made thousands of times, cheaper than rendering a whole template."""
+        outer = self._link
+        self._link = linker(here, self.options.directory_urls)
+        try:
+            macro = getattr(self.env.get_template(template).module, name)
+            return Markup(macro(*args, **values))  # noqa: S704 - autoescaped by Jinja
         finally:
             self._link = outer
 

@@ -10,7 +10,7 @@ choice in the URL; for lists cut into pages it reads every row from one compact 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from functools import partial
 from typing import Any
@@ -135,9 +135,11 @@ def filters(r: Renderer, omit: str = "") -> tuple[Filter, ...]:
     return tuple(f for f in made if f.name != omit and f.options)
 
 
-def _row(r: Renderer, here: str, i: Initiative) -> Markup:
+def _row(r: Renderer, here: str, link: Callable[[str], str], i: Initiative) -> Markup:
     # One line: a blank line inside the table would end its HTML block.
-    return Markup(r.render_template(here, "browse_row.html", i=i).strip())  # noqa: S704
+    return r.render_macro(
+        here, "browse_row.html", "row", i, link(r.options.initiative_uri(i.slug)),
+        r.text(i.title), r.partner_link(i.steward, link) if i.steward else None)
 
 
 def listing(r: Renderer, list_id: str, first: str, items: Sequence[Initiative],
@@ -164,8 +166,10 @@ def with_rows(r: Renderer, page: ListPage) -> ListPage:
     # under the generated pages' folder), so each is rendered once per depth.
     depth = r.site_url(here).count("/")
     shared = r.shared()
+    link = r.linker(here)
     return replace(page, row_html=tuple(
-        r.reused(("row", i, depth, shared), partial(_row, r, here, i)) for i in page.rows))
+        r.reused(("row", i, depth, shared), partial(_row, r, here, link, i))
+        for i in page.rows))
 
 
 def index_data(r: Renderer) -> dict[str, Any]:

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from functools import partial
 from typing import Any
 
-from ..model import FundingKind, Initiative, Mandate, Objective, Theme
+from ..model import FundingKind, Initiative
 from . import MARKER, Later, PageText, Renderer, split_html_blocks
 from .charts import CONFIG, Chart, Table, base_layout, label
 from .text import markdown_text, theme_text, yaml_front_matter
@@ -103,18 +103,23 @@ def initiative_page(r: Renderer, i: Initiative) -> PageText:
     """The Markdown of one initiative page."""
     here = r.options.initiative_uri(i.slug)
     info = r.portfolio.info
-    themes: list[Theme] = [t for t in info.themes if t.id in i.themes]
-    mandates: list[Mandate] = [m for m in info.mandates if m.id in i.mandates]
-    objectives: list[Objective] = [o for o in info.objectives if o.id in i.objectives]
-    assets = [a for a in (r.portfolio.asset(x) for x in i.assets) if a is not None]
-    values: dict[str, Any] = {
-        "i": i, "themes": themes, "mandates": mandates, "objectives": objectives,
-        "assets": assets,
-        "funders": sorted({f.funder for f in i.funding if f.kind is FundingKind.CASH}),
-        "jsonld": jsonld(r, i), "indicator_charts": indicator_charts(r, i),
-    }
-    head = r.render_template(here, "initiative_head.html", **values)
-    foot = r.render_template(here, "initiative_foot.html", **values)
+    link = r.linker(here)
+    # Partners come with their links from this page, for the tables' many rows.
+    head = r.render_macro(
+        here, "initiative_head.html", "head", i=i,
+        themes=[(r.uri(f"theme:{t.id}"), t.title) for t in info.themes if t.id in i.themes],
+        mandates=[m for m in info.mandates if m.id in i.mandates],
+        objectives=[o for o in info.objectives if o.id in i.objectives],
+        funders=sorted({f.funder for f in i.funding if f.kind is FundingKind.CASH}),
+        steward=r.partner_link(i.steward, link) if i.steward else None,
+        partners=[(r.partner_link(p.id, link), p.role or "") for p in i.partners],
+        jsonld=jsonld(r, i))
+    foot = r.render_macro(
+        here, "initiative_foot.html", "foot", i=i,
+        funding=[(f, r.partner_link(f.funder, link))
+                 for f in sorted(i.funding, key=lambda f: f.year)],
+        assets=[a for a in (r.portfolio.asset(x) for x in i.assets) if a is not None],
+        indicator_charts=indicator_charts(r, i))
     title = r.text(i.title)
     front = yaml_front_matter({
         "title": theme_text(title),

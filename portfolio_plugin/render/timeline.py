@@ -3,18 +3,69 @@ stories of that year, so the main page stays light however large the portfolio g
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import partial
+
+from markupsafe import Markup
 
 from ..model import FACETS, Facet, Partner, Story, StoryKind
 from . import Later, Renderer
 from .charts import Chart, Table, bar_chart
+from .text import safe_markdown
+
+# A story's links from one page: to its initiative, and each partner's (link, name).
+StoryLinks = tuple[str, list[tuple[str, str]]]
 
 # At most this many stories on the main timeline page (the newest whole years); every
 # year's page holds all of that year's stories. About 1 KB of HTML each: with the chart
 # and the theme this keeps the page well under 300 KB at thousands of stories.
 MAIN_STORIES = 150
+
+
+@dataclass(frozen=True, slots=True)
+class StoryItem:
+    """A story as the macro `story_list` shows it, prepared once for every page that lists
+    it (its initiative's, its year's, its partners'): only its links depend on the page.
+
+    Pages are docs paths; a partner unknown to the portfolio has no page (""). A story
+    without text has none (None).
+    """
+
+    kind: str
+    iso_date: str
+    date: str
+    badge: Markup
+    title: str
+    link: str
+    text: Markup | None
+    facet: str
+    initiative_page: str
+    initiative_title: str
+    partner_ids: str
+    partners: tuple[tuple[str, str], ...]
+
+    def links(self, url: Callable[[str], str]) -> StoryLinks:
+        """The story's links from the page that `url` makes links from: to its initiative
+        ("" if unknown), and each partner's link and name (no link for a partner unknown
+        to the portfolio)."""
+        return (url(self.initiative_page) if self.initiative_page else "",
+                [(url(page) if page else "", name) for page, name in self.partners])
+
+
+def story_item(r: Renderer, s: Story) -> StoryItem:
+    """What every story list shows of a story, whatever the page."""
+    i = r.initiative(s.initiative)
+    known = r.partner_pages
+    return StoryItem(
+        kind=s.kind.value, iso_date=s.date.iso(), date=r.t.date(s.date),
+        badge=r.kind_badges[s.kind], title=s.title, link=s.link or "",
+        text=safe_markdown(s.text) if s.text else None,
+        facet=i.facet.value if i else "",
+        initiative_page=r.options.initiative_uri(i.slug) if i else "",
+        initiative_title=r.text(i.title) if i else "",
+        partner_ids=" ".join(s.partners),
+        partners=tuple(known.get(pid, ("", pid)) for pid in s.partners))
 
 
 @dataclass(frozen=True)
