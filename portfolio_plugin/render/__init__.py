@@ -112,6 +112,10 @@ class Renderer:
     cache: dict[object, object] | None = None
     env: jinja2.Environment = field(init=False)
     extra: dict[str, Any] = field(default_factory=dict)
+    # Each story as lists show it; templates' macros by template, looked up once per run
+    # (Jinja would check each time whether the file changed).
+    _story_items: dict[Story, StoryItem] = field(default_factory=dict, init=False, repr=False)
+    _modules: dict[str, Any] = field(default_factory=dict, init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.env = environment()
@@ -290,10 +294,6 @@ class Renderer:
             items.append((item, item.links(self._link)))
         return items
 
-    @cached_property
-    def _story_items(self) -> dict[Story, StoryItem]:
-        return {}
-
     # -- output -------------------------------------------------------------------------
     def context(self, here: str) -> dict[str, Any]:
         """What a template of the page at `here` sees besides the globals."""
@@ -313,11 +313,13 @@ class Renderer:
                      **values: Any) -> Markup:
         """A macro of a template called for the page at `here` (its links relative to it):
         for pieces made thousands of times, cheaper than rendering a whole template."""
+        module = self._modules.get(template)
+        if module is None:
+            module = self._modules[template] = self.env.get_template(template).module
         outer = self._link
         self._link = linker(here, self.options.directory_urls)
         try:
-            macro = getattr(self.env.get_template(template).module, name)
-            return Markup(macro(*args, **values))  # noqa: S704 - autoescaped by Jinja
+            return Markup(getattr(module, name)(*args, **values))  # noqa: S704 - autoescaped
         finally:
             self._link = outer
 

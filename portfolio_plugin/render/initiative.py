@@ -104,10 +104,13 @@ def initiative_page(r: Renderer, i: Initiative) -> PageText:
     here = r.options.initiative_uri(i.slug)
     info = r.portfolio.info
     link = r.linker(here)
-    # Partners come with their links from this page, for the tables' many rows.
+    money = r.t.money
+    currency = info.currency
+    # Links from this page and formatted values come made, for the tables' many rows.
     head = r.render_macro(
         here, "initiative_head.html", "head", i=i,
-        themes=[(r.uri(f"theme:{t.id}"), t.title) for t in info.themes if t.id in i.themes],
+        themes=[(link(r.uri(f"theme:{t.id}")), t.title) for t in info.themes
+                if t.id in i.themes],
         mandates=[m for m in info.mandates if m.id in i.mandates],
         objectives=[o for o in info.objectives if o.id in i.objectives],
         funders=sorted({f.funder for f in i.funding if f.kind is FundingKind.CASH}),
@@ -116,8 +119,11 @@ def initiative_page(r: Renderer, i: Initiative) -> PageText:
         jsonld=jsonld(r, i))
     foot = r.render_macro(
         here, "initiative_foot.html", "foot", i=i,
-        funding=[(f, r.partner_link(f.funder, link))
+        funding=[(f, r.partner_link(f.funder, link), money(f.amount, currency),
+                  "" if f.money.currency == currency
+                  else money(f.money.original_amount, f.money.currency))
                  for f in sorted(i.funding, key=lambda f: f.year)],
+        journey=[(step, step.date.iso(), r.t.date(step.date)) for step in i.zone_history],
         assets=[a for a in (r.portfolio.asset(x) for x in i.assets) if a is not None],
         indicator_charts=indicator_charts(r, i))
     title = r.text(i.title)
