@@ -116,8 +116,13 @@ class Translator:
 
     def number(self, value: float, digits: int = 0) -> str:
         """A number with the locale's grouping and decimal signs."""
-        pattern = "#,##0" + ("." + "0" * digits if digits else "")
-        return format_decimal(value, format=pattern, locale=self.locale)
+        cache: dict[object, str] = self.__dict__.setdefault("_numbers", {})
+        key = (value, digits)
+        known = cache.get(key)
+        if known is None:
+            pattern = "#,##0" + ("." + "0" * digits if digits else "")
+            known = cache[key] = format_decimal(value, format=pattern, locale=self.locale)
+        return known
 
     def money(self, value: float, currency: str, compact: bool = False) -> str:
         """An amount in a currency, whole units (or compact: 12 M SEK)."""

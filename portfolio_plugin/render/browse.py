@@ -88,6 +88,15 @@ def sort_key(r: Renderer, i: Initiative) -> tuple[str, str]:
     return (r.t.collate(r.text(i.title)), i.slug)
 
 
+def ranks(r: Renderer) -> dict[str, int]:
+    """Each initiative's place in the listings' order (sorted once for all listings)."""
+    found: dict[str, int] | None = r.extra.get("browse.ranks")
+    if found is None:
+        ordered = sorted(r.portfolio.initiatives, key=lambda i: sort_key(r, i))
+        found = r.extra["browse.ranks"] = {i.slug: n for n, i in enumerate(ordered)}
+    return found
+
+
 def page_uri(first: str, number: int) -> str:
     """The docs path of page `number` of a listing whose first page is `first`."""
     if number <= 1:
@@ -117,6 +126,13 @@ def theme_title(r: Renderer, theme_id: str) -> str:
 
 def filters(r: Renderer, omit: str = "") -> tuple[Filter, ...]:
     """The selects of the filter form (without the one a page is already about)."""
+    every: tuple[Filter, ...] | None = r.extra.get("browse.filters")
+    if every is None:
+        every = r.extra["browse.filters"] = _filters(r)
+    return tuple(f for f in every if f.name != omit)
+
+
+def _filters(r: Renderer) -> tuple[Filter, ...]:
     t = r.t
     partner_ids = {p for i in r.portfolio.initiatives for p in i.partner_ids}
     partners = sorted(((r.partner(p).name if r.partner(p) else p, p)  # type: ignore[union-attr]
@@ -132,7 +148,7 @@ def filters(r: Renderer, omit: str = "") -> tuple[Filter, ...]:
         Filter("themes", t("browse.theme"), tuple(
             Option(th, theme_title(r, th)) for th in theme_ids(r))),
     )
-    return tuple(f for f in made if f.name != omit and f.options)
+    return tuple(f for f in made if f.options)
 
 
 def _row(r: Renderer, here: str, link: Callable[[str], str], i: Initiative) -> Markup:
@@ -145,7 +161,8 @@ def _row(r: Renderer, here: str, link: Callable[[str], str], i: Initiative) -> M
 def listing(r: Renderer, list_id: str, first: str, items: Sequence[Initiative],
             omit: str = "", fixed: tuple[tuple[str, str], ...] = ()) -> list[ListPage]:
     """A listing cut into pages, each with its page links and filter form."""
-    ordered = sorted(items, key=lambda i: sort_key(r, i))
+    rank = ranks(r)
+    ordered = sorted(items, key=lambda i: rank[i.slug])
     chunks = split(ordered, r.options.page_size)
     refs = tuple(PageRef(n, page_uri(first, n)) for n in range(1, len(chunks) + 1))
     form = filters(r, omit)
