@@ -38,7 +38,7 @@ PAGE_EVENTS = ("page_context", "post_page")
 # The worker's share of the plugin's pages, so that both finish together: for each page the
 # worker builds, MkDocs still spends here about a third of a page's time (context, search),
 # and the worker about two thirds (it skips the search).
-SHARE = 0.65
+SHARE = 0.6
 
 
 def safe_with(config: MkDocsConfig, ours: object) -> bool:
