@@ -97,6 +97,8 @@ def plugin_settings(plugins: Any) -> Mapping[str, Any] | None:
 
 def from_settings(root: Path, config: Mapping[str, Any], settings: Mapping[str, Any]) -> Options:
     """Options from a site's configuration mapping and the plugin's own settings."""
+    # Absolute, as the folders below are: paths shown to users are made relative to it.
+    root = root.resolve()
     theme = config.get("theme") or {}
     language = settings.get("language") or (theme.get("language") if isinstance(theme, dict)
                                             else None) or "en"
