@@ -225,13 +225,15 @@ def _read_page_cached(path: Path, display: str, max_bytes: int,
 
 def load(initiatives_dir: Path, data_dir: Path, base: Path,
          pages: Iterable[Path] | None = None, max_page_bytes: int = MAX_PAGE_BYTES,
-         cache: PageCache | None = None, stream: bool = False) -> Sources:
+         cache: PageCache | None = None, stream: bool = False,
+         parallel: bool = True) -> Sources:
     """Read the initiative pages and the three data files; report what cannot be read.
 
     With a `cache` (kept by a long-running caller such as `mkdocs serve`), pages whose file
     has not changed since the last call are not read again. With `stream`, pages are read
     as the validator asks for them (`Sources.all_pages`), so that what was read of one page
-    is freed before the next is read.
+    is freed before the next is read. With `parallel` (and no cache), a worker process reads
+    the second half of the pages meanwhile.
     """
     sources = Sources()
     for attr, name in (("portfolio", "portfolio.yml"), ("partners", "partners.yml"),
@@ -247,7 +249,7 @@ def load(initiatives_dir: Path, data_dir: Path, base: Path,
         else:
             setattr(sources, attr, result)
     paths = initiative_files(initiatives_dir) if pages is None else pages
-    reading = _read_pages(sources, paths, base, max_page_bytes, cache)
+    reading = _read_pages(sources, paths, base, max_page_bytes, cache, parallel)
     if stream:
         sources.stream = reading
     else:
@@ -256,14 +258,14 @@ def load(initiatives_dir: Path, data_dir: Path, base: Path,
 
 
 def _read_pages(sources: Sources, paths: Iterable[Path], base: Path, max_page_bytes: int,
-                cache: PageCache | None) -> Iterator[Page]:
+                cache: PageCache | None, parallel: bool = True) -> Iterator[Page]:
     wanted = _pages_to_read(sources, paths, base)
-    if cache is not None:
+    if cache is not None or not parallel:
         results: Iterator[Page | Problem] = (
             _read_page_cached(path, display, max_page_bytes, cache)
             for _, path, display in wanted)
     else:
-        # Without a cache between runs, a worker reads the second half meanwhile.
+        # A worker reads the second half meanwhile.
         results = map_in_two(partial(_read_one, max_page_bytes=max_page_bytes), wanted)
     for (slug, _, _), page in zip(wanted, results, strict=True):
         if isinstance(page, Problem):

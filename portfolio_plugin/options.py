@@ -33,6 +33,7 @@ class Options:
     page_size: int = 200
     locales: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = field(default=())
     initiatives_source: str | None = None
+    parallel: bool = True  # may use a worker process (a second core)
 
     @property
     def initiatives_dir(self) -> Path:
@@ -116,6 +117,7 @@ def from_settings(root: Path, config: Mapping[str, Any], settings: Mapping[str, 
         page_size=int(settings.get("page_size", 200)),
         initiatives_source=(str(settings["initiatives_source"])
                             if settings.get("initiatives_source") else None),
+        parallel=bool(settings.get("parallel", True)),
     )
 
 

@@ -75,7 +75,8 @@ def static_files(asset_dir: str = "assets/portfolio") -> dict[str, bytes]:
 def check(options: Options, cache: Cache | None = None) -> tuple[Portfolio, Problems]:
     """Load and validate only: what `portfolio validate` needs."""
     sources = load(options.initiatives_dir, options.data_dir, options.root,
-                   cache=cache.pages if cache is not None else None, stream=cache is None)
+                   cache=cache.pages if cache is not None else None, stream=cache is None,
+                   parallel=options.parallel)
     return validate(sources, options.site_name)
 
 

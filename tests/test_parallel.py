@@ -290,3 +290,19 @@ def test_pages_read_in_two_halves_validate_exactly_as_read_in_one(
     assert portfolio == alone
     assert [str(p) for p in problems.sorted()] == [str(p) for p in alone_problems.sorted()]
     assert len(portfolio.initiatives) == 240 and problems.errors
+
+
+def test_parallel_false_never_forks(portfolio: Path, serial: dict[str, bytes], tmp_path: Path,
+                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_fork() -> int:
+        raise AssertionError("a build with `parallel: false` forked")
+
+    big = _generator().generate(220, tmp_path / "big", seed=4)
+    config = yaml.safe_load((big / "mkdocs.yml").read_text(encoding="utf-8"))
+    config["plugins"] = ["search", {"portfolio": {"parallel": False}}]
+    (big / "mkdocs.yml").write_text(yaml.safe_dump(config), encoding="utf-8")
+    monkeypatch.setattr(os, "fork", no_fork)
+    portfolio_read, problems = check(read_config(big / "mkdocs.yml"))  # 220 pages: no halves
+    assert len(portfolio_read.initiatives) == 220 and not problems.items
+    site = built(configured(portfolio, parallel=False), tmp_path / "out")
+    assert differences(site, serial) == []
