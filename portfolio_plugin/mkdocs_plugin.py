@@ -15,7 +15,7 @@ from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
@@ -199,6 +199,8 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
                 self.parallel_pages = None
         return env
 
+    # Before any other plugin's post_build, which may read the pages the worker writes.
+    @event_priority(100)
     def on_post_build(self, config: MkDocsConfig) -> None:
         """Wait for the page-building worker; remove a build's spool (`mkdocs serve` keeps
         its own until it stops)."""

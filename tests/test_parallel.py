@@ -306,3 +306,13 @@ def test_parallel_false_never_forks(portfolio: Path, serial: dict[str, bytes], t
     assert len(portfolio_read.initiatives) == 220 and not problems.items
     site = built(configured(portfolio, parallel=False), tmp_path / "out")
     assert differences(site, serial) == []
+
+
+def test_the_page_worker_is_awaited_before_any_other_plugins_post_build(
+        portfolio: Path) -> None:
+    # Search comes first in the configuration; a plugin that reads the built pages when the
+    # build ends must still find every page the worker writes.
+    config = load_config(str(configured(portfolio, parallel=True)))
+    handlers = config.plugins.events["post_build"]
+    assert len(handlers) >= 2
+    assert getattr(handlers[0], "__self__", None) is config.plugins["portfolio"]
