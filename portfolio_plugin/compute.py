@@ -10,6 +10,7 @@ import itertools
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from .model import (
     FACETS,
@@ -189,10 +190,11 @@ class Figures:
 
     def partner(self, partner_id: str) -> PartnerFigures | None:
         """The figures of one partner."""
-        for p in self.partners:
-            if p.id == partner_id:
-                return p
-        return None
+        return self._partner_index.get(partner_id)
+
+    @cached_property
+    def _partner_index(self) -> dict[str, PartnerFigures]:
+        return {p.id: p for p in reversed(self.partners)}  # the first of an id wins, as before
 
     @property
     def money_gathered(self) -> float:
