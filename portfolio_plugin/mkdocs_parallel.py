@@ -15,9 +15,7 @@ them builds every page here, as MkDocs does.
 
 from __future__ import annotations
 
-import gc
 import os
-import signal
 from collections.abc import Sequence
 from typing import Any
 
@@ -28,7 +26,7 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.utils import write_file
 
-from .workers import can_fork
+from .workers import can_fork, end, fork
 
 # A template that renders one comment: what MkDocs renders for a page the worker builds.
 ELSEWHERE = "portfolio-elsewhere.html"
@@ -73,16 +71,9 @@ class ParallelPages:
         leave every page to MkDocs when the system cannot fork (False)."""
         if not self.pages or not can_fork():
             return False
-        gc.freeze()
-        try:
-            pid = os.fork()
-        except OSError:
-            gc.unfreeze()
+        self.worker = fork(self._work)
+        if self.worker is None:
             return False
-        if pid == 0:
-            self._work()
-        gc.unfreeze()
-        self.worker = pid
         for page in self.pages:
             self._kept.append((page, page.meta.get("template"), page.file.abs_dest_path))
             page.meta["template"] = ELSEWHERE
@@ -90,27 +81,17 @@ class ParallelPages:
         return True
 
     def _work(self) -> None:
-        status = 1
-        try:
-            for page in self.pages:
-                # `page_context` runs for these pages in the parent, where its effects count
-                # (the search index); every handler of it here would only read the page.
-                build_page(page, self.config, self.doc_files, self.nav, self.env,
-                           context_event=False)
-            status = 0
-        except BaseException:
-            status = 1
-        finally:
-            os._exit(status)
+        for page in self.pages:
+            # `page_context` runs for these pages in the parent, where its effects count (the
+            # search index); every handler of it here would only read the page.
+            build_page(page, self.config, self.doc_files, self.nav, self.env,
+                       context_event=False)
 
     def finish(self) -> None:
         """Wait for the worker; if it did not build every page, build them here."""
         if self.worker is None:
             return
-        try:
-            _, status = os.waitpid(self.worker, 0)
-        except ChildProcessError:
-            status = 1
+        status = end(self.worker)
         self.worker = None
         self._restore()
         if status != 0:
@@ -122,11 +103,7 @@ class ParallelPages:
     def stop(self) -> None:
         """End the worker (the build failed)."""
         if self.worker is not None:
-            try:
-                os.kill(self.worker, signal.SIGKILL)
-                os.waitpid(self.worker, 0)
-            except (OSError, ChildProcessError):
-                pass
+            end(self.worker, kill=True)
             self.worker = None
         self._restore()
 

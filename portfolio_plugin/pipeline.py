@@ -53,11 +53,6 @@ def _rendered() -> Rendered:
     return Rendered()
 
 
-def plotly_js() -> bytes:
-    """plotly.js as shipped inside the installed plotly package (never from a CDN)."""
-    return (resources.files("plotly") / "package_data" / "plotly.min.js").read_bytes()
-
-
 def static_sources(asset_dir: str = "assets/portfolio") -> dict[str, Traversable]:
     """Where the plugin's script and style, and plotly.js, are installed, by site path."""
     files = {f"{asset_dir}/{name}": resources.files("portfolio_plugin") / "assets" / name

@@ -9,15 +9,13 @@ bytes, the same order, and the engine waits for an item that is not made yet.
 
 from __future__ import annotations
 
-import gc
 import os
 import select
-import signal
 from pathlib import Path
 from typing import Any
 
 from .render import Plan, make, split_item
-from .workers import can_fork
+from .workers import can_fork, end, fork
 
 PARTS = ".parts"
 
@@ -85,9 +83,9 @@ class Production:
         self._shared: Any = None  # [front, back]: the worker takes `front`, this `back - 1`
         self._lock: Any = None
 
-    def make_here(self, start: int = 0) -> None:
-        """Make every item from `start` that is not made yet, in this process."""
-        for n, (uri, value) in enumerate(self.plan.items[start:], start=start):
+    def make_here(self) -> None:
+        """Make every item that is not made yet, in this process."""
+        for n, (uri, value) in enumerate(self.plan.items):
             if not self.done[n]:
                 self._make(n, uri, value)
 
@@ -107,43 +105,31 @@ class Production:
         self._lock = context.Lock()
         self._shared = context.RawArray("l", [0, len(self.plan.items)])
         reader, writer = os.pipe()
-        # Objects that exist now are never collected by the worker, so that it does not
-        # copy the pages of memory they live on.
-        gc.freeze()
-        try:
-            pid = os.fork()
-        except OSError:
-            gc.unfreeze()
-            os.close(reader)
-            os.close(writer)
-            self.make_here()
-            return False
-        if pid == 0:  # the worker: make, report, and never return into the caller
+
+        def work() -> None:
             os.close(reader)
             self._work(writer)
-        gc.unfreeze()
+
+        self.worker = fork(work)
         os.close(writer)
-        self.worker = pid
+        if self.worker is None:
+            os.close(reader)
+            self.make_here()
+            return False
         self._pipe = reader
         return True
 
     def _work(self, writer: int) -> None:
-        status = 1
-        try:
-            while True:
-                with self._lock:
-                    n = self._shared[0]
-                    if n >= self._shared[1]:
-                        break
-                    self._shared[0] = n + 1
-                uri, value = self.plan.items[n]
-                self._make(n, uri, value)
-                os.write(writer, b"%d\n" % n)
-            status = 0
-        except BaseException:  # the caller makes the item again, and reports what stops it
-            status = 1
-        finally:
-            os._exit(status)
+        """The worker's loop: take the next item nobody has taken, make it, report it."""
+        while True:
+            with self._lock:
+                n = self._shared[0]
+                if n >= self._shared[1]:
+                    return
+                self._shared[0] = n + 1
+            uri, value = self.plan.items[n]
+            self._make(n, uri, value)
+            os.write(writer, b"%d\n" % n)
 
     def _steal(self) -> bool:
         """Make the last item nobody has taken yet, here; False if there is none."""
@@ -192,20 +178,12 @@ class Production:
 
     def stop(self) -> None:
         """End a worker that is still running (the build failed or was interrupted)."""
-        if self.worker is not None:
-            try:
-                os.kill(self.worker, signal.SIGKILL)
-            except OSError:
-                pass
-        self._reap()
+        self._reap(kill=True)
 
-    def _reap(self) -> None:
+    def _reap(self, kill: bool = False) -> None:
         if self._pipe is not None:
             os.close(self._pipe)
             self._pipe = None
         if self.worker is not None:
-            try:
-                os.waitpid(self.worker, 0)
-            except ChildProcessError:
-                pass
+            end(self.worker, kill)
             self.worker = None

@@ -8,6 +8,7 @@ what it did not finish is done here.
 
 from __future__ import annotations
 
+import gc
 import os
 import pickle
 import signal
@@ -34,6 +35,43 @@ def can_fork() -> bool:
     return cores > 1
 
 
+def fork(work: Callable[[], None]) -> int | None:
+    """Start a worker process that runs `work` and ends (status 0 if it finished, 1 if it
+    raised); its pid, or None if the system would not fork.
+
+    Objects that exist at the fork are frozen for the collector, so that the worker does not
+    copy the pages of memory they live on just to look at them.
+    """
+    gc.freeze()
+    try:
+        pid = os.fork()
+    except OSError:
+        gc.unfreeze()
+        return None
+    if pid == 0:  # the worker: never returns into the caller
+        status = 1
+        try:
+            work()
+            status = 0
+        finally:  # whatever `work` raised, the caller does that work again and reports it
+            os._exit(status)
+    gc.unfreeze()
+    return pid
+
+
+def end(pid: int, kill: bool = False) -> int:
+    """Wait for a worker to end (killing it first if asked); its exit status."""
+    if kill:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except OSError:
+            pass
+    try:
+        return os.waitpid(pid, 0)[1]
+    except ChildProcessError:
+        return 1
+
+
 def map_in_two(func: Callable[[T], R], items: Sequence[T],
                split_from: int = SPLIT_FROM) -> Iterator[R]:
     """`func` of each item, in order; a worker computes the second half while this process
@@ -44,26 +82,18 @@ def map_in_two(func: Callable[[T], R], items: Sequence[T],
     half = len(items) // 2
     handle, name = tempfile.mkstemp(prefix="portfolio-half-")
     os.close(handle)
-    try:
-        pid = os.fork()
-    except OSError:
-        os.unlink(name)
-        yield from map(func, items)
-        return
-    if pid == 0:  # the worker: never returns into the caller
-        status = 1
-        try:
-            with open(name, "wb") as out:
-                for item in items[half:]:
-                    pickle.dump(func(item), out, protocol=pickle.HIGHEST_PROTOCOL)
-            status = 0
-        finally:
-            os._exit(status)
+
+    def second_half() -> None:
+        with open(name, "wb") as out:
+            for item in items[half:]:
+                pickle.dump(func(item), out, protocol=pickle.HIGHEST_PROTOCOL)
+
+    pid = fork(second_half)
     try:
         yield from map(func, items[:half])
-        _, status = os.waitpid(pid, 0)
-        pid = 0
-        if status != 0:  # the worker stopped short: its half is done here
+        status = 1 if pid is None else end(pid)
+        pid = None
+        if status != 0:  # no worker, or it stopped short: its half is done here
             yield from map(func, items[half:])
             return
         with open(name, "rb") as results:
@@ -71,7 +101,6 @@ def map_in_two(func: Callable[[T], R], items: Sequence[T],
                 result: R = pickle.load(results)  # noqa: S301 - written by our own worker
                 yield result
     finally:
-        if pid:  # the caller stopped early
-            os.kill(pid, signal.SIGKILL)
-            os.waitpid(pid, 0)
+        if pid is not None:  # the caller stopped early
+            end(pid, kill=True)
         os.unlink(name)

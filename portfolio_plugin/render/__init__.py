@@ -410,8 +410,6 @@ def join_html_blocks(html: str, parts: list[str]) -> str:
     return html
 
 
-
-
 def make(value: Item) -> Made:
     """An item made: the page (str or PageText) or file (bytes) itself."""
     return value() if callable(value) else value
@@ -442,10 +440,9 @@ class Plan:
         """The docs paths, in the order they are made: pages end in `.md`."""
         return [uri for uri, _ in self.items]
 
-    def made(self, start: int = 0) -> Iterator[tuple[str, str | bytes, list[str] | None]]:
-        """Each page (marked Markdown and its HTML blocks) or file (bytes, None), in order,
-        from the item at `start`."""
-        for uri, value in self.items[start:]:
+    def made(self) -> Iterator[tuple[str, str | bytes, list[str] | None]]:
+        """Each page (marked Markdown and its HTML blocks) or file (bytes, None), in order."""
+        for uri, value in self.items:
             content, parts = split_item(make(value))
             yield uri, content, parts
 
