@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from importlib import resources
 from pathlib import Path
+from typing import Any, TypeVar
 
 import yaml
 from babel import Locale, UnknownLocaleError
@@ -21,6 +22,8 @@ from babel.dates import format_date, format_skeleton
 from babel.numbers import NumberPattern, format_compact_currency, format_decimal, parse_pattern
 
 from .model import PartialDate
+
+K = TypeVar("K")
 
 # Letters that some alphabets sort after z, in their order.
 _AFTER_Z = {"sv": "åäö", "fi": "åäö", "et": "õäöü", "da": "æøå", "nb": "æøå", "nn": "æøå",
@@ -96,11 +99,7 @@ class Translator:
         after z: Swedish, Finnish and others put å, ä and ö there; Danish and Norwegian
         put æ, ø and å there.
         """
-        keys: dict[str, str] = self.__dict__.setdefault("_collated", {})
-        known = keys.get(text)
-        if known is None:
-            known = keys[text] = self._collate(text)
-        return known
+        return self._remembered("collated", text, self._collate)
 
     def _collate(self, text: str) -> str:
         folded = text.casefold()
@@ -114,24 +113,26 @@ class Translator:
                                    if not unicodedata.combining(c)))
         return "".join(out)
 
+    def _remembered(self, table: str, key: K, make: Callable[[K], str]) -> str:
+        """`make(key)`, formatted once per key and kept in the named table: the same words
+        and figures recur on thousands of pages."""
+        tables: dict[str, dict[Any, str]] = self.__dict__.setdefault("_tables", {})
+        known = tables.setdefault(table, {})
+        found = known.get(key)
+        if found is None:
+            found = known[key] = make(key)
+        return found
+
     def number(self, value: float, digits: int = 0) -> str:
         """A number with the locale's grouping and decimal signs."""
-        cache: dict[object, str] = self.__dict__.setdefault("_numbers", {})
-        key = (value, digits)
-        known = cache.get(key)
-        if known is None:
-            pattern = "#,##0" + ("." + "0" * digits if digits else "")
-            known = cache[key] = format_decimal(value, format=pattern, locale=self.locale)
-        return known
+        return self._remembered("numbers", (value, digits), lambda _: format_decimal(
+            value, format="#,##0" + ("." + "0" * digits if digits else ""),
+            locale=self.locale))
 
     def money(self, value: float, currency: str, compact: bool = False) -> str:
         """An amount in a currency, whole units (or compact: 12 M SEK)."""
-        key = (value, currency, compact)
-        cache: dict[object, str] = self.__dict__.setdefault("_amounts", {})
-        known = cache.get(key)
-        if known is None:
-            known = cache[key] = self._format_money(value, currency, compact)
-        return known
+        return self._remembered("amounts", (value, currency, compact),
+                                lambda _: self._format_money(value, currency, compact))
 
     def _format_money(self, value: float, currency: str, compact: bool) -> str:
         if compact and abs(value) >= 10_000:
@@ -160,10 +161,7 @@ class Translator:
         """A date as precise as it was given: 2024, May 2024, 3 May 2024."""
         if value is None:
             return ""
-        cache: dict[object, str] = self.__dict__.setdefault("_dates", {})
-        if value not in cache:
-            cache[value] = self._date(value)
-        return cache[value]
+        return self._remembered("dates", value, self._date)
 
     def _date(self, value: PartialDate | dt.date) -> str:
         if isinstance(value, dt.date):

@@ -173,6 +173,13 @@ class Renderer:
             self.cache[key] = make()
         return self.cache[key]  # type: ignore[return-value]
 
+    def once(self, key: str, make: Callable[[], T]) -> T:
+        """`make()` the first time a key is asked for in this run, then the same value
+        (for what several pages or page modules derive alike)."""
+        if key not in self.extra:
+            self.extra[key] = make()
+        return self.extra[key]  # type: ignore[no-any-return]
+
     def url(self, target: str) -> str:
         """A link from the page being rendered to a docs path."""
         return self._link(target)

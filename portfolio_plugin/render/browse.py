@@ -90,11 +90,11 @@ def sort_key(r: Renderer, i: Initiative) -> tuple[str, str]:
 
 def ranks(r: Renderer) -> dict[str, int]:
     """Each initiative's place in the listings' order (sorted once for all listings)."""
-    found: dict[str, int] | None = r.extra.get("browse.ranks")
-    if found is None:
+    def rank() -> dict[str, int]:
         ordered = sorted(r.portfolio.initiatives, key=lambda i: sort_key(r, i))
-        found = r.extra["browse.ranks"] = {i.slug: n for n, i in enumerate(ordered)}
-    return found
+        return {i.slug: n for n, i in enumerate(ordered)}
+
+    return r.once("browse.ranks", rank)
 
 
 def page_uri(first: str, number: int) -> str:
@@ -126,10 +126,7 @@ def theme_title(r: Renderer, theme_id: str) -> str:
 
 def filters(r: Renderer, omit: str = "") -> tuple[Filter, ...]:
     """The selects of the filter form (without the one a page is already about)."""
-    every: tuple[Filter, ...] | None = r.extra.get("browse.filters")
-    if every is None:
-        every = r.extra["browse.filters"] = _filters(r)
-    return tuple(f for f in every if f.name != omit)
+    return tuple(f for f in r.once("browse.filters", partial(_filters, r)) if f.name != omit)
 
 
 def _filters(r: Renderer) -> tuple[Filter, ...]:

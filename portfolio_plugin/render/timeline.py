@@ -97,13 +97,13 @@ def year_uri(r: Renderer, year: int) -> str:
 
 def years_with_counts(r: Renderer) -> tuple[tuple[int, int], ...]:
     """Every year that has stories, newest first, with its number of stories."""
-    cached: tuple[tuple[int, int], ...] | None = r.extra.get("timeline.years")
-    if cached is None:
+    def count() -> tuple[tuple[int, int], ...]:
         counts: dict[int, int] = {}
         for s in r.figures.stories:
             counts[s.date.year] = counts.get(s.date.year, 0) + 1
-        cached = r.extra["timeline.years"] = tuple(sorted(counts.items(), reverse=True))
-    return cached
+        return tuple(sorted(counts.items(), reverse=True))
+
+    return r.once("timeline.years", count)
 
 
 def timeline_view(r: Renderer, here: str, stories: Sequence[Story], list_id: str,
