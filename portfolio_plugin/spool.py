@@ -3,8 +3,9 @@
 An engine reads generated pages from the spool as it reaches them. Rendering them is the
 plugin's biggest share of a build, and an engine such as MkDocs uses one core only: where
 the system can fork, a worker process makes the items, in the plan's order, while the
-engine works through the pages before them. Nothing else changes: the same items, the same
-bytes, the same order, and the engine waits for an item that is not made yet.
+engine works through the pages before them; rather than wait for an item that is not made
+yet, the engine's process makes items from the end of the plan. Nothing else changes: the
+same items, the same bytes.
 """
 
 from __future__ import annotations
