@@ -20,6 +20,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
+from .mkdocs_headings import HeadingMaker, unfold_headings
 from .mkdocs_parallel import ELSEWHERE, SHARE, ParallelPages, safe_with
 from .options import Options, from_settings
 from .pipeline import Build, Cache, prepare, static_sources
@@ -159,7 +160,9 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
                 config, uri, abs_src_path=path,
                 inclusion=InclusionLevel.NOT_IN_NAV if uri in self.generated_pages
                 else InclusionLevel.UNDEFINED))
-        self.production = Production(plan, spool)
+        # Headings made once for the whole build rather than parsed on every page.
+        self.production = Production(
+            plan, spool, HeadingMaker(config) if HeadingMaker.usable(config) else None)
         if not self.production.start(parallel=self.config.parallel and not serving):
             plan.forget_unused()
         return files
@@ -256,7 +259,8 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
 
     def on_page_content(self, html: str, page: Page, config: MkDocsConfig,
                         files: Files) -> str:
-        """Give a page titled by its first heading that title as escaped text.
+        """Give a page titled by its first heading that title as escaped text; put a
+        generated page's folded headings back (see `render.headings`).
 
         Material prints such a title through `striptags`, which turns a heading's
         `&lt;/title&gt;` back into markup inside `<title>`; a front-matter title it prints as
@@ -264,6 +268,8 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
         """
         if "title" not in page.meta and not page.is_homepage and page.title:
             page.meta["title"] = str(escape(Markup(page.title).striptags()))  # noqa: S704
+        if page.file.src_uri in getattr(self, "generated_pages", ()):
+            html = unfold_headings(page, html)
         return html
 
     def on_serve(self, server: Any, config: MkDocsConfig, builder: Any) -> Any:

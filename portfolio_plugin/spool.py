@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from .render import Plan, make, split_item
+from .render.headings import HeadingMaker, fold_headings
 from .workers import can_fork, end, fork
 
 PARTS = ".parts"
@@ -73,9 +74,12 @@ class Production:
     once: both take items under a lock, from a count they share.
     """
 
-    def __init__(self, plan: Plan, spool: Spool) -> None:
+    def __init__(self, plan: Plan, spool: Spool, heading: HeadingMaker | None = None) -> None:
         self.plan = plan
         self.spool = spool
+        # With a heading maker, pages are made with their headings folded into their HTML
+        # blocks (see `render.headings`).
+        self.heading = heading
         self.index = {uri: n for n, uri in enumerate(plan.uris())}
         self.done = bytearray(len(plan.items))  # 1 where the item is in the spool
         self.worker: int | None = None
@@ -91,7 +95,11 @@ class Production:
                 self._make(n, uri, value)
 
     def _make(self, n: int, uri: str, value: Any) -> None:
-        content, parts = split_item(make(value))
+        made = make(value)
+        content, parts = split_item(made)
+        if self.heading is not None and parts is not None:
+            assert isinstance(content, str)
+            content = fold_headings(made, content, self.heading)
         self.spool.write(uri, content, parts)
         self.done[n] = 1
 

@@ -87,10 +87,14 @@ Sink = Callable[[str, "str | bytes", "list[str] | None"], None]
 
 @dataclass(frozen=True)
 class PageText:
-    """A page whose author-written Markdown must not be split: given already marked."""
+    """A page whose author-written Markdown must not be split: given already marked.
+
+    `own` is where the author's text is in `marked` (start, end), which nothing may change.
+    """
 
     marked: str
     parts: tuple[str, ...]
+    own: tuple[int, int] | None = None
 
 
 # A page (Markdown, or PageText) or a file (bytes); modules name each with a function that

@@ -141,9 +141,10 @@ def initiative_page(r: Renderer, i: Initiative) -> PageText:
                                           MARKER.format(index + len(head_parts)))
     # The summary stays Markdown (escaped), so that the search index holds it.
     lead = markdown_text(r.text(i.summary))
-    return PageText(
-        marked=f"{front}\n{lead}\n\n{head_marked}\n\n{body}\n\n{foot_marked}",
-        parts=tuple(head_parts + foot_parts))
+    before = f"{front}\n{lead}\n\n{head_marked}\n\n"
+    return PageText(marked=f"{before}{body}\n\n{foot_marked}",
+                    parts=tuple(head_parts + foot_parts),
+                    own=(len(before), len(before) + len(body)))
 
 
 def pages(r: Renderer) -> Iterator[tuple[str, Later]]:
