@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 from .problems import Problem, Problems
 from .workers import map_in_two
@@ -39,6 +40,14 @@ class Page:
     body_line: int
 
 
+@dataclass(frozen=True)
+class Checked:
+    """A page already turned into what `Sources.check` makes of it, where it was read."""
+
+    slug: str
+    value: Any
+
+
 @dataclass
 class Sources:
     """Everything read from disk for one run."""
@@ -54,9 +63,13 @@ class Sources:
     # Slugs whose page could not be read at all.
     unreadable: list[str] = field(default_factory=list)
     # Pages still to be read, when loading streams them to the validator one by one.
-    stream: Iterator[Page] | None = None
+    stream: Iterator[Page | Checked] | None = None
+    # What the validator makes of one page. Set before the stream is read, it is done where
+    # each page is read (by the worker, for the worker's half), and the stream yields
+    # `Checked` results rather than pages: the worker sends back the result, not the page.
+    check: Callable[[Page], Any] | None = None
 
-    def all_pages(self) -> Iterator[Page]:
+    def all_pages(self) -> Iterator[Page | Checked]:
         """The pages read so far, then those still to be read (each read once)."""
         yield from self.pages
         if self.stream is not None:
@@ -253,20 +266,21 @@ def load(initiatives_dir: Path, data_dir: Path, base: Path,
     if stream:
         sources.stream = reading
     else:
-        sources.pages.extend(reading)
+        sources.pages.extend(page for page in reading if isinstance(page, Page))
     return sources
 
 
 def _read_pages(sources: Sources, paths: Iterable[Path], base: Path, max_page_bytes: int,
-                cache: PageCache | None, parallel: bool = True) -> Iterator[Page]:
+                cache: PageCache | None, parallel: bool = True) -> Iterator[Page | Checked]:
     wanted = _pages_to_read(sources, paths, base)
     if cache is not None or not parallel:
-        results: Iterator[Page | Problem] = (
+        results: Iterator[Page | Checked | Problem] = (
             _read_page_cached(path, display, max_page_bytes, cache)
             for _, path, display in wanted)
     else:
-        # A worker reads the second half meanwhile.
-        results = map_in_two(partial(_read_one, max_page_bytes=max_page_bytes), wanted)
+        # A worker reads (and, with `Sources.check`, checks) the second half meanwhile.
+        results = map_in_two(partial(_read_one, max_page_bytes=max_page_bytes,
+                                     sources=sources), wanted)
     for (slug, _, _), page in zip(wanted, results, strict=True):
         if isinstance(page, Problem):
             sources.problems.add(page)
@@ -275,8 +289,12 @@ def _read_pages(sources: Sources, paths: Iterable[Path], base: Path, max_page_by
             yield page
 
 
-def _read_one(wanted: tuple[str, Path, str], max_page_bytes: int) -> Page | Problem:
-    return read_page(wanted[1], wanted[2], max_page_bytes)
+def _read_one(wanted: tuple[str, Path, str], max_page_bytes: int,
+              sources: Sources) -> Page | Checked | Problem:
+    page = read_page(wanted[1], wanted[2], max_page_bytes)
+    if isinstance(page, Page) and sources.check is not None:
+        return Checked(page.slug, sources.check(page))
+    return page
 
 
 def _pages_to_read(sources: Sources, paths: Iterable[Path], base: Path

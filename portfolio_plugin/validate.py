@@ -12,9 +12,10 @@ import math
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
+from functools import partial
 from typing import Any, TypeVar
 
-from .load import Page, Sources
+from .load import Checked, Page, Sources
 from .model import (
     Asset,
     AssetKind,
@@ -719,8 +720,14 @@ def validate(sources: Sources, site_name: str = "Portfolio",
     )
     initiatives = []
     left_out = []
+    # Each page is checked where it is read: pages read by a worker come back checked.
+    sources.check = partial(_checked, ctx=ctx)
     for page in sources.all_pages():
-        initiative = _initiative(page, ctx, problems)
+        if isinstance(page, Checked):
+            initiative, found = page.value
+            problems.extend(found)
+        else:
+            initiative = _initiative(page, ctx, problems)
         if initiative is None:
             left_out.append(page.slug)
             continue
@@ -739,6 +746,12 @@ def validate(sources: Sources, site_name: str = "Portfolio",
     portfolio = Portfolio(info, tuple(partners.values()), tuple(assets.values()),
                           tuple(initiatives), tuple(sorted(left_out)))
     return portfolio, problems
+
+
+def _checked(page: Page, ctx: _Context) -> tuple[Initiative | None, list[Problem]]:
+    """One page's initiative and the problems found in it."""
+    problems = Problems()
+    return _initiative(page, ctx, problems), problems.items
 
 
 def _replace_info(info: PortfolioInfo, **changes: Any) -> PortfolioInfo:

@@ -17,7 +17,7 @@ import yaml
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
-from portfolio_plugin import load, mkdocs_parallel
+from portfolio_plugin import load, mkdocs_parallel, validate
 from portfolio_plugin.mkdocs_parallel import safe_with
 from portfolio_plugin.options import read_config
 from portfolio_plugin.pipeline import check
@@ -281,15 +281,33 @@ def test_map_in_two_does_the_half_of_a_failing_worker_here() -> None:
 def test_pages_read_in_two_halves_validate_exactly_as_read_in_one(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     site = _generator().generate(240, tmp_path / "site", seed=9)
-    broken = site / "content" / "initiatives" / "zz-broken.md"
-    broken.write_text("---\ntitle: [unclosed\n---\nBody\n", encoding="utf-8")
+    folder = site / "content" / "initiatives"
+    (folder / "zz-broken.md").write_text("---\ntitle: [unclosed\n---\nBody\n",
+                                         encoding="utf-8")
+    # In the worker's half: read, then found wrong by the checks the worker runs.
+    last = sorted(folder.glob("*.md"))[-2]
+    last.write_text(last.read_text(encoding="utf-8").replace("zone: ", "zone: purple-", 1),
+                    encoding="utf-8")
     options = read_config(site / "mkdocs.yml")
-    portfolio, problems = check(options)
+    checked_here: list[str] = []
+    original = validate._checked
+
+    def counted(page: load.Page, ctx: Any) -> Any:
+        checked_here.append(page.slug)
+        return original(page, ctx)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(validate, "_checked", counted)
+        portfolio, problems = check(options)
+    # The worker checked its half: only the first half was checked in this process.
+    assert 100 < len(checked_here) < 141 and last.stem not in checked_here
     monkeypatch.setattr(load, "map_in_two", lambda func, items: map(func, items))
     alone, alone_problems = check(options)
     assert portfolio == alone
     assert [str(p) for p in problems.sorted()] == [str(p) for p in alone_problems.sorted()]
-    assert len(portfolio.initiatives) == 240 and problems.errors
+    assert len(portfolio.initiatives) == 239 and len(problems.errors) == 2
+    assert portfolio.left_out == (last.stem, "zz-broken")
+    assert any(p.path.endswith(last.name) and p.field == "zone" for p in problems.errors)
 
 
 def test_parallel_false_never_forks(portfolio: Path, serial: dict[str, bytes], tmp_path: Path,
