@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import posixpath
+from pathlib import Path
+from typing import Any
 
+import jinja2
 import markdown
 import pytest
 from hypothesis import given
@@ -12,7 +15,7 @@ from hypothesis import strategies as st
 
 from portfolio_plugin.i18n import Translator
 from portfolio_plugin.model import PartialDate
-from portfolio_plugin.render import join_html_blocks, split_html_blocks
+from portfolio_plugin.render import _CompiledTemplates, join_html_blocks, split_html_blocks
 from portfolio_plugin.render.text import (
     is_safe_url,
     json_in_html,
@@ -178,3 +181,54 @@ def test_swedish_listings_put_a_ring_a_umlaut_and_o_umlaut_after_z() -> None:
                                              "Ängby", "Öresund"]
     assert sorted(names, key=en.collate) == ["Åby", "Ängby", "apple", "Émile", "Eskil",
                                              "Öresund", "Zebra"]
+
+
+# -- compiled templates ------------------------------------------------------------------------
+
+def compiling(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The names of the templates Jinja compiles from now on."""
+    compiled: list[str] = []
+    original = jinja2.Environment.compile
+
+    def compile(self: jinja2.Environment, source: Any, name: str | None = None,
+                *args: Any, **kwargs: Any) -> Any:
+        compiled.append(str(name))
+        return original(self, source, name, *args, **kwargs)
+
+    monkeypatch.setattr(jinja2.Environment, "compile", compile)
+    return compiled
+
+
+def environment_with(cache: _CompiledTemplates, folder: Path) -> jinja2.Environment:
+    return jinja2.Environment(loader=jinja2.FileSystemLoader(str(folder)), bytecode_cache=cache)
+
+
+def test_compiled_templates_are_kept_on_disk_for_the_next_process(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    (templates / "page.md").write_text("{{ 1 + 1 }}", encoding="utf-8")
+    (tmp_path / "cache").mkdir()
+    compiled = compiling(monkeypatch)
+    first = environment_with(_CompiledTemplates(str(tmp_path / "cache")), templates)
+    assert first.get_template("page.md").render() == "2" and compiled == ["page.md"]
+    # A new process: nothing in memory, the compiled template is read from disk.
+    later = environment_with(_CompiledTemplates(str(tmp_path / "cache")), templates)
+    assert later.get_template("page.md").render() == "2" and compiled == ["page.md"]
+    # A changed template is compiled again.
+    (templates / "page.md").write_text("{{ 2 + 2 }}", encoding="utf-8")
+    changed = environment_with(_CompiledTemplates(str(tmp_path / "cache")), templates)
+    assert changed.get_template("page.md").render() == "4"
+    assert compiled == ["page.md", "page.md"]
+
+
+def test_templates_are_compiled_in_memory_where_the_disk_cannot_be_used(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    (templates / "page.md").write_text("{{ 3 }}", encoding="utf-8")
+    cache = _CompiledTemplates(str(tmp_path / "missing"))
+    compiled = compiling(monkeypatch)
+    assert environment_with(cache, templates).get_template("page.md").render() == "3"
+    assert environment_with(cache, templates).get_template("page.md").render() == "3"
+    assert compiled == ["page.md"]

@@ -362,17 +362,46 @@ class Renderer:
 
 
 class _CompiledTemplates(jinja2.BytecodeCache):
-    """Compiled templates kept for the process, so each build's environment skips compiling."""
+    """Compiled templates kept for the process, so each build's environment skips compiling,
+    and on disk, as Python keeps its bytecode, so that the next build (or a worker process)
+    loads them instead of compiling them. A template is compiled again when its source,
+    Jinja or Python changes; where the disk cannot be used, only the process keeps them."""
 
-    def __init__(self) -> None:
+    def __init__(self, folder: str | None = None) -> None:
         self.compiled: dict[str, bytes] = {}
+        self.folder = folder  # None: a folder of this user's in the system's temporary one
+        self._disk: jinja2.FileSystemBytecodeCache | None = None
+        self._tried = False
+
+    def _on_disk(self) -> jinja2.FileSystemBytecodeCache | None:
+        if not self._tried:
+            self._tried = True
+            try:
+                self._disk = jinja2.FileSystemBytecodeCache(
+                    self.folder, pattern="portfolio-plugin-%s.cache")
+            except (OSError, RuntimeError):  # no safe folder of our own to write to
+                self._disk = None
+        return self._disk
 
     def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         if bucket.key in self.compiled:
             bucket.bytecode_from_string(self.compiled[bucket.key])
+            return
+        disk = self._on_disk()
+        if disk is not None:
+            try:
+                disk.load_bytecode(bucket)
+            except (OSError, ValueError, EOFError):  # unreadable or torn: compile again
+                bucket.reset()
 
     def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         self.compiled[bucket.key] = bucket.bytecode_to_string()
+        disk = self._on_disk()
+        if disk is not None:
+            try:
+                disk.dump_bytecode(bucket)
+            except OSError:
+                pass
 
 
 _COMPILED = _CompiledTemplates()
