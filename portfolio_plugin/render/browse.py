@@ -71,6 +71,10 @@ class ListPage:
     fixed: tuple[tuple[str, str], ...]
     source: str
     row_html: tuple[Markup, ...] = ()
+    # Every initiative of the listing, in no order, and the filter the page leaves out:
+    # the rows and the form are found when the page is made (`with_rows`), not when named.
+    members: tuple[Initiative, ...] = ()
+    omit: str = ""
 
     @property
     def previous(self) -> PageRef | None:
@@ -157,33 +161,38 @@ def _row(r: Renderer, here: str, link: Callable[[str], str], i: Initiative) -> M
 
 def listing(r: Renderer, list_id: str, first: str, items: Sequence[Initiative],
             omit: str = "", fixed: tuple[tuple[str, str], ...] = ()) -> list[ListPage]:
-    """A listing cut into pages, each with its page links and filter form."""
-    rank = ranks(r)
-    ordered = sorted(items, key=lambda i: rank[i.slug])
-    chunks = split(ordered, r.options.page_size)
-    refs = tuple(PageRef(n, page_uri(first, n)) for n in range(1, len(chunks) + 1))
-    form = filters(r, omit)
+    """A listing cut into pages, named from the count alone: each page's rows and filter
+    form are found when the page is made (`with_rows`)."""
     size = max(1, r.options.page_size)
+    total = len(items)
+    count = max(1, -(-total // size))
+    refs = tuple(PageRef(n, page_uri(first, n)) for n in range(1, count + 1))
+    members = tuple(items)
     result = []
-    for n, rows in enumerate(chunks, start=1):
+    for n in range(1, count + 1):
         start = (n - 1) * size
-        result.append(ListPage(list_id, rows, n, refs, len(ordered),
-                               start + 1 if rows else 0, start + len(rows), form, fixed,
-                               r.export_uri(INDEX_FILE)))
+        shown = max(0, min(size, total - start))
+        result.append(ListPage(list_id, (), n, refs, total, start + 1 if shown else 0,
+                               start + shown, (), fixed, r.export_uri(INDEX_FILE),
+                               members=members, omit=omit))
     return result
 
 
 def with_rows(r: Renderer, page: ListPage) -> ListPage:
-    """The page with its rows rendered (done when the page is made, not when it is named)."""
+    """The page with its rows, in the listings' order, rendered, and its filter form."""
     here = page.pages[page.number - 1].target
+    rank = ranks(r)
+    ordered = r.once(f"browse.ordered:{page.pages[0].target}",
+                     lambda: sorted(page.members, key=lambda i: rank[i.slug]))
+    rows = tuple(ordered[page.first_row - 1:page.last_row]) if page.first_row else ()
     # A row links the same way from every listing page as deep as this one (they all live
     # under the generated pages' folder), so each is rendered once per depth.
     depth = r.site_url(here).count("/")
     shared = r.shared()
     link = r.linker(here)
-    return replace(page, row_html=tuple(
+    return replace(page, rows=rows, filters=filters(r, page.omit), row_html=tuple(
         r.reused(("row", i, depth, shared), partial(_row, r, here, link, i))
-        for i in page.rows))
+        for i in rows))
 
 
 def index_data(r: Renderer) -> dict[str, Any]:
