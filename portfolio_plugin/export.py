@@ -95,13 +95,15 @@ class Exporter:
     """Builds the export files of one portfolio; `files()` gives them all."""
 
     def __init__(self, portfolio: Portfolio, figures: Figures, options: Options,
-                 translator: Translator, built: dt.datetime) -> None:
+                 translator: Translator, built: dt.datetime,
+                 renderer: Renderer | None = None) -> None:
         self.portfolio = portfolio
         self.figures = figures
         self.options = options
         self.t = translator
         self.built = built
-        self.r = Renderer(portfolio, figures, options, translator, built)
+        # The site's renderer when the files are made with its pages (one set of templates).
+        self.r = renderer or Renderer(portfolio, figures, options, translator, built)
         self.currency = portfolio.info.currency
         self.initiatives = sorted(portfolio.initiatives, key=lambda i: i.slug)
 

@@ -5,6 +5,7 @@ Works under MkDocs 1.6 and under ProperDocs (which maps `mkdocs.*` imports onto 
 
 from __future__ import annotations
 
+import gc
 import shutil
 import tempfile
 from pathlib import Path
@@ -125,10 +126,17 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
         folder = getattr(self, "spool", None) or Path(tempfile.mkdtemp(prefix="portfolio-build-"))
         self._spool: Spool | None = Spool(folder, compare=serving)
         cache = getattr(self, "cache", None)
+        # Reading and checking make objects that live on and next to no garbage: the
+        # garbage collector would walk the growing portfolio again and again for nothing.
+        collecting = gc.isenabled()
+        gc.disable()
         try:
             self.build, plan = prepare(options, cache=cache)
         except OSError as exc:  # a folder that cannot be read at all stops the build
             raise PluginError(f"portfolio: cannot read the portfolio: {exc}") from None
+        finally:
+            if collecting:
+                gc.enable()
         build = self.build
         for problem in build.problems.sorted():
             log.warning(str(problem))
@@ -163,6 +171,10 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
         # Headings made once for the whole build rather than parsed on every page.
         self.production = Production(
             plan, spool, HeadingMaker(config) if HeadingMaker.usable(config) else None)
+        # What exists now lives until the build ends (the portfolio until every page is made):
+        # the garbage collector need not walk it again and again while MkDocs works, and a
+        # worker need not copy it by touching it. Unfrozen when the build ends.
+        gc.freeze()
         if not self.production.start(parallel=self.config.parallel and not serving):
             plan.forget_unused()
         return files
@@ -185,6 +197,7 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
         production = getattr(self, "production", None)
         if production is not None:
             production.finish()
+            production.plan.close()
         # Everything generated is on disk now: the model and the renderer can go, and MkDocs
         # reuses their memory for the pages it builds next.
         self.production = None
@@ -218,6 +231,7 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
         self._drop_build_spool()
 
     def _drop_build_spool(self) -> None:
+        gc.unfreeze()
         parallel_pages = getattr(self, "parallel_pages", None)
         if parallel_pages is not None:
             parallel_pages.stop()

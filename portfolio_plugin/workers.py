@@ -40,13 +40,16 @@ def fork(work: Callable[[], None]) -> int | None:
     raised); its pid, or None if the system would not fork.
 
     Objects that exist at the fork are frozen for the collector, so that the worker does not
-    copy the pages of memory they live on just to look at them.
+    copy the pages of memory they live on just to look at them; in this process they are
+    unfrozen again, unless the caller had frozen objects itself (then it unfreezes them).
     """
+    frozen = gc.get_freeze_count() > 0
     gc.freeze()
     try:
         pid = os.fork()
     except OSError:
-        gc.unfreeze()
+        if not frozen:
+            gc.unfreeze()
         return None
     if pid == 0:  # the worker: never returns into the caller
         status = 1
@@ -55,7 +58,8 @@ def fork(work: Callable[[], None]) -> int | None:
             status = 0
         finally:  # whatever `work` raised, the caller does that work again and reports it
             os._exit(status)
-    gc.unfreeze()
+    if not frozen:
+        gc.unfreeze()
     return pid
 
 

@@ -4,9 +4,11 @@ process, and whatever goes wrong in a worker must end in the same site or the sa
 
 from __future__ import annotations
 
+import gc
 import importlib.util
 import os
 import time
+import weakref
 from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
@@ -20,10 +22,10 @@ from mkdocs.config import load_config
 from portfolio_plugin import load, mkdocs_parallel, validate
 from portfolio_plugin.mkdocs_parallel import safe_with
 from portfolio_plugin.options import read_config
-from portfolio_plugin.pipeline import check
-from portfolio_plugin.render import Plan
+from portfolio_plugin.pipeline import check, prepare
+from portfolio_plugin.render import Plan, make
 from portfolio_plugin.spool import Production, Spool
-from portfolio_plugin.workers import can_fork, map_in_two
+from portfolio_plugin.workers import can_fork, end, fork, map_in_two
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -334,3 +336,48 @@ def test_the_page_worker_is_awaited_before_any_other_plugins_post_build(
     handlers = config.plugins.events["post_build"]
     assert len(handlers) >= 2
     assert getattr(handlers[0], "__self__", None) is config.plugins["portfolio"]
+
+
+# -- the garbage collector around workers and the portfolio ------------------------------------
+
+@needs_fork
+def test_fork_leaves_the_collector_frozen_only_if_the_caller_froze_it() -> None:
+    gc.unfreeze()
+    pid = fork(lambda: None)
+    assert pid is not None and end(pid) == 0
+    assert gc.get_freeze_count() == 0
+    kept = [[n] for n in range(100)]
+    gc.freeze()
+    try:
+        pid = fork(lambda: None)
+        assert pid is not None and end(pid) == 0
+        assert gc.get_freeze_count() > 0  # the caller's freeze stands until it unfreezes
+    finally:
+        gc.unfreeze()
+    assert kept
+
+
+def test_a_closed_plan_lets_the_portfolio_go_while_the_collector_is_frozen(
+        portfolio: Path) -> None:
+    """The plugin freezes what exists once the plan is made, until the build ends; the plan
+    must not keep the portfolio alive through a frozen cycle (renderer <-> templates)."""
+    gc.collect()
+    build, plan = prepare(read_config(portfolio / "mkdocs.yml"))
+    gc.freeze()
+    try:
+        for _, item in plan.items:
+            make(item)
+        gone = weakref.ref(build.portfolio)
+        plan.close()
+        del build, plan, item
+        gc.collect()
+        assert gone() is None
+    finally:
+        gc.unfreeze()
+
+
+def test_a_build_leaves_the_collector_as_it_found_it(portfolio: Path, tmp_path: Path) -> None:
+    gc.unfreeze()
+    assert gc.isenabled()
+    built(configured(portfolio, parallel=True), tmp_path / "out")
+    assert gc.isenabled() and gc.get_freeze_count() == 0

@@ -138,6 +138,17 @@ class Renderer:
             currency=self.portfolio.info.currency, zone_shapes=ZONE_SHAPES,
             zone_symbols=ZONE_SYMBOLS, facet_symbols=FACET_SYMBOLS)
 
+    def close(self) -> None:
+        """Let go of everything: the templates and their contexts see the renderer as a
+        global, a cycle that only the garbage collector frees, with all it refers to. The
+        renderer renders nothing more."""
+        env = vars(self).get("env")
+        if env is not None:
+            if env.cache is not None:
+                env.cache.clear()  # the templates, their macros and the contexts they hold
+            env.globals.clear()
+        vars(self).clear()
+
     def shared(self) -> object:
         """A token for the data every page shows (site data, options, language).
 
@@ -485,6 +496,13 @@ class Plan:
         for uri, value in self.items:
             content, parts = split_item(make(value))
             yield uri, content, parts
+
+    def close(self) -> None:
+        """Let go of what the plan made with: the portfolio is freed as soon as nothing else
+        refers to it (its renderer and templates refer to each other, and a cycle waits
+        for the garbage collector)."""
+        self.renderer.close()
+        self.items.clear()
 
     def forget_unused(self) -> None:
         """Drop from the cache between runs what this run no longer showed."""

@@ -60,7 +60,7 @@ def data_page(r: Renderer) -> str:
 
 def pages(r: Renderer) -> Iterator[tuple[str, Later]]:
     """The export files (bytes) and the Data page."""
-    exporter = Exporter(r.portfolio, r.figures, r.options, r.t, r.built)
+    exporter = Exporter(r.portfolio, r.figures, r.options, r.t, r.built, renderer=r)
     # Each file is made, written and let go: none is kept for the rest of the build.
     yield from exporter.makers().items()
     yield r.uri("data"), partial(data_page, r)
