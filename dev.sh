@@ -22,6 +22,8 @@ python_deps() {
     "$PY" -m pip install --quiet -e '.[test]'
     touch "$stamp"
   fi
+  # Bytecode, as an ordinary installation has it (even where PYTHONDONTWRITEBYTECODE is set).
+  "$PY" -m compileall -q portfolio_plugin >/dev/null
 }
 
 browser_deps() {

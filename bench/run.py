@@ -327,6 +327,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.generate_only:
         return 0
 
+    # The plugin as an ordinary installation has it: compiled to bytecode beforehand (an
+    # editable install under PYTHONDONTWRITEBYTECODE would compile it in every build).
+    subprocess.run([args.python, "-m", "compileall", "-q", str(HERE.parent / "portfolio_plugin")],
+                   check=False)
     info = machine()
     print(f"machine: {info.get('cpus')} CPUs, {info.get('ram_gb')} GB RAM, Python "
           f"{info['python']}, mkdocs {info['mkdocs']}, material {info['mkdocs-material']}, "

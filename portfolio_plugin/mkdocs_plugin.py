@@ -124,7 +124,11 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
         options = self.options(config)
         serving = getattr(self, "serving", False)
         folder = getattr(self, "spool", None) or Path(tempfile.mkdtemp(prefix="portfolio-build-"))
-        self._spool: Spool | None = Spool(folder, compare=serving)
+        # Pages packed into one file per process, read back through `page_read_source`
+        # (unless another plugin reads sources its own way, or `mkdocs serve` compares them).
+        readers = config.plugins.events.get("page_read_source", [])
+        packed = not serving and all(getattr(h, "__self__", None) is self for h in readers)
+        self._spool: Spool | None = Spool(folder, compare=serving, packed=packed)
         cache = getattr(self, "cache", None)
         # Reading and checking make objects that live on and next to no garbage: the
         # garbage collector would walk the growing portfolio again and again for nothing.
@@ -186,6 +190,13 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
             production.wait_for(page.file.src_uri)
         return page
 
+    def on_page_read_source(self, page: Page, config: MkDocsConfig) -> str | None:
+        """A generated page's Markdown, from where it was packed in the spool."""
+        spool: Spool | None = getattr(self, "_spool", None)
+        if spool is not None and page.file.src_uri in spool.where:
+            return spool.text(page.file.src_uri)
+        return None
+
     def on_nav(self, nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
         """Keep the navigation, which the page-building worker needs."""
         self._nav = nav
@@ -241,6 +252,8 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
             production.stop()
             self.production = None
         spool = getattr(self, "_spool", None)
+        if spool is not None:
+            spool.close()
         if spool is not None and spool.folder != getattr(self, "spool", None):
             shutil.rmtree(spool.folder, ignore_errors=True)
         self._spool = None

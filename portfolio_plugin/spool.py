@@ -20,25 +20,50 @@ from .render.headings import HeadingMaker, fold_headings
 from .workers import can_fork, end, fork
 
 PARTS = ".parts"
+# Where a packed page is: (pack, offset, bytes of the page, bytes of its HTML blocks).
+Location = tuple[str, int, int, int]
 
 
 class Spool:
-    """Generated pages and files in a folder, by docs path; a page's HTML blocks beside it."""
+    """Generated pages and files in a folder, by docs path; a page's HTML blocks beside it.
 
-    def __init__(self, folder: Path, compare: bool = False) -> None:
+    `packed`: pages are appended to one file per process that writes them (a pack), and
+    found again by where they are in it (`where`, `note`), instead of two files each:
+    creating thousands of small files costs more than making the pages. Files (bytes)
+    always get a file of their own, which the engine copies.
+    """
+
+    def __init__(self, folder: Path, compare: bool = False, packed: bool = False) -> None:
         self.folder = folder
         # A folder kept between runs (`mkdocs serve`) is compared with, so that an unchanged
         # item keeps its modification time and a dirty rebuild skips it.
         self.compare = compare
+        self.packed = packed and not compare
+        # Each packed page: (pack, offset, bytes of the page, bytes of its HTML blocks).
+        self.where: dict[str, Location] = {}
         self._made_folders: set[Path] = set()
+        self._pack: tuple[int, str, int] | None = None  # (pid, name, descriptor) to append to
+        self._readers: dict[str, int] = {}
 
     def path(self, uri: str) -> Path:
-        """Where an item is (or will be)."""
+        """Where an item is (or will be, unless it is a packed page)."""
         return self.folder / uri
+
+    def text(self, uri: str) -> str:
+        """A page's marked Markdown."""
+        location = self.where.get(uri)
+        if location is None:
+            return (self.folder / uri).read_text(encoding="utf-8")
+        return self._read(location[0], location[1], location[2]).decode("utf-8")
 
     def parts(self, uri: str) -> list[str]:
         """A page's HTML blocks, in the order of their markers."""
-        blocks = (self.folder / PARTS / uri).read_text(encoding="utf-8")
+        location = self.where.get(uri)
+        if location is None:
+            blocks = (self.folder / PARTS / uri).read_text(encoding="utf-8")
+        else:
+            pack, offset, length, size = location
+            blocks = self._read(pack, offset + length, size).decode("utf-8")
         return blocks.split("\x00") if blocks else []
 
     def write(self, uri: str, content: str | bytes, parts: list[str] | None) -> Path:
@@ -47,6 +72,9 @@ class Spool:
         path = self.folder / uri
         # No text of ours holds a NUL: it separates the blocks.
         blocks = None if parts is None else "\x00".join(parts).encode("utf-8")
+        if blocks is not None and self.packed:
+            self.where[uri] = self._append(data, blocks)
+            return path
         holder = self.folder / PARTS / uri
         unchanged = self.compare and path.is_file() and (
             path.read_bytes() == data
@@ -58,6 +86,48 @@ class Spool:
             self._folder(path.parent)
             path.write_bytes(data)
         return path
+
+    def note(self, uri: str, location: Location) -> None:
+        """Where another process packed a page."""
+        self.where[uri] = location
+
+    def close(self) -> None:
+        """Close the packs (the folder itself is its owner's to remove)."""
+        for descriptor in self._readers.values():
+            os.close(descriptor)
+        self._readers.clear()
+        if self._pack is not None and self._pack[0] == os.getpid():
+            os.close(self._pack[2])
+        self._pack = None
+
+    def _append(self, data: bytes, blocks: bytes) -> Location:
+        pid = os.getpid()
+        if self._pack is None or self._pack[0] != pid:  # a forked worker packs on its own
+            self._folder(self.folder)
+            name = f".pack-{pid}"
+            self._pack = (pid, name, os.open(self.folder / name,
+                                             os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600))
+        _, name, descriptor = self._pack
+        offset = os.fstat(descriptor).st_size
+        record = data + blocks
+        written = 0
+        while written < len(record):
+            written += os.write(descriptor, record[written:])
+        return (name, offset, len(data), len(blocks))
+
+    def _read(self, pack: str, offset: int, size: int) -> bytes:
+        descriptor = self._readers.get(pack)
+        if descriptor is None:
+            descriptor = self._readers[pack] = os.open(self.folder / pack, os.O_RDONLY)
+        chunks = []
+        while size > 0:
+            chunk = os.pread(descriptor, size, offset)
+            if not chunk:
+                raise OSError(f"the spool's {pack} ends before its page does")
+            chunks.append(chunk)
+            offset += len(chunk)
+            size -= len(chunk)
+        return b"".join(chunks)
 
     def _folder(self, folder: Path) -> None:
         if folder not in self._made_folders:
@@ -138,7 +208,9 @@ class Production:
                 self._shared[0] = n + 1
             uri, value = self.plan.items[n]
             self._make(n, uri, value)
-            os.write(writer, b"%d\n" % n)
+            location = self.spool.where.get(uri)
+            os.write(writer, b"%d\n" % n if location is None
+                     else b"%d %s %d %d %d\n" % (n, location[0].encode(), *location[1:]))
 
     def _steal(self) -> bool:
         """Make the last item nobody has taken yet, here; False if there is none."""
@@ -161,7 +233,12 @@ class Production:
             return False
         *lines, self._buffer = (self._buffer + data).split(b"\n")
         for line in lines:
-            self.done[int(line)] = 1
+            n, *packed = line.split()
+            if packed:
+                pack, offset, length, size = packed
+                self.spool.note(self.plan.items[int(n)][0],
+                                (pack.decode(), int(offset), int(length), int(size)))
+            self.done[int(n)] = 1
         return True
 
     def wait_for(self, uri: str) -> None:

@@ -94,6 +94,27 @@ def test_a_worker_makes_the_items_and_each_is_made_once(tmp_path: Path) -> None:
 
 
 @needs_fork
+def test_packed_pages_from_both_processes_read_back_as_they_were_made(tmp_path: Path) -> None:
+    log = tmp_path / "log"
+    parent = os.getpid()
+    spool = Spool(tmp_path / "spool", packed=True)
+    production = Production(plan_of(60, lambda n: logged(
+        log, n, 0.01 if os.getpid() != parent else 0.0)), spool)
+    assert production.start(parallel=True) is True
+    for n in range(60):
+        production.wait_for(f"p/{n}.md")
+        assert spool.text(f"p/{n}.md") == f"page {n}\n\n<!--pf:0-->"
+    production.finish()
+    made = makers(log)
+    assert {pids[0] == parent for pids in made.values()} == {True, False}  # both made some
+    assert all(spool.parts(f"p/{n}.md") == [f"<div>block {n}</div>"] for n in range(60))
+    # One pack per process that made pages, and no file per page.
+    assert len(list((tmp_path / "spool").glob(".pack-*"))) == 2
+    assert not (tmp_path / "spool" / "p").exists()
+    spool.close()
+
+
+@needs_fork
 def test_the_caller_makes_items_from_the_back_instead_of_waiting(tmp_path: Path) -> None:
     log = tmp_path / "log"
     parent = os.getpid()
