@@ -2,11 +2,12 @@
 
 MkDocs renders every page's template on one core, one page after another, and the plugin
 brings most of a portfolio's pages: each initiative page (which it rewrites) and every
-generated page. Once all pages are read (MkDocs' `env` event), a forked worker builds a share
+generated page. Once all pages are read (MkDocs' `env` event), a forked worker builds some
 of those pages as MkDocs would (the same context, template and `post_page` event) and writes
-them, while MkDocs builds the rest. For the worker's share, MkDocs still runs `page_context`
-here, so that the search index and any other plugin's view of the pages stay whole, but
-renders a one-line template into nowhere instead of the theme.
+them, while MkDocs builds the others; who builds which is settled as they go. For the
+worker's pages, MkDocs still runs `page_context` here, so that the search index and any
+other plugin's view of the pages stay whole, but renders a one-line template into nowhere
+instead of the theme.
 
 This is only done when every other plugin that handles those events is known to do nothing
 else with them than read (the search plugins); a build with any other plugin that handles
@@ -33,10 +34,6 @@ ELSEWHERE = "portfolio-elsewhere.html"
 # Plugins whose page events only read the page (to index it): safe with the worker.
 READ_ONLY_PLUGINS = frozenset({"search", "material/search"})
 PAGE_EVENTS = ("page_context", "post_page")
-# The worker's share of the plugin's pages, so that both finish together: for each page the
-# worker builds, MkDocs still spends here about a third of a page's time (context, search),
-# and the worker about two thirds (it skips the search).
-SHARE = 0.6
 
 
 def safe_with(config: MkDocsConfig, ours: object) -> bool:
@@ -54,48 +51,90 @@ def safe_with(config: MkDocsConfig, ours: object) -> bool:
 
 
 class ParallelPages:
-    """A worker process that builds some pages while MkDocs builds the others."""
+    """A worker process that builds some of the plugin's pages while MkDocs builds the others.
+
+    Who builds which page is settled as the build goes, so that both finish together
+    whatever a page costs: the worker takes pages from the end of the list, MkDocs' process
+    from the start, each under a shared lock; when MkDocs is about to reach a page the worker
+    has taken, that page is pointed elsewhere (`ELSEWHERE`, written to nowhere).
+    """
 
     def __init__(self, pages: Sequence[Page], config: MkDocsConfig, doc_files: Sequence[File],
                  nav: Navigation, env: Any) -> None:
-        self.pages = list(pages)
+        self.pages = list(pages)  # in the order MkDocs builds them
         self.config = config
         self.doc_files = doc_files
         self.nav = nav
         self.env = env
         self.worker: int | None = None
+        self._index = {id(page): n for n, page in enumerate(self.pages)}
         self._kept: list[tuple[Page, Any, str]] = []
+        self._lock: Any = None
+        self._shared: Any = None  # [front, back]: MkDocs takes `front`, the worker `back - 1`
+        self._parent = os.getpid()
+        self._decided = 0
 
     def start(self) -> bool:
-        """Fork the worker and point MkDocs' own build of its pages elsewhere (True), or
-        leave every page to MkDocs when the system cannot fork (False)."""
+        """Fork the worker (True), or leave every page to MkDocs when the system cannot
+        fork (False)."""
         if not self.pages or not can_fork():
             return False
+        import multiprocessing
+
+        context = multiprocessing.get_context("fork")
+        self._lock = context.Lock()
+        self._shared = context.RawArray("l", [0, len(self.pages)])
         self.worker = fork(self._work)
         if self.worker is None:
             return False
-        for page in self.pages:
-            self._kept.append((page, page.meta.get("template"), page.file.abs_dest_path))
-            page.meta["template"] = ELSEWHERE
-            page.file.abs_dest_path = os.devnull
+        self._decide(0)
         return True
 
     def _work(self) -> None:
-        for page in self.pages:
-            # `page_context` runs for these pages in the parent, where its effects count (the
-            # search index); every handler of it here would only read the page.
-            build_page(page, self.config, self.doc_files, self.nav, self.env,
+        while True:
+            with self._lock:
+                n = self._shared[1] - 1
+                if n < self._shared[0]:
+                    return
+                self._shared[1] = n
+            # `page_context` runs for these pages in the parent, where its effects count
+            # (the search index); every handler of it here would only read the page.
+            build_page(self.pages[n], self.config, self.doc_files, self.nav, self.env,
                        context_event=False)
 
+    def built(self, page: Page) -> None:
+        """MkDocs is done with `page` here: settle who builds the next of the plugin's pages
+        (decided one page ahead, before MkDocs picks that page's template)."""
+        if self.worker is None or os.getpid() != self._parent:
+            return
+        n = self._index.get(id(page))
+        if n is not None:
+            self._decide(n + 1)
+
+    def _decide(self, n: int) -> None:
+        if n >= len(self.pages) or n < self._decided:
+            return
+        self._decided = n + 1
+        with self._lock:
+            mine = n < self._shared[1]
+            if mine:
+                self._shared[0] = n + 1
+        if not mine:  # the worker builds it: MkDocs renders a comment into nowhere
+            page = self.pages[n]
+            self._kept.append((page, page.meta.get("template"), page.file.abs_dest_path))
+            page.meta["template"] = ELSEWHERE
+            page.file.abs_dest_path = os.devnull
+
     def finish(self) -> None:
-        """Wait for the worker; if it did not build every page, build them here."""
+        """Wait for the worker; if it did not build all it took, build those here."""
         if self.worker is None:
             return
         status = end(self.worker)
         self.worker = None
+        taken = self.pages[self._shared[1]:]
         self._restore()
         if status != 0:
-            for page in self.pages:
+            for page in taken:
                 # `page_context` already ran for these pages in this process.
                 build_page(page, self.config, self.doc_files, self.nav, self.env,
                            context_event=False)

@@ -22,7 +22,7 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
 from .mkdocs_headings import HeadingMaker, unfold_headings
-from .mkdocs_parallel import ELSEWHERE, SHARE, ParallelPages, safe_with
+from .mkdocs_parallel import ELSEWHERE, ParallelPages, safe_with
 from .options import Options, from_settings
 from .pipeline import Build, Cache, prepare, static_sources
 from .render import join_html_blocks
@@ -220,8 +220,7 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
             doc_files = files.documentation_pages(inclusion=InclusionLevel.is_included)
             ours = [f.page for f in doc_files
                     if f.src_uri in self.generated_pages and f.page is not None]
-            share = ours[len(ours) - int(len(ours) * SHARE):]
-            self.parallel_pages = ParallelPages(share, config, doc_files, self._nav, env)
+            self.parallel_pages = ParallelPages(ours, config, doc_files, self._nav, env)
             if not self.parallel_pages.start():
                 self.parallel_pages = None
         return env
@@ -265,6 +264,9 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
         each page's own text (title, summary, the author's body) but not the generated
         tables, which the open data carries, and indexing them would dominate build time.
         """
+        parallel_pages = getattr(self, "parallel_pages", None)
+        if parallel_pages is not None:
+            parallel_pages.built(page)
         uri = page.file.src_uri
         spool = getattr(self, "_spool", None)
         if page.meta.get("template") == ELSEWHERE:  # the worker builds it
