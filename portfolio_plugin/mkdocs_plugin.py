@@ -6,6 +6,7 @@ Works under MkDocs 1.6 and under ProperDocs (which maps `mkdocs.*` imports onto 
 from __future__ import annotations
 
 import gc
+import os
 import shutil
 import tempfile
 from pathlib import Path
@@ -157,7 +158,8 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
                 # Left out (invalid): never published, so its raw front-matter never shows.
                 files.remove(file)
         spool = self._spool
-        sources = [(uri, str(spool.path(uri))) for uri in uris]
+        spooled = str(spool.folder)  # plain strings: thousands of paths, no Path objects
+        sources = [(uri, os.path.join(spooled, uri)) for uri in uris]
         for uri, source in static_sources().items():
             # Copied from where the package is installed; spooled if it is not a plain file.
             installed = isinstance(source, Path) and source.is_file()
