@@ -128,7 +128,9 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
         # Pages packed into one file per process, read back through `page_read_source`
         # (unless another plugin reads sources its own way, or `mkdocs serve` compares them).
         readers = config.plugins.events.get("page_read_source", [])
-        packed = not serving and all(getattr(h, "__self__", None) is self for h in readers)
+        # (A dirty build compares each source file's time with its page's: files it needs.)
+        packed = not serving and not getattr(self, "dirty", False) \
+            and all(getattr(h, "__self__", None) is self for h in readers)
         self._spool: Spool | None = Spool(folder, compare=serving, packed=packed)
         cache = getattr(self, "cache", None)
         # Reading and checking make objects that live on and next to no garbage: the
@@ -181,7 +183,11 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
         # the garbage collector need not walk it again and again while MkDocs works, and a
         # worker need not copy it by touching it. Unfrozen when the build ends.
         gc.freeze()
-        if not self.production.start(parallel=self.config.parallel and not serving):
+        # A dirty build asks for each page's file before reading it (`is_modified`): all are
+        # made first, as under `mkdocs serve`.
+        dirty = getattr(self, "dirty", False)
+        if not self.production.start(parallel=self.config.parallel and not serving
+                                     and not dirty):
             plan.forget_unused()
         return files
 

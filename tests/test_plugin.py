@@ -127,3 +127,14 @@ def test_the_funding_summary_counts_only_funders_of_cash(site: Site, initiative:
     assert mkdocs(site.root).returncode == 0
     html = (site.root / "out" / "initiatives" / "good" / "index.html").read_text("utf-8")
     assert "SEK100 in cash from one funder and SEK50 in kind" in html
+
+
+def test_a_dirty_build_over_an_earlier_one_rebuilds_the_generated_pages(
+        site: Site, initiative: Make) -> None:
+    site.front("good", initiative(title="First title"))
+    assert mkdocs(site.root).returncode == 0
+    site.front("good", initiative(title="Second title"))
+    result = mkdocs(site.root, "--dirty")
+    assert result.returncode == 0, result.stderr
+    page = (site.root / "out" / "initiatives" / "good" / "index.html").read_text("utf-8")
+    assert "Second title" in page and "First title" not in page
