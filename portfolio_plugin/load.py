@@ -7,7 +7,9 @@ what cannot be read safely, and says where every problem is.
 from __future__ import annotations
 
 import os
+import pickle
 import re
+import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from functools import partial
@@ -15,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from .problems import Problem, Problems
-from .workers import map_in_two
+from .workers import SPLIT_FROM, can_fork, end, fork, map_in_two
 from .yamlsafe import Located, YamlError, read_yaml
 
 MAX_PAGE_BYTES = 1024 * 1024
@@ -236,17 +238,112 @@ def _read_page_cached(path: Path, display: str, max_bytes: int,
     return result
 
 
+Wanted = tuple[str, Path, str]  # (slug, path, display path) of a page to read
+
+
+@dataclass
+class EarlyReads:
+    """Pages a worker began to read and check before the run asked for them (see
+    `start_reading`). The worker takes pages from the end of `wanted`, the run from the
+    start when it gets there, each under a shared lock, so that together they finish as
+    early as they can, however early the worker started."""
+
+    wanted: list[Wanted]
+    worker: int
+    results: str  # the file the worker writes (index, result) to, pickled
+    lock: Any
+    shared: Any  # [front, back]: the run takes `front`, the worker `back - 1`
+
+    def collect(self, read: Callable[[Wanted], Page | Checked | Problem]
+                ) -> Iterator[Page | Checked | Problem]:
+        """Every page's result in order: read here with `read` until the pages the worker
+        took, then the worker's (read here too if it stopped short)."""
+        try:
+            n = 0
+            while n < len(self.wanted):
+                with self.lock:
+                    if n >= self.shared[1]:
+                        break
+                    self.shared[0] = n + 1
+                yield read(self.wanted[n])
+                n += 1
+            status = end(self.worker)
+            self.worker = 0
+            found: dict[int, Page | Checked | Problem] = {}
+            if status == 0:
+                with open(self.results, "rb") as results:
+                    for _ in range(len(self.wanted) - n):
+                        index, result = pickle.load(results)  # noqa: S301 - our worker's
+                        found[index] = result
+            for index in range(n, len(self.wanted)):
+                # A worker that stopped short: whatever stopped it happens here.
+                yield found[index] if index in found else read(self.wanted[index])
+        finally:
+            self.discard()
+
+    def discard(self) -> None:
+        """Stop the worker if it still runs, and remove its file."""
+        if self.worker:
+            end(self.worker, kill=True)
+            self.worker = 0
+        try:
+            os.unlink(self.results)
+        except OSError:
+            pass
+
+
+def start_reading(initiatives_dir: Path, data_dir: Path, base: Path,
+                  checker: Callable[[Sources], Callable[[Page], Any]],
+                  max_page_bytes: int = MAX_PAGE_BYTES) -> EarlyReads | None:
+    """Have a worker start reading and checking initiative pages now, from the last, while
+    the caller does other things; `load(..., early=...)` reads from the first and takes the
+    worker's results. The worker reads the site's data files itself and checks each page
+    with `checker(sources)`. None where no worker can help."""
+    if not can_fork():
+        return None
+    wanted = _pages_to_read(Sources(), initiative_files(initiatives_dir), base)
+    if len(wanted) < SPLIT_FROM:
+        return None
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork")
+    lock = context.Lock()
+    shared = context.RawArray("l", [0, len(wanted)])
+    handle, name = tempfile.mkstemp(prefix="portfolio-early-")
+    os.close(handle)
+
+    def work() -> None:
+        sources = load(initiatives_dir, data_dir, base, pages=[], parallel=False)
+        sources.check = checker(sources)
+        with open(name, "wb") as out:
+            while True:
+                with lock:
+                    n = shared[1] - 1
+                    if n < shared[0]:
+                        return
+                    shared[1] = n
+                pickle.dump((n, _read_one(wanted[n], max_page_bytes, sources)), out,
+                            protocol=pickle.HIGHEST_PROTOCOL)
+
+    worker = fork(work)
+    if worker is None:
+        os.unlink(name)
+        return None
+    return EarlyReads(wanted, worker, name, lock, shared)
+
+
 def load(initiatives_dir: Path, data_dir: Path, base: Path,
          pages: Iterable[Path] | None = None, max_page_bytes: int = MAX_PAGE_BYTES,
          cache: PageCache | None = None, stream: bool = False,
-         parallel: bool = True) -> Sources:
+         parallel: bool = True, early: EarlyReads | None = None) -> Sources:
     """Read the initiative pages and the three data files; report what cannot be read.
 
     With a `cache` (kept by a long-running caller such as `mkdocs serve`), pages whose file
     has not changed since the last call are not read again. With `stream`, pages are read
     as the validator asks for them (`Sources.all_pages`), so that what was read of one page
     is freed before the next is read. With `parallel` (and no cache), a worker process reads
-    the second half of the pages meanwhile.
+    the second half of the pages meanwhile; with `early` (see `start_reading`), a worker that
+    started earlier has read a bigger share already, if the pages are still the same.
     """
     sources = Sources()
     for attr, name in (("portfolio", "portfolio.yml"), ("partners", "partners.yml"),
@@ -262,7 +359,7 @@ def load(initiatives_dir: Path, data_dir: Path, base: Path,
         else:
             setattr(sources, attr, result)
     paths = initiative_files(initiatives_dir) if pages is None else pages
-    reading = _read_pages(sources, paths, base, max_page_bytes, cache, parallel)
+    reading = _read_pages(sources, paths, base, max_page_bytes, cache, parallel, early)
     if stream:
         sources.stream = reading
     else:
@@ -271,16 +368,21 @@ def load(initiatives_dir: Path, data_dir: Path, base: Path,
 
 
 def _read_pages(sources: Sources, paths: Iterable[Path], base: Path, max_page_bytes: int,
-                cache: PageCache | None, parallel: bool = True) -> Iterator[Page | Checked]:
+                cache: PageCache | None, parallel: bool = True,
+                early: EarlyReads | None = None) -> Iterator[Page | Checked]:
     wanted = _pages_to_read(sources, paths, base)
-    if cache is not None or not parallel:
-        results: Iterator[Page | Checked | Problem] = (
-            _read_page_cached(path, display, max_page_bytes, cache)
-            for _, path, display in wanted)
+    read = partial(_read_one, max_page_bytes=max_page_bytes, sources=sources)
+    if early is not None and (cache is not None or early.wanted != wanted):
+        early.discard()  # the pages changed since it started (or a cache reads them)
+        early = None
+    if early is not None:
+        results: Iterator[Page | Checked | Problem] = early.collect(read)
+    elif cache is not None or not parallel:
+        results = (_read_page_cached(path, display, max_page_bytes, cache)
+                   for _, path, display in wanted)
     else:
         # A worker reads (and, with `Sources.check`, checks) the second half meanwhile.
-        results = map_in_two(partial(_read_one, max_page_bytes=max_page_bytes,
-                                     sources=sources), wanted)
+        results = map_in_two(read, wanted)
     for (slug, _, _), page in zip(wanted, results, strict=True):
         if isinstance(page, Problem):
             sources.problems.add(page)
@@ -289,7 +391,7 @@ def _read_pages(sources: Sources, paths: Iterable[Path], base: Path, max_page_by
             yield page
 
 
-def _read_one(wanted: tuple[str, Path, str], max_page_bytes: int,
+def _read_one(wanted: Wanted, max_page_bytes: int,
               sources: Sources) -> Page | Checked | Problem:
     page = read_page(wanted[1], wanted[2], max_page_bytes)
     if isinstance(page, Page) and sources.check is not None:
@@ -297,8 +399,7 @@ def _read_one(wanted: tuple[str, Path, str], max_page_bytes: int,
     return page
 
 
-def _pages_to_read(sources: Sources, paths: Iterable[Path], base: Path
-                   ) -> list[tuple[str, Path, str]]:
+def _pages_to_read(sources: Sources, paths: Iterable[Path], base: Path) -> list[Wanted]:
     """(slug, path, display path) of each page to read; a problem for each that is not."""
     wanted = []
     seen: dict[str, str] = {}

@@ -22,10 +22,11 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
+from .load import EarlyReads
 from .mkdocs_headings import HeadingMaker, unfold_headings
 from .mkdocs_parallel import ELSEWHERE, ParallelPages, safe_with
 from .options import Options, from_settings
-from .pipeline import Build, Cache, prepare, static_sources
+from .pipeline import Build, Cache, prepare, start_check, static_sources
 from .render import join_html_blocks
 from .spool import Production, Spool
 
@@ -103,6 +104,16 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
         scripts = [str(s) for s in config.extra_javascript]
         if "assets/portfolio/portfolio.js" not in scripts:
             config.extra_javascript.append("assets/portfolio/portfolio.js")
+        # Most pages are read and checked while MkDocs lists its files (the first second of
+        # a big build, when the second core has nothing to do); not under `mkdocs serve`,
+        # whose cache reads only changed pages, nor for a dirty build.
+        self._early: EarlyReads | None = None
+        if self.config.parallel and not getattr(self, "serving", False) \
+                and not getattr(self, "dirty", False):
+            try:
+                self._early = start_check(self.options(config))
+            except (PluginError, OSError):  # reported where the pages are read
+                self._early = None
         return config
 
     def options(self, config: MkDocsConfig) -> Options:
@@ -137,11 +148,14 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
         # garbage collector would walk the growing portfolio again and again for nothing.
         collecting = gc.isenabled()
         gc.disable()
+        early, self._early = getattr(self, "_early", None), None
         try:
-            self.build, plan = prepare(options, cache=cache)
+            self.build, plan = prepare(options, cache=cache, early=early)
         except OSError as exc:  # a folder that cannot be read at all stops the build
             raise PluginError(f"portfolio: cannot read the portfolio: {exc}") from None
         finally:
+            if early is not None:
+                early.discard()
             if collecting:
                 gc.enable()
         build = self.build
@@ -250,6 +264,10 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
 
     def _drop_build_spool(self) -> None:
         gc.unfreeze()
+        early = getattr(self, "_early", None)
+        if early is not None:  # the build failed before it read the pages
+            early.discard()
+            self._early = None
         parallel_pages = getattr(self, "parallel_pages", None)
         if parallel_pages is not None:
             parallel_pages.stop()

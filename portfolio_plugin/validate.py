@@ -701,23 +701,7 @@ def validate(sources: Sources, site_name: str = "Portfolio",
              ) -> tuple[Portfolio, Problems]:
     """Turn what was read into the portfolio model and the problems of the whole run."""
     problems = Problems()
-    partners = _partners(sources.partners, sources.partners_path, problems)
-    assets = _assets(sources.assets, sources.assets_path, problems, partners)
-    info, reader, themes_declared = _portfolio_info(
-        sources.portfolio, sources.portfolio_path, problems, site_name)
-    data = reader.doc.value if isinstance(reader.doc.value, dict) else {}
-    if info.organisation and info.organisation not in partners:
-        reader.report(("organisation",), f"unknown partner {info.organisation!r}",
-                      expected="a partner id", found=repr(info.organisation),
-                      suggestion=suggest(info.organisation, partners))
-        info = _replace_info(info, organisation=None)
-    info = _replace_info(info, base_investment=_base_investment(reader, data, info, partners))
-    ctx = _Context(
-        currency=info.currency, rates=dict(info.exchange_rates), partners=partners,
-        assets=assets, themes={t.id: t for t in info.themes} if themes_declared else None,
-        mandates={m.id: m for m in info.mandates},
-        objectives={o.id: o for o in info.objectives},
-    )
+    partners, assets, info, themes_declared, ctx = _site(sources, site_name, problems)
     initiatives = []
     left_out = []
     # Each page is checked where it is read: pages read by a worker come back checked.
@@ -746,6 +730,38 @@ def validate(sources: Sources, site_name: str = "Portfolio",
     portfolio = Portfolio(info, tuple(partners.values()), tuple(assets.values()),
                           tuple(initiatives), tuple(sorted(left_out)))
     return portfolio, problems
+
+
+def _site(sources: Sources, site_name: str, problems: Problems
+          ) -> tuple[dict[str, Partner], dict[str, Asset], PortfolioInfo, bool, _Context]:
+    """The site's data (partners, assets, the portfolio's information), and what checking
+    each page needs of it."""
+    partners = _partners(sources.partners, sources.partners_path, problems)
+    assets = _assets(sources.assets, sources.assets_path, problems, partners)
+    info, reader, themes_declared = _portfolio_info(
+        sources.portfolio, sources.portfolio_path, problems, site_name)
+    data = reader.doc.value if isinstance(reader.doc.value, dict) else {}
+    if info.organisation and info.organisation not in partners:
+        reader.report(("organisation",), f"unknown partner {info.organisation!r}",
+                      expected="a partner id", found=repr(info.organisation),
+                      suggestion=suggest(info.organisation, partners))
+        info = _replace_info(info, organisation=None)
+    info = _replace_info(info, base_investment=_base_investment(reader, data, info, partners))
+    ctx = _Context(
+        currency=info.currency, rates=dict(info.exchange_rates), partners=partners,
+        assets=assets, themes={t.id: t for t in info.themes} if themes_declared else None,
+        mandates={m.id: m for m in info.mandates},
+        objectives={o.id: o for o in info.objectives},
+    )
+    return partners, assets, info, themes_declared, ctx
+
+
+def page_checker(sources: Sources, site_name: str = "Portfolio"
+                 ) -> Callable[[Page], tuple[Initiative | None, list[Problem]]]:
+    """What `validate` makes of one page (its initiative and problems), for a process that
+    checks pages apart from the run (the site's own problems are the run's to report)."""
+    *_, ctx = _site(sources, site_name, Problems())
+    return partial(_checked, ctx=ctx)
 
 
 def _checked(page: Page, ctx: _Context) -> tuple[Initiative | None, list[Problem]]:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import gc
 import importlib.util
 import os
+import shutil
 import time
 import weakref
 from collections.abc import Callable
@@ -22,7 +23,7 @@ from mkdocs.config import load_config
 from portfolio_plugin import load, mkdocs_parallel, validate
 from portfolio_plugin.mkdocs_parallel import safe_with
 from portfolio_plugin.options import read_config
-from portfolio_plugin.pipeline import check, prepare
+from portfolio_plugin.pipeline import check, prepare, start_check
 from portfolio_plugin.render import Plan, make
 from portfolio_plugin.spool import Production, Spool
 from portfolio_plugin.workers import can_fork, end, fork, map_in_two
@@ -406,3 +407,112 @@ def test_a_build_leaves_the_collector_as_it_found_it(portfolio: Path, tmp_path: 
     assert gc.isenabled()
     built(configured(portfolio, parallel=True), tmp_path / "out")
     assert gc.isenabled() and gc.get_freeze_count() == 0
+
+
+# -- reading started early ---------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def checked_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """240 initiatives, one of them unreadable and one invalid."""
+    site: Path = _generator().generate(240, tmp_path_factory.mktemp("early") / "site", seed=3)
+    folder = site / "content" / "initiatives"
+    (folder / "zz-broken.md").write_text("---\ntitle: [unclosed\n---\nBody\n", encoding="utf-8")
+    first = sorted(folder.glob("*.md"))[0]
+    first.write_text(first.read_text(encoding="utf-8").replace("zone: ", "zone: purple-", 1),
+                     encoding="utf-8")
+    return site
+
+
+def alone(options: Any) -> tuple[Any, list[str]]:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(load, "map_in_two", lambda func, items: map(func, items))
+        portfolio, problems = check(options)
+    return portfolio, [str(p) for p in problems.sorted()]
+
+
+@needs_fork
+def test_pages_read_by_an_early_worker_validate_exactly_as_read_in_one(
+        checked_site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    options = read_config(checked_site / "mkdocs.yml")
+    early = start_check(options)
+    assert early is not None
+    checked_here: list[str] = []
+    original = validate._checked
+
+    def counted(page: load.Page, ctx: Any) -> Any:
+        checked_here.append(page.slug)
+        return original(page, ctx)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(validate, "_checked", counted)
+        portfolio, problems = check(options, early=early)
+    assert len(checked_here) < 200  # the worker checked most (all, if it was quick)
+    assert not os.path.exists(early.results)
+    expected, expected_problems = alone(options)
+    assert portfolio == expected
+    assert [str(p) for p in problems.sorted()] == expected_problems
+    assert len(problems.errors) == 2 and "zz-broken" in portfolio.left_out
+
+
+@needs_fork
+def test_an_early_worker_is_not_used_when_the_pages_changed_meanwhile(
+        checked_site: Path, tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    shutil.copytree(checked_site, site)
+    options = read_config(site / "mkdocs.yml")
+    early = start_check(options)
+    assert early is not None
+    added = site / "content" / "initiatives" / "zz-added.md"
+    added.write_text((site / "content" / "initiatives" / "zz-broken.md").read_text(
+        encoding="utf-8"), encoding="utf-8")
+    portfolio, problems = check(options, early=early)
+    assert not os.path.exists(early.results) and early.worker == 0
+    expected, expected_problems = alone(options)
+    assert portfolio == expected and [str(p) for p in problems.sorted()] == expected_problems
+    assert "zz-added" in portfolio.left_out
+
+
+@needs_fork
+def test_pages_an_early_worker_did_not_finish_are_read_here(
+        checked_site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    parent = os.getpid()
+    original = load._read_one
+
+    def failing(*args: Any, **kwargs: Any) -> Any:
+        if os.getpid() != parent:
+            raise RuntimeError("the worker fails")
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(load, "_read_one", failing)
+    options = read_config(checked_site / "mkdocs.yml")
+    early = start_check(options)
+    assert early is not None
+    portfolio, problems = check(options, early=early)
+    expected, expected_problems = alone(options)
+    assert portfolio == expected and [str(p) for p in problems.sorted()] == expected_problems
+
+
+@needs_fork
+def test_the_run_reads_from_the_start_while_a_slow_early_worker_reads_from_the_end(
+        checked_site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    parent = os.getpid()
+    original = load._read_one
+    taken_here: list[str] = []
+
+    def paced(wanted: Any, *args: Any, **kwargs: Any) -> Any:
+        if os.getpid() != parent:
+            time.sleep(0.004)
+        else:
+            taken_here.append(wanted[0])
+        return original(wanted, *args, **kwargs)
+
+    monkeypatch.setattr(load, "_read_one", paced)
+    options = read_config(checked_site / "mkdocs.yml")
+    early = start_check(options)
+    assert early is not None
+    portfolio, problems = check(options, early=early)
+    assert 100 < len(taken_here) < 241  # both read pages: this process the first ones
+    slugs = [w[0] for w in early.wanted]
+    assert taken_here == slugs[:len(taken_here)]
+    expected, expected_problems = alone(options)
+    assert portfolio == expected and [str(p) for p in problems.sorted()] == expected_problems
