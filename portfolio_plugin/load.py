@@ -6,6 +6,7 @@ what cannot be read safely, and says where every problem is.
 
 from __future__ import annotations
 
+import atexit
 import os
 import pickle
 import re
@@ -283,6 +284,7 @@ class EarlyReads:
 
     def discard(self) -> None:
         """Stop the worker if it still runs, and remove its file."""
+        atexit.unregister(self.discard)
         if self.worker:
             end(self.worker, kill=True)
             self.worker = 0
@@ -329,7 +331,9 @@ def start_reading(initiatives_dir: Path, data_dir: Path, base: Path,
     if worker is None:
         os.unlink(name)
         return None
-    return EarlyReads(wanted, worker, name, lock, shared)
+    early = EarlyReads(wanted, worker, name, lock, shared)
+    atexit.register(early.discard)  # if the run ends before it reads the pages
+    return early
 
 
 def load(initiatives_dir: Path, data_dir: Path, base: Path,
