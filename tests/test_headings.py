@@ -4,14 +4,13 @@ tables of contents, as when MkDocs parses every heading itself."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any
 
 import pytest
-from mkdocs.commands.build import build
 from mkdocs.config import load_config
-from test_export import EPOCH, write_site
+from test_export import write_site
+from test_parallel import built
 
 from portfolio_plugin import mkdocs_headings
 from portfolio_plugin.mkdocs_headings import HeadingMaker
@@ -84,16 +83,6 @@ def test_the_authors_text_is_never_folded_and_headings_before_it_are_marked_so()
 
 # -- the whole build ---------------------------------------------------------------------------
 
-def site_files(config: Path, out: Path) -> dict[str, bytes]:
-    os.environ["SOURCE_DATE_EPOCH"] = EPOCH
-    try:
-        build(load_config(str(config), site_dir=str(out)))
-    finally:
-        del os.environ["SOURCE_DATE_EPOCH"]
-    return {str(p.relative_to(out)): p.read_bytes() for p in sorted(out.rglob("*"))
-            if p.is_file()}
-
-
 @pytest.fixture(params=["plain", "permalinks"])
 def config(request: pytest.FixtureRequest, tmp_path: Path) -> Path:
     """The fixture site; an author's heading that a generated one repeats ('Stories');
@@ -123,10 +112,10 @@ def test_a_site_with_folded_headings_is_the_site_mkdocs_makes_of_them(
 
     with monkeypatch.context() as patch:
         patch.setattr("portfolio_plugin.mkdocs_plugin.unfold_headings", spy)
-        folded = site_files(config, tmp_path / "folded")
+        folded = built(config, tmp_path / "folded")
     assert "initiatives/alpha.md" in unfolded and "portfolio/index.md" in unfolded
     monkeypatch.setattr(HeadingMaker, "usable", staticmethod(lambda config: False))
-    parsed = site_files(config, tmp_path / "parsed")
+    parsed = built(config, tmp_path / "parsed")
     assert sorted(folded) == sorted(parsed)
     assert [name for name in folded if folded[name] != parsed[name]] == []
     alpha = folded["initiatives/alpha/index.html"].decode()

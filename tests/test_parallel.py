@@ -305,6 +305,21 @@ def test_map_in_two_does_the_half_of_a_failing_worker_here() -> None:
     assert list(map_in_two(fragile, list(range(300)))) == [n + 1 for n in range(300)]
 
 
+def checked_here_and(options: Any, early: Any = None) -> tuple[Any, Any, list[str]]:
+    """`check`, and the slugs of the pages this process checked itself."""
+    checked_here: list[str] = []
+    original = validate._checked
+
+    def counted(page: load.Page, ctx: Any) -> Any:
+        checked_here.append(page.slug)
+        return original(page, ctx)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(validate, "_checked", counted)
+        portfolio, problems = check(options, early=early)
+    return portfolio, problems, checked_here
+
+
 @needs_fork
 def test_pages_read_in_two_halves_validate_exactly_as_read_in_one(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -317,16 +332,7 @@ def test_pages_read_in_two_halves_validate_exactly_as_read_in_one(
     last.write_text(last.read_text(encoding="utf-8").replace("zone: ", "zone: purple-", 1),
                     encoding="utf-8")
     options = read_config(site / "mkdocs.yml")
-    checked_here: list[str] = []
-    original = validate._checked
-
-    def counted(page: load.Page, ctx: Any) -> Any:
-        checked_here.append(page.slug)
-        return original(page, ctx)
-
-    with monkeypatch.context() as patch:
-        patch.setattr(validate, "_checked", counted)
-        portfolio, problems = check(options)
+    portfolio, problems, checked_here = checked_here_and(options)
     # The worker checked its half: only the first half was checked in this process.
     assert 100 < len(checked_here) < 141 and last.stem not in checked_here
     monkeypatch.setattr(load, "map_in_two", lambda func, items: map(func, items))
@@ -436,16 +442,7 @@ def test_pages_read_by_an_early_worker_validate_exactly_as_read_in_one(
     options = read_config(checked_site / "mkdocs.yml")
     early = start_check(options)
     assert early is not None
-    checked_here: list[str] = []
-    original = validate._checked
-
-    def counted(page: load.Page, ctx: Any) -> Any:
-        checked_here.append(page.slug)
-        return original(page, ctx)
-
-    with monkeypatch.context() as patch:
-        patch.setattr(validate, "_checked", counted)
-        portfolio, problems = check(options, early=early)
+    portfolio, problems, checked_here = checked_here_and(options, early)
     assert len(checked_here) < 200  # the worker checked most (all, if it was quick)
     assert not os.path.exists(early.results)
     expected, expected_problems = alone(options)
