@@ -272,10 +272,13 @@ class EarlyReads:
             self.worker = 0
             found: dict[int, Page | Checked | Problem] = {}
             if status == 0:
-                with open(self.results, "rb") as results:
-                    for _ in range(len(self.wanted) - n):
-                        index, result = pickle.load(results)  # noqa: S301 - our worker's
-                        found[index] = result
+                try:
+                    with open(self.results, "rb") as results:
+                        for _ in range(len(self.wanted) - n):
+                            index, result = pickle.load(results)  # noqa: S301 - our worker's
+                            found[index] = result
+                except (OSError, EOFError, pickle.UnpicklingError):
+                    pass  # what is missing is read here below
             for index in range(n, len(self.wanted)):
                 # A worker that stopped short: whatever stopped it happens here.
                 yield found[index] if index in found else read(self.wanted[index])

@@ -63,6 +63,8 @@ class HeadingMaker:
         mark = ID_MARK.format("")
         html = html.replace(f'id="{id_}"', f'id="{mark}"').replace(
             f'href="#{id_}"', f'href="#{mark}"')
+        if f'id="{mark}"' not in html:  # an id written some other way: leave it to MkDocs
+            return None
         name = tokens[0]["name"] if tokens else None
         return Heading(html, int(match[1]), id_, name)
 

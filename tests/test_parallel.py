@@ -513,3 +513,20 @@ def test_the_run_reads_from_the_start_while_a_slow_early_worker_reads_from_the_e
     assert taken_here == slugs[:len(taken_here)]
     expected, expected_problems = alone(options)
     assert portfolio == expected and [str(p) for p in problems.sorted()] == expected_problems
+
+
+@needs_fork
+def test_results_an_early_worker_wrote_only_in_part_are_read_here(checked_site: Path) -> None:
+    options = read_config(checked_site / "mkdocs.yml")
+    early = start_check(options)
+    assert early is not None
+    deadline = time.monotonic() + 30
+    while early.shared[1] > 0 and time.monotonic() < deadline:  # it took every page
+        time.sleep(0.01)
+    time.sleep(0.2)  # and wrote the last one
+    size = os.path.getsize(early.results)
+    with open(early.results, "r+b") as results:
+        results.truncate(size // 2)
+    portfolio, problems = check(options, early=early)
+    expected, expected_problems = alone(options)
+    assert portfolio == expected and [str(p) for p in problems.sorted()] == expected_problems
