@@ -38,7 +38,8 @@ class Spool:
         # A folder kept between runs (`mkdocs serve`) is compared with, so that an unchanged
         # item keeps its modification time and a dirty rebuild skips it.
         self.compare = compare
-        self.packed = packed and not compare
+        # Packs are read back with `pread`, which some systems (Windows) do not have.
+        self.packed = packed and not compare and hasattr(os, "pread")
         # Each packed page: (pack, offset, bytes of the page, bytes of its HTML blocks).
         self.where: dict[str, Location] = {}
         self._made_folders: set[Path] = set()

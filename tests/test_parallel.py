@@ -530,3 +530,14 @@ def test_results_an_early_worker_wrote_only_in_part_are_read_here(checked_site: 
     portfolio, problems = check(options, early=early)
     expected, expected_problems = alone(options)
     assert portfolio == expected and [str(p) for p in problems.sorted()] == expected_problems
+
+
+def test_pages_get_files_of_their_own_where_packs_cannot_be_read_back(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delattr(os, "pread")
+    spool = Spool(tmp_path / "spool", packed=True)
+    production = Production(plan_of(3, lambda n: logged(tmp_path / "log", n)), spool)
+    production.start(parallel=False)
+    assert not spool.packed and not spool.where
+    assert spool.text("p/2.md") == "page 2\n\n<!--pf:0-->"
+    assert spool.parts("p/2.md") == ["<div>block 2</div>"]
