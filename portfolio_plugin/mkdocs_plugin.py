@@ -181,8 +181,9 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
             installed = isinstance(source, Path) and source.is_file()
             sources.append((uri, str(source) if installed
                             else str(spool.write(uri, source.read_bytes(), None))))
+        known = files.src_uris  # our paths are already in the form MkDocs keys them by
         for uri, path in sources:
-            existing = files.get_file_from_path(uri)
+            existing = known.get(uri)
             if existing is not None:
                 files.remove(existing)
             # A page's Markdown has markers; its HTML goes back in on_post_page.
