@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from .problems import Problem, Problems
-from .workers import SPLIT_FROM, can_fork, end, fork, map_in_two
+from .workers import SPLIT_FROM, Ends, can_fork, end, fork, map_in_two
 from .yamlsafe import Located, YamlError, read_yaml
 
 MAX_PAGE_BYTES = 1024 * 1024
@@ -252,22 +252,16 @@ class EarlyReads:
     wanted: list[Wanted]
     worker: int
     results: str  # the file the worker writes (index, result) to, pickled
-    lock: Any
-    shared: Any  # [front, back]: the run takes `front`, the worker `back - 1`
+    ends: Ends  # the run takes pages from the front, the worker from the back
 
     def collect(self, read: Callable[[Wanted], Page | Checked | Problem]
                 ) -> Iterator[Page | Checked | Problem]:
         """Every page's result in order: read here with `read` until the pages the worker
         took, then the worker's (read here too if it stopped short)."""
         try:
-            n = 0
-            while n < len(self.wanted):
-                with self.lock:
-                    if n >= self.shared[1]:
-                        break
-                    self.shared[0] = n + 1
+            while (n := self.ends.take_front()) is not None:
                 yield read(self.wanted[n])
-                n += 1
+            n = self.ends.back  # the first page the worker took
             status = end(self.worker)
             self.worker = 0
             found: dict[int, Page | Checked | Problem] = {}
@@ -309,11 +303,7 @@ def start_reading(initiatives_dir: Path, data_dir: Path, base: Path,
     wanted = _pages_to_read(Sources(), initiative_files(initiatives_dir), base)
     if len(wanted) < SPLIT_FROM:
         return None
-    import multiprocessing
-
-    context = multiprocessing.get_context("fork")
-    lock = context.Lock()
-    shared = context.RawArray("l", [0, len(wanted)])
+    ends = Ends(len(wanted))
     handle, name = tempfile.mkstemp(prefix="portfolio-early-")
     os.close(handle)
 
@@ -321,12 +311,7 @@ def start_reading(initiatives_dir: Path, data_dir: Path, base: Path,
         sources = load(initiatives_dir, data_dir, base, pages=[], parallel=False)
         sources.check = checker(sources)
         with open(name, "wb") as out:
-            while True:
-                with lock:
-                    n = shared[1] - 1
-                    if n < shared[0]:
-                        return
-                    shared[1] = n
+            while (n := ends.take_back()) is not None:
                 pickle.dump((n, _read_one(wanted[n], max_page_bytes, sources)), out,
                             protocol=pickle.HIGHEST_PROTOCOL)
 
@@ -334,7 +319,7 @@ def start_reading(initiatives_dir: Path, data_dir: Path, base: Path,
     if worker is None:
         os.unlink(name)
         return None
-    early = EarlyReads(wanted, worker, name, lock, shared)
+    early = EarlyReads(wanted, worker, name, ends)
     atexit.register(early.discard)  # if the run ends before it reads the pages
     return early
 

@@ -27,7 +27,7 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.utils import write_file
 
-from .workers import can_fork, end, fork
+from .workers import Ends, can_fork, end, fork
 
 # A template that renders one comment: what MkDocs renders for a page the worker builds.
 ELSEWHERE = "portfolio-elsewhere.html"
@@ -69,8 +69,7 @@ class ParallelPages:
         self.worker: int | None = None
         self._index = {id(page): n for n, page in enumerate(self.pages)}
         self._kept: list[tuple[Page, Any, str]] = []
-        self._lock: Any = None
-        self._shared: Any = None  # [front, back]: MkDocs takes `front`, the worker `back - 1`
+        self._ends: Ends | None = None  # MkDocs takes from the front, the worker the back
         self._parent = os.getpid()
         self._decided = 0
 
@@ -79,11 +78,7 @@ class ParallelPages:
         fork (False)."""
         if not self.pages or not can_fork():
             return False
-        import multiprocessing
-
-        context = multiprocessing.get_context("fork")
-        self._lock = context.Lock()
-        self._shared = context.RawArray("l", [0, len(self.pages)])
+        self._ends = Ends(len(self.pages))
         self.worker = fork(self._work)
         if self.worker is None:
             return False
@@ -91,12 +86,8 @@ class ParallelPages:
         return True
 
     def _work(self) -> None:
-        while True:
-            with self._lock:
-                n = self._shared[1] - 1
-                if n < self._shared[0]:
-                    return
-                self._shared[1] = n
+        assert self._ends is not None
+        while (n := self._ends.take_back()) is not None:
             # `page_context` runs for these pages in the parent, where its effects count
             # (the search index); every handler of it here would only read the page.
             build_page(self.pages[n], self.config, self.doc_files, self.nav, self.env,
@@ -115,11 +106,10 @@ class ParallelPages:
         if n >= len(self.pages) or n < self._decided:
             return
         self._decided = n + 1
-        with self._lock:
-            mine = n < self._shared[1]
-            if mine:
-                self._shared[0] = n + 1
-        if not mine:  # the worker builds it: MkDocs renders a comment into nowhere
+        assert self._ends is not None
+        # Pages are decided in order, so the front is `n`: taken here unless the worker has
+        # it; then MkDocs renders a comment into nowhere.
+        if self._ends.take_front() is None:
             page = self.pages[n]
             self._kept.append((page, page.meta.get("template"), page.file.abs_dest_path))
             page.meta["template"] = ELSEWHERE
@@ -131,7 +121,8 @@ class ParallelPages:
             return
         status = end(self.worker)
         self.worker = None
-        taken = self.pages[self._shared[1]:]
+        assert self._ends is not None
+        taken = self.pages[self._ends.back:]
         self._restore()
         if status != 0:
             for page in taken:

@@ -17,7 +17,7 @@ from typing import Any
 
 from .render import Plan, make, split_item
 from .render.headings import HeadingMaker, fold_headings
-from .workers import can_fork, end, fork
+from .workers import Ends, can_fork, end, fork
 
 PARTS = ".parts"
 # Where a packed page is: (pack, offset, bytes of the page, bytes of its HTML blocks).
@@ -156,8 +156,7 @@ class Production:
         self.worker: int | None = None
         self._pipe: int | None = None
         self._buffer = b""
-        self._shared: Any = None  # [front, back]: the worker takes `front`, this `back - 1`
-        self._lock: Any = None
+        self._ends: Ends | None = None  # the worker takes from the front, this process the back
 
     def make_here(self) -> None:
         """Make every item that is not made yet, in this process."""
@@ -179,11 +178,7 @@ class Production:
         if not (parallel and can_fork()) or len(self.plan.items) < 2:
             self.make_here()
             return False
-        import multiprocessing
-
-        context = multiprocessing.get_context("fork")
-        self._lock = context.Lock()
-        self._shared = context.RawArray("l", [0, len(self.plan.items)])
+        self._ends = Ends(len(self.plan.items))
         reader, writer = os.pipe()
 
         def work() -> None:
@@ -201,12 +196,8 @@ class Production:
 
     def _work(self, writer: int) -> None:
         """The worker's loop: take the next item nobody has taken, make it, report it."""
-        while True:
-            with self._lock:
-                n = self._shared[0]
-                if n >= self._shared[1]:
-                    return
-                self._shared[0] = n + 1
+        assert self._ends is not None
+        while (n := self._ends.take_front()) is not None:
             uri, value = self.plan.items[n]
             self._make(n, uri, value)
             location = self.spool.where.get(uri)
@@ -215,11 +206,10 @@ class Production:
 
     def _steal(self) -> bool:
         """Make the last item nobody has taken yet, here; False if there is none."""
-        with self._lock:
-            n = self._shared[1] - 1
-            if n < self._shared[0]:
-                return False
-            self._shared[1] = n
+        assert self._ends is not None
+        n = self._ends.take_back()
+        if n is None:
+            return False
         uri, value = self.plan.items[n]
         self._make(n, uri, value)
         return True

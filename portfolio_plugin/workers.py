@@ -76,6 +76,46 @@ def end(pid: int, kill: bool = False) -> int:
         return 1
 
 
+class Ends:
+    """Items 0 to `count - 1`, taken one at a time from the front or from the back by two
+    processes (made before the fork): each item is taken once, under a shared lock."""
+
+    def __init__(self, count: int) -> None:
+        import multiprocessing
+
+        context = multiprocessing.get_context("fork")
+        self._lock = context.Lock()
+        self._shared = context.RawArray("l", [0, count])  # [front, back]
+
+    @property
+    def front(self) -> int:
+        """How many items were taken from the front."""
+        return int(self._shared[0])
+
+    @property
+    def back(self) -> int:
+        """The first item taken from the back (`count` while none is)."""
+        return int(self._shared[1])
+
+    def take_front(self) -> int | None:
+        """The first item nobody has taken, now taken; None when none is left."""
+        with self._lock:
+            n = self._shared[0]
+            if n >= self._shared[1]:
+                return None
+            self._shared[0] = n + 1
+        return int(n)
+
+    def take_back(self) -> int | None:
+        """The last item nobody has taken, now taken; None when none is left."""
+        with self._lock:
+            n = self._shared[1] - 1
+            if n < self._shared[0]:
+                return None
+            self._shared[1] = n
+        return int(n)
+
+
 def map_in_two(func: Callable[[T], R], items: Sequence[T],
                split_from: int = SPLIT_FROM) -> Iterator[R]:
     """`func` of each item, in order; a worker computes the second half while this process

@@ -26,7 +26,7 @@ from portfolio_plugin.options import read_config
 from portfolio_plugin.pipeline import check, prepare, start_check
 from portfolio_plugin.render import Plan, make
 from portfolio_plugin.spool import Production, Spool
-from portfolio_plugin.workers import can_fork, end, fork, map_in_two
+from portfolio_plugin.workers import Ends, can_fork, end, fork, map_in_two
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -215,7 +215,7 @@ def test_a_parallel_build_is_the_same_site_byte_for_byte(
 
     def finish(self: mkdocs_parallel.ParallelPages) -> None:
         # (pages MkDocs built here, pages the worker took), settled as the build went.
-        shares.append((self._shared[0], len(self.pages) - self._shared[1]))
+        shares.append((self._ends.front, len(self.pages) - self._ends.back))
         original(self)
 
     with pytest.MonkeyPatch.context() as patch:
@@ -521,7 +521,7 @@ def test_results_an_early_worker_wrote_only_in_part_are_read_here(checked_site: 
     early = start_check(options)
     assert early is not None
     deadline = time.monotonic() + 30
-    while early.shared[1] > 0 and time.monotonic() < deadline:  # it took every page
+    while early.ends.back > 0 and time.monotonic() < deadline:  # it took every page
         time.sleep(0.01)
     time.sleep(0.2)  # and wrote the last one
     size = os.path.getsize(early.results)
@@ -541,3 +541,25 @@ def test_pages_get_files_of_their_own_where_packs_cannot_be_read_back(
     assert not spool.packed and not spool.where
     assert spool.text("p/2.md") == "page 2\n\n<!--pf:0-->"
     assert spool.parts("p/2.md") == ["<div>block 2</div>"]
+
+
+@needs_fork
+def test_two_processes_taking_from_both_ends_take_each_item_once(tmp_path: Path) -> None:
+    ends = Ends(500)
+    log = tmp_path / "back"
+
+    def back() -> None:
+        with log.open("w", encoding="utf-8") as out:
+            while (n := ends.take_back()) is not None:
+                out.write(f"{n}\n")
+
+    pid = fork(back)
+    assert pid is not None
+    front = []
+    while (n := ends.take_front()) is not None:
+        front.append(n)
+    assert end(pid) == 0
+    taken = [int(line) for line in log.read_text(encoding="utf-8").split()]
+    assert front == list(range(len(front))) and taken == sorted(taken, reverse=True)
+    assert sorted(front + taken) == list(range(500))
+    assert ends.front == ends.back == len(front)
