@@ -135,12 +135,13 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
         """
         options = self.options(config)
         serving = getattr(self, "serving", False)
+        dirty = getattr(self, "dirty", False)
         folder = getattr(self, "spool", None) or Path(tempfile.mkdtemp(prefix="portfolio-build-"))
         # Pages packed into one file per process, read back through `page_read_source`
         # (unless another plugin reads sources its own way, or `mkdocs serve` compares them).
         readers = config.plugins.events.get("page_read_source", [])
         # (A dirty build compares each source file's time with its page's: files it needs.)
-        packed = not serving and not getattr(self, "dirty", False) \
+        packed = not serving and not dirty \
             and all(getattr(h, "__self__", None) is self for h in readers)
         self._spool: Spool | None = Spool(folder, compare=serving, packed=packed)
         cache = getattr(self, "cache", None)
@@ -200,7 +201,6 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
         gc.freeze()
         # A dirty build asks for each page's file before reading it (`is_modified`): all are
         # made first, as under `mkdocs serve`.
-        dirty = getattr(self, "dirty", False)
         if not self.production.start(parallel=self.config.parallel and not serving
                                      and not dirty):
             plan.forget_unused()

@@ -40,8 +40,7 @@ class Spool:
         self.compare = compare
         # Packs are read back with `pread`, which some systems (Windows) do not have.
         self.packed = packed and not compare and hasattr(os, "pread")
-        # Each packed page: (pack, offset, bytes of the page, bytes of its HTML blocks).
-        self.where: dict[str, Location] = {}
+        self.where: dict[str, Location] = {}  # each packed page
         self._made_folders: set[Path] = set()
         self._pack: tuple[int, str, int] | None = None  # (pid, name, descriptor) to append to
         self._readers: dict[str, int] = {}
