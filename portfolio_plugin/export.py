@@ -38,7 +38,7 @@ from .model import (
     Zone,
 )
 from .options import Options
-from .render import Renderer
+from .render import Chunks, Renderer
 from .render.text import safe_markdown
 from .render.urls import relative_url
 
@@ -50,6 +50,8 @@ ATOM = "http://www.w3.org/2005/Atom"
 XML = "http://www.w3.org/XML/1998/namespace"
 # Feeds carry the newest stories only; every story is in stories.csv and portfolio.json.
 FEED_LIMIT = 500
+# Bytes of JSON text gathered before a piece of `portfolio.json` is handed on.
+PIECE = 1 << 16
 # The generated pages other portfolios may link to, by name (see `Renderer.uri`).
 PAGE_NAMES = ("overview", "initiatives", "facet_map", "ecosystem", "leverage", "timeline",
               "objectives", "mandates", "data")
@@ -136,17 +138,36 @@ class Exporter:
                 for key, value in self._document_parts()}
 
     def document_bytes(self) -> bytes:
-        """`portfolio.json`: the bytes of `json_bytes(self.document())`, written part by part
-        (each initiative, partner and story on its own) so that the whole document is never
-        held in memory at once."""
-        pieces = []
-        for key, value in sorted(self._document_parts(), key=lambda part: part[0]):
+        """`portfolio.json`: the bytes of `json_bytes(self.document())`."""
+        return b"".join(self.document_pieces())
+
+    def document_pieces(self) -> Iterator[bytes]:
+        """`portfolio.json` in pieces of about 64 KB, made part by part (each initiative,
+        partner and story on its own), so that the whole document is never held in memory."""
+        held: list[str] = []
+        size = 0
+
+        def add(text: str) -> Iterator[bytes]:
+            nonlocal size
+            held.append(text)
+            size += len(text)
+            if size >= PIECE:
+                yield "".join(held).encode("utf-8")
+                held.clear()
+                size = 0
+
+        for n, (key, value) in enumerate(sorted(self._document_parts(),
+                                                key=lambda part: part[0])):
+            yield from add(("{" if n == 0 else ",") + f"{_compact(key)}:")
             if isinstance(value, Iterator):
-                text = "[" + ",".join(_compact(item) for item in value) + "]"
+                yield from add("[")
+                for m, item in enumerate(value):
+                    yield from add(("," if m else "") + _compact(item))
+                yield from add("]")
             else:
-                text = _compact(value)
-            pieces.append(f"{_compact(key)}:{text}")
-        return ("{" + ",".join(pieces) + "}\n").encode("utf-8")
+                yield from add(_compact(value))
+        held.append("}\n")
+        yield "".join(held).encode("utf-8")
 
     def _document_parts(self) -> Iterator[tuple[str, Any]]:
         """The document's top-level keys and values; long lists as iterators."""
@@ -472,15 +493,20 @@ class Exporter:
     # -- all files ----------------------------------------------------------------------
     def files(self, document: dict[str, Any] | None = None) -> dict[str, bytes]:
         """Every export file by site path (under the exports folder)."""
-        return {uri: make() for uri, make in self.makers(
-            (lambda: document) if document is not None else None).items()}
+        files = {}
+        for uri, make in self.makers(
+                (lambda: document) if document is not None else None).items():
+            made = make()
+            files[uri] = made.whole() if isinstance(made, Chunks) else made
+        return files
 
     def makers(self, document: Callable[[], dict[str, Any]] | None = None
-               ) -> dict[str, Callable[[], bytes]]:
-        """Every export file by site path, as a function that makes it."""
-        made: dict[str, Callable[[], bytes]] = {
+               ) -> dict[str, Callable[[], bytes | Chunks]]:
+        """Every export file by site path, as a function that makes it (`portfolio.json`
+        in pieces, unless made from a given document)."""
+        made: dict[str, Callable[[], bytes | Chunks]] = {
             "json": (lambda: json_bytes(document())) if document is not None
-            else self.document_bytes,
+            else (lambda: Chunks(self.document_pieces)),
             "schema": lambda: json_bytes(export_schema(), indent=2),
             "initiatives_csv": self.initiatives_csv,
             "partners_csv": self.partners_csv,

@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import os
 import select
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from .render import Plan, make, split_item
+from .render import Chunks, Plan, make, split_item
 from .render.headings import HeadingMaker, fold_headings
 from .workers import Ends, can_fork, end, fork
 
@@ -85,6 +86,17 @@ class Spool:
                 holder.write_bytes(blocks)
             self._folder(path.parent)
             path.write_bytes(data)
+        return path
+
+    def write_pieces(self, uri: str, pieces: Iterable[bytes]) -> Path:
+        """Write a file piece by piece (compared whole with what is there, if asked to)."""
+        if self.compare:
+            return self.write(uri, b"".join(pieces), None)
+        path = self.folder / uri
+        self._folder(path.parent)
+        with path.open("wb") as file:
+            for piece in pieces:
+                file.write(piece)
         return path
 
     def note(self, uri: str, location: Location) -> None:
@@ -165,6 +177,10 @@ class Production:
 
     def _make(self, n: int, uri: str, value: Any) -> None:
         made = make(value)
+        if isinstance(made, Chunks):
+            self.spool.write_pieces(uri, made.pieces())
+            self.done[n] = 1
+            return
         content, parts = split_item(made)
         if self.heading is not None and parts is not None:
             assert isinstance(content, str)

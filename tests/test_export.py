@@ -26,6 +26,7 @@ import feedparser
 import jsonschema
 import pytest
 
+from portfolio_plugin import export
 from portfolio_plugin.export import (
     CSV_COLUMNS,
     Exporter,
@@ -322,6 +323,27 @@ def test_portfolio_json_written_part_by_part_is_the_whole_document(tmp_path: Pat
     published = exported(tmp_path)["data/portfolio.json"]
     assert published == exporter.document_bytes() == json_bytes(exporter.document())
     assert json.loads(published)["initiatives"] and json.loads(published)["stories"]
+
+
+
+def test_portfolio_json_comes_in_pieces_of_bounded_size(tmp_path: Path, epoch: str,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    # A build hands the file on piece by piece: no piece holds much more than PIECE bytes of
+    # text, however large the portfolio, and together they are the whole document.
+    options = read_config(write_site(tmp_path))
+    build = analyse(options)
+    exporter = Exporter(build.portfolio, build.figures, options, build.translator, build.built)
+    monkeypatch.setattr(export, "PIECE", 512)
+    pieces = list(exporter.document_pieces())
+    whole = json_bytes(exporter.document())
+    assert b"".join(pieces) == whole
+    # (in characters: a piece ends where an item does)
+    longest_item = max(len(json_bytes(item).decode("utf-8"))
+                       for key in ("initiatives", "partners", "stories")
+                       for item in exporter.document()[key])
+    sizes = [len(piece.decode("utf-8")) for piece in pieces]
+    assert len(pieces) >= len(whole.decode("utf-8")) // (512 + longest_item)
+    assert max(sizes) <= 512 + longest_item + 64
 
 
 # -- CSV -------------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ import os
 import shutil
 import time
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -24,7 +24,7 @@ from portfolio_plugin import load, mkdocs_parallel, validate
 from portfolio_plugin.mkdocs_parallel import safe_with
 from portfolio_plugin.options import read_config
 from portfolio_plugin.pipeline import check, prepare, start_check
-from portfolio_plugin.render import Plan, make
+from portfolio_plugin.render import Chunks, Plan, make
 from portfolio_plugin.spool import Production, Spool
 from portfolio_plugin.workers import Ends, can_fork, end, fork, map_in_two
 
@@ -75,6 +75,28 @@ def test_made_in_one_process_when_asked_to(tmp_path: Path) -> None:
     assert (tmp_path / "spool" / "p" / "3.md").read_text(encoding="utf-8") == (
         "page 3\n\n<!--pf:0-->")
     assert Spool(tmp_path / "spool").parts("p/3.md") == ["<div>block 3</div>"]
+
+
+def test_a_file_made_in_pieces_is_written_as_they_come(tmp_path: Path) -> None:
+    # A large file (portfolio.json) is handed on in pieces: each is written before the
+    # next is made, so the whole file is never held; read back, it is all the pieces.
+    spool = Spool(tmp_path / "spool")
+    seen: list[int] = []
+
+    def pieces() -> Iterator[bytes]:
+        for n in range(3):
+            if n:  # what was handed on before is in the file already
+                seen.append(len((tmp_path / "spool" / "data" / "big.json").read_bytes()))
+            yield b"x" * 70000
+    plan = Plan(renderer=None, items=[("data/big.json",  # type: ignore[arg-type]
+                                       lambda: Chunks(pieces))])
+    Production(plan, spool).start(parallel=False)
+    assert (tmp_path / "spool" / "data" / "big.json").read_bytes() == b"x" * 210000
+    assert seen and seen[-1] >= 70000
+    # Compared with what is there (`mkdocs serve`), and made at once by the CLI's path.
+    assert Spool(tmp_path / "kept", compare=True).write_pieces("a.json", iter([b"1", b"2"])) \
+        .read_bytes() == b"12"
+    assert list(plan.made()) == [("data/big.json", b"x" * 210000, None)]
 
 
 @needs_fork

@@ -97,9 +97,20 @@ class PageText:
     own: tuple[int, int] | None = None
 
 
-# A page (Markdown, or PageText) or a file (bytes); modules name each with a function that
-# makes it (see `Plan`).
-Made = str | bytes | PageText
+@dataclass(frozen=True)
+class Chunks:
+    """A large file made piece by piece: written as its pieces come, never held whole."""
+
+    pieces: Callable[[], Iterable[bytes]]
+
+    def whole(self) -> bytes:
+        """The file's bytes at once."""
+        return b"".join(self.pieces())
+
+
+# A page (Markdown, or PageText) or a file (bytes, or Chunks); modules name each with a
+# function that makes it (see `Plan`).
+Made = str | bytes | PageText | Chunks
 Later = Callable[[], Made]
 Item = Made | Later
 
@@ -470,6 +481,8 @@ def split_item(content: Made) -> tuple[str | bytes, list[str] | None]:
     """A page as marked Markdown and its HTML blocks; a file as its bytes and None."""
     if isinstance(content, bytes):
         return content, None
+    if isinstance(content, Chunks):
+        return content.whole(), None
     if isinstance(content, PageText):
         return content.marked, list(content.parts)
     return split_html_blocks(content)
@@ -558,5 +571,6 @@ def make_all(plan: Plan, sink: Sink | None = None) -> Rendered:
     return rendered
 
 
-__all__ = ["PageText", "Plan", "Rendered", "Renderer", "join_html_blocks", "markdown_text",
-           "make", "make_all", "plan_site", "render_site", "split_html_blocks", "split_item"]
+__all__ = ["Chunks", "PageText", "Plan", "Rendered", "Renderer", "join_html_blocks",
+           "markdown_text", "make", "make_all", "plan_site", "render_site", "split_html_blocks",
+           "split_item"]
