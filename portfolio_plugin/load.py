@@ -268,8 +268,9 @@ class EarlyReads:
             if status == 0:
                 try:
                     with open(self.results, "rb") as results:
+                        unpickler = pickle.Unpickler(results)  # noqa: S301 - our worker's
                         for _ in range(len(self.wanted) - n):
-                            index, result = pickle.load(results)  # noqa: S301 - our worker's
+                            index, result = unpickler.load()
                             found[index] = result
                 except (OSError, EOFError, pickle.UnpicklingError):
                     pass  # what is missing is read here below
@@ -311,9 +312,11 @@ def start_reading(initiatives_dir: Path, data_dir: Path, base: Path,
         sources = load(initiatives_dir, data_dir, base, pages=[], parallel=False)
         sources.check = checker(sources)
         with open(name, "wb") as out:
+            # One pickler for all pages: a string or object that many pages share (a
+            # partner's id) is written once, and read back as one object.
+            pickler = pickle.Pickler(out, protocol=pickle.HIGHEST_PROTOCOL)
             while (n := ends.take_back()) is not None:
-                pickle.dump((n, _read_one(wanted[n], max_page_bytes, sources)), out,
-                            protocol=pickle.HIGHEST_PROTOCOL)
+                pickler.dump((n, _read_one(wanted[n], max_page_bytes, sources)))
 
     worker = fork(work)
     if worker is None:

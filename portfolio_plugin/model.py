@@ -100,7 +100,7 @@ class MandateLevel(str, enum.Enum):
     LOCAL = "local"
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True, order=True, slots=True)
 class PartialDate:
     """A date given as `YYYY`, `YYYY-MM` or `YYYY-MM-DD`; sorts by its first day."""
 
@@ -125,7 +125,7 @@ class PartialDate:
         return self.iso()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Text:
     """Text in one or more languages: `title: {en: ..., sv: ...}` or a plain string."""
 
@@ -153,7 +153,7 @@ class Text:
         return self.get()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Partner:
     """An organisation of the ecosystem."""
 
@@ -165,7 +165,7 @@ class Partner:
     logo: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Asset:
     """A shared asset a partner brings to the ecosystem."""
 
@@ -177,7 +177,7 @@ class Asset:
     url: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Theme:
     """A theme of the portfolio."""
 
@@ -185,7 +185,7 @@ class Theme:
     title: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Mandate:
     """A higher-level policy an initiative serves."""
 
@@ -195,7 +195,7 @@ class Mandate:
     url: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class KeyResult:
     """A key result of an objective, measured by an indicator."""
 
@@ -204,7 +204,7 @@ class KeyResult:
     target: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Objective:
     """A portfolio objective: ambition decided at the top, actions proposed by the teams."""
 
@@ -214,7 +214,7 @@ class Objective:
     key_results: tuple[KeyResult, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Money:
     """An amount of money, converted to the portfolio currency, and as it was given."""
 
@@ -223,7 +223,7 @@ class Money:
     original_amount: float
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class BaseInvestment:
     """Layer 1: money put into the platform itself in one year."""
 
@@ -232,7 +232,7 @@ class BaseInvestment:
     funder: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Funding:
     """Money for one initiative from one funder in one year."""
 
@@ -247,7 +247,7 @@ class Funding:
         return self.money.amount
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PartnerRole:
     """A partner's part in an initiative."""
 
@@ -255,7 +255,7 @@ class PartnerRole:
     role: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ZoneChange:
     """A dated step of an initiative's journey between zones."""
 
@@ -264,7 +264,7 @@ class ZoneChange:
     note: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Story:
     """A dated story of an initiative; critical events are the layer model's fourth layer."""
 
@@ -277,7 +277,7 @@ class Story:
     partners: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class IndicatorValue:
     """One measurement of an indicator."""
 
@@ -285,7 +285,7 @@ class IndicatorValue:
     value: float
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Indicator:
     """Something an initiative tracks over time, against a baseline and a target."""
 
@@ -296,7 +296,7 @@ class Indicator:
     values: tuple[IndicatorValue, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Position:
     """An exact place on the facet map: certainty left (-1) to right (1), direction top (1)."""
 
@@ -304,7 +304,7 @@ class Position:
     direction: float
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Link:
     """A link from an initiative page."""
 
@@ -312,7 +312,7 @@ class Link:
     url: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Initiative:
     """One initiative, one Markdown page."""
 
@@ -340,13 +340,14 @@ class Initiative:
     links: tuple[Link, ...] = ()
     body: str = ""
     body_line: int = 1
+    _hash: int | None = field(default=None, init=False, repr=False, compare=False)
 
     def __hash__(self) -> int:
         # Computed once: pages are cached by initiative, and the generated hash would walk
         # every field again on each lookup.
-        known: int | None = self.__dict__.get("_hash")
+        known = self._hash
         if known is None:
-            known = hash(tuple(getattr(self, f.name) for f in fields(self)))
+            known = hash(tuple(getattr(self, f.name) for f in fields(self) if f.compare))
             object.__setattr__(self, "_hash", known)
         return known
 

@@ -10,6 +10,7 @@ import datetime as dt
 import enum
 import math
 import re
+import sys
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from functools import partial
@@ -308,7 +309,9 @@ class Reader:
             self.report(where, f"unknown {what} {text!r}", expected=f"a {what} id",
                         found=repr(text), suggestion=suggest(text, known))
             return None
-        return text
+        # One string for each id, however many pages name it (thousands name the same
+        # partners): the portfolio takes less memory.
+        return sys.intern(text)
 
     def idents(self, where: PathKey, value: Any, known: Mapping[str, Any] | None,
                what: str) -> tuple[str, ...]:
