@@ -69,7 +69,7 @@ def test_initiative_pages_show_facts_above_the_body_and_stories_below(
         site: Site, initiative: Make) -> None:
     site.front("good", initiative(
         title="Harbour ferry", status="paused", start="2021-03", steward="city",
-        themes=["energy"], mandates=["eu-mission"],
+        partners=[{"id": "agency", "role": "Evaluator"}], themes=["energy"], mandates=["eu-mission"],
         funding=[{"funder": "agency", "amount": 100, "year": 2024, "currency": "EUR"}],
         zone_history=[{"date": "2021", "zone": "yellow", "note": "First tests"},
                       {"date": "2023-04", "zone": "green"}],
@@ -83,6 +83,13 @@ def test_initiative_pages_show_facts_above_the_body_and_stories_below(
         assert -1 < html.index(fact) < body, fact
     for after in ("First tests", "Consortium signed", "Milestone", "April 2, 2023"):
         assert html.index(after) > body, after
+    # The partners' table is captioned "Partners"; its column names one partner a row.
+    table = html[html.index('<table class="pf-table pf-partners">'):]
+    table = table[:table.index("</table>")]
+    assert "<caption>Partners</caption>" in table
+    assert '<th scope="col">Partner</th><th scope="col">Role</th>' in table
+    assert "Evaluator" in table and '<th scope="row"><a href="../../portfolio/partners/agency/">' \
+        in table
 
 
 def test_the_sidebar_does_not_list_the_initiatives(site: Site, initiative: Make) -> None:
