@@ -69,7 +69,8 @@ def test_initiative_pages_show_facts_above_the_body_and_stories_below(
         site: Site, initiative: Make) -> None:
     site.front("good", initiative(
         title="Harbour ferry", status="paused", start="2021-03", steward="city",
-        partners=[{"id": "agency", "role": "Evaluator"}], themes=["energy"], mandates=["eu-mission"],
+        partners=[{"id": "agency", "role": "Evaluator"}], themes=["energy"],
+        mandates=["eu-mission"],
         funding=[{"funder": "agency", "amount": 100, "year": 2024, "currency": "EUR"}],
         zone_history=[{"date": "2021", "zone": "yellow", "note": "First tests"},
                       {"date": "2023-04", "zone": "green"}],
