@@ -186,7 +186,12 @@ class Figures:
     stories: tuple[Story, ...]
     as_of: dt.date
     asset_users: tuple[tuple[str, tuple[str, ...]], ...] = field(default=())
-    partner_links: tuple[tuple[str, str, int], ...] = field(default=())
+
+    @cached_property
+    def partner_links(self) -> tuple[tuple[str, str, int], ...]:
+        """Pairs of partners and how many initiatives both take part in (`partner_links`):
+        found when a page first asks, by the process that makes that page."""
+        return partner_links(self.partners)
 
     def partner(self, partner_id: str) -> PartnerFigures | None:
         """The figures of one partner."""
@@ -454,5 +459,4 @@ def compute(portfolio: Portfolio, as_of: dt.date) -> Figures:
         stories=stories,
         as_of=as_of,
         asset_users=asset_users(portfolio),
-        partner_links=partner_links(partner_figures),
     )
