@@ -116,6 +116,28 @@ def test_a_facet_page_filters_within_its_facet_only() -> None:
     assert '<select name="facet">' not in page
 
 
+def test_every_listing_page_offers_every_partner_but_not_the_filter_it_is_about() -> None:
+    # The selects are made once for the pages that leave out the same filter: a zone page
+    # made after a facet page still offers facets, and a theme page offers no themes.
+    portfolio = generated(45)
+    r = renderer(portfolio, page_size=20)
+    out = made(pages(r))
+    partners = sorted({p for i in portfolio.initiatives for p in i.partner_ids})
+    wanted = {"portfolio/initiatives/page-2.md": {"facet", "zone", "themes"},
+              "portfolio/facets/adaptive.md": {"zone", "themes"},
+              "portfolio/zones/green.md": {"facet", "themes"}}
+    theme = next(u for u in out if u.startswith("portfolio/themes/") and u.count("/") == 2)
+    wanted[theme] = {"facet", "zone"}
+    for uri, selects in wanted.items():
+        page = str(out[uri])
+        for name in ("facet", "zone", "themes"):
+            assert (f'<select name="{name}">' in page) == (name in selects), (uri, name)
+        select = re.search(r'<select name="partners">(.*?)</select>', page, re.S)
+        assert select is not None, uri
+        offered = re.findall(r'<option value="([^"]+)">', select.group(1))
+        assert sorted(offered) == partners, uri
+
+
 def test_rows_carry_the_values_the_filters_match() -> None:
     page = str(made(pages(renderer(fixture())))["portfolio/initiatives.md"])
     beta = re.search(r"<tr data-pf-item[^>]*>(?=<th scope=\"row\"><a [^>]*>Beta<)", page)

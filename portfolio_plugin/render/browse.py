@@ -71,6 +71,7 @@ class ListPage:
     fixed: tuple[tuple[str, str], ...]
     source: str
     row_html: tuple[Markup, ...] = ()
+    selects: Markup | str = ""  # the filter form's selects, rendered (`with_rows`)
     # Every initiative of the listing, in no order, and the filter the page leaves out:
     # the rows and the form are found when the page is made (`with_rows`), not when named.
     members: tuple[Initiative, ...] = ()
@@ -190,7 +191,10 @@ def with_rows(r: Renderer, page: ListPage) -> ListPage:
     depth = r.site_url(here).count("/")
     shared = r.shared()
     link = r.linker(here)
-    return replace(page, rows=rows, filters=filters(r, page.omit), row_html=tuple(
+    shown = filters(r, page.omit)
+    selects = r.once(f"browse.selects:{page.omit}", lambda: r.render_macro(
+        here, "browse_list.html", "selects", shown))
+    return replace(page, rows=rows, filters=shown, selects=selects, row_html=tuple(
         r.reused(("row", i, depth, shared), partial(_row, r, here, link, i))
         for i in rows))
 
