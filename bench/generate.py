@@ -1,16 +1,18 @@
 """Generate a realistic portfolio site of N initiatives, for the benchmark.
 
     python bench/generate.py --count 1000 --out /tmp/portfolio-1000 [--seed 7] [--plain]
+                             [--partners 0.2]
 
 Writes a whole site: `mkdocs.yml` (Material, `font: false`, `plugins: [search, portfolio]`,
 a nav with the home page and the portfolio overview only, never the initiatives),
 `content/index.md`, `content/initiatives/<slug>.md` x N with every front-matter field of the
-contract and a body of 200-400 words, and `site_data/` (`portfolio.yml`, `partners.yml`,
-`assets.yml`). Beside `mkdocs.yml` it writes `mkdocs-plain.yml`: the same site with the plugin
-removed, so that the plain build reads exactly the same pages. With `--plain`, `mkdocs.yml`
-itself is the plain configuration.
+contract and a body of 200-400 words, and `site_data/` (`portfolio.yml`; `partners.yml`, 0.2
+partners per initiative unless `--partners` says otherwise, at least 20, each of which gets a
+page of its own on the built site; `assets.yml`). Beside `mkdocs.yml` it writes
+`mkdocs-plain.yml`: the same site with the plugin removed, so that the plain build reads
+exactly the same pages. With `--plain`, `mkdocs.yml` itself is the plain configuration.
 
-The output depends only on the count and the seed.
+The output depends only on the count, the seed and the partners per initiative.
 """
 
 from __future__ import annotations
@@ -30,6 +32,9 @@ import yaml
 PLAIN_CONFIG = "mkdocs-plain.yml"
 # Written into every generated site: only such a folder is ever emptied by `generate`.
 MARKER = ".bench-portfolio"
+# How many partners a portfolio has for each initiative (a city's portfolio of a few dozen
+# has about as many partners as initiatives; a national one of thousands, fewer).
+PARTNERS_PER_INITIATIVE = 0.2
 LAST_YEAR = 2026
 FIRST_YEAR = 2018
 
@@ -257,8 +262,10 @@ def unique(base: str, taken: set[str]) -> str:
 class Generator:
     """Makes one portfolio from a seed; every choice goes through `self.rng`."""
 
-    def __init__(self, count: int, seed: int) -> None:
+    def __init__(self, count: int, seed: int, partners: float = PARTNERS_PER_INITIATIVE
+                 ) -> None:
         self.count = count
+        self.partners_per_initiative = partners
         self.rng = random.Random(seed)
         self.partners: dict[str, dict[str, Any]] = {}
         self.assets: dict[str, dict[str, Any]] = {}
@@ -312,7 +319,7 @@ class Generator:
 
     # site_data ----------------------------------------------------------------------------
     def make_partners(self) -> None:
-        size = max(20, self.count // 5)
+        size = max(20, int(self.count * self.partners_per_initiative))
         taken: set[str] = set()
 
         def add(name: str, sector: str, description: str) -> str:
@@ -567,10 +574,14 @@ plugin. The initiatives are listed on the portfolio pages, not in the menu.
 """
 
 
-def generate(count: int, out: Path, seed: int = 1, plain: bool = False) -> Path:
-    """Write a whole site of `count` initiatives into `out` (emptied first); return `out`."""
+def generate(count: int, out: Path, seed: int = 1, plain: bool = False,
+             partners: float = PARTNERS_PER_INITIATIVE) -> Path:
+    """Write a whole site of `count` initiatives, with `partners` partners per initiative,
+    into `out` (emptied first); return `out`."""
     if count < 1:
         raise ValueError("count must be at least 1")
+    if not 0 < partners <= 10:
+        raise ValueError("partners per initiative must be above 0 and at most 10")
     if out.exists() and any(out.iterdir()):
         if not (out / MARKER).exists():
             raise FileExistsError(f"{out} is not empty and was not made by this generator")
@@ -579,7 +590,7 @@ def generate(count: int, out: Path, seed: int = 1, plain: bool = False) -> Path:
     (out / MARKER).write_text("made by bench/generate.py; emptied when generated again\n",
                               encoding="utf-8")
     (out / "site_data").mkdir()
-    gen = Generator(count, seed)
+    gen = Generator(count, seed, partners)
     gen.make_partners()
     gen.make_assets()
     (out / "mkdocs.yml").write_text(config(count, plugin=not plain), encoding="utf-8")
@@ -603,11 +614,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, required=True,
                         help="folder to write (a folder this script made before is emptied)")
     parser.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
+    parser.add_argument("--partners", type=float, default=PARTNERS_PER_INITIATIVE,
+                        help="partners per initiative (default 0.2, at least 20 in all); "
+                             "each partner has a page on the built site")
     parser.add_argument("--plain", action="store_true",
                         help="write mkdocs.yml without the portfolio plugin")
     args = parser.parse_args(argv)
     try:
-        out = generate(args.count, args.out, args.seed, args.plain)
+        out = generate(args.count, args.out, args.seed, args.plain, args.partners)
     except (FileExistsError, ValueError) as exc:
         print(f"generate: {exc}", file=sys.stderr)
         return 2

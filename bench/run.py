@@ -1,8 +1,11 @@
 """The build benchmark: the portfolio plugin against plain Material on the same pages.
 
     python bench/run.py [--sizes 100 1000 5000] [--repeats 3] [--out bench/out]
+                        [--partners 0.2] [--site FOLDER ...]
 
-For each size it generates one portfolio (`bench/generate.py`), then builds it with the plugin
+For each size it generates one portfolio (`bench/generate.py`, with `--partners` partners per
+initiative), or it takes each portfolio site given with `--site` (a folder whose `mkdocs.yml`
+uses the plugin; see `plain_config` for its plain twin). It builds each with the plugin
 and without it (the same `content/`, `mkdocs-plain.yml`), alternating plugin, plain, plugin,
 plain..., each build in a fresh Python process (`python -m mkdocs build -q`). It measures the
 wall time of each build, its CPU time, its peak memory (the largest process's, and all its
@@ -31,9 +34,11 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-from generate import PLAIN_CONFIG, generate  # noqa: E402
+from generate import PARTNERS_PER_INITIATIVE, PLAIN_CONFIG, generate  # noqa: E402
 
 MODES = ("plugin", "plain")
 # The pages whose weight has a budget, by their path in the built site.
@@ -193,10 +198,62 @@ def validate_time(python: str, config: Path) -> float:
     started = time.perf_counter()
     done = subprocess.run(command, cwd=config.parent, capture_output=True, text=True)
     seconds = time.perf_counter() - started
-    if done.returncode != 0:
-        sys.stderr.write(done.stdout + done.stderr)
-        raise SystemExit(f"run: portfolio validate found errors in {config}")
+    if done.returncode != 0:  # timed all the same: a portfolio with errors is read whole
+        last = (done.stdout.strip().splitlines() or [done.stderr.strip()[-300:]])[-1]
+        print(f"  portfolio validate reports errors in {config}: {last}", flush=True)
     return seconds
+
+
+class Tagged:
+    """A value `mkdocs.yml` gives through one of MkDocs' tags (`!ENV`, `!relative`)."""
+
+    def __repr__(self) -> str:
+        return "<tagged>"
+
+
+class Tolerant(yaml.SafeLoader):
+    """Reads MkDocs' tagged values as `Tagged`."""
+
+
+Tolerant.add_multi_constructor("!", lambda loader, suffix, node: Tagged())
+
+
+def plain_config(site: Path) -> Path:
+    """The plain twin of a given site's `mkdocs.yml`: its own `mkdocs-plain.yml` if it has
+    one, else one written beside it that inherits everything but the portfolio plugin."""
+    plain = site / PLAIN_CONFIG
+    if plain.exists():
+        return plain
+    source = site / "mkdocs.yml"
+    config = yaml.load(source.read_text(encoding="utf-8"), Tolerant)
+    plugins = config.get("plugins") if isinstance(config, dict) else None
+    # Written as a list, which replaces the inherited one whichever form that has.
+    entries = ([{k: v} if v else k for k, v in plugins.items()] if isinstance(plugins, dict)
+               else plugins)
+    if not isinstance(entries, list):
+        raise SystemExit(f"run: {source} names no plugins; write {plain} for the plain build")
+    kept = [p for p in entries
+            if str(next(iter(p), "") if isinstance(p, dict) else p).split(" #")[0]
+            != "portfolio"]
+    if "<tagged>" in repr(kept):
+        raise SystemExit(f"run: the plugins of {source} use tags; write {plain} for the "
+                         "plain build")
+    plain.write_text(yaml.safe_dump({"INHERIT": "mkdocs.yml", "plugins": kept},
+                                    allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return plain
+
+
+def initiative_count(python: str, config: Path) -> int:
+    """How many initiative pages a site has, as the plugin finds them."""
+    code = ("import sys; from pathlib import Path; "
+            "from portfolio_plugin.options import read_config; "
+            "from portfolio_plugin.load import initiative_files; "
+            "print(len(initiative_files(read_config(Path(sys.argv[1])).initiatives_dir)))")
+    done = subprocess.run([python, "-c", code, str(config)], capture_output=True, text=True)
+    if done.returncode != 0:
+        sys.stderr.write(done.stderr)
+        raise SystemExit(f"run: cannot read the portfolio options of {config}")
+    return int(done.stdout.strip())
 
 
 def machine() -> dict[str, Any]:
@@ -310,6 +367,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=HERE / "out",
                         help="folder for the portfolios, the builds and results.json")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--partners", type=float, default=PARTNERS_PER_INITIATIVE,
+                        help="partners per initiative of the generated portfolios (default "
+                             f"{PARTNERS_PER_INITIATIVE}); each partner has a page")
+    parser.add_argument("--site", type=Path, action="append", default=[],
+                        help="a portfolio site to measure instead of generated ones: a folder "
+                             "whose mkdocs.yml uses the plugin (repeat for more)")
     parser.add_argument("--python", default=sys.executable,
                         help="the interpreter that has mkdocs and the plugin installed")
     parser.add_argument("--generate-only", action="store_true",
@@ -317,13 +380,23 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     out: Path = args.out.resolve()
     out.mkdir(parents=True, exist_ok=True)
-    sites: dict[int, Path] = {}
-    for size in args.sizes:
+    # (initiatives, plugin configuration, plain configuration, name of its builds)
+    sites: list[tuple[int, Path, Path, str]] = []
+    for number, given in enumerate(args.site, 1):
+        site = given.resolve()
+        if not (site / "mkdocs.yml").is_file():
+            raise SystemExit(f"run: {site} has no mkdocs.yml")
+        size = initiative_count(args.python, site / "mkdocs.yml")
+        sites.append((size, site / "mkdocs.yml", plain_config(site), f"site{number}"))
+        print(f"site {site}: {size:,} initiatives", flush=True)
+    for size in args.sizes if not args.site else []:
         started = time.perf_counter()
-        sites[size] = generate(size, out / "portfolios" / str(size), args.seed)
-        count = len(list((sites[size] / "content" / "initiatives").glob("*.md")))
+        site = generate(size, out / "portfolios" / str(size), args.seed,
+                        partners=args.partners)
+        count = len(list((site / "content" / "initiatives").glob("*.md")))
         print(f"generated {count:,} initiatives in {time.perf_counter() - started:.1f} s: "
-              f"{sites[size]}", flush=True)
+              f"{site}", flush=True)
+        sites.append((size, site / "mkdocs.yml", site / PLAIN_CONFIG, str(size)))
     if args.generate_only:
         return 0
 
@@ -336,15 +409,14 @@ def main(argv: list[str] | None = None) -> int:
           f"{info['python']}, mkdocs {info['mkdocs']}, material {info['mkdocs-material']}, "
           f"load {info['load_average']}", flush=True)
     results = []
-    for size in args.sizes:
-        site = sites[size]
+    for size, plugin_config, plain, name in sites:
         result = SizeResult(size)
-        configs = {"plugin": site / "mkdocs.yml", "plain": site / PLAIN_CONFIG}
+        configs = {"plugin": plugin_config, "plain": plain}
         for repeat in range(args.repeats):
             for mode in MODES:
-                target = out / "sites" / f"{size}-{mode}"
+                target = out / "sites" / f"{name}-{mode}"
                 wall, child, total_mb = build(args.python, configs[mode], target,
-                                              out / f"child-{size}-{mode}.json")
+                                              out / f"child-{name}-{mode}.json")
                 size_bytes, files = folder_size(target)
                 largest = max(child["maxrss_kib"], child["workers_maxrss_kib"])
                 measured = Build(size, mode, repeat, wall, child["seconds"],
@@ -358,8 +430,8 @@ def main(argv: list[str] | None = None) -> int:
             result.validate_s.append(validate_time(args.python, configs["plugin"]))
             print(f"  {size:>6,} validate #{repeat + 1}: {result.validate_s[-1]:.2f} s",
                   flush=True)
-        result.pages_kb = {name: page_weight(out / "sites" / f"{size}-plugin", page)
-                           for name, page in WEIGHED_PAGES.items()}
+        result.pages_kb = {what: page_weight(out / "sites" / f"{name}-plugin", page)
+                           for what, page in WEIGHED_PAGES.items()}
         results.append(result)
 
     print()
@@ -371,6 +443,8 @@ def main(argv: list[str] | None = None) -> int:
     info["load_average_after"] = [round(x, 2) for x in os.getloadavg()]
     report = {
         "machine": info, "repeats": args.repeats, "seed": args.seed,
+        "partners_per_initiative": None if args.site else args.partners,
+        "sites": [str(site) for site in args.site],
         "table": table(results),
         "budgets": [{"budget": w, "met": m, "figures": f} for w, m, f in budgets(results)],
         "sizes": [{"size": r.size, "builds": [asdict(b) for b in r.builds],

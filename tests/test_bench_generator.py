@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import sys
 from pathlib import Path
 from types import ModuleType
 
@@ -78,3 +79,57 @@ def test_a_folder_the_generator_did_not_make_is_never_emptied(tmp_path: Path) ->
     with pytest.raises(FileExistsError):
         generate.generate(2, tmp_path)
     assert (tmp_path / "notes.txt").read_text(encoding="utf-8") == "keep me"
+
+
+def test_partners_per_initiative_sets_the_size_of_the_partner_pool(tmp_path: Path) -> None:
+    default = generate.generate(150, tmp_path / "default", seed=2)
+    many = generate.generate(150, tmp_path / "many", seed=2, partners=1.0)
+    sizes = [len(yaml.safe_load((site / "site_data" / "partners.yml").read_text("utf-8")))
+             for site in (default, many)]
+    assert sizes == [30, 150]
+    portfolio, problems = check(read_config(many / "mkdocs.yml"))
+    assert problems.errors == [] and len(portfolio.initiatives) == 150
+    with pytest.raises(ValueError):
+        generate.generate(5, tmp_path / "none", partners=0)
+
+
+def _runner() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("bench_run", ROOT / "bench" / "run.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclasses look their module up
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_a_given_site_gets_a_plain_twin_without_the_portfolio_plugin(tmp_path: Path) -> None:
+    run = _runner()
+    site = generate.generate(3, tmp_path / "site")
+    (site / generate.PLAIN_CONFIG).unlink()
+    config = (site / "mkdocs.yml").read_text(encoding="utf-8")
+    (site / "mkdocs.yml").write_text(config.replace(
+        "  - portfolio\n", "  - portfolio:\n      page_size: 50\n  - tags\n"), encoding="utf-8")
+    plain = run.plain_config(site)
+    twin = yaml.safe_load(plain.read_text(encoding="utf-8"))
+    assert twin == {"INHERIT": "mkdocs.yml", "plugins": ["search", "tags"]}
+    # MkDocs reads it as the whole site, but for the plugin.
+    from mkdocs.config import load_config
+
+    loaded = load_config(str(plain))
+    assert [name.split("/")[-1] for name in loaded.plugins] == ["search", "tags"]
+    assert loaded.site_name == yaml.safe_load(config)["site_name"]
+    # A site's own plain configuration is used as it is.
+    plain.write_text("INHERIT: mkdocs.yml\nplugins: [search]\n", encoding="utf-8")
+    assert run.plain_config(site).read_text(encoding="utf-8").endswith("[search]\n")
+
+
+def test_plugins_given_through_tags_stop_the_runner_with_a_message(tmp_path: Path) -> None:
+    run = _runner()
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "mkdocs.yml").write_text(
+        "site_name: x\nplugins:\n  - search:\n      enabled: !ENV [SEARCH, true]\n"
+        "  - portfolio\n", encoding="utf-8")
+    with pytest.raises(SystemExit, match="use tags"):
+        run.plain_config(site)
+    assert not (site / generate.PLAIN_CONFIG).exists()
