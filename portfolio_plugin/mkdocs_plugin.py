@@ -27,7 +27,7 @@ from .mkdocs_headings import HeadingMaker, unfold_headings
 from .mkdocs_parallel import ELSEWHERE, ParallelPages, safe_with
 from .options import Options, from_settings
 from .pipeline import Build, Cache, prepare, start_check, static_sources
-from .render import join_html_blocks
+from .render import join_html_blocks, section_uris
 from .spool import Production, Spool
 
 log = get_plugin_logger(__name__)
@@ -182,6 +182,15 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
             installed = isinstance(source, Path) and source.is_file()
             sources.append((uri, str(source) if installed
                             else str(spool.write(uri, source.read_bytes(), None))))
+        # The navigation never lists initiative, partner or listing pages (every page would
+        # carry them). A site that leaves its navigation to MkDocs gets the portfolio's
+        # section pages in it (put in order in `on_nav`); a site with a `nav` lists what it
+        # chooses.
+        self._sections: list[str] = []
+        if config.nav is None:
+            self._sections = [uri for uri in section_uris(options.output)
+                              if uri in self.generated_pages]
+        listed = set(self._sections)
         known = files.src_uris  # our paths are already in the form MkDocs keys them by
         for uri, path in sources:
             existing = known.get(uri)
@@ -190,7 +199,8 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
             # A page's Markdown has markers; its HTML goes back in on_post_page.
             files.append(File.generated(
                 config, uri, abs_src_path=path,
-                inclusion=InclusionLevel.NOT_IN_NAV if uri in self.generated_pages
+                inclusion=InclusionLevel.NOT_IN_NAV
+                if uri in self.generated_pages and uri not in listed
                 else InclusionLevel.UNDEFINED))
         # Headings made once for the whole build rather than parsed on every page.
         self.production = Production(
@@ -221,7 +231,16 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
         return None
 
     def on_nav(self, nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
-        """Keep the navigation, which the page-building worker needs."""
+        """Put the portfolio's section pages of a navigation MkDocs made in their own order
+        (MkDocs sorts them by name); keep the navigation, which the page-building worker
+        needs."""
+        sections = getattr(self, "_sections", [])
+        if sections and _put_in_order(nav.items, {uri: n for n, uri in enumerate(sections)}):
+            pages = _pages_of(nav.items)
+            for n, page in enumerate(pages):
+                page.previous_page = pages[n - 1] if n else None
+                page.next_page = pages[n + 1] if n + 1 < len(pages) else None
+            nav.pages[:] = pages
         self._nav = nav
         return nav
 
@@ -337,3 +356,33 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
         if self.config.initiatives_source and source.is_dir():
             server.watch(str(source))
         return server
+
+
+def _put_in_order(items: list[Any], order: dict[str, int]) -> bool:
+    """Sort the pages named in `order` within each navigation section that holds them, the
+    others after them as they were; whether any section held them."""
+    found = False
+    for item in items:
+        children = getattr(item, "children", None)
+        if not children:
+            continue
+        found = _put_in_order(children, order) or found
+        if any(isinstance(child, Page) and child.file.src_uri in order for child in children):
+            found = True
+            last = len(order)
+            children[:] = [child for _, child in sorted(
+                enumerate(children),
+                key=lambda pair: (order.get(pair[1].file.src_uri, last)
+                                  if isinstance(pair[1], Page) else last, pair[0]))]
+    return found
+
+
+def _pages_of(items: list[Any]) -> list[Page]:
+    """The navigation's pages, in order (what MkDocs gives as `nav.pages`)."""
+    pages: list[Page] = []
+    for item in items:
+        if isinstance(item, Page):
+            pages.append(item)
+        if getattr(item, "children", None):
+            pages.extend(_pages_of(item.children))
+    return pages

@@ -6,6 +6,7 @@ import os
 import re
 import subprocess
 import sys
+import textwrap
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -100,6 +101,56 @@ def test_the_sidebar_does_not_list_the_initiatives(site: Site, initiative: Make)
     home = (site.root / "out" / "index.html").read_text("utf-8")
     nav = re.search(r'<nav class="md-nav md-nav--primary".*?</nav>', home, re.S)
     assert nav is not None and "Unique title" not in nav.group(0)
+
+
+def nav_links(html: str) -> list[str]:
+    """The links of the primary navigation of a built Material page, in order."""
+    nav = re.search(r'<nav class="md-nav md-nav--primary".*?</nav>\s*</div>\s*</div>\s*</div>',
+                    html, re.S)
+    assert nav is not None
+    return re.findall(r'<a href="([^"]*)" class="md-nav__link', nav.group(0))
+
+
+def test_a_site_without_a_nav_lists_the_portfolio_sections_in_their_order(
+        site: Site, initiative: Make) -> None:
+    site.front("bikes", initiative(title="Bike lanes", partners=["acme"]))
+    site.front("sun", initiative(title="Solar roofs"))
+    (site.root / "content" / "about.md").write_text("# About\n", encoding="utf-8")
+    config = site.root / "mkdocs.yml"
+    config.write_text(config.read_text("utf-8").replace(
+        "  font: false\n", "  font: false\n  features: [navigation.footer]\n"), "utf-8")
+    assert mkdocs(site.root).returncode == 0
+    out = site.root / "out"
+    links = [link for link in nav_links((out / "index.html").read_text("utf-8"))
+             if not link.startswith("#")]
+    # MkDocs would sort them by name (data, ecosystem, facet-map...): the overview first.
+    assert links == [".", "about/", "portfolio/", "portfolio/initiatives/",
+                     "portfolio/facet-map/", "portfolio/ecosystem/", "portfolio/leverage/",
+                     "portfolio/timeline/", "portfolio/objectives/", "portfolio/mandates/",
+                     "portfolio/data/"]
+    # Initiative, partner and listing pages stay out of the sidebar.
+    assert not [link for link in links if "bikes" in link or "partners" in link]
+    # Previous and next follow the sidebar's order.
+    facet_map = (out / "portfolio" / "facet-map" / "index.html").read_text("utf-8")
+    assert re.search(r'href="../initiatives/" class="md-footer__link md-footer__link--prev"',
+                     facet_map)
+    assert re.search(r'href="../ecosystem/" class="md-footer__link md-footer__link--next"',
+                     facet_map)
+
+
+def test_a_site_with_a_nav_lists_only_what_it_names(site: Site, initiative: Make) -> None:
+    site.front("bikes", initiative(title="Bike lanes"))
+    config = site.root / "mkdocs.yml"
+    config.write_text(config.read_text("utf-8") + textwrap.dedent("""\
+        nav:
+          - Home: index.md
+          - Timeline: portfolio/timeline.md
+        """), "utf-8")
+    result = mkdocs(site.root)
+    assert result.returncode == 0, result.stderr
+    links = nav_links((site.root / "out" / "index.html").read_text("utf-8"))
+    assert links == [".", "portfolio/timeline/"]
+    assert "not included in the \"nav\"" not in result.stderr
 
 
 def test_a_hostile_title_of_a_hand_written_page_is_escaped_on_every_page(

@@ -40,6 +40,26 @@ ZONE_SYMBOLS = {Zone.YELLOW: "○", Zone.GREEN: "◇", Zone.BLUE: "■"}
 FACET_SYMBOLS = {Facet.MISSION: "▲", Facet.ENHANCEMENT: "◀", Facet.ANTICIPATORY: "▶",
                  Facet.ADAPTIVE: "▼"}
 
+# The portfolio's section pages by name (in the output folder), in the order a navigation
+# lists them; initiative, partner and listing pages are reached from these.
+SECTION_PAGES: dict[str, str] = {
+    "overview": "index.md",
+    "initiatives": "initiatives.md",
+    "facet_map": "facet-map.md",
+    "ecosystem": "ecosystem.md",
+    "leverage": "leverage.md",
+    "timeline": "timeline.md",
+    "objectives": "objectives.md",
+    "mandates": "mandates.md",
+    "data": "data.md",
+    "federation": "federation.md",
+}
+
+
+def section_uris(output: str) -> list[str]:
+    """The docs paths of the section pages, in navigation order (see `SECTION_PAGES`)."""
+    return [f"{output}/{name}" for name in SECTION_PAGES.values()]
+
 
 @dataclass
 class Rendered:
@@ -217,18 +237,8 @@ class Renderer:
         kind, _, key = name.partition(":")
         if key and kind in ("facet", "zone", "theme"):
             return f"{base}/{kind}s/{key}.md"
-        return {
-            "overview": f"{base}/index.md",
-            "initiatives": f"{base}/initiatives.md",
-            "facet_map": f"{base}/facet-map.md",
-            "ecosystem": f"{base}/ecosystem.md",
-            "leverage": f"{base}/leverage.md",
-            "timeline": f"{base}/timeline.md",
-            "objectives": f"{base}/objectives.md",
-            "mandates": f"{base}/mandates.md",
-            "data": f"{base}/data.md",
-            "federation": f"{base}/federation.md",
-        }.get(name, name)
+        section = SECTION_PAGES.get(name)
+        return f"{base}/{section}" if section is not None else name
 
     def partner_uri(self, partner_id: str) -> str:
         """The docs path of a partner's page."""
