@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import gc
 import os
+import posixpath
 import shutil
 import tempfile
 from pathlib import Path
@@ -21,6 +22,7 @@ from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
+from mkdocs.utils import dirname_to_title
 
 from .load import EarlyReads
 from .mkdocs_headings import HeadingMaker, unfold_headings
@@ -190,6 +192,7 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
         if config.nav is None:
             self._sections = [uri for uri in section_uris(options.output)
                               if uri in self.generated_pages]
+            self._section_title = build.translator("nav.section")
         listed = set(self._sections)
         known = files.src_uris  # our paths are already in the form MkDocs keys them by
         for uri, path in sources:
@@ -236,6 +239,11 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
         needs."""
         sections = getattr(self, "_sections", [])
         if sections and _put_in_order(nav.items, {uri: n for n, uri in enumerate(sections)}):
+            # MkDocs titles the section by its folder's name: in the site's language instead.
+            folder = dirname_to_title(posixpath.basename(posixpath.dirname(sections[0])))
+            for section in _sections_holding(nav.items, sections[0]):
+                if section.title == folder:
+                    section.title = self._section_title
             pages = _pages_of(nav.items)
             for n, page in enumerate(pages):
                 page.previous_page = pages[n - 1] if n else None
@@ -386,3 +394,16 @@ def _pages_of(items: list[Any]) -> list[Page]:
         if getattr(item, "children", None):
             pages.extend(_pages_of(item.children))
     return pages
+
+
+def _sections_holding(items: list[Any], uri: str) -> list[Any]:
+    """The navigation sections whose own children include the page at `uri`."""
+    found: list[Any] = []
+    for item in items:
+        children = getattr(item, "children", None)
+        if not children:
+            continue
+        if any(isinstance(child, Page) and child.file.src_uri == uri for child in children):
+            found.append(item)
+        found.extend(_sections_holding(children, uri))
+    return found

@@ -138,6 +138,22 @@ def test_a_site_without_a_nav_lists_the_portfolio_sections_in_their_order(
                      facet_map)
 
 
+def test_the_portfolio_section_of_a_site_without_a_nav_is_titled_in_its_language(
+        site: Site, initiative: Make) -> None:
+    site.front("bikes", initiative(title="Cykelbanor"))
+    config = site.root / "mkdocs.yml"
+    config.write_text(config.read_text("utf-8").replace(
+        "  font: false\n", "  font: false\n  language: sv\n"), "utf-8")
+    assert mkdocs(site.root).returncode == 0
+    home = (site.root / "out" / "index.html").read_text("utf-8")
+    nav = re.search(r'<nav class="md-nav md-nav--primary".*?</nav>\s*</div>\s*</div>\s*</div>',
+                    home, re.S)
+    assert nav is not None
+    titles = re.findall(r'<span class="md-ellipsis">\s*([^<]*?)\s*</span>', nav.group(0))
+    assert "Portfölj" in titles and "Portfolio" not in titles
+    assert "Portföljöversikt" in titles
+
+
 def test_a_site_with_a_nav_lists_only_what_it_names(site: Site, initiative: Make) -> None:
     site.front("bikes", initiative(title="Bike lanes"))
     config = site.root / "mkdocs.yml"
