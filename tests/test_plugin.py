@@ -11,6 +11,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from conftest import ROOT, Site
 
 Make = Callable[..., dict[str, Any]]
@@ -111,15 +113,17 @@ def nav_links(html: str) -> list[str]:
     return re.findall(r'<a href="([^"]*)" class="md-nav__link', nav.group(0))
 
 
+@pytest.mark.parametrize("engine", ["mkdocs", "properdocs"])
 def test_a_site_without_a_nav_lists_the_portfolio_sections_in_their_order(
-        site: Site, initiative: Make) -> None:
+        site: Site, initiative: Make, engine: str) -> None:
     site.front("bikes", initiative(title="Bike lanes", partners=["acme"]))
     site.front("sun", initiative(title="Solar roofs"))
     (site.root / "content" / "about.md").write_text("# About\n", encoding="utf-8")
     config = site.root / "mkdocs.yml"
     config.write_text(config.read_text("utf-8").replace(
         "  font: false\n", "  font: false\n  features: [navigation.footer]\n"), "utf-8")
-    assert mkdocs(site.root).returncode == 0
+    result = mkdocs(site.root, engine=engine)
+    assert result.returncode == 0, result.stderr
     out = site.root / "out"
     links = [link for link in nav_links((out / "index.html").read_text("utf-8"))
              if not link.startswith("#")]
