@@ -67,7 +67,6 @@ class ListPage:
     total: int
     first_row: int
     last_row: int
-    filters: tuple[Filter, ...]
     fixed: tuple[tuple[str, str], ...]
     source: str
     row_html: tuple[Markup, ...] = ()
@@ -174,7 +173,7 @@ def listing(r: Renderer, list_id: str, first: str, items: Sequence[Initiative],
         start = (n - 1) * size
         shown = max(0, min(size, total - start))
         result.append(ListPage(list_id, (), n, refs, total, start + 1 if shown else 0,
-                               start + shown, (), fixed, r.export_uri(INDEX_FILE),
+                               start + shown, fixed, r.export_uri(INDEX_FILE),
                                members=members, omit=omit))
     return result
 
@@ -191,10 +190,9 @@ def with_rows(r: Renderer, page: ListPage) -> ListPage:
     depth = r.site_url(here).count("/")
     shared = r.shared()
     link = r.linker(here)
-    shown = filters(r, page.omit)
     selects = r.once(f"browse.selects:{page.omit}", lambda: r.render_macro(
-        here, "browse_list.html", "selects", shown))
-    return replace(page, rows=rows, filters=shown, selects=selects, row_html=tuple(
+        here, "browse_list.html", "selects", filters(r, page.omit)))
+    return replace(page, rows=rows, selects=selects, row_html=tuple(
         r.reused(("row", i, depth, shared), partial(_row, r, here, link, i))
         for i in rows))
 
