@@ -238,10 +238,12 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
         (MkDocs sorts them by name); keep the navigation, which the page-building worker
         needs."""
         sections = getattr(self, "_sections", [])
-        if sections and _put_in_order(nav.items, {uri: n for n, uri in enumerate(sections)}):
+        holding = _put_in_order(nav.items, {uri: n for n, uri in enumerate(sections)}) \
+            if sections else []
+        if holding:
             # MkDocs titles the section by its folder's name: in the site's language instead.
             folder = dirname_to_title(posixpath.basename(posixpath.dirname(sections[0])))
-            for section in _sections_holding(nav.items, sections[0]):
+            for section in holding:
                 if section.title == folder:
                     section.title = self._section_title
             pages = _pages_of(nav.items)
@@ -366,23 +368,23 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
         return server
 
 
-def _put_in_order(items: list[Any], order: dict[str, int]) -> bool:
+def _put_in_order(items: list[Any], order: dict[str, int]) -> list[Any]:
     """Sort the pages named in `order` within each navigation section that holds them, the
-    others after them as they were; whether any section held them."""
-    found = False
+    others after them as they were; the sections that held them."""
+    holding: list[Any] = []
     for item in items:
         children = getattr(item, "children", None)
         if not children:
             continue
-        found = _put_in_order(children, order) or found
+        holding += _put_in_order(children, order)
         if any(isinstance(child, Page) and child.file.src_uri in order for child in children):
-            found = True
+            holding.append(item)
             last = len(order)
             children[:] = [child for _, child in sorted(
                 enumerate(children),
                 key=lambda pair: (order.get(pair[1].file.src_uri, last)
                                   if isinstance(pair[1], Page) else last, pair[0]))]
-    return found
+    return holding
 
 
 def _pages_of(items: list[Any]) -> list[Page]:
@@ -395,15 +397,3 @@ def _pages_of(items: list[Any]) -> list[Page]:
             pages.extend(_pages_of(item.children))
     return pages
 
-
-def _sections_holding(items: list[Any], uri: str) -> list[Any]:
-    """The navigation sections whose own children include the page at `uri`."""
-    found: list[Any] = []
-    for item in items:
-        children = getattr(item, "children", None)
-        if not children:
-            continue
-        if any(isinstance(child, Page) and child.file.src_uri == uri for child in children):
-            found.append(item)
-        found.extend(_sections_holding(children, uri))
-    return found
