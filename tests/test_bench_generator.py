@@ -17,15 +17,18 @@ from portfolio_plugin.pipeline import check
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def _generator() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("bench_generate", ROOT / "bench" / "generate.py")
+def _bench(script: str) -> ModuleType:
+    """A script of `bench/` as a module (`bench/` is not a package)."""
+    spec = importlib.util.spec_from_file_location(f"bench_{script}",
+                                                  ROOT / "bench" / f"{script}.py")
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up
     spec.loader.exec_module(module)
     return module
 
 
-generate = _generator()
+generate = _bench("generate")
 
 
 def test_twenty_generated_initiatives_validate_with_zero_problems(tmp_path: Path) -> None:
@@ -93,17 +96,8 @@ def test_partners_per_initiative_sets_the_size_of_the_partner_pool(tmp_path: Pat
         generate.generate(5, tmp_path / "none", partners=0)
 
 
-def _runner() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("bench_run", ROOT / "bench" / "run.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # its dataclasses look their module up
-    spec.loader.exec_module(module)
-    return module
-
-
 def test_a_given_site_gets_a_plain_twin_without_the_portfolio_plugin(tmp_path: Path) -> None:
-    run = _runner()
+    run = _bench("run")
     site = generate.generate(3, tmp_path / "site")
     (site / generate.PLAIN_CONFIG).unlink()
     config = (site / "mkdocs.yml").read_text(encoding="utf-8")
@@ -124,7 +118,7 @@ def test_a_given_site_gets_a_plain_twin_without_the_portfolio_plugin(tmp_path: P
 
 
 def test_plugins_given_through_tags_stop_the_runner_with_a_message(tmp_path: Path) -> None:
-    run = _runner()
+    run = _bench("run")
     site = tmp_path / "site"
     site.mkdir()
     (site / "mkdocs.yml").write_text(
