@@ -103,6 +103,13 @@ _MAP_START = yaml.MappingStartEvent
 _SEQ_START = yaml.SequenceStartEvent
 _ENDS = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
 _NUMBER_START = frozenset("0123456789+-.")
+# What libyaml says when its scanner meets 1,000 levels of flow nesting, before the events
+# reach our own, lower limit.
+_LIBYAML_TOO_DEEP = "exceeded maximum nesting depth"
+
+
+def _too_deep() -> str:
+    return f"values are nested deeper than {MAX_DEPTH} levels"
 
 
 def read_yaml(text: str, line_offset: int = 0) -> Located:
@@ -124,6 +131,8 @@ def read_yaml(text: str, line_offset: int = 0) -> Located:
         line = (mark.line + 1 + line_offset) if mark else 1 + line_offset
         column = (mark.column + 1) if mark else 1
         reason = (exc.problem or exc.context or "the YAML cannot be read").split("\n")[0]
+        if reason == _LIBYAML_TOO_DEEP:  # libyaml's own limit (PyYAML 6.0.4), far past ours
+            raise YamlError(_too_deep(), line, column) from None
         raise YamlError(f"invalid YAML: {reason}", line, column) from None
     except yaml.YAMLError as exc:
         position = getattr(exc, "position", 0) or 0
@@ -192,7 +201,7 @@ def _read_events(parser: Any, located: Located, line_offset: int) -> None:
                 if event.tag not in (None, "!"):
                     raise _error_at(event, f"the tag {event.tag!r} is not allowed")
                 if len(stack) >= MAX_DEPTH:
-                    raise _error_at(event, f"values are nested deeper than {MAX_DEPTH} levels")
+                    raise _error_at(event, _too_deep())
                 value = {} if kind is _MAP_START else []
             if parent is not None:
                 if parent[2]:
