@@ -5,11 +5,13 @@ Works under MkDocs 1.6 and under ProperDocs (which maps `mkdocs.*` imports onto 
 
 from __future__ import annotations
 
+import datetime as dt
 import gc
 import os
 import posixpath
 import shutil
 import tempfile
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +31,7 @@ from .mkdocs_headings import HeadingMaker, unfold_headings
 from .mkdocs_parallel import ELSEWHERE, ParallelPages, safe_with
 from .options import Options, from_settings
 from .pipeline import Build, Cache, prepare, start_check, static_sources
-from .render import join_html_blocks, section_uris
+from .render import Plan, join_html_blocks, section_uris
 from .spool import Production, Spool
 
 log = get_plugin_logger(__name__)
@@ -205,18 +207,25 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
                 inclusion=InclusionLevel.NOT_IN_NAV
                 if uri in self.generated_pages and uri not in listed
                 else InclusionLevel.UNDEFINED))
-        # Headings made once for the whole build rather than parsed on every page.
+        # Headings made once for the whole build rather than parsed on every page. Should
+        # the worker stop short, the plan is made again here, as it was (same build date).
         self.production = Production(
-            plan, spool, HeadingMaker(config) if HeadingMaker.usable(config) else None)
+            plan, spool, HeadingMaker(config) if HeadingMaker.usable(config) else None,
+            remake=partial(_remake, options, build.built))
+        del plan, build
         # What exists now lives until the build ends (the portfolio until every page is made):
         # the garbage collector need not walk it again and again while MkDocs works, and a
         # worker need not copy it by touching it. Unfrozen when the build ends.
         gc.freeze()
         # A dirty build asks for each page's file before reading it (`is_modified`): all are
         # made first, as under `mkdocs serve`.
-        if not self.production.start(parallel=self.config.parallel and not serving
-                                     and not dirty):
-            plan.forget_unused()
+        if self.production.start(parallel=self.config.parallel and not serving
+                                 and not dirty):
+            # The worker makes every page from its copy of the portfolio: this process lets
+            # go of its own, whose memory then holds MkDocs' pages.
+            self.build = None
+        elif self.production.plan is not None:
+            self.production.plan.forget_unused()
         return files
 
     def on_pre_page(self, page: Page, config: MkDocsConfig, files: Files) -> Page:
@@ -260,7 +269,7 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
         production = getattr(self, "production", None)
         if production is not None:
             production.finish()
-            production.plan.close()
+            production.close()
         # Everything generated is on disk now: the model and the renderer can go, and MkDocs
         # reuses their memory for the pages it builds next.
         self.production = None
@@ -366,6 +375,11 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
         if self.config.initiatives_source and source.is_dir():
             server.watch(str(source))
         return server
+
+
+def _remake(options: Options, built: dt.datetime) -> Plan:
+    """The plan of a build made again from its input (for pages a worker did not make)."""
+    return prepare(options, built=built)[1]
 
 
 def _put_in_order(items: list[Any], order: dict[str, int]) -> list[Any]:

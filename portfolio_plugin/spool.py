@@ -3,22 +3,20 @@
 An engine reads generated pages from the spool as it reaches them. Rendering them is the
 plugin's biggest share of a build, and an engine such as MkDocs uses one core only: where
 the system can fork, a worker process makes the items, in the plan's order, while the
-engine works through the pages before them; rather than wait for an item that is not made
-yet, the engine's process makes items from the end of the plan. Nothing else changes: the
-same items, the same bytes.
+engine works through the pages before them, and the engine's process lets go of the
+portfolio they are made from. Nothing else changes: the same items, the same bytes.
 """
 
 from __future__ import annotations
 
 import os
-import select
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
 from .render import Chunks, Plan, make, split_item
 from .render.headings import HeadingMaker, fold_headings
-from .workers import Ends, can_fork, end, fork
+from .workers import can_fork, end, fork
 
 PARTS = ".parts"
 # Where a packed page is: (pack, offset, bytes of the page, bytes of its HTML blocks).
@@ -148,29 +146,40 @@ class Spool:
 
 
 class Production:
-    """A plan's items made into a spool: all at once here, or shared with a worker process.
+    """A plan's items made into a spool: all at once here, or by a worker process.
 
-    The worker makes items from the front of the plan, in order; whenever this process
-    needs an item that is not made yet (`wait_for`), it makes one from the back instead of
-    waiting, so that both processes stay busy until every item is made. Each item is made
-    once: both take items under a lock, from a count they share.
+    The worker makes every item, in the plan's order, and reports each as it is made; the
+    engine's process waits for an item only when it needs it (`wait_for`). Once the worker
+    runs, this process lets go of the plan, and with it of the portfolio, if it is told how
+    to `remake` the plan should the worker stop short: the portfolio then exists in the
+    worker only, and the memory it took here holds the engine's pages instead.
     """
 
-    def __init__(self, plan: Plan, spool: Spool, heading: HeadingMaker | None = None) -> None:
-        self.plan = plan
+    def __init__(self, plan: Plan, spool: Spool, heading: HeadingMaker | None = None,
+                 remake: Callable[[], Plan] | None = None) -> None:
+        self.plan: Plan | None = plan
         self.spool = spool
         # With a heading maker, pages are made with their headings folded into their HTML
         # blocks (see `render.headings`).
         self.heading = heading
-        self.index = {uri: n for n, uri in enumerate(plan.uris())}
-        self.done = bytearray(len(plan.items))  # 1 where the item is in the spool
+        self.uris = plan.uris()
+        self.index = {uri: n for n, uri in enumerate(self.uris)}
+        self.done = bytearray(len(self.uris))  # 1 where the item is in the spool
+        self.remake = remake
         self.worker: int | None = None
         self._pipe: int | None = None
         self._buffer = b""
-        self._ends: Ends | None = None  # the worker takes from the front, this process the back
 
     def make_here(self) -> None:
-        """Make every item that is not made yet, in this process."""
+        """Make every item that is not made yet, in this process (making the plan again if
+        this process let go of it)."""
+        if all(self.done):
+            return
+        if self.plan is None:
+            assert self.remake is not None
+            self.plan = self.remake()
+            if self.plan.uris() != self.uris:  # the input changed since the worker began
+                raise OSError("the portfolio changed while its pages were being made")
         for n, (uri, value) in enumerate(self.plan.items):
             if not self.done[n]:
                 self._make(n, uri, value)
@@ -190,10 +199,9 @@ class Production:
 
     def start(self, parallel: bool) -> bool:
         """Start making: with a worker process if asked and possible (True), else all now."""
-        if not (parallel and can_fork()) or len(self.plan.items) < 2:
+        if not (parallel and can_fork()) or len(self.uris) < 2:
             self.make_here()
             return False
-        self._ends = Ends(len(self.plan.items))
         reader, writer = os.pipe()
 
         def work() -> None:
@@ -207,33 +215,24 @@ class Production:
             self.make_here()
             return False
         self._pipe = reader
+        if self.remake is not None and self.plan is not None:
+            self.plan.close()
+            self.plan = None
         return True
 
     def _work(self, writer: int) -> None:
-        """The worker's loop: take the next item nobody has taken, make it, report it."""
-        assert self._ends is not None
-        while (n := self._ends.take_front()) is not None:
-            uri, value = self.plan.items[n]
+        """The worker's loop: make each item in order, and report it."""
+        assert self.plan is not None
+        for n, (uri, value) in enumerate(self.plan.items):
             self._make(n, uri, value)
             location = self.spool.where.get(uri)
             os.write(writer, b"%d\n" % n if location is None
                      else b"%d %s %d %d %d\n" % (n, location[0].encode(), *location[1:]))
 
-    def _steal(self) -> bool:
-        """Make the last item nobody has taken yet, here; False if there is none."""
-        assert self._ends is not None
-        n = self._ends.take_back()
-        if n is None:
-            return False
-        uri, value = self.plan.items[n]
-        self._make(n, uri, value)
-        return True
-
-    def _read_reports(self, block: bool) -> bool:
-        """Mark what the worker reports as made; False once it has ended."""
+    def _read_reports(self) -> bool:
+        """Wait for the worker's next reports and mark what they name as made; False once
+        it has ended."""
         assert self._pipe is not None
-        if not block and not select.select([self._pipe], [], [], 0)[0]:
-            return True
         data = os.read(self._pipe, 65536)
         if not data:
             return False
@@ -242,20 +241,18 @@ class Production:
             n, *packed = line.split()
             if packed:
                 pack, offset, length, size = packed
-                self.spool.note(self.plan.items[int(n)][0],
+                self.spool.note(self.uris[int(n)],
                                 (pack.decode(), int(offset), int(length), int(size)))
             self.done[int(n)] = 1
         return True
 
     def wait_for(self, uri: str) -> None:
-        """Return once the item is in the spool, making others meanwhile rather than wait."""
+        """Return once the item is in the spool."""
         n = self.index.get(uri)
         if n is None or self.done[n]:
             return
         while self._pipe is not None and not self.done[n]:
-            if not self._read_reports(block=False):
-                self._reap()
-            elif not self.done[n] and not self._steal() and not self._read_reports(block=True):
+            if not self._read_reports():
                 self._reap()
         if not self.done[n]:
             # The worker stopped short: whatever stopped it happens again here, where the
@@ -264,13 +261,20 @@ class Production:
 
     def finish(self) -> None:
         """Return once every item is in the spool."""
-        for uri, _ in self.plan.items:
-            self.wait_for(uri)
+        if self.uris:
+            self.wait_for(self.uris[-1])  # the worker makes them in order
+        self.make_here()
         self._reap()
 
     def stop(self) -> None:
         """End a worker that is still running (the build failed or was interrupted)."""
         self._reap(kill=True)
+
+    def close(self) -> None:
+        """Let go of the plan (every item is made)."""
+        if self.plan is not None:
+            self.plan.close()
+            self.plan = None
 
     def _reap(self, kill: bool = False) -> None:
         if self._pipe is not None:

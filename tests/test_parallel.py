@@ -102,7 +102,7 @@ def test_a_file_made_in_pieces_is_written_as_they_come(tmp_path: Path) -> None:
 
 
 @needs_fork
-def test_a_worker_makes_the_items_and_each_is_made_once(tmp_path: Path) -> None:
+def test_a_worker_makes_every_item_in_order_and_each_is_made_once(tmp_path: Path) -> None:
     log = tmp_path / "log"
     spool = Spool(tmp_path / "spool")
     production = Production(plan_of(40, lambda n: logged(log, n, 0.005)), spool)
@@ -114,24 +114,78 @@ def test_a_worker_makes_the_items_and_each_is_made_once(tmp_path: Path) -> None:
     production.finish()
     made = makers(log)
     assert sorted(made) == list(range(40))
-    assert all(len(pids) == 1 for pids in made.values())
-    assert any(pids != [os.getpid()] for pids in made.values()), "nothing was made elsewhere"
+    assert all(pids != [os.getpid()] and len(pids) == 1 for pids in made.values())
+    order = [int(line.split()[0]) for line in log.read_text(encoding="utf-8").splitlines()]
+    assert order == list(range(40))
+
+
+class Held:
+    """Something a plan's items refer to, as pages refer to the portfolio."""
+
+
+def held_plan(count: int, make: Callable[[int], str]) -> tuple[Plan, weakref.ref[Held]]:
+    held = Held()
+    items: list[tuple[str, Any]] = [
+        (f"p/{n}.md", lambda n=n, held=held: make(n)) for n in range(count)]
+    return Plan(renderer=Renderless(), items=items), weakref.ref(held)  # type: ignore[arg-type]
+
+
+class Renderless:
+    def close(self) -> None:
+        pass
 
 
 @needs_fork
-def test_packed_pages_from_both_processes_read_back_as_they_were_made(tmp_path: Path) -> None:
+def test_the_caller_lets_go_of_the_plan_while_the_worker_makes_the_items(
+        tmp_path: Path) -> None:
+    log = tmp_path / "log"
+    plan, held = held_plan(20, lambda n: logged(log, n, 0.005))
+    remade: list[int] = []
+
+    def remake() -> Plan:
+        remade.append(1)
+        return plan_of(20, lambda n: logged(log, n))
+
+    production = Production(plan, Spool(tmp_path / "spool"), remake=remake)
+    del plan
+    assert production.start(parallel=True) is True
+    # Only the worker holds what the items are made from: here it is gone at once.
+    assert production.plan is None and held() is None
+    production.finish()
+    assert sorted(makers(log)) == list(range(20)) and remade == []
+    assert all(pids != [os.getpid()] for pids in makers(log).values())
+
+
+@needs_fork
+def test_a_plan_the_caller_let_go_of_is_made_again_for_what_the_worker_did_not_make(
+        tmp_path: Path) -> None:
     log = tmp_path / "log"
     parent = os.getpid()
+
+    def make(n: int) -> str:
+        if n == 30 and os.getpid() != parent:
+            os._exit(3)  # the worker dies, say killed for its memory
+        return logged(log, n)
+
     spool = Spool(tmp_path / "spool", packed=True)
-    production = Production(plan_of(60, lambda n: logged(
-        log, n, 0.01 if os.getpid() != parent else 0.0)), spool)
+    plan, _ = held_plan(60, make)
+    remade: list[int] = []
+
+    def remake() -> Plan:
+        remade.append(1)
+        return plan_of(60, make)
+
+    production = Production(plan, spool, remake=remake)
+    del plan
     assert production.start(parallel=True) is True
     for n in range(60):
         production.wait_for(f"p/{n}.md")
         assert spool.text(f"p/{n}.md") == f"page {n}\n\n<!--pf:0-->"
     production.finish()
     made = makers(log)
-    assert {pids[0] == parent for pids in made.values()} == {True, False}  # both made some
+    assert remade == [1]
+    assert sorted(made) == list(range(60)) and all(len(p) == 1 for p in made.values())
+    assert [n for n, pids in made.items() if pids == [parent]] == list(range(30, 60))
     assert all(spool.parts(f"p/{n}.md") == [f"<div>block {n}</div>"] for n in range(60))
     # One pack per process that made pages, and no file per page.
     assert len(list((tmp_path / "spool").glob(".pack-*"))) == 2
@@ -140,19 +194,22 @@ def test_packed_pages_from_both_processes_read_back_as_they_were_made(tmp_path: 
 
 
 @needs_fork
-def test_the_caller_makes_items_from_the_back_instead_of_waiting(tmp_path: Path) -> None:
-    log = tmp_path / "log"
+def test_a_plan_made_again_from_changed_input_stops_the_build(tmp_path: Path) -> None:
     parent = os.getpid()
-    # The worker is slow; the caller is not, and takes items from the end of the plan.
-    production = Production(plan_of(30, lambda n: logged(
-        log, n, 0.05 if os.getpid() != parent else 0.0)), Spool(tmp_path / "spool"))
+
+    def make(n: int) -> str:
+        if os.getpid() != parent:
+            os._exit(3)
+        return f"page {n}"
+
+    plan, _ = held_plan(3, make)
+    production = Production(plan, Spool(tmp_path / "spool"),
+                            remake=lambda: plan_of(4, make))
+    del plan
     production.start(parallel=True)
-    production.wait_for("p/2.md")
-    production.finish()
-    made = makers(log)
-    assert sorted(made) == list(range(30)) and all(len(p) == 1 for p in made.values())
-    here = sorted(n for n, pids in made.items() if pids == [parent])
-    assert here and here[-1] == 29 and here == list(range(here[0], 30))
+    with pytest.raises(OSError, match="changed while its pages were being made"):
+        production.finish()
+    production.stop()
 
 
 @needs_fork
@@ -183,8 +240,7 @@ def test_an_item_that_cannot_be_made_fails_here_with_its_own_error(tmp_path: Pat
 
     production = Production(plan_of(4, make), Spool(tmp_path / "spool"))
     production.start(parallel=True)
-    # Raised here, where the engine reports it (perhaps before item 2 is asked for, when this
-    # process takes it from the back of the plan while it waits).
+    # Raised here, where the engine reports it.
     with pytest.raises(ValueError, match="item 2 is broken"):
         for n in range(4):
             production.wait_for(f"p/{n}.md")
@@ -268,6 +324,63 @@ def test_pages_the_worker_fails_to_build_are_built_here(
 
     monkeypatch.setattr(mkdocs_parallel, "build_page", failing)
     site = built(configured(portfolio, parallel=True), tmp_path / "out")
+    assert differences(site, serial) == []
+
+
+@needs_fork
+def test_the_build_lets_go_of_the_portfolio_while_a_worker_makes_the_pages(
+        portfolio: Path, serial: dict[str, bytes], tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from portfolio_plugin import mkdocs_plugin
+
+    prepared: list[weakref.ref[Any]] = []
+    alive_at_nav: list[bool] = []
+    original_prepare, original_nav = mkdocs_plugin.prepare, mkdocs_plugin.PortfolioPlugin.on_nav
+
+    def watched_prepare(*args: Any, **kwargs: Any) -> Any:
+        build, plan = original_prepare(*args, **kwargs)
+        prepared.append(weakref.ref(build.portfolio))
+        return build, plan
+
+    def on_nav(self: Any, nav: Any, config: Any, files: Any) -> Any:
+        alive_at_nav.append(prepared[0]() is not None)
+        return original_nav(self, nav, config, files)
+
+    monkeypatch.setattr(mkdocs_plugin, "prepare", watched_prepare)
+    monkeypatch.setattr(mkdocs_plugin.PortfolioPlugin, "on_nav", on_nav)
+    site = built(configured(portfolio, parallel=True), tmp_path / "out")
+    assert differences(site, serial) == []
+    # Freed by the time MkDocs reads the pages, and never made again here.
+    assert alive_at_nav == [False] and len(prepared) == 1
+
+
+@needs_fork
+def test_pages_the_making_worker_did_not_make_are_made_here_from_the_input_again(
+        portfolio: Path, serial: dict[str, bytes], tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from portfolio_plugin import mkdocs_plugin, spool
+
+    parent = os.getpid()
+    original_make, original_prepare = spool.make, mkdocs_plugin.prepare
+    made_elsewhere = 0
+    prepared: list[int] = []
+
+    def dying(value: Any) -> Any:
+        nonlocal made_elsewhere
+        if os.getpid() != parent:
+            made_elsewhere += 1
+            if made_elsewhere > 25:
+                os._exit(9)
+        return original_make(value)
+
+    def counted_prepare(*args: Any, **kwargs: Any) -> Any:
+        prepared.append(1)
+        return original_prepare(*args, **kwargs)
+
+    monkeypatch.setattr(spool, "make", dying)
+    monkeypatch.setattr(mkdocs_plugin, "prepare", counted_prepare)
+    site = built(configured(portfolio, parallel=True), tmp_path / "out")
+    assert len(prepared) == 2  # the build's own, then once more for the rest of the pages
     assert differences(site, serial) == []
 
 
