@@ -6,11 +6,8 @@ what cannot be read safely, and says where every problem is.
 
 from __future__ import annotations
 
-import atexit
 import os
-import pickle
 import re
-import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from functools import partial
@@ -18,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from .problems import Problem, Problems
-from .workers import SPLIT_FROM, Ends, can_fork, end, fork, map_in_two
+from .workers import map_in_two
 from .yamlsafe import Located, YamlError, read_yaml
 
 MAX_PAGE_BYTES = 1024 * 1024
@@ -243,102 +240,36 @@ Wanted = tuple[str, Path, str]  # (slug, path, display path) of a page to read
 
 
 @dataclass
-class EarlyReads:
-    """Pages a worker began to read and check before the run asked for them (see
-    `start_reading`). The worker takes pages from the end of `wanted`, the run from the
-    start when it gets there, each under a shared lock, so that together they finish as
-    early as they can, however early the worker started."""
+class GivenPages:
+    """Every page's result, read and checked elsewhere (see `background`), for `load`: used
+    only if the pages to read are still `wanted`."""
 
     wanted: list[Wanted]
-    worker: int
-    results: str  # the file the worker writes (index, result) to, pickled
-    ends: Ends  # the run takes pages from the front, the worker from the back
+    results: list[Page | Checked | Problem]
 
-    def collect(self, read: Callable[[Wanted], Page | Checked | Problem]
-                ) -> Iterator[Page | Checked | Problem]:
-        """Every page's result in order: read here with `read` until the pages the worker
-        took, then the worker's (read here too if it stopped short)."""
-        try:
-            while (n := self.ends.take_front()) is not None:
-                yield read(self.wanted[n])
-            n = self.ends.back  # the first page the worker took
-            status = end(self.worker)
-            self.worker = 0
-            found: dict[int, Page | Checked | Problem] = {}
-            if status == 0:
-                try:
-                    with open(self.results, "rb") as results:
-                        unpickler = pickle.Unpickler(results)  # noqa: S301 - our worker's
-                        for _ in range(len(self.wanted) - n):
-                            index, result = unpickler.load()
-                            found[index] = result
-                except (OSError, EOFError, pickle.UnpicklingError):
-                    pass  # what is missing is read here below
-            for index in range(n, len(self.wanted)):
-                # A worker that stopped short: whatever stopped it happens here.
-                yield found[index] if index in found else read(self.wanted[index])
-        finally:
-            self.discard()
-
-    def discard(self) -> None:
-        """Stop the worker if it still runs, and remove its file."""
-        atexit.unregister(self.discard)
-        if self.worker:
-            end(self.worker, kill=True)
-            self.worker = 0
-        try:
-            os.unlink(self.results)
-        except OSError:
-            pass
+    def collect(self) -> Iterator[Page | Checked | Problem]:
+        """The results, in order, each given once."""
+        results, self.results = self.results, []
+        yield from results
 
 
-def start_reading(initiatives_dir: Path, data_dir: Path, base: Path,
-                  checker: Callable[[Sources], Callable[[Page], Any]],
-                  max_page_bytes: int = MAX_PAGE_BYTES) -> EarlyReads | None:
-    """Have a worker start reading and checking initiative pages now, from the last, while
-    the caller does other things; `load(..., early=...)` reads from the first and takes the
-    worker's results. The worker reads the site's data files itself and checks each page
-    with `checker(sources)`. None where no worker can help."""
-    if not can_fork():
-        return None
-    wanted = _pages_to_read(Sources(), initiative_files(initiatives_dir), base)
-    if len(wanted) < SPLIT_FROM:
-        return None
-    ends = Ends(len(wanted))
-    handle, name = tempfile.mkstemp(prefix="portfolio-early-")
-    os.close(handle)
-
-    def work() -> None:
-        sources = load(initiatives_dir, data_dir, base, pages=[], parallel=False)
-        sources.check = checker(sources)
-        with open(name, "wb") as out:
-            # One pickler for all pages: a string or object that many pages share (a
-            # partner's id) is written once, and read back as one object.
-            pickler = pickle.Pickler(out, protocol=pickle.HIGHEST_PROTOCOL)
-            while (n := ends.take_back()) is not None:
-                pickler.dump((n, _read_one(wanted[n], max_page_bytes, sources)))
-
-    worker = fork(work)
-    if worker is None:
-        os.unlink(name)
-        return None
-    early = EarlyReads(wanted, worker, name, ends)
-    atexit.register(early.discard)  # if the run ends before it reads the pages
-    return early
+def wanted_pages(initiatives_dir: Path, base: Path) -> list[Wanted]:
+    """(slug, path, display path) of each initiative page that `load` reads, in order."""
+    return _pages_to_read(Sources(), initiative_files(initiatives_dir), base)
 
 
 def load(initiatives_dir: Path, data_dir: Path, base: Path,
          pages: Iterable[Path] | None = None, max_page_bytes: int = MAX_PAGE_BYTES,
          cache: PageCache | None = None, stream: bool = False,
-         parallel: bool = True, early: EarlyReads | None = None) -> Sources:
+         parallel: bool = True, given: GivenPages | None = None) -> Sources:
     """Read the initiative pages and the three data files; report what cannot be read.
 
     With a `cache` (kept by a long-running caller such as `mkdocs serve`), pages whose file
     has not changed since the last call are not read again. With `stream`, pages are read
     as the validator asks for them (`Sources.all_pages`), so that what was read of one page
     is freed before the next is read. With `parallel` (and no cache), a worker process reads
-    the second half of the pages meanwhile; with `early` (see `start_reading`), a worker that
-    started earlier has read a bigger share already, if the pages are still the same.
+    the second half of the pages meanwhile; `given` pages, read and checked elsewhere, are
+    taken as they are if the pages are still the same.
     """
     sources = Sources()
     for attr, name in (("portfolio", "portfolio.yml"), ("partners", "partners.yml"),
@@ -354,7 +285,7 @@ def load(initiatives_dir: Path, data_dir: Path, base: Path,
         else:
             setattr(sources, attr, result)
     paths = initiative_files(initiatives_dir) if pages is None else pages
-    reading = _read_pages(sources, paths, base, max_page_bytes, cache, parallel, early)
+    reading = _read_pages(sources, paths, base, max_page_bytes, cache, parallel, given)
     if stream:
         sources.stream = reading
     else:
@@ -364,14 +295,11 @@ def load(initiatives_dir: Path, data_dir: Path, base: Path,
 
 def _read_pages(sources: Sources, paths: Iterable[Path], base: Path, max_page_bytes: int,
                 cache: PageCache | None, parallel: bool = True,
-                early: EarlyReads | None = None) -> Iterator[Page | Checked]:
+                given: GivenPages | None = None) -> Iterator[Page | Checked]:
     wanted = _pages_to_read(sources, paths, base)
-    read = partial(_read_one, max_page_bytes=max_page_bytes, sources=sources)
-    if early is not None and (cache is not None or early.wanted != wanted):
-        early.discard()  # the pages changed since it started (or a cache reads them)
-        early = None
-    if early is not None:
-        results: Iterator[Page | Checked | Problem] = early.collect(read)
+    read = partial(read_one, max_page_bytes=max_page_bytes, sources=sources)
+    if given is not None and (cache is None and given.wanted == wanted):
+        results: Iterator[Page | Checked | Problem] = given.collect()
     elif cache is not None or not parallel:
         results = (_read_page_cached(path, display, max_page_bytes, cache)
                    for _, path, display in wanted)
@@ -386,8 +314,9 @@ def _read_pages(sources: Sources, paths: Iterable[Path], base: Path, max_page_by
             yield page
 
 
-def _read_one(wanted: Wanted, max_page_bytes: int,
-              sources: Sources) -> Page | Checked | Problem:
+def read_one(wanted: Wanted, max_page_bytes: int,
+             sources: Sources) -> Page | Checked | Problem:
+    """One page as read, or as checked if the sources say how (`Sources.check`)."""
     page = read_page(wanted[1], wanted[2], max_page_bytes)
     if isinstance(page, Page) and sources.check is not None:
         return Checked(page.slug, sources.check(page))

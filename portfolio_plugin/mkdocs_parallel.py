@@ -27,7 +27,7 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.utils import write_file
 
-from .workers import Ends, can_fork, end, fork
+from .workers import Ends, can_fork, end, fork, worth_splitting
 
 # A template that renders one comment: what MkDocs renders for a page the worker builds.
 ELSEWHERE = "portfolio-elsewhere.html"
@@ -75,8 +75,8 @@ class ParallelPages:
 
     def start(self) -> bool:
         """Fork the worker (True), or leave every page to MkDocs when the system cannot
-        fork (False)."""
-        if not self.pages or not can_fork():
+        fork or there are too few pages to be worth it (False)."""
+        if not worth_splitting(len(self.pages)) or not can_fork():
             return False
         self._ends = Ends(len(self.pages))
         self.worker = fork(self._work)

@@ -26,11 +26,11 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.utils import dirname_to_title
 
-from .load import EarlyReads
+from .background import Background
 from .mkdocs_headings import HeadingMaker, unfold_headings
 from .mkdocs_parallel import ELSEWHERE, ParallelPages, safe_with
 from .options import Options, from_settings
-from .pipeline import Build, Cache, prepare, start_check, static_sources
+from .pipeline import Build, Cache, prepare, static_sources
 from .render import Plan, join_html_blocks, section_uris
 from .spool import Production, Spool
 
@@ -108,17 +108,33 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
         scripts = [str(s) for s in config.extra_javascript]
         if "assets/portfolio/portfolio.js" not in scripts:
             config.extra_javascript.append("assets/portfolio/portfolio.js")
-        # Most pages are read and checked while MkDocs lists its files (the first second of
-        # a big build, when the second core has nothing to do); not under `mkdocs serve`,
-        # whose cache reads only changed pages, nor for a dirty build.
-        self._early: EarlyReads | None = None
-        if self.config.parallel and not getattr(self, "serving", False) \
-                and not getattr(self, "dirty", False):
-            try:
-                self._early = start_check(self.options(config))
-            except (PluginError, OSError):  # reported where the pages are read
-                self._early = None
+        self._background: Background | None = None
+        self._spool: Spool | None = None
         return config
+
+    def on_pre_build(self, config: MkDocsConfig) -> None:
+        """Make the spool; where a second core can help, start the worker that reads the
+        portfolio and makes its pages (see `background`) while MkDocs lists its files, the
+        first second of a big build. Not under `mkdocs serve`, whose cache reads only
+        changed pages, nor for a dirty build, which makes every page first."""
+        serving = getattr(self, "serving", False)
+        dirty = getattr(self, "dirty", False)
+        folder = getattr(self, "spool", None) or Path(tempfile.mkdtemp(prefix="portfolio-build-"))
+        # Pages packed into one file per process, read back through `page_read_source`
+        # (unless another plugin reads sources its own way, or `mkdocs serve` compares them).
+        readers = config.plugins.events.get("page_read_source", [])
+        # (A dirty build compares each source file's time with its page's: files it needs.)
+        packed = not serving and not dirty \
+            and all(getattr(h, "__self__", None) is self for h in readers)
+        self._spool = Spool(folder, compare=serving, packed=packed)
+        self._background = None
+        if self.config.parallel and not serving and not dirty:
+            try:
+                self._background = Background.start(
+                    self.options(config), self._spool, partial(_heading_maker, config),
+                    words=("nav.section",))
+            except (PluginError, OSError):  # reported where the pages are read
+                self._background = None
 
     def options(self, config: MkDocsConfig) -> Options:
         """The core's options from MkDocs' configuration."""
@@ -140,36 +156,48 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
         options = self.options(config)
         serving = getattr(self, "serving", False)
         dirty = getattr(self, "dirty", False)
-        folder = getattr(self, "spool", None) or Path(tempfile.mkdtemp(prefix="portfolio-build-"))
-        # Pages packed into one file per process, read back through `page_read_source`
-        # (unless another plugin reads sources its own way, or `mkdocs serve` compares them).
-        readers = config.plugins.events.get("page_read_source", [])
-        # (A dirty build compares each source file's time with its page's: files it needs.)
-        packed = not serving and not dirty \
-            and all(getattr(h, "__self__", None) is self for h in readers)
-        self._spool: Spool | None = Spool(folder, compare=serving, packed=packed)
-        cache = getattr(self, "cache", None)
+        if getattr(self, "_spool", None) is None:  # (on_pre_build made it)
+            self.on_pre_build(config)
+        spool = self._spool
+        assert spool is not None
+        heading = _heading_maker(config)
         # Reading and checking make objects that live on and next to no garbage: the
         # garbage collector would walk the growing portfolio again and again for nothing.
         collecting = gc.isenabled()
         gc.disable()
-        early, self._early = getattr(self, "_early", None), None
+        background, self._background = getattr(self, "_background", None), None
+        plan: Plan | None = None
         try:
-            self.build, plan = prepare(options, cache=cache, early=early)
+            summary = background.summary() if background is not None else None
+            if summary is not None:
+                assert background is not None
+                # The worker holds the portfolio and makes every page; this process knows
+                # their names. Should the worker stop short, the plan is made again here, as
+                # it was (same build date).
+                problems, left_out = summary.problems, summary.left_out
+                section_title = summary.words["nav.section"]
+                uris = summary.uris
+                self.production = background.production(
+                    summary, spool, heading, partial(_remake, options, summary.built))
+            else:
+                if background is not None:
+                    background.stop()
+                self.build, plan = prepare(options, cache=getattr(self, "cache", None))
+                problems, left_out = self.build.problems, self.build.portfolio.left_out
+                section_title = self.build.translator("nav.section")
+                uris = plan.uris()
+                self.production = Production(
+                    plan, spool, heading, remake=partial(_remake, options, self.build.built))
         except OSError as exc:  # a folder that cannot be read at all stops the build
             raise PluginError(f"portfolio: cannot read the portfolio: {exc}") from None
         finally:
-            if early is not None:
-                early.discard()
             if collecting:
                 gc.enable()
-        build = self.build
-        for problem in build.problems.sorted():
+        for problem in problems.sorted():
             log.warning(str(problem))
-        if build.problems.errors:
-            left = ", ".join(build.portfolio.left_out) or "none"
-            log.warning(f"{len(build.problems.errors)} error(s); initiatives left out: {left}")
-        uris = plan.uris()
+        if problems.errors:
+            left = ", ".join(left_out) or "none"
+            log.warning(f"{len(problems.errors)} error(s); initiatives left out: {left}")
         self.generated_pages: set[str] = {uri for uri in uris if uri.endswith(".md")}
         prefix = options.initiatives + "/"
         for file in list(files):
@@ -178,7 +206,6 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
                     and Path(file.src_uri).name not in ("index.md", "README.md"):
                 # Left out (invalid): never published, so its raw front-matter never shows.
                 files.remove(file)
-        spool = self._spool
         spooled = str(spool.folder)  # plain strings: thousands of paths, no Path objects
         sources = [(uri, os.path.join(spooled, uri)) for uri in uris]
         for uri, source in static_sources().items():
@@ -194,7 +221,7 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
         if config.nav is None:
             self._sections = [uri for uri in section_uris(options.output)
                               if uri in self.generated_pages]
-            self._section_title = build.translator("nav.section")
+            self._section_title = section_title
         listed = set(self._sections)
         known = files.src_uris  # our paths are already in the form MkDocs keys them by
         for uri, path in sources:
@@ -207,25 +234,22 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
                 inclusion=InclusionLevel.NOT_IN_NAV
                 if uri in self.generated_pages and uri not in listed
                 else InclusionLevel.UNDEFINED))
-        # Headings made once for the whole build rather than parsed on every page. Should
-        # the worker stop short, the plan is made again here, as it was (same build date).
-        self.production = Production(
-            plan, spool, HeadingMaker(config) if HeadingMaker.usable(config) else None,
-            remake=partial(_remake, options, build.built))
-        del plan, build
-        # What exists now lives until the build ends (the portfolio until every page is made):
-        # the garbage collector need not walk it again and again while MkDocs works, and a
-        # worker need not copy it by touching it. Unfrozen when the build ends.
+        # What exists now lives until the build ends (the portfolio until every page is made,
+        # where it is made here): the garbage collector need not walk it again and again
+        # while MkDocs works, and a worker need not copy it by touching it. Unfrozen when the
+        # build ends.
         gc.freeze()
         # A dirty build asks for each page's file before reading it (`is_modified`): all are
         # made first, as under `mkdocs serve`.
-        if self.production.start(parallel=self.config.parallel and not serving
-                                 and not dirty):
-            # The worker makes every page from its copy of the portfolio: this process lets
-            # go of its own, whose memory then holds MkDocs' pages.
-            self.build = None
-        elif self.production.plan is not None:
-            self.production.plan.forget_unused()
+        if plan is not None:
+            del plan
+            if self.production.start(parallel=self.config.parallel and not serving
+                                     and not dirty):
+                # The worker makes every page from its copy of the portfolio: this process
+                # lets go of its own, whose memory then holds MkDocs' pages.
+                self.build = None
+            elif self.production.plan is not None:
+                self.production.plan.forget_unused()
         return files
 
     def on_pre_page(self, page: Page, config: MkDocsConfig, files: Files) -> Page:
@@ -303,10 +327,10 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
 
     def _drop_build_spool(self) -> None:
         gc.unfreeze()
-        early = getattr(self, "_early", None)
-        if early is not None:  # the build failed before it read the pages
-            early.discard()
-            self._early = None
+        background = getattr(self, "_background", None)
+        if background is not None:  # the build failed before it read the pages
+            background.stop()
+            self._background = None
         parallel_pages = getattr(self, "parallel_pages", None)
         if parallel_pages is not None:
             parallel_pages.stop()
@@ -375,6 +399,12 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
         if self.config.initiatives_source and source.is_dir():
             server.watch(str(source))
         return server
+
+
+def _heading_maker(config: MkDocsConfig) -> HeadingMaker | None:
+    """Headings made once for the whole build rather than parsed on every page, where the
+    site's Markdown allows (see `render.headings`)."""
+    return HeadingMaker(config) if HeadingMaker.usable(config) else None
 
 
 def _remake(options: Options, built: dt.datetime) -> Plan:

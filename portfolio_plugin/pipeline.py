@@ -7,17 +7,16 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from functools import partial
 from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .load import EarlyReads, PageCache, load, start_reading
+from .load import GivenPages, PageCache, load
 from .model import Portfolio
 from .options import Options, build_date
 from .problems import Problems
-from .validate import page_checker, validate
+from .validate import validate
 
 if TYPE_CHECKING:  # imported where used: `portfolio validate` needs none of them
     from .compute import Figures
@@ -68,45 +67,36 @@ def static_files(asset_dir: str = "assets/portfolio") -> dict[str, bytes]:
     return {uri: source.read_bytes() for uri, source in static_sources(asset_dir).items()}
 
 
-def start_check(options: Options) -> EarlyReads | None:
-    """Start reading and checking most initiative pages in a worker now, for a `check` a
-    little later (an engine that lists its files first leaves a core idle meanwhile)."""
-    if not options.parallel:
-        return None
-    return start_reading(options.initiatives_dir, options.data_dir, options.root,
-                         partial(page_checker, site_name=options.site_name))
-
-
 def check(options: Options, cache: Cache | None = None,
-          early: EarlyReads | None = None) -> tuple[Portfolio, Problems]:
+          given: GivenPages | None = None) -> tuple[Portfolio, Problems]:
     """Load and validate only: what `portfolio validate` needs."""
     sources = load(options.initiatives_dir, options.data_dir, options.root,
                    cache=cache.pages if cache is not None else None, stream=cache is None,
-                   parallel=options.parallel, early=early)
+                   parallel=options.parallel, given=given)
     return validate(sources, options.site_name)
 
 
 def analyse(options: Options, built: dt.datetime | None = None,
-            cache: Cache | None = None, early: EarlyReads | None = None) -> Build:
+            cache: Cache | None = None, given: GivenPages | None = None) -> Build:
     """Load, validate and compute, without rendering pages."""
     from .compute import compute
     from .i18n import Translator
 
     built = built or build_date()
-    portfolio, problems = check(options, cache, early)
+    portfolio, problems = check(options, cache, given)
     figures = compute(portfolio, built.date())
     translator = Translator.for_language(options.language, options.data_dir / "locales")
     return Build(options, portfolio, figures, problems, translator, built)
 
 
 def prepare(options: Options, built: dt.datetime | None = None,
-            cache: Cache | None = None, early: EarlyReads | None = None
+            cache: Cache | None = None, given: GivenPages | None = None
             ) -> tuple[Build, Plan]:
     """Load, validate and compute, and name every page and file to make (see `Plan`)."""
     from .federation import gather
     from .render import plan_site
 
-    build = analyse(options, built, cache, early)
+    build = analyse(options, built, cache, given)
     # Other portfolios are read at build time only (never by `validate` or `export`).
     federated, federation_problems = gather(options, build.portfolio.info.federation)
     build.problems.extend(federation_problems)

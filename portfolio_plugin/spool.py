@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from .render import Chunks, Plan, make, split_item
 from .render.headings import HeadingMaker, fold_headings
-from .workers import can_fork, end, fork
+from .workers import can_fork, end, fork, worth_splitting
 
 PARTS = ".parts"
 # Where a packed page is: (pack, offset, bytes of the page, bytes of its HTML blocks).
@@ -148,27 +149,39 @@ class Spool:
 class Production:
     """A plan's items made into a spool: all at once here, or by a worker process.
 
-    The worker makes every item, in the plan's order, and reports each as it is made; the
-    engine's process waits for an item only when it needs it (`wait_for`). Once the worker
-    runs, this process lets go of the plan, and with it of the portfolio, if it is told how
-    to `remake` the plan should the worker stop short: the portfolio then exists in the
-    worker only, and the memory it took here holds the engine's pages instead.
+    The worker makes every page, in the plan's order, then every file, and reports each as
+    it is made; the engine's process waits for an item only when it needs it (`wait_for`).
+    Once the worker runs, this process lets go of the plan, and with it of the portfolio,
+    if it is told how to `remake` the plan should the worker stop short: the portfolio then
+    exists in the worker only, and the memory it took here holds the engine's pages instead.
     """
 
-    def __init__(self, plan: Plan, spool: Spool, heading: HeadingMaker | None = None,
-                 remake: Callable[[], Plan] | None = None) -> None:
-        self.plan: Plan | None = plan
+    def __init__(self, plan: Plan | None, spool: Spool, heading: HeadingMaker | None = None,
+                 remake: Callable[[], Plan] | None = None, uris: list[str] | None = None
+                 ) -> None:
+        self.plan = plan
         self.spool = spool
         # With a heading maker, pages are made with their headings folded into their HTML
         # blocks (see `render.headings`).
         self.heading = heading
-        self.uris = plan.uris()
+        self.uris = plan.uris() if plan is not None else list(uris or ())
         self.index = {uri: n for n, uri in enumerate(self.uris)}
         self.done = bytearray(len(self.uris))  # 1 where the item is in the spool
         self.remake = remake
         self.worker: int | None = None
         self._pipe: int | None = None
         self._buffer = b""
+
+    @classmethod
+    def following(cls, uris: list[str], spool: Spool, worker: int, reports: int,
+                  remake: Callable[[], Plan], heading: HeadingMaker | None = None
+                  ) -> Production:
+        """The making of `uris` by a worker that is already running and reports each item
+        it makes on `reports` (see `make_reporting`); this process holds no plan."""
+        production = cls(None, spool, heading, remake, uris)
+        production.worker = worker
+        production._pipe = reports
+        return production
 
     def make_here(self) -> None:
         """Make every item that is not made yet, in this process (making the plan again if
@@ -199,14 +212,14 @@ class Production:
 
     def start(self, parallel: bool) -> bool:
         """Start making: with a worker process if asked and possible (True), else all now."""
-        if not (parallel and can_fork()) or len(self.uris) < 2:
+        if not (parallel and can_fork() and worth_splitting(len(self.uris))):
             self.make_here()
             return False
         reader, writer = os.pipe()
 
         def work() -> None:
             os.close(reader)
-            self._work(writer)
+            self.make_reporting(writer)
 
         self.worker = fork(work)
         os.close(writer)
@@ -220,12 +233,33 @@ class Production:
             self.plan = None
         return True
 
-    def _work(self, writer: int) -> None:
-        """The worker's loop: make each item in order, and report it."""
+    def make_reporting(self, writer: int, files_apart: bool = False) -> None:
+        """A worker's loop: make each page in order, then each file, and report it on
+        `writer`. An engine reads the pages in order, and needs the files (the open data)
+        only once it has read every page: made last, they do not keep it waiting.
+
+        `files_apart`: a second worker, forked from this one, makes the files meanwhile (the
+        engine's process waits for this one's pages at times, so a core is free). Should it
+        stop short, the files are made here after the pages.
+        """
         assert self.plan is not None
-        for n, (uri, value) in enumerate(self.plan.items):
+        items = self.plan.items
+        pages = [n for n, (uri, _) in enumerate(items) if uri.endswith(".md")]
+        files = [n for n, (uri, _) in enumerate(items) if not uri.endswith(".md")]
+        helper = fork(partial(self._report, files, writer)) \
+            if files_apart and files and can_fork() else None
+        self._report(pages, writer)
+        if helper is None or end(helper) != 0:
+            self._report(files, writer)
+
+    def _report(self, numbers: list[int], writer: int) -> None:
+        assert self.plan is not None
+        for n in numbers:
+            uri, value = self.plan.items[n]
             self._make(n, uri, value)
             location = self.spool.where.get(uri)
+            # One line each, shorter than a pipe writes at once: two workers' reports
+            # never mix.
             os.write(writer, b"%d\n" % n if location is None
                      else b"%d %s %d %d %d\n" % (n, location[0].encode(), *location[1:]))
 
@@ -261,8 +295,8 @@ class Production:
 
     def finish(self) -> None:
         """Return once every item is in the spool."""
-        if self.uris:
-            self.wait_for(self.uris[-1])  # the worker makes them in order
+        for uri in self.uris:
+            self.wait_for(uri)
         self.make_here()
         self._reap()
 

@@ -20,8 +20,14 @@ from typing import TypeVar
 T = TypeVar("T")
 R = TypeVar("R")
 
-# Below this many items a worker costs more than it saves.
+# Below this many items a worker costs more than it saves (and its memory more than the
+# build's whole share of it).
 SPLIT_FROM = 200
+
+
+def worth_splitting(count: int) -> bool:
+    """Whether work of `count` items is worth a worker process."""
+    return count >= SPLIT_FROM
 
 
 def can_fork() -> bool:
@@ -120,7 +126,7 @@ def map_in_two(func: Callable[[T], R], items: Sequence[T],
                split_from: int = SPLIT_FROM) -> Iterator[R]:
     """`func` of each item, in order; a worker computes the second half while this process
     computes the first (results travel back pickled, through a temporary file)."""
-    if len(items) < split_from or not can_fork():
+    if len(items) < split_from or not can_fork():  # (`split_from`: tests set it lower)
         yield from map(func, items)
         return
     half = len(items) // 2

@@ -13,6 +13,7 @@ import shutil
 import time
 import weakref
 from collections.abc import Callable, Iterator
+from functools import partial
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -22,10 +23,12 @@ import yaml
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
-from portfolio_plugin import load, mkdocs_parallel, validate
+from portfolio_plugin import background as background_module
+from portfolio_plugin import load, mkdocs_parallel, validate, workers
+from portfolio_plugin.background import Background
 from portfolio_plugin.mkdocs_parallel import safe_with
-from portfolio_plugin.options import read_config
-from portfolio_plugin.pipeline import check, prepare, start_check
+from portfolio_plugin.options import build_date, read_config
+from portfolio_plugin.pipeline import check, prepare
 from portfolio_plugin.render import Chunks, Plan, make
 from portfolio_plugin.spool import Production, Spool
 from portfolio_plugin.workers import Ends, can_fork, end, fork, map_in_two
@@ -33,6 +36,18 @@ from portfolio_plugin.workers import Ends, can_fork, end, fork, map_in_two
 ROOT = Path(__file__).resolve().parent.parent
 
 needs_fork = pytest.mark.skipif(not can_fork(), reason="needs fork and a second core")
+
+
+@pytest.fixture(autouse=True)
+def small_work_is_split(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Workers for a few items too, as for hundreds: the tests' sites are small."""
+    monkeypatch.setattr(workers, "SPLIT_FROM", 2)
+
+
+@pytest.fixture()
+def no_background(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The build reads the portfolio itself and forks a worker only to make the pages."""
+    monkeypatch.setattr(Background, "start", classmethod(lambda cls, *a, **k: None))
 
 
 def _generator() -> ModuleType:
@@ -102,21 +117,34 @@ def test_a_file_made_in_pieces_is_written_as_they_come(tmp_path: Path) -> None:
 
 
 @needs_fork
-def test_a_worker_makes_every_item_in_order_and_each_is_made_once(tmp_path: Path) -> None:
+def test_a_worker_makes_every_page_in_order_then_every_file_and_each_once(
+        tmp_path: Path) -> None:
     log = tmp_path / "log"
     spool = Spool(tmp_path / "spool")
-    production = Production(plan_of(40, lambda n: logged(log, n, 0.005)), spool)
+
+    def file(n: int) -> bytes:
+        logged(log, n)
+        return b"file %d" % n
+
+    # Every fifth item is a file (the open data), which the engine needs only at the end.
+    items: list[tuple[str, Any]] = [
+        (f"f/{n}.json", partial(file, n)) if n % 5 == 2
+        else (f"p/{n}.md", partial(logged, log, n, 0.005)) for n in range(40)]
+    production = Production(Plan(renderer=None, items=items), spool)  # type: ignore[arg-type]
     assert production.start(parallel=True) is True
-    for n in range(40):
-        production.wait_for(f"p/{n}.md")
-        # Whenever the caller goes on, the item it waited for is complete on disk.
-        assert spool.path(f"p/{n}.md").read_text(encoding="utf-8").startswith(f"page {n}\n")
+    for uri, _ in items:
+        if uri.endswith(".md"):
+            production.wait_for(uri)
+            # Whenever the caller goes on, the page it waited for is complete on disk.
+            n = uri[2:-3]
+            assert spool.path(uri).read_text(encoding="utf-8").startswith(f"page {n}\n")
     production.finish()
+    assert spool.path("f/37.json").read_bytes() == b"file 37"
     made = makers(log)
     assert sorted(made) == list(range(40))
     assert all(pids != [os.getpid()] and len(pids) == 1 for pids in made.values())
     order = [int(line.split()[0]) for line in log.read_text(encoding="utf-8").splitlines()]
-    assert order == list(range(40))
+    assert order == [n for n in range(40) if n % 5 != 2] + [n for n in range(40) if n % 5 == 2]
 
 
 class Held:
@@ -330,7 +358,7 @@ def test_pages_the_worker_fails_to_build_are_built_here(
 @needs_fork
 def test_the_build_lets_go_of_the_portfolio_while_a_worker_makes_the_pages(
         portfolio: Path, serial: dict[str, bytes], tmp_path: Path,
-        monkeypatch: pytest.MonkeyPatch) -> None:
+        monkeypatch: pytest.MonkeyPatch, no_background: None) -> None:
     from portfolio_plugin import mkdocs_plugin
 
     prepared: list[weakref.ref[Any]] = []
@@ -357,7 +385,7 @@ def test_the_build_lets_go_of_the_portfolio_while_a_worker_makes_the_pages(
 @needs_fork
 def test_pages_the_making_worker_did_not_make_are_made_here_from_the_input_again(
         portfolio: Path, serial: dict[str, bytes], tmp_path: Path,
-        monkeypatch: pytest.MonkeyPatch) -> None:
+        monkeypatch: pytest.MonkeyPatch, no_background: None) -> None:
     from portfolio_plugin import mkdocs_plugin, spool
 
     parent = os.getpid()
@@ -442,7 +470,7 @@ def test_map_in_two_does_the_half_of_a_failing_worker_here() -> None:
     assert list(map_in_two(fragile, list(range(300)))) == [n + 1 for n in range(300)]
 
 
-def checked_here_and(options: Any, early: Any = None) -> tuple[Any, Any, list[str]]:
+def checked_here_and(options: Any) -> tuple[Any, Any, list[str]]:
     """`check`, and the slugs of the pages this process checked itself."""
     checked_here: list[str] = []
     original = validate._checked
@@ -453,7 +481,7 @@ def checked_here_and(options: Any, early: Any = None) -> tuple[Any, Any, list[st
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(validate, "_checked", counted)
-        portfolio, problems = check(options, early=early)
+        portfolio, problems = check(options)
     return portfolio, problems, checked_here
 
 
@@ -494,6 +522,20 @@ def test_parallel_false_never_forks(portfolio: Path, serial: dict[str, bytes], t
     portfolio_read, problems = check(read_config(big / "mkdocs.yml"))  # 220 pages: no halves
     assert len(portfolio_read.initiatives) == 220 and not problems.items
     site = built(configured(portfolio, parallel=False), tmp_path / "out")
+    assert differences(site, serial) == []
+
+
+def test_a_small_portfolio_is_built_in_one_process(
+        portfolio: Path, serial: dict[str, bytes], tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # Below a few hundred pages a worker costs more memory than the whole portfolio, and
+    # saves no time worth having.
+    def no_fork() -> int:
+        raise AssertionError("a build of 60 initiatives forked")
+
+    monkeypatch.setattr(workers, "SPLIT_FROM", 200)
+    monkeypatch.setattr(os, "fork", no_fork)
+    site = built(configured(portfolio, parallel=True), tmp_path / "out")
     assert differences(site, serial) == []
 
 
@@ -552,7 +594,7 @@ def test_a_build_leaves_the_collector_as_it_found_it(portfolio: Path, tmp_path: 
     assert gc.isenabled() and gc.get_freeze_count() == 0
 
 
-# -- reading started early ---------------------------------------------------------------------
+# -- the portfolio in a background worker ----------------------------------------------------
 
 @pytest.fixture(scope="module")
 def checked_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
@@ -573,31 +615,57 @@ def alone(options: Any) -> tuple[Any, list[str]]:
     return portfolio, [str(p) for p in problems.sorted()]
 
 
+def made_alone(options: Any, folder: Path) -> dict[str, tuple[str, list[str]] | bytes]:
+    """Every item of the site's plan, made in this process alone."""
+    spool = Spool(folder)
+    _, plan = prepare(dataclasses.replace(options, parallel=False),
+                      built=build_date())
+    Production(plan, spool).start(parallel=False)
+    return spooled(spool, plan.uris())
+
+
+def spooled(spool: Spool, uris: list[str]) -> dict[str, tuple[str, list[str]] | bytes]:
+    return {uri: (spool.text(uri), spool.parts(uri)) if uri.endswith(".md")
+            else spool.path(uri).read_bytes() for uri in uris}
+
+
+def remake_here(options: Any, built: Any) -> Plan:
+    return prepare(options, built=built)[1]
+
+
+@pytest.fixture()
+def dated(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+
+
 @needs_fork
-def test_pages_read_by_an_early_worker_validate_exactly_as_read_in_one(
-        checked_site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_background_worker_checks_and_makes_the_portfolio_exactly_as_one_process(
+        checked_site: Path, tmp_path: Path, dated: None) -> None:
     options = read_config(checked_site / "mkdocs.yml")
-    early = start_check(options)
-    assert early is not None
-    portfolio, problems, checked_here = checked_here_and(options, early)
-    assert len(checked_here) < 200  # the worker checked most (all, if it was quick)
-    assert not os.path.exists(early.results)
+    spool = Spool(tmp_path / "spool", packed=True)
+    background = Background.start(options, spool, lambda: None, words=("nav.section",))
+    assert background is not None
+    summary = background.summary()
+    assert summary is not None
+    # This process read and checked some pages, the worker the others.
+    assert 0 < background._ends.front < 241
     expected, expected_problems = alone(options)
-    assert portfolio == expected
-    assert [str(p) for p in problems.sorted()] == expected_problems
-    assert len(problems.errors) == 2 and "zz-broken" in portfolio.left_out
-    # A partner named by many pages is one string, whichever process read the pages.
-    ids: dict[str, list[str]] = {}
-    for initiative in portfolio.initiatives:
-        for role in initiative.partners:
-            ids.setdefault(role.id, []).append(role.id)
-    shared = [same for same in ids.values() if len(same) > 10]
-    assert shared and all(len({id(s) for s in same}) <= 2 for same in shared)
+    assert [str(p) for p in summary.problems.sorted()] == expected_problems
+    assert len(summary.problems.errors) == 2 and "zz-broken" in summary.left_out
+    assert summary.left_out == expected.left_out and summary.words == {
+        "nav.section": "Portfolio"}
+    production = background.production(summary, spool, None,
+                                       partial(remake_here, options, summary.built))
+    production.finish()
+    assert production.plan is None  # made by the worker alone
+    assert not os.path.exists(background._share) and not os.path.exists(background._summary)
+    assert spooled(spool, summary.uris) == made_alone(options, tmp_path / "alone")
+    spool.close()
 
 
 def test_checked_initiatives_pickle_as_their_fields_and_come_back_equal(
         checked_site: Path) -> None:
-    # How the early reader hands its pages back: each value as its class and the values
+    # How the build's process hands its pages over: each value as its class and the values
     # of its fields (a slotted dataclass's own way sets them one by one, twice as slow).
     portfolio, _ = alone(read_config(checked_site / "mkdocs.yml"))
     sample = portfolio.initiatives[:50]
@@ -616,48 +684,10 @@ def test_checked_initiatives_pickle_as_their_fields_and_come_back_equal(
 
 
 @needs_fork
-def test_an_early_worker_is_not_used_when_the_pages_changed_meanwhile(
-        checked_site: Path, tmp_path: Path) -> None:
-    site = tmp_path / "site"
-    shutil.copytree(checked_site, site)
-    options = read_config(site / "mkdocs.yml")
-    early = start_check(options)
-    assert early is not None
-    added = site / "content" / "initiatives" / "zz-added.md"
-    added.write_text((site / "content" / "initiatives" / "zz-broken.md").read_text(
-        encoding="utf-8"), encoding="utf-8")
-    portfolio, problems = check(options, early=early)
-    assert not os.path.exists(early.results) and early.worker == 0
-    expected, expected_problems = alone(options)
-    assert portfolio == expected and [str(p) for p in problems.sorted()] == expected_problems
-    assert "zz-added" in portfolio.left_out
-
-
-@needs_fork
-def test_pages_an_early_worker_did_not_finish_are_read_here(
-        checked_site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_build_reads_from_the_start_while_a_slow_background_worker_reads_from_the_end(
+        checked_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     parent = os.getpid()
-    original = load._read_one
-
-    def failing(*args: Any, **kwargs: Any) -> Any:
-        if os.getpid() != parent:
-            raise RuntimeError("the worker fails")
-        return original(*args, **kwargs)
-
-    monkeypatch.setattr(load, "_read_one", failing)
-    options = read_config(checked_site / "mkdocs.yml")
-    early = start_check(options)
-    assert early is not None
-    portfolio, problems = check(options, early=early)
-    expected, expected_problems = alone(options)
-    assert portfolio == expected and [str(p) for p in problems.sorted()] == expected_problems
-
-
-@needs_fork
-def test_the_run_reads_from_the_start_while_a_slow_early_worker_reads_from_the_end(
-        checked_site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    parent = os.getpid()
-    original = load._read_one
+    original = background_module.read_one
     taken_here: list[str] = []
 
     def paced(wanted: Any, *args: Any, **kwargs: Any) -> Any:
@@ -667,33 +697,85 @@ def test_the_run_reads_from_the_start_while_a_slow_early_worker_reads_from_the_e
             taken_here.append(wanted[0])
         return original(wanted, *args, **kwargs)
 
-    monkeypatch.setattr(load, "_read_one", paced)
+    monkeypatch.setattr(background_module, "read_one", paced)
     options = read_config(checked_site / "mkdocs.yml")
-    early = start_check(options)
-    assert early is not None
-    portfolio, problems = check(options, early=early)
+    background = Background.start(options, Spool(tmp_path / "spool"), lambda: None)
+    assert background is not None
+    summary = background.summary()
+    assert summary is not None
     assert 100 < len(taken_here) < 241  # both read pages: this process the first ones
-    slugs = [w[0] for w in early.wanted]
-    assert taken_here == slugs[:len(taken_here)]
-    expected, expected_problems = alone(options)
-    assert portfolio == expected and [str(p) for p in problems.sorted()] == expected_problems
+    assert taken_here == [w[0] for w in background.wanted][:len(taken_here)]
+    assert [str(p) for p in summary.problems.sorted()] == alone(options)[1]
+    background.stop()
 
 
 @needs_fork
-def test_results_an_early_worker_wrote_only_in_part_are_read_here(checked_site: Path) -> None:
+def test_a_background_worker_is_not_used_when_the_pages_changed_meanwhile(
+        checked_site: Path, tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    shutil.copytree(checked_site, site)
+    options = read_config(site / "mkdocs.yml")
+    background = Background.start(options, Spool(tmp_path / "spool"), lambda: None)
+    assert background is not None
+    added = site / "content" / "initiatives" / "zz-added.md"
+    added.write_text((site / "content" / "initiatives" / "zz-broken.md").read_text(
+        encoding="utf-8"), encoding="utf-8")
+    assert background.summary() is None
+    background.stop()
+    assert background.worker is None and not os.path.exists(background._share)
+
+
+@needs_fork
+def test_a_background_worker_that_stops_before_its_summary_leaves_everything_to_the_build(
+        checked_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    parent = os.getpid()
+    original = background_module.read_one
+
+    def failing(*args: Any, **kwargs: Any) -> Any:
+        if os.getpid() != parent:
+            raise RuntimeError("the worker fails")
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(background_module, "read_one", failing)
     options = read_config(checked_site / "mkdocs.yml")
-    early = start_check(options)
-    assert early is not None
-    deadline = time.monotonic() + 30
-    while early.ends.back > 0 and time.monotonic() < deadline:  # it took every page
-        time.sleep(0.01)
-    time.sleep(0.2)  # and wrote the last one
-    size = os.path.getsize(early.results)
-    with open(early.results, "r+b") as results:
-        results.truncate(size // 2)
-    portfolio, problems = check(options, early=early)
-    expected, expected_problems = alone(options)
-    assert portfolio == expected and [str(p) for p in problems.sorted()] == expected_problems
+    background = Background.start(options, Spool(tmp_path / "spool"), lambda: None)
+    assert background is not None
+    assert background.summary() is None
+    background.stop()
+
+
+@needs_fork
+def test_a_build_with_a_background_worker_is_the_same_site_as_one_in_one_process(
+        checked_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    started: list[Background] = []
+    original = Background.start
+
+    def recorded(*args: Any, **kwargs: Any) -> Background | None:
+        background = original(*args, **kwargs)
+        if background is not None:
+            started.append(background)
+        return background
+
+    monkeypatch.setattr(Background, "start", classmethod(
+        lambda cls, *args, **kwargs: recorded(*args, **kwargs)))
+    site = built(configured(checked_site, parallel=True), tmp_path / "parallel")
+    assert len(started) == 1
+    serial_site = built(configured(checked_site, parallel=False), tmp_path / "serial")
+    assert len(started) == 1
+    assert differences(site, serial_site) == []
+    # And when the worker stops before its summary, the build does it all itself.
+    parent = os.getpid()
+    read = background_module.read_one
+
+    def failing(*args: Any, **kwargs: Any) -> Any:
+        if os.getpid() != parent:
+            os._exit(5)
+        return read(*args, **kwargs)
+
+    monkeypatch.setattr(background_module, "read_one", failing)
+    assert differences(built(configured(checked_site, parallel=True), tmp_path / "failed"),
+                       serial_site) == []
+    assert len(started) == 2
 
 
 def test_pages_get_files_of_their_own_where_packs_cannot_be_read_back(
