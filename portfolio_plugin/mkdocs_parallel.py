@@ -50,6 +50,13 @@ def safe_with(config: MkDocsConfig, ours: object) -> bool:
     return True
 
 
+def only_known_plugins(config: MkDocsConfig, ours: object) -> bool:
+    """Whether the build's plugins are ours and read-only ones only (nothing else may look
+    at the pages' Markdown or HTML later on)."""
+    return all(plugin is ours or name.split(" #")[0] in READ_ONLY_PLUGINS
+               for name, plugin in config.plugins.items())
+
+
 class ParallelPages:
     """A worker process that builds some of the plugin's pages while MkDocs builds the others.
 

@@ -28,7 +28,7 @@ from mkdocs.utils import dirname_to_title
 
 from .background import Background
 from .mkdocs_headings import HeadingMaker, unfold_headings
-from .mkdocs_parallel import ELSEWHERE, ParallelPages, safe_with
+from .mkdocs_parallel import ELSEWHERE, ParallelPages, only_known_plugins, safe_with
 from .options import Options, from_settings
 from .pipeline import Build, Cache, prepare, static_sources
 from .render import Plan, join_html_blocks, section_uris
@@ -199,6 +199,7 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
             left = ", ".join(left_out) or "none"
             log.warning(f"{len(problems.errors)} error(s); initiatives left out: {left}")
         self.generated_pages: set[str] = {uri for uri in uris if uri.endswith(".md")}
+        self._let_go = not serving and only_known_plugins(config, self)
         prefix = options.initiatives + "/"
         for file in list(files):
             if file.src_uri.startswith(prefix) and file.src_uri.endswith(".md") \
@@ -319,6 +320,9 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
         if parallel_pages is not None:
             parallel_pages.finish()
             self.parallel_pages = None
+            if getattr(self, "_let_go", False):
+                for page in parallel_pages.pages:  # built by the worker, or here if it failed
+                    page.content = ""
         self._drop_build_spool()
 
     def on_build_error(self, error: Exception) -> None:
@@ -358,9 +362,12 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
             parallel_pages.built(page)
         uri = page.file.src_uri
         spool = getattr(self, "_spool", None)
-        if page.meta.get("template") == ELSEWHERE:  # the worker builds it
-            return output
-        if uri in getattr(self, "generated_pages", ()) and spool is not None:
+        if page.meta.get("template") == ELSEWHERE:  # the worker builds it (or, should it
+            return output                           # fail, this process, at the end)
+        generated = uri in getattr(self, "generated_pages", ())
+        if generated and getattr(self, "_let_go", False):
+            page.content = ""  # built: see `on_page_content`
+        if generated and spool is not None:
             return join_html_blocks(output, spool.parts(uri))
         return output
 
@@ -388,6 +395,11 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
             page.meta["title"] = str(escape(Markup(page.title).striptags()))  # noqa: S704
         if page.file.src_uri in getattr(self, "generated_pages", ()):
             html = unfold_headings(page, html)
+            if getattr(self, "_let_go", False):
+                # Read: where nothing but this plugin and a search index looks at the pages,
+                # nothing reads its Markdown again (nor its HTML once it is built), so the
+                # build holds less than MkDocs alone would for thousands of pages.
+                page.markdown = ""
         return html
 
     def on_serve(self, server: Any, config: MkDocsConfig, builder: Any) -> Any:

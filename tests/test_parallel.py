@@ -412,6 +412,39 @@ def test_pages_the_making_worker_did_not_make_are_made_here_from_the_input_again
     assert differences(site, serial) == []
 
 
+def test_the_build_lets_go_of_its_pages_text_only_where_no_other_plugin_may_read_it(
+        portfolio: Path, serial: dict[str, bytes], tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from portfolio_plugin import mkdocs_plugin
+
+    seen: list[Any] = []
+    original = mkdocs_plugin.PortfolioPlugin.on_env
+
+    def on_env(self: Any, env: Any, config: Any, files: Any) -> Any:
+        seen.append(files)
+        return original(self, env, config, files)
+
+    monkeypatch.setattr(mkdocs_plugin.PortfolioPlugin, "on_env", on_env)
+
+    def texts(files: Any) -> set[tuple[bool, bool]]:
+        return {(bool(f.page.markdown), bool(f.page.content)) for f in files.documentation_pages()
+                if f.src_uri.startswith("initiatives/")}
+
+    site = built(configured(portfolio, parallel=True), tmp_path / "alone")
+    assert differences(site, serial) == []
+    assert texts(seen[-1]) == {(False, False)}  # neither is held once the page is built
+    # A hook may read any page's text when the build ends: then all is kept.
+    hook = portfolio / "reads_pages.py"
+    hook.write_text("def on_post_build(config):\n    pass\n", encoding="utf-8")
+    config = yaml.safe_load(configured(portfolio, parallel=True).read_text(encoding="utf-8"))
+    config["hooks"] = [str(hook)]
+    with_hook = portfolio / "mkdocs-hook.yml"
+    with_hook.write_text(yaml.safe_dump(config), encoding="utf-8")
+    site = built(with_hook, tmp_path / "hooked")
+    assert differences(site, serial) == []
+    assert texts(seen[-1]) == {(True, True)}
+
+
 def test_pages_are_built_here_when_another_plugin_handles_page_events() -> None:
     class Plugins(dict[str, Any]):
         def __init__(self, plugins: dict[str, Any]) -> None:
