@@ -16,6 +16,7 @@ the worker stop short, the engine's process does whatever is left itself.
 
 from __future__ import annotations
 
+import atexit
 import datetime as dt
 import os
 import pickle
@@ -97,8 +98,10 @@ class Background:
             for name in (share, summary):
                 os.unlink(name)
             return None
-        return cls(options, wanted, ends, worker, share, summary, handover_in, told_out,
-                   reports_out)
+        background = cls(options, wanted, ends, worker, share, summary, handover_in,
+                         told_out, reports_out)
+        atexit.register(background.stop)  # should the build end before it asks for it
+        return background
 
     def summary(self) -> Summary | None:
         """Read and check pages from the first until the worker's, hand them over, and wait
@@ -135,6 +138,7 @@ class Background:
 
     def stop(self) -> None:
         """End the worker (it is not needed, or the build failed) and remove its files."""
+        atexit.unregister(self.stop)
         for attr in ("_handover", "_told", "_reports"):
             descriptor = getattr(self, attr)
             if descriptor is not None:

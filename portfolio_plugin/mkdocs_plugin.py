@@ -165,10 +165,11 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
         # garbage collector would walk the growing portfolio again and again for nothing.
         collecting = gc.isenabled()
         gc.disable()
-        background, self._background = getattr(self, "_background", None), None
+        background = getattr(self, "_background", None)
         plan: Plan | None = None
         try:
             summary = background.summary() if background is not None else None
+            self._background = None  # the production owns the worker now, or nobody does
             if summary is not None:
                 assert background is not None
                 # The worker holds the portfolio and makes every page; this process knows
