@@ -324,12 +324,14 @@ class Exporter:
         return result
 
     # -- CSV ----------------------------------------------------------------------------
-    def initiatives_csv(self) -> bytes:
+    def initiatives_csv(self) -> Chunks:
         """One row per initiative."""
-        rows = []
+        return Chunks(lambda: csv_pieces(CSV_COLUMNS["initiatives"], self._initiative_rows()))
+
+    def _initiative_rows(self) -> Iterator[list[Any]]:
         for i in self.initiatives:
             funders = dict.fromkeys(f.funder for f in i.funding)
-            rows.append([
+            yield [
                 i.slug, self.text(i.title), self.text(i.summary), i.facet.value, i.zone.value,
                 i.status.value, i.start.iso() if i.start else "", i.end.iso() if i.end else "",
                 i.layer.value, i.steward or "", SEPARATOR.join(p.id for p in i.partners),
@@ -338,47 +340,49 @@ class Exporter:
                 amount(i.in_kind), self.currency, len(i.stories),
                 sum(1 for s in i.stories if s.kind.value == "critical-event"),
                 self.absolute(self.options.initiative_uri(i.slug)),
-            ])
-        return csv_bytes(CSV_COLUMNS["initiatives"], rows)
+            ]
 
-    def partners_csv(self) -> bytes:
+    def partners_csv(self) -> Chunks:
         """One row per partner."""
-        rows = []
+        return Chunks(lambda: csv_pieces(CSV_COLUMNS["partners"], self._partner_rows()))
+
+    def _partner_rows(self) -> Iterator[list[Any]]:
         for p in self._partners():
-            rows.append([
+            yield [
                 p["id"], p["name"], p["sector"], p["website"] or "", len(p["initiatives"]),
                 SEPARATOR.join(p["initiatives"]), SEPARATOR.join(p["stewards"]), p["cash"],
                 p["in_kind"], p["base_investment"], self.currency,
                 "" if p["first_year"] is None else p["first_year"],
                 self.absolute(self.r.partner_uri(p["id"])),
-            ])
-        return csv_bytes(CSV_COLUMNS["partners"], rows)
+            ]
 
-    def funding_csv(self) -> bytes:
+    def funding_csv(self) -> Chunks:
         """One row per amount of money: base investment (layer 1), then initiative funding."""
-        rows: list[list[Any]] = []
+        return Chunks(lambda: csv_pieces(CSV_COLUMNS["funding"], self._funding_rows()))
+
+    def _funding_rows(self) -> Iterator[list[Any]]:
         for b in sorted(self.portfolio.info.base_investment,
                         key=lambda b: (b.year, b.funder or "")):
-            rows.append([1, "", b.funder or "", b.year, "cash", amount(b.money.amount),
-                         self.currency, amount(b.money.original_amount), b.money.currency])
+            yield [1, "", b.funder or "", b.year, "cash", amount(b.money.amount),
+                   self.currency, amount(b.money.original_amount), b.money.currency]
         for i in self.initiatives:
             for f in i.funding:
-                rows.append([i.layer.value, i.slug, f.funder, f.year, f.kind.value,
-                             amount(f.amount), self.currency, amount(f.money.original_amount),
-                             f.money.currency])
-        return csv_bytes(CSV_COLUMNS["funding"], rows)
+                yield [i.layer.value, i.slug, f.funder, f.year, f.kind.value,
+                       amount(f.amount), self.currency, amount(f.money.original_amount),
+                       f.money.currency]
 
-    def stories_csv(self) -> bytes:
+    def stories_csv(self) -> Chunks:
         """One row per story, newest first."""
-        rows = []
+        return Chunks(lambda: csv_pieces(CSV_COLUMNS["stories"], self._story_rows()))
+
+    def _story_rows(self) -> Iterator[list[Any]]:
         for s in self.figures.stories:
             initiative = self.r.initiative(s.initiative)
-            rows.append([
+            yield [
                 s.date.iso(), s.initiative, self.text(initiative.title) if initiative else "",
                 s.title, s.kind.value, s.text, s.link or "", SEPARATOR.join(s.partners),
                 self.absolute(self.options.initiative_uri(s.initiative)),
-            ])
-        return csv_bytes(CSV_COLUMNS["stories"], rows)
+            ]
 
     # -- feeds --------------------------------------------------------------------------
     def _story_ids(self) -> dict[int, str]:
@@ -547,12 +551,22 @@ def spreadsheet_cell(value: Any) -> Any:
 
 def csv_bytes(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
     """UTF-8 CSV with a header row, formula-safe cells and RFC 4180 line ends."""
+    return b"".join(csv_pieces(header, rows))
+
+
+def csv_pieces(header: Sequence[str], rows: Iterable[Sequence[Any]],
+               piece: int = 65536) -> Iterator[bytes]:
+    """`csv_bytes` in pieces of about `piece` characters, made as the rows come."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(header)
     for row in rows:
         writer.writerow([spreadsheet_cell(cell) for cell in row])
-    return buffer.getvalue().encode("utf-8")
+        if buffer.tell() >= piece:
+            yield buffer.getvalue().encode("utf-8")
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue().encode("utf-8")
 
 
 def _compact(data: Any) -> str:

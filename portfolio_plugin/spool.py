@@ -249,6 +249,8 @@ class Production:
         helper = fork(partial(self._report, files, writer)) \
             if files_apart and files and can_fork() else None
         self._report(pages, writer)
+        if helper is None:
+            self.plan.pages_made()  # its memory then holds the files as they are made
         if helper is None or end(helper) != 0:
             self._report(files, writer)
 

@@ -7,6 +7,7 @@ import re
 import textwrap
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from test_overview import HOSTILE, fixture, generated, make, portfolio_of, renderer, tables
@@ -14,13 +15,25 @@ from test_overview import HOSTILE, fixture, generated, make, portfolio_of, rende
 from portfolio_plugin.model import FACETS, ZONES, Facet, Zone
 from portfolio_plugin.options import read_config
 from portfolio_plugin.pipeline import run
+from portfolio_plugin.render import Chunks
 from portfolio_plugin.render import make as make_item
-from portfolio_plugin.render.browse import INDEX_FILE, index_data, page_uri, pages, split
+from portfolio_plugin.render.browse import (
+    INDEX_FILE,
+    index_data,
+    index_pieces,
+    page_uri,
+    pages,
+    split,
+)
 
 
 def made(portfolio_pages: Iterable[tuple[str, object]]) -> dict[str, str | bytes]:
-    """A module's pages, made."""
-    return {uri: make_item(value) for uri, value in portfolio_pages}
+    """A module's pages, made (a file made in pieces, whole)."""
+    return {uri: whole(make_item(value)) for uri, value in portfolio_pages}
+
+
+def whole(item: Any) -> Any:
+    return item.whole() if isinstance(item, Chunks) else item
 
 
 def rows(page: str) -> list[list[str]]:
@@ -160,6 +173,17 @@ def test_the_json_index_holds_every_initiative_with_links_relative_to_itself() -
                                          f"../portfolio/partners/{steward}/"]
     assert data["labels"]["zone"]["blue"] == ["■", "Blue zone"]
     assert index_data(r) == data
+
+
+@pytest.mark.parametrize("batch", [1, 3, 10, 500])
+def test_the_json_index_is_made_in_pieces_that_join_into_its_compact_json(batch: int) -> None:
+    r = renderer(generated(30), page_size=10)
+    pieces = list(index_pieces(r, batch=batch))
+    expected = json.dumps(index_data(r), ensure_ascii=False, separators=(",", ":"))
+    assert b"".join(pieces).decode("utf-8") == expected
+    assert len(pieces) == 2 + 30 // batch  # the head, each full batch of rows, the rest
+    empty = renderer(portfolio_of([]))
+    assert json.loads(b"".join(index_pieces(empty, batch=batch)))["rows"] == []
 
 
 def test_hostile_titles_are_escaped_in_the_listing() -> None:

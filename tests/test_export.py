@@ -30,6 +30,8 @@ from portfolio_plugin import export
 from portfolio_plugin.export import (
     CSV_COLUMNS,
     Exporter,
+    csv_bytes,
+    csv_pieces,
     export_files,
     export_schema,
     json_bytes,
@@ -356,6 +358,15 @@ def test_csv_files_have_a_header_and_one_row_per_item(tmp_path: Path, epoch: str
         header = next(csv.reader(io.StringIO(data.decode("utf-8"))))
         assert tuple(header) == CSV_COLUMNS[name]
         assert len(csv_rows(data)) == count
+
+
+def test_a_csv_file_is_made_in_pieces_as_its_rows_come() -> None:
+    rows = ([f"row {n}", "=formula", n] for n in range(1000))
+    pieces = list(csv_pieces(("name", "cell", "n"), rows, piece=1000))
+    whole = csv_bytes(("name", "cell", "n"), ([f"row {n}", "=formula", n] for n in range(1000)))
+    assert b"".join(pieces) == whole
+    assert len(pieces) > 10 and max(len(p) for p in pieces) < 1100
+    assert csv_rows(whole)[3] == {"name": "row 3", "cell": "'=formula", "n": "3"}
 
 
 def test_csv_figures_agree_with_the_json(tmp_path: Path, epoch: str) -> None:

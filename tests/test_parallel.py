@@ -162,6 +162,9 @@ class Renderless:
     def close(self) -> None:
         pass
 
+    def forget_pages(self) -> None:
+        pass
+
 
 @needs_fork
 def test_the_caller_lets_go_of_the_plan_while_the_worker_makes_the_items(

@@ -180,6 +180,12 @@ class Renderer:
             env.globals.clear()
         vars(self).clear()
 
+    def forget_pages(self) -> None:
+        """Let go of what only pages are made with (listings' rows, stories as lists show
+        them): the files made after the pages (the open data) need none of it."""
+        self._memo.clear()
+        self._story_items.clear()
+
     def shared(self) -> object:
         """A token for the data every page shows (site data, options, language).
 
@@ -526,6 +532,11 @@ class Plan:
         for the garbage collector)."""
         self.renderer.close()
         self.items.clear()
+
+    def pages_made(self) -> None:
+        """Every page is made; the files are still to make (see `Renderer.forget_pages`)."""
+        if self.renderer is not None:  # (a plan of a test's own may have none)
+            self.renderer.forget_pages()
 
     def forget_unused(self) -> None:
         """Drop from the cache between runs what this run no longer showed."""

@@ -19,7 +19,7 @@ from markupsafe import Markup
 
 from ..compute import balance
 from ..model import FACETS, ZONES, Facet, Initiative, Status, Zone
-from . import FACET_SYMBOLS, ZONE_SYMBOLS, Later, Renderer
+from . import FACET_SYMBOLS, ZONE_SYMBOLS, Chunks, Later, Renderer
 from .facetmap import count_table
 from .urls import relative_url
 
@@ -199,23 +199,23 @@ def with_rows(r: Renderer, page: ListPage) -> ListPage:
 
 def index_data(r: Renderer) -> dict[str, Any]:
     """Every initiative in a compact form for the filters; URLs relative to the file."""
-    t = r.t
+    return {**_index_head(r), "rows": list(_index_rows(r))}
+
+
+def _index_link(r: Renderer) -> Callable[[str], str]:
     here = r.export_uri(INDEX_FILE)
-    currency = r.portfolio.info.currency
+    return lambda target: relative_url(here, target, r.options.directory_urls)
 
-    def link(target: str) -> str:
-        return relative_url(here, target, r.options.directory_urls)
 
+def _index_head(r: Renderer) -> dict[str, Any]:
+    """The index but its rows (which come last)."""
+    t = r.t
+    link = _index_link(r)
     stewards = {i.steward for i in r.portfolio.initiatives if i.steward}
     partners = {}
     for pid in sorted(stewards):
         partner = r.partner(pid)
         partners[pid] = [partner.name, link(r.partner_uri(pid))] if partner else [pid, ""]
-    rows = [[link(r.options.initiative_uri(i.slug)), r.text(i.title), i.facet.value,
-             i.zone.value, i.status.value, i.steward or "",
-             t.money(i.cash, currency) if i.funding else "–",
-             " ".join(i.partner_ids), " ".join(i.themes)]
-            for i in sorted(r.portfolio.initiatives, key=lambda i: sort_key(r, i))]
     return {
         "columns": list(INDEX_COLUMNS),
         "labels": {
@@ -224,13 +224,39 @@ def index_data(r: Renderer) -> dict[str, Any]:
             "status": {s.value: t("status." + s.value) for s in Status},
         },
         "partners": partners,
-        "rows": rows,
     }
 
 
-def index_bytes(r: Renderer) -> bytes:
-    """The JSON index as bytes (stable key order, so builds are reproducible)."""
-    return json.dumps(index_data(r), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+def _index_rows(r: Renderer) -> Iterator[list[str]]:
+    t = r.t
+    link = _index_link(r)
+    currency = r.portfolio.info.currency
+    for i in sorted(r.portfolio.initiatives, key=lambda i: sort_key(r, i)):
+        yield [link(r.options.initiative_uri(i.slug)), r.text(i.title), i.facet.value,
+               i.zone.value, i.status.value, i.steward or "",
+               t.money(i.cash, currency) if i.funding else "–",
+               " ".join(i.partner_ids), " ".join(i.themes)]
+
+
+def index_pieces(r: Renderer, batch: int = 500) -> Iterator[bytes]:
+    """The JSON index (compact JSON of `index_data`, keys in a stable order, so builds are
+    reproducible) in pieces, made as the rows come."""
+    def compact(value: Any) -> str:
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+    yield (compact(_index_head(r))[:-1] + ',"rows":[').encode("utf-8")
+    rows: list[str] = []
+    first = True
+    for row in _index_rows(r):
+        rows.append(compact(row))
+        if len(rows) == batch:
+            yield (("" if first else ",") + ",".join(rows)).encode("utf-8")
+            rows, first = [], False
+    yield (("" if first or not rows else ",") + ",".join(rows) + "]}").encode("utf-8")
+
+
+def _index_file(r: Renderer) -> Chunks:
+    return Chunks(partial(index_pieces, r))
 
 
 @dataclass(frozen=True)
@@ -331,4 +357,4 @@ def pages(r: Renderer) -> Iterator[tuple[str, Later]]:
         yield from _zone_pages(r, zone)
     for theme_id in theme_ids(r):
         yield from _theme_pages(r, theme_id)
-    yield r.export_uri(INDEX_FILE), partial(index_bytes, r)
+    yield r.export_uri(INDEX_FILE), partial(_index_file, r)

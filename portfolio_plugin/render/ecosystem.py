@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
-from ..compute import PartnerFigures
+from ..compute import PartnerFigures, partner_links
 from ..model import FACETS, Asset, FundingKind, Initiative, Partner, Sector
 from . import FACET_SYMBOLS, ZONE_SYMBOLS, Later, Renderer
 from .charts import Cell, Chart, Link, Table, base_layout, label, plain_figure, trace
@@ -185,9 +185,10 @@ def _network_layout(height: int) -> dict[str, Any]:
                        dragmode=False, legend={"orientation": "h", "y": -0.02})
 
 
-def _top_links(r: Renderer, partner_id: str, n: int = 3) -> str:
+def _top_links(r: Renderer, partner_id: str, links: Sequence[tuple[str, str, int]],
+               n: int = 3) -> str:
     found = []
-    for a, b, count in r.figures.partner_links:
+    for a, b, count in links:
         if partner_id in (a, b):
             other = r.partner(b if a == partner_id else a)
             found.append(r.t("ecosystem.network_shared", name=other.name if other else b,
@@ -202,6 +203,9 @@ def network_chart(r: Renderer, here: str) -> Chart:
     portfolios, the partners with the most initiatives and their strongest connections)."""
     t = r.t
     counts = _involved(r)
+    # Every pair of partners, found for this page alone: no other page needs them, and
+    # there are tens of thousands of them in a large portfolio.
+    pairs = partner_links(r.figures.partners)
     active = [p for p in r.figures.partners if p.initiatives]
     full = len(r.portfolio.initiatives) <= FULL_NETWORK_MAX_INITIATIVES
     if full:
@@ -217,13 +221,13 @@ def network_chart(r: Renderer, here: str) -> Chart:
                                 t("ecosystem.initiative_count"), t("ecosystem.works_most_with"))
     rows: list[tuple[Cell, ...]] = []
     if full:
-        traces, rows = _bipartite(r, here, shown, places)
+        traces, rows = _bipartite(r, here, shown, places, pairs)
         headers = headers + (t("ecosystem.initiatives"),)
         summary = t("ecosystem.network_summary_full", partners=len(shown),
                     initiatives=len(r.portfolio.initiatives))
     else:
         shown_ids = set(places)
-        links = [link for link in r.figures.partner_links
+        links = [link for link in pairs
                  if link[0] in shown_ids and link[1] in shown_ids][:NETWORK_MAX_LINKS]
         strongest = links[0][2] if links else 1
         buckets: dict[int, list[tuple[tuple[float, float], tuple[float, float]]]] = \
@@ -235,7 +239,7 @@ def network_chart(r: Renderer, here: str) -> Chart:
                                       "rgba(73,80,87,%.2f)" % (0.25 + 0.2 * bucket)))
         for p in shown:
             rows.append((Link(p.name, r.partner_uri(p.id)), t(f"sector.{p.sector.value}"),
-                         t.number(counts.get(p.id, 0)), _top_links(r, p.id)))
+                         t.number(counts.get(p.id, 0)), _top_links(r, p.id, pairs)))
         summary = t("ecosystem.network_summary_top", partners=len(shown), all=len(active),
                     links=len(links))
     traces += _partner_trace(r, here, shown, places, counts, sizes)
@@ -247,7 +251,7 @@ def network_chart(r: Renderer, here: str) -> Chart:
 
 
 def _bipartite(r: Renderer, here: str, shown: Sequence[Partner],
-               places: dict[str, tuple[float, float]]
+               places: dict[str, tuple[float, float]], pairs: Sequence[tuple[str, str, int]]
                ) -> tuple[list[dict[str, Any]], list[tuple[Cell, ...]]]:
     """Initiatives on a ring inside the partners' circle, each towards its partners."""
     t = r.t
@@ -296,7 +300,8 @@ def _bipartite(r: Renderer, here: str, shown: Sequence[Partner],
         names = sorted(r.text(i.title) for i in (r.initiative(s) for s, _ in
                                                  (mine.initiatives if mine else ())) if i)
         rows.append((Link(p.name, r.partner_uri(p.id)), t(f"sector.{p.sector.value}"),
-                     t.number(counts.get(p.id, 0)), _top_links(r, p.id), "; ".join(names)))
+                     t.number(counts.get(p.id, 0)), _top_links(r, p.id, pairs),
+                     "; ".join(names)))
     return traces, rows
 
 
