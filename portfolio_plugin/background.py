@@ -32,7 +32,7 @@ from .render import Plan
 from .render.headings import HeadingMaker
 from .spool import Production, Spool
 from .validate import page_checker
-from .workers import Ends, can_fork, end, fork, worth_splitting
+from .workers import Ends, Mark, can_fork, end, fork, worth_splitting
 
 Result = Page | Checked | Problem
 # From this many initiatives, the open data is made beside the pages, not after them.
@@ -54,8 +54,10 @@ class Background:
     """The worker that holds the portfolio, seen from the engine's process."""
 
     def __init__(self, options: Options, wanted: list[Wanted], ends: Ends, worker: int,
-                 share: str, summary: str, handover: int, told: int, reports: int) -> None:
+                 share: str, summary: str, handover: int, told: int, reports: int,
+                 reading: Mark) -> None:
         self.options = options
+        self.reading = reading  # which item MkDocs reads, for the worker to see
         self.wanted = wanted
         self.worker: int | None = worker
         self._ends = ends
@@ -77,6 +79,7 @@ class Background:
         if not worth_splitting(len(wanted)):
             return None
         ends = Ends(len(wanted))
+        reading = Mark()
         share = _temporary("portfolio-share-")
         summary = _temporary("portfolio-summary-")
         handover_out, handover_in = os.pipe()
@@ -87,7 +90,7 @@ class Background:
             for descriptor in (handover_in, told_out, reports_out):
                 os.close(descriptor)
             _work(options, wanted, ends, share, summary, handover_out, told_in, reports_in,
-                  spool, heading, words)
+                  spool, heading, words, reading)
 
         worker = fork(work)
         for descriptor in (handover_out, told_in, reports_in):
@@ -99,7 +102,7 @@ class Background:
                 os.unlink(name)
             return None
         background = cls(options, wanted, ends, worker, share, summary, handover_in,
-                         told_out, reports_out)
+                         told_out, reports_out, reading)
         atexit.register(background.stop)  # should the build end before it asks for it
         return background
 
@@ -131,7 +134,7 @@ class Background:
         for page by page; it owns the worker from now on."""
         assert self.worker is not None and self._reports is not None
         production = Production.following(summary.uris, spool, self.worker, self._reports,
-                                          remake, heading)
+                                          remake, heading, self.reading)
         self.worker = self._reports = None
         self.stop()
         return production
@@ -170,7 +173,8 @@ class Background:
 
 def _work(options: Options, wanted: list[Wanted], ends: Ends, share: str, summary: str,
           handover: int, told: int, reports: int, spool: Spool,
-          heading: Callable[[], HeadingMaker | None], words: tuple[str, ...]) -> None:
+          heading: Callable[[], HeadingMaker | None], words: tuple[str, ...],
+          reading: Mark) -> None:
     """The worker: its share of the pages, then the portfolio, then every item."""
     from .pipeline import prepare
 
@@ -198,7 +202,7 @@ def _work(options: Options, wanted: list[Wanted], ends: Ends, share: str, summar
     # The open data made beside the pages by a helper forked from this worker, where it takes
     # seconds: the helper's memory, a second copy of what this worker touches, is the build's
     # peak for a smaller portfolio, whose open data takes a fraction of a second.
-    Production(plan, spool, heading()).make_reporting(
+    Production(plan, spool, heading(), reading=reading).make_reporting(
         reports, files_apart=len(wanted) >= FILES_APART_FROM)
 
 

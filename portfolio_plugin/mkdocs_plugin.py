@@ -258,7 +258,11 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
         """Wait, if need be, until the page MkDocs is about to read has been made."""
         production = getattr(self, "production", None)
         if production is not None:
-            production.wait_for(page.file.src_uri)
+            try:
+                production.wait_for(page.file.src_uri)
+            except OSError as exc:  # what the worker left could not be made here either
+                raise PluginError(f"portfolio: cannot make the generated pages: {exc}") \
+                    from None
         return page
 
     def on_page_read_source(self, page: Page, config: MkDocsConfig) -> str | None:
@@ -294,7 +298,11 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
         worker that builds a share of the plugin's pages while MkDocs builds the others."""
         production = getattr(self, "production", None)
         if production is not None:
-            production.finish()
+            try:
+                production.finish()
+            except OSError as exc:
+                raise PluginError(f"portfolio: cannot make the generated pages: {exc}") \
+                    from None
             production.close()
         # Everything generated is on disk now: the model and the renderer can go, and MkDocs
         # reuses their memory for the pages it builds next.

@@ -17,9 +17,12 @@ from typing import Any
 
 from .render import Chunks, Plan, make, split_item
 from .render.headings import HeadingMaker, fold_headings
-from .workers import can_fork, end, fork, worth_splitting
+from .workers import Mark, can_fork, end, fork, worth_splitting
 
 PARTS = ".parts"
+# How many pages ahead of the engine a worker must be to make a file (which may take as long
+# as the engine takes to read a hundred pages) rather than the next page.
+AHEAD = 100
 # Where a packed page is: (pack, offset, bytes of the page, bytes of its HTML blocks).
 Location = tuple[str, int, int, int]
 
@@ -157,8 +160,8 @@ class Production:
     """
 
     def __init__(self, plan: Plan | None, spool: Spool, heading: HeadingMaker | None = None,
-                 remake: Callable[[], Plan] | None = None, uris: list[str] | None = None
-                 ) -> None:
+                 remake: Callable[[], Plan] | None = None, uris: list[str] | None = None,
+                 reading: Mark | None = None) -> None:
         self.plan = plan
         self.spool = spool
         # With a heading maker, pages are made with their headings folded into their HTML
@@ -168,17 +171,20 @@ class Production:
         self.index = {uri: n for n, uri in enumerate(self.uris)}
         self.done = bytearray(len(self.uris))  # 1 where the item is in the spool
         self.remake = remake
+        # The item the engine's process last asked for, shared with the worker (which then
+        # knows how far ahead of the engine it is).
+        self.reading = reading
         self.worker: int | None = None
         self._pipe: int | None = None
         self._buffer = b""
 
     @classmethod
     def following(cls, uris: list[str], spool: Spool, worker: int, reports: int,
-                  remake: Callable[[], Plan], heading: HeadingMaker | None = None
-                  ) -> Production:
+                  remake: Callable[[], Plan], heading: HeadingMaker | None = None,
+                  reading: Mark | None = None) -> Production:
         """The making of `uris` by a worker that is already running and reports each item
         it makes on `reports` (see `make_reporting`); this process holds no plan."""
-        production = cls(None, spool, heading, remake, uris)
+        production = cls(None, spool, heading, remake, uris, reading)
         production.worker = worker
         production._pipe = reports
         return production
@@ -216,6 +222,7 @@ class Production:
             self.make_here()
             return False
         reader, writer = os.pipe()
+        self.reading = Mark()
 
         def work() -> None:
             os.close(reader)
@@ -248,7 +255,18 @@ class Production:
         files = [n for n, (uri, _) in enumerate(items) if not uri.endswith(".md")]
         helper = fork(partial(self._report, files, writer)) \
             if files_apart and files and can_fork() else None
-        self._report(pages, writer)
+        if helper is not None or self.reading is None:
+            self._report(pages, writer)
+        else:
+            # A file whenever this worker is far enough ahead of the engine's reading that
+            # the engine will not wait meanwhile (while it reads the pages this worker makes
+            # fastest, the initiatives'): then the engine need not wait for them at the end.
+            waiting = files[::-1]
+            for n in pages:
+                while waiting and n - self.reading.get() > AHEAD:
+                    self._report([waiting.pop()], writer)
+                self._report([n], writer)
+            files = waiting[::-1]
         if helper is None:
             self.plan.pages_made()  # its memory then holds the files as they are made
         if helper is None or end(helper) != 0:
@@ -285,7 +303,11 @@ class Production:
     def wait_for(self, uri: str) -> None:
         """Return once the item is in the spool."""
         n = self.index.get(uri)
-        if n is None or self.done[n]:
+        if n is None:
+            return
+        if self.reading is not None:
+            self.reading.set(n)
+        if self.done[n]:
             return
         while self._pipe is not None and not self.done[n]:
             if not self._read_reports():

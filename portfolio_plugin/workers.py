@@ -82,6 +82,23 @@ def end(pid: int, kill: bool = False) -> int:
         return 1
 
 
+class Mark:
+    """A number that one process sets and another reads (made before the fork)."""
+
+    def __init__(self) -> None:
+        import multiprocessing
+
+        self._value = multiprocessing.get_context("fork").RawValue("l", 0)
+
+    def set(self, value: int) -> None:
+        """Set the number (one word, written at once: no lock)."""
+        self._value.value = value
+
+    def get(self) -> int:
+        """The number as last set."""
+        return int(self._value.value)
+
+
 class Ends:
     """Items 0 to `count - 1`, taken one at a time from the front or from the back by two
     processes (made before the fork): each item is taken once, under a shared lock."""

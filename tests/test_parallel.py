@@ -25,6 +25,7 @@ from mkdocs.config import load_config
 
 from portfolio_plugin import background as background_module
 from portfolio_plugin import load, mkdocs_parallel, validate, workers
+from portfolio_plugin import spool as spool_module
 from portfolio_plugin.background import Background
 from portfolio_plugin.mkdocs_parallel import safe_with
 from portfolio_plugin.options import build_date, read_config
@@ -145,6 +146,35 @@ def test_a_worker_makes_every_page_in_order_then_every_file_and_each_once(
     assert all(pids != [os.getpid()] and len(pids) == 1 for pids in made.values())
     order = [int(line.split()[0]) for line in log.read_text(encoding="utf-8").splitlines()]
     assert order == [n for n in range(40) if n % 5 != 2] + [n for n in range(40) if n % 5 == 2]
+
+
+@needs_fork
+def test_a_worker_far_enough_ahead_of_the_engine_makes_the_files_meanwhile(
+        tmp_path: Path) -> None:
+    log = tmp_path / "log"
+
+    def file(n: int) -> bytes:
+        logged(log, n)
+        return b"file %d" % n
+
+    # The engine asks for nothing until the end: from AHEAD pages on, the worker is ahead
+    # of it, and makes the files then, not after the last page.
+    count = spool_module.AHEAD + 50
+    items: list[tuple[str, Any]] = [
+        (f"f/{n}.json", partial(file, n)) if n in (3, 7)
+        else (f"p/{n}.md", partial(logged, log, n)) for n in range(count)]
+    production = Production(Plan(renderer=None, items=items),  # type: ignore[arg-type]
+                            Spool(tmp_path / "spool"))
+    assert production.start(parallel=True) is True
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and (not log.exists() or len(
+            log.read_text(encoding="utf-8").splitlines()) < count):
+        time.sleep(0.01)  # (asking for a page would tell the worker where the engine is)
+    production.finish()
+    order = [int(line.split()[0]) for line in log.read_text(encoding="utf-8").splitlines()]
+    pages = [n for n in range(count) if n not in (3, 7)]
+    first = next(k for k, n in enumerate(pages) if n - 0 > spool_module.AHEAD)
+    assert order == pages[:first] + [3, 7] + pages[first:]
 
 
 class Held:
@@ -446,6 +476,35 @@ def test_the_build_lets_go_of_its_pages_text_only_where_no_other_plugin_may_read
     site = built(with_hook, tmp_path / "hooked")
     assert differences(site, serial) == []
     assert texts(seen[-1]) == {(True, True)}
+
+
+@needs_fork
+def test_a_portfolio_that_changed_before_the_build_could_make_what_a_worker_left_stops_it(
+        portfolio: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        no_background: None, caplog: pytest.LogCaptureFixture) -> None:
+    from mkdocs.exceptions import Abort
+
+    from portfolio_plugin import mkdocs_plugin, spool
+
+    parent = os.getpid()
+    original_make, original_remake = spool.make, mkdocs_plugin._remake
+
+    def dying(value: Any) -> Any:
+        if os.getpid() != parent:
+            os._exit(9)
+        return original_make(value)
+
+    def changed(*args: Any) -> Plan:  # as if an initiative had been added meanwhile
+        plan = original_remake(*args)
+        plan.items.append(("initiatives/added-meanwhile.md", "# Added"))
+        return plan
+
+    monkeypatch.setattr(spool, "make", dying)
+    monkeypatch.setattr(mkdocs_plugin, "_remake", changed)
+    with pytest.raises(Abort):  # MkDocs reports the plugin's error, without a traceback
+        built(configured(portfolio, parallel=True), tmp_path / "out")
+    assert "portfolio: cannot make the generated pages: the portfolio changed while its " \
+        "pages were being made" in caplog.text
 
 
 def test_pages_are_built_here_when_another_plugin_handles_page_events() -> None:
