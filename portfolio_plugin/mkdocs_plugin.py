@@ -11,6 +11,8 @@ import os
 import posixpath
 import shutil
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -258,11 +260,8 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
         """Wait, if need be, until the page MkDocs is about to read has been made."""
         production = getattr(self, "production", None)
         if production is not None:
-            try:
+            with _making():
                 production.wait_for(page.file.src_uri)
-            except OSError as exc:  # what the worker left could not be made here either
-                raise PluginError(f"portfolio: cannot make the generated pages: {exc}") \
-                    from None
         return page
 
     def on_page_read_source(self, page: Page, config: MkDocsConfig) -> str | None:
@@ -298,11 +297,8 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
         worker that builds a share of the plugin's pages while MkDocs builds the others."""
         production = getattr(self, "production", None)
         if production is not None:
-            try:
+            with _making():
                 production.finish()
-            except OSError as exc:
-                raise PluginError(f"portfolio: cannot make the generated pages: {exc}") \
-                    from None
             production.close()
         # Everything generated is on disk now: the model and the renderer can go, and MkDocs
         # reuses their memory for the pages it builds next.
@@ -405,9 +401,9 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
         if page.file.src_uri in getattr(self, "generated_pages", ()):
             html = unfold_headings(page, html)
             if getattr(self, "_let_go", False):
-                # Read: where nothing but this plugin and a search index looks at the pages,
-                # nothing reads its Markdown again (nor its HTML once it is built), so the
-                # build holds less than MkDocs alone would for thousands of pages.
+                # Where nothing but this plugin and a search index looks at the pages, nothing
+                # reads a rendered page's Markdown again (nor its HTML once it is built): let
+                # go of it, and the build holds less than MkDocs alone would.
                 page.markdown = ""
         return html
 
@@ -420,6 +416,16 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
         if self.config.initiatives_source and source.is_dir():
             server.watch(str(source))
         return server
+
+
+@contextmanager
+def _making() -> Iterator[None]:
+    """Pages a worker left that cannot be made here either (the portfolio changed meanwhile)
+    stop the build with a message, not a traceback."""
+    try:
+        yield
+    except OSError as exc:
+        raise PluginError(f"portfolio: cannot make the generated pages: {exc}") from None
 
 
 def _heading_maker(config: MkDocsConfig) -> HeadingMaker | None:

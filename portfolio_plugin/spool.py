@@ -320,8 +320,7 @@ class Production:
     def finish(self) -> None:
         """Return once every item is in the spool."""
         for uri in self.uris:
-            self.wait_for(uri)
-        self.make_here()
+            self.wait_for(uri)  # (each made here if the worker stopped short of it)
         self._reap()
 
     def stop(self) -> None:

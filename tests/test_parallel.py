@@ -24,7 +24,7 @@ from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
 from portfolio_plugin import background as background_module
-from portfolio_plugin import load, mkdocs_parallel, validate, workers
+from portfolio_plugin import load, mkdocs_parallel, mkdocs_plugin, validate, workers
 from portfolio_plugin import spool as spool_module
 from portfolio_plugin.background import Background
 from portfolio_plugin.mkdocs_parallel import safe_with
@@ -173,7 +173,7 @@ def test_a_worker_far_enough_ahead_of_the_engine_makes_the_files_meanwhile(
     production.finish()
     order = [int(line.split()[0]) for line in log.read_text(encoding="utf-8").splitlines()]
     pages = [n for n in range(count) if n not in (3, 7)]
-    first = next(k for k, n in enumerate(pages) if n - 0 > spool_module.AHEAD)
+    first = next(k for k, n in enumerate(pages) if n > spool_module.AHEAD)  # engine at 0
     assert order == pages[:first] + [3, 7] + pages[first:]
 
 
@@ -392,7 +392,6 @@ def test_pages_the_worker_fails_to_build_are_built_here(
 def test_the_build_lets_go_of_the_portfolio_while_a_worker_makes_the_pages(
         portfolio: Path, serial: dict[str, bytes], tmp_path: Path,
         monkeypatch: pytest.MonkeyPatch, no_background: None) -> None:
-    from portfolio_plugin import mkdocs_plugin
 
     prepared: list[weakref.ref[Any]] = []
     alive_at_nav: list[bool] = []
@@ -419,10 +418,9 @@ def test_the_build_lets_go_of_the_portfolio_while_a_worker_makes_the_pages(
 def test_pages_the_making_worker_did_not_make_are_made_here_from_the_input_again(
         portfolio: Path, serial: dict[str, bytes], tmp_path: Path,
         monkeypatch: pytest.MonkeyPatch, no_background: None) -> None:
-    from portfolio_plugin import mkdocs_plugin, spool
 
     parent = os.getpid()
-    original_make, original_prepare = spool.make, mkdocs_plugin.prepare
+    original_make, original_prepare = spool_module.make, mkdocs_plugin.prepare
     made_elsewhere = 0
     prepared: list[int] = []
 
@@ -438,7 +436,7 @@ def test_pages_the_making_worker_did_not_make_are_made_here_from_the_input_again
         prepared.append(1)
         return original_prepare(*args, **kwargs)
 
-    monkeypatch.setattr(spool, "make", dying)
+    monkeypatch.setattr(spool_module, "make", dying)
     monkeypatch.setattr(mkdocs_plugin, "prepare", counted_prepare)
     site = built(configured(portfolio, parallel=True), tmp_path / "out")
     assert len(prepared) == 2  # the build's own, then once more for the rest of the pages
@@ -448,7 +446,6 @@ def test_pages_the_making_worker_did_not_make_are_made_here_from_the_input_again
 def test_the_build_lets_go_of_its_pages_text_only_where_no_other_plugin_may_read_it(
         portfolio: Path, serial: dict[str, bytes], tmp_path: Path,
         monkeypatch: pytest.MonkeyPatch) -> None:
-    from portfolio_plugin import mkdocs_plugin
 
     seen: list[Any] = []
     original = mkdocs_plugin.PortfolioPlugin.on_env
@@ -484,10 +481,9 @@ def test_a_portfolio_that_changed_before_the_build_could_make_what_a_worker_left
         no_background: None, caplog: pytest.LogCaptureFixture) -> None:
     from mkdocs.exceptions import Abort
 
-    from portfolio_plugin import mkdocs_plugin, spool
 
     parent = os.getpid()
-    original_make, original_remake = spool.make, mkdocs_plugin._remake
+    original_make, original_remake = spool_module.make, mkdocs_plugin._remake
 
     def dying(value: Any) -> Any:
         if os.getpid() != parent:
@@ -499,7 +495,7 @@ def test_a_portfolio_that_changed_before_the_build_could_make_what_a_worker_left
         plan.items.append(("initiatives/added-meanwhile.md", "# Added"))
         return plan
 
-    monkeypatch.setattr(spool, "make", dying)
+    monkeypatch.setattr(spool_module, "make", dying)
     monkeypatch.setattr(mkdocs_plugin, "_remake", changed)
     with pytest.raises(Abort):  # MkDocs reports the plugin's error, without a traceback
         built(configured(portfolio, parallel=True), tmp_path / "out")
