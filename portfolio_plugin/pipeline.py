@@ -12,7 +12,7 @@ from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .load import GivenPages, PageCache, load
+from .load import PageCache, Reader, load
 from .model import Portfolio
 from .options import Options, build_date
 from .problems import Problems
@@ -68,35 +68,35 @@ def static_files(asset_dir: str = "assets/portfolio") -> dict[str, bytes]:
 
 
 def check(options: Options, cache: Cache | None = None,
-          given: GivenPages | None = None) -> tuple[Portfolio, Problems]:
+          reader: Reader | None = None) -> tuple[Portfolio, Problems]:
     """Load and validate only: what `portfolio validate` needs."""
     sources = load(options.initiatives_dir, options.data_dir, options.root,
                    cache=cache.pages if cache is not None else None, stream=cache is None,
-                   parallel=options.parallel, given=given)
+                   reader=reader)
     return validate(sources, options.site_name)
 
 
 def analyse(options: Options, built: dt.datetime | None = None,
-            cache: Cache | None = None, given: GivenPages | None = None) -> Build:
+            cache: Cache | None = None, reader: Reader | None = None) -> Build:
     """Load, validate and compute, without rendering pages."""
     from .compute import compute
     from .i18n import Translator
 
     built = built or build_date()
-    portfolio, problems = check(options, cache, given)
+    portfolio, problems = check(options, cache, reader)
     figures = compute(portfolio, built.date())
     translator = Translator.for_language(options.language, options.data_dir / "locales")
     return Build(options, portfolio, figures, problems, translator, built)
 
 
 def prepare(options: Options, built: dt.datetime | None = None,
-            cache: Cache | None = None, given: GivenPages | None = None
+            cache: Cache | None = None, reader: Reader | None = None
             ) -> tuple[Build, Plan]:
     """Load, validate and compute, and name every page and file to make (see `Plan`)."""
-    from .federation import gather
+    from .export.federation import gather
     from .render import plan_site
 
-    build = analyse(options, built, cache, given)
+    build = analyse(options, built, cache, reader)
     # Other portfolios are read at build time only (never by `validate` or `export`).
     federated, federation_problems = gather(options, build.portfolio.info.federation)
     build.problems.extend(federation_problems)

@@ -3,7 +3,7 @@
     python schemas/update.py          # rewrite the files
     python schemas/update.py --check  # exit 1 if a file is out of date
 
-The schemas are made by `portfolio_plugin.schema` from the model's enums and the validator's
+The schemas are made by `portfolio_plugin.validate.schema` from the model's enums and the validator's
 field lists; a test checks that the files here are what this script would write. Editors use
 them (see .vscode/settings.json): never edit them by hand.
 """
@@ -15,10 +15,10 @@ import json
 import sys
 from pathlib import Path
 
-from portfolio_plugin.schema import SCHEMAS
+from portfolio_plugin.validate.schema import SCHEMAS
 
 HERE = Path(__file__).resolve().parent
-# File stem -> key of portfolio_plugin.schema.SCHEMAS.
+# File stem -> key of portfolio_plugin.validate.schema.SCHEMAS.
 FILES = {"initiative": "initiative", "partners": "partners", "assets": "assets",
          "portfolio": "portfolio"}
 

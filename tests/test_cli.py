@@ -11,7 +11,7 @@ from test_federation import mkdocs_build
 
 from portfolio_plugin.cli import main
 from portfolio_plugin.export import FILES, export_schema
-from portfolio_plugin.federation import CACHE_DIR
+from portfolio_plugin.export.federation import CACHE_DIR
 
 
 @pytest.fixture(autouse=True)

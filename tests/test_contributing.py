@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
+from portfolio_plugin.cli.scaffold import new_initiative
 from portfolio_plugin.options import read_config
 from portfolio_plugin.pipeline import check
-from portfolio_plugin.scaffold import new_initiative
 
 from conftest import ROOT
 

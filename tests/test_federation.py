@@ -18,7 +18,7 @@ import pytest
 from test_export import EPOCH, write_site
 
 from portfolio_plugin.export import export_files
-from portfolio_plugin.federation import (
+from portfolio_plugin.export.federation import (
     CACHE_DIR,
     LayerYear,
     PartnerEntry,

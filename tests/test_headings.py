@@ -12,8 +12,8 @@ from mkdocs.config import load_config
 from test_export import write_site
 from test_parallel import built
 
-from portfolio_plugin import mkdocs_headings
-from portfolio_plugin.mkdocs_headings import HeadingMaker
+from portfolio_plugin.adapter import headings as mkdocs_headings
+from portfolio_plugin.adapter.headings import HeadingMaker
 from portfolio_plugin.render import MARKER, PageText
 from portfolio_plugin.render.headings import (
     FOLDED,
@@ -111,7 +111,7 @@ def test_a_site_with_folded_headings_is_the_site_mkdocs_makes_of_them(
         return original(page, html)
 
     with monkeypatch.context() as patch:
-        patch.setattr("portfolio_plugin.mkdocs_plugin.unfold_headings", spy)
+        patch.setattr("portfolio_plugin.adapter.plugin.unfold_headings", spy)
         folded = built(config, tmp_path / "folded")
     assert "initiatives/alpha.md" in unfolded and "portfolio/index.md" in unfolded
     monkeypatch.setattr(HeadingMaker, "usable", staticmethod(lambda config: False))

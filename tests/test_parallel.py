@@ -23,16 +23,19 @@ import yaml
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
-from portfolio_plugin import background as background_module
-from portfolio_plugin import load, mkdocs_parallel, mkdocs_plugin, validate, workers
-from portfolio_plugin import spool as spool_module
-from portfolio_plugin.background import Background
-from portfolio_plugin.mkdocs_parallel import safe_with
+from portfolio_plugin import load, validate
+from portfolio_plugin.adapter import plugin as mkdocs_plugin
 from portfolio_plugin.options import build_date, read_config
+from portfolio_plugin.parallel import background as background_module
+from portfolio_plugin.parallel import pages as mkdocs_parallel
+from portfolio_plugin.parallel import spool as spool_module
+from portfolio_plugin.parallel import workers
+from portfolio_plugin.parallel.background import Background
+from portfolio_plugin.parallel.pages import safe_with
+from portfolio_plugin.parallel.spool import Production, Spool
+from portfolio_plugin.parallel.workers import Ends, can_fork, end, fork, map_in_two
 from portfolio_plugin.pipeline import check, prepare
 from portfolio_plugin.render import Chunks, Plan, make
-from portfolio_plugin.spool import Production, Spool
-from portfolio_plugin.workers import Ends, can_fork, end, fork, map_in_two
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -572,7 +575,7 @@ def checked_here_and(options: Any) -> tuple[Any, Any, list[str]]:
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(validate, "_checked", counted)
-        portfolio, problems = check(options)
+        portfolio, problems = check(options, reader=map_in_two)
     return portfolio, problems, checked_here
 
 
@@ -591,8 +594,7 @@ def test_pages_read_in_two_halves_validate_exactly_as_read_in_one(
     portfolio, problems, checked_here = checked_here_and(options)
     # The worker checked its half: only the first half was checked in this process.
     assert 100 < len(checked_here) < 141 and last.stem not in checked_here
-    monkeypatch.setattr(load, "map_in_two", lambda func, items: map(func, items))
-    alone, alone_problems = check(options)
+    alone, alone_problems = check(options)  # read in one process
     assert portfolio == alone
     assert [str(p) for p in problems.sorted()] == [str(p) for p in alone_problems.sorted()]
     assert len(portfolio.initiatives) == 239 and len(problems.errors) == 2
@@ -700,9 +702,7 @@ def checked_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def alone(options: Any) -> tuple[Any, list[str]]:
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(load, "map_in_two", lambda func, items: map(func, items))
-        portfolio, problems = check(options)
+    portfolio, problems = check(options)  # read in one process
     return portfolio, [str(p) for p in problems.sorted()]
 
 

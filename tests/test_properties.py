@@ -12,9 +12,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from portfolio_plugin.load import load
+from portfolio_plugin.load.yamlsafe import Located, YamlError, read_yaml
 from portfolio_plugin.problems import Problem, Problems
 from portfolio_plugin.validate import INITIATIVE_FIELDS, validate
-from portfolio_plugin.yamlsafe import Located, YamlError, read_yaml
 
 SETTINGS = settings(max_examples=100, deadline=None, database=None,
                     suppress_health_check=[HealthCheck.function_scoped_fixture,

@@ -9,18 +9,18 @@ from pathlib import Path
 import pytest
 import yaml
 
-from portfolio_plugin.load import split_front_matter
-from portfolio_plugin.model import FACETS, Facet, Zone
-from portfolio_plugin.pipeline import check
-from portfolio_plugin.scaffold import (
+from portfolio_plugin.cli.scaffold import (
     ScaffoldError,
     new_initiative,
     slugify,
     template_text,
     yaml_text,
 )
+from portfolio_plugin.load import split_front_matter
+from portfolio_plugin.load.yamlsafe import read_yaml
+from portfolio_plugin.model import FACETS, Facet, Zone
+from portfolio_plugin.pipeline import check
 from portfolio_plugin.validate import INITIATIVE_FIELDS
-from portfolio_plugin.yamlsafe import read_yaml
 
 from conftest import ROOT, Site
 

@@ -19,6 +19,7 @@ from jsonschema import Draft202012Validator
 
 from portfolio_plugin.cli import main
 from portfolio_plugin.load import split_front_matter
+from portfolio_plugin.load.yamlsafe import read_yaml
 from portfolio_plugin.model import (
     AssetKind,
     Facet,
@@ -31,9 +32,8 @@ from portfolio_plugin.model import (
 )
 from portfolio_plugin.pipeline import check
 from portfolio_plugin.problems import Problem
-from portfolio_plugin.schema import SCHEMAS
 from portfolio_plugin.validate import ENGINE_FIELDS, INITIATIVE_FIELDS
-from portfolio_plugin.yamlsafe import read_yaml
+from portfolio_plugin.validate.schema import SCHEMAS
 
 from conftest import ROOT, Site
 

@@ -12,7 +12,7 @@ from mkdocs.config import load_config
 from mkdocs.structure.files import get_files
 
 from portfolio_plugin import pipeline
-from portfolio_plugin.mkdocs_plugin import PortfolioPlugin
+from portfolio_plugin.adapter.plugin import PortfolioPlugin
 
 from conftest import Site
 

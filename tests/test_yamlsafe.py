@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from portfolio_plugin.yamlsafe import MAX_DEPTH, YamlError, read_yaml
+from portfolio_plugin.load.yamlsafe import MAX_DEPTH, YamlError, read_yaml
 
 
 def refused(text: str, offset: int = 0) -> YamlError:

@@ -11,7 +11,7 @@ from functools import partial
 from typing import Any
 
 from ..export import PAGE_NAMES, export_document
-from ..federation import PortfolioSummary, shared_partners, summarise
+from ..export.federation import PortfolioSummary, shared_partners, summarise
 from ..model import FACETS, ZONES
 from . import Later, Renderer
 from .charts import Table, bar_chart

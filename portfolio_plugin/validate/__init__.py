@@ -16,8 +16,9 @@ from dataclasses import dataclass, replace
 from functools import partial
 from typing import Any, TypeVar
 
-from .load import Checked, Page, Sources
-from .model import (
+from ..load import Checked, Page, Sources
+from ..load.yamlsafe import Located, PathKey
+from ..model import (
     Asset,
     AssetKind,
     BaseInvestment,
@@ -49,8 +50,7 @@ from .model import (
     Zone,
     ZoneChange,
 )
-from .problems import Problem, Problems, Severity, suggest
-from .yamlsafe import Located, PathKey
+from ..problems import Problem, Problems, Severity, suggest
 
 E = TypeVar("E", bound=enum.Enum)
 

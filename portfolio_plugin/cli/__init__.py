@@ -13,9 +13,9 @@ from collections.abc import Sequence
 from importlib import resources
 from pathlib import Path
 
-from .load import display_path
-from .options import ConfigError, Options, read_config
-from .problems import format_problems
+from ..load import display_path
+from ..options import ConfigError, Options, read_config
+from ..problems import format_problems
 
 PAGE_TEMPLATE = "portfolio.html"
 
@@ -26,7 +26,7 @@ def _options(args: argparse.Namespace) -> Options:
 
 def cmd_validate(args: argparse.Namespace) -> int:
     """Check every initiative and data file; exit 1 on errors (or warnings with --strict)."""
-    from .pipeline import check
+    from ..pipeline import check
 
     options = _options(args)
     portfolio, problems = check(options)
@@ -45,7 +45,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def cmd_schema(args: argparse.Namespace) -> int:
     """Print a JSON Schema (initiative front-matter by default)."""
-    from .schema import SCHEMAS
+    from ..validate.schema import SCHEMAS
 
     print(json.dumps(SCHEMAS[args.which](), indent=2, ensure_ascii=False))
     return 0
@@ -63,9 +63,9 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     """Write the open data files without building the site."""
-    from .export import export_files
-    from .pipeline import analyse, write
-    from .render import Rendered
+    from ..export import export_files
+    from ..pipeline import analyse, write
+    from ..render import Rendered
 
     options = _options(args)
     build = analyse(options)
@@ -81,7 +81,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 def cmd_generate(args: argparse.Namespace) -> int:
     """Write every generated page as Markdown, with data files, for engines without plugins."""
-    from .pipeline import run, write
+    from ..pipeline import run, write
 
     options = _options(args)
     build = run(options)
@@ -165,6 +165,3 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stderr.close()
         return 1
 
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -9,9 +9,9 @@ from __future__ import annotations
 import enum
 from typing import Any
 
-from .export import export_schema
-from .model import AssetKind, Facet, FundingKind, MandateLevel, Sector, Status, StoryKind, Zone
-from .validate import ENGINE_FIELDS, INITIATIVE_FIELDS, SUMMARY_MAX
+from ..export import export_schema
+from ..model import AssetKind, Facet, FundingKind, MandateLevel, Sector, Status, StoryKind, Zone
+from . import ENGINE_FIELDS, INITIATIVE_FIELDS, SUMMARY_MAX
 
 DATE_PATTERN = r"^\d{4}(-\d{2}(-\d{2})?)?$"
 # Relative, or http(s) or mailto in any letter case: the validator's rule.

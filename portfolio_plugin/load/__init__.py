@@ -14,8 +14,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from .problems import Problem, Problems
-from .workers import map_in_two
+from ..problems import Problem, Problems
 from .yamlsafe import Located, YamlError, read_yaml
 
 MAX_PAGE_BYTES = 1024 * 1024
@@ -237,19 +236,26 @@ def _read_page_cached(path: Path, display: str, max_bytes: int,
 
 
 Wanted = tuple[str, Path, str]  # (slug, path, display path) of a page to read
+PageResult = Page | Checked | Problem
+# How the pages are read: `reader(read_one, wanted)` gives `read_one` of each wanted page,
+# in order. `map` by default; a caller that can use a second core passes its own.
+Reader = Callable[[Callable[[Wanted], PageResult], list[Wanted]], Iterable[PageResult]]
 
 
 @dataclass
 class GivenPages:
-    """Every page's result, read and checked elsewhere (see `background`), for `load`: used
-    only if the pages to read are still `wanted`."""
+    """Every page's result, read and checked elsewhere, as a `Reader`: used only if the
+    pages to read are still `wanted`, else the pages are read here."""
 
     wanted: list[Wanted]
-    results: list[Page | Checked | Problem]
+    results: list[PageResult]
 
-    def collect(self) -> Iterator[Page | Checked | Problem]:
-        """The results, in order, each given once."""
-        results, self.results = self.results, []
+    def __call__(self, read: Callable[[Wanted], PageResult],
+                 wanted: list[Wanted]) -> Iterator[PageResult]:
+        if wanted != self.wanted:
+            yield from map(read, wanted)
+            return
+        results, self.results = self.results, []  # each given once
         yield from results
 
 
@@ -261,15 +267,14 @@ def wanted_pages(initiatives_dir: Path, base: Path) -> list[Wanted]:
 def load(initiatives_dir: Path, data_dir: Path, base: Path,
          pages: Iterable[Path] | None = None, max_page_bytes: int = MAX_PAGE_BYTES,
          cache: PageCache | None = None, stream: bool = False,
-         parallel: bool = True, given: GivenPages | None = None) -> Sources:
+         reader: Reader | None = None) -> Sources:
     """Read the initiative pages and the three data files; report what cannot be read.
 
     With a `cache` (kept by a long-running caller such as `mkdocs serve`), pages whose file
     has not changed since the last call are not read again. With `stream`, pages are read
     as the validator asks for them (`Sources.all_pages`), so that what was read of one page
-    is freed before the next is read. With `parallel` (and no cache), a worker process reads
-    the second half of the pages meanwhile; `given` pages, read and checked elsewhere, are
-    taken as they are if the pages are still the same.
+    is freed before the next is read. A `reader` (without a cache) says how the pages are
+    read, by default one after the other here.
     """
     sources = Sources()
     for attr, name in (("portfolio", "portfolio.yml"), ("partners", "partners.yml"),
@@ -285,7 +290,7 @@ def load(initiatives_dir: Path, data_dir: Path, base: Path,
         else:
             setattr(sources, attr, result)
     paths = initiative_files(initiatives_dir) if pages is None else pages
-    reading = _read_pages(sources, paths, base, max_page_bytes, cache, parallel, given)
+    reading = _read_pages(sources, paths, base, max_page_bytes, cache, reader)
     if stream:
         sources.stream = reading
     else:
@@ -294,18 +299,16 @@ def load(initiatives_dir: Path, data_dir: Path, base: Path,
 
 
 def _read_pages(sources: Sources, paths: Iterable[Path], base: Path, max_page_bytes: int,
-                cache: PageCache | None, parallel: bool = True,
-                given: GivenPages | None = None) -> Iterator[Page | Checked]:
+                cache: PageCache | None, reader: Reader | None = None
+                ) -> Iterator[Page | Checked]:
     wanted = _pages_to_read(sources, paths, base)
     read = partial(read_one, max_page_bytes=max_page_bytes, sources=sources)
-    if given is not None and (cache is None and given.wanted == wanted):
-        results: Iterator[Page | Checked | Problem] = given.collect()
-    elif cache is not None or not parallel:
+    results: Iterable[PageResult]
+    if cache is not None or reader is None:
         results = (_read_page_cached(path, display, max_page_bytes, cache)
                    for _, path, display in wanted)
     else:
-        # A worker reads (and, with `Sources.check`, checks) the second half meanwhile.
-        results = map_in_two(read, wanted)
+        results = reader(read, wanted)
     for (slug, _, _), page in zip(wanted, results, strict=True):
         if isinstance(page, Problem):
             sources.problems.add(page)

@@ -18,7 +18,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import AnchorLink, TableOfContents, get_toc
 
-from .render.headings import FOLDED, ID_MARK, Folded, Heading, unfold
+from ..render.headings import FOLDED, ID_MARK, Folded, Heading, unfold
 
 _IDS = re.compile(r"""\sid=["']([^"']*)["']""")
 _ONE_HEADING = re.compile(r"<h([1-6])\b[^>]*>.*</h\1>", re.DOTALL)

@@ -28,18 +28,21 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.utils import dirname_to_title
 
-from .background import Background
-from .mkdocs_headings import HeadingMaker, unfold_headings
-from .mkdocs_parallel import ELSEWHERE, ParallelPages, only_known_plugins, safe_with
-from .options import Options, from_settings
-from .pipeline import Build, Cache, prepare, static_sources
-from .render import Plan, join_html_blocks, section_uris
-from .spool import Production, Spool
+from ..load import Reader
+from ..options import Options, from_settings
+from ..parallel.background import Background
+from ..parallel.pages import ELSEWHERE, ParallelPages, only_known_plugins, safe_with
+from ..parallel.spool import Production, Spool
+from ..parallel.workers import map_in_two
+from ..pipeline import Build, Cache, prepare, static_sources
+from ..render import Plan, join_html_blocks, section_uris
+from .headings import HeadingMaker, unfold_headings
 
 log = get_plugin_logger(__name__)
-THEME_DIR = Path(__file__).parent / "theme"
+PACKAGE_DIR = Path(__file__).parent.parent
+THEME_DIR = PACKAGE_DIR / "theme"
 # Material's inline-script partials as files, so `script-src 'self'` works (SECURITY.md).
-MATERIAL_DIR = Path(__file__).parent / "theme_material"
+MATERIAL_DIR = PACKAGE_DIR / "theme_material"
 
 
 class PortfolioConfig(Config):
@@ -185,7 +188,8 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
             else:
                 if background is not None:
                     background.stop()
-                self.build, plan = prepare(options, cache=getattr(self, "cache", None))
+                self.build, plan = prepare(options, cache=getattr(self, "cache", None),
+                                          reader=_reader(options))
                 problems, left_out = self.build.problems, self.build.portfolio.left_out
                 section_title = self.build.translator("nav.section")
                 uris = plan.uris()
@@ -436,7 +440,12 @@ def _heading_maker(config: MkDocsConfig) -> HeadingMaker | None:
 
 def _remake(options: Options, built: dt.datetime) -> Plan:
     """The plan of a build made again from its input (for pages a worker did not make)."""
-    return prepare(options, built=built)[1]
+    return prepare(options, built=built, reader=_reader(options))[1]
+
+
+def _reader(options: Options) -> Reader | None:
+    """Pages read by two processes where the site allows a second core (see `workers`)."""
+    return map_in_two if options.parallel else None
 
 
 def _put_in_order(items: list[Any], order: dict[str, int]) -> list[Any]:

@@ -18,9 +18,9 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 from xml.etree import ElementTree
 
-from .compute import Figures, LayerFigures, SplitFigures
-from .i18n import Translator
-from .model import (
+from ..compute import Figures, LayerFigures, SplitFigures
+from ..i18n import Translator
+from ..model import (
     FACETS,
     ZONES,
     AssetKind,
@@ -37,10 +37,10 @@ from .model import (
     Text,
     Zone,
 )
-from .options import Options
-from .render import Chunks, Renderer
-from .render.text import safe_markdown
-from .render.urls import relative_url
+from ..options import Options
+from ..render import Chunks, Renderer
+from ..render.text import safe_markdown
+from ..render.urls import relative_url
 
 SCHEMA_VERSION = "1.0"
 SCHEMA_URI = "https://json-schema.org/draft/2020-12/schema"

@@ -15,8 +15,8 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from .render import Chunks, Plan, make, split_item
-from .render.headings import HeadingMaker, fold_headings
+from ..render import Chunks, Plan, make, split_item
+from ..render.headings import HeadingMaker, fold_headings
 from .workers import Mark, can_fork, end, fork, worth_splitting
 
 PARTS = ".parts"

@@ -25,13 +25,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import BinaryIO
 
-from .load import MAX_PAGE_BYTES, Checked, GivenPages, Page, Wanted, load, read_one, wanted_pages
-from .options import Options
-from .problems import Problem, Problems
-from .render import Plan
-from .render.headings import HeadingMaker
+from ..load import MAX_PAGE_BYTES, Checked, GivenPages, Page, Wanted, load, read_one, wanted_pages
+from ..options import Options
+from ..problems import Problem, Problems
+from ..render import Plan
+from ..render.headings import HeadingMaker
+from ..validate import page_checker
 from .spool import Production, Spool
-from .validate import page_checker
 from .workers import Ends, Mark, can_fork, end, fork, worth_splitting
 
 Result = Page | Checked | Problem
@@ -154,7 +154,7 @@ class Background:
 
     def _read_share(self) -> None:
         sources = load(self.options.initiatives_dir, self.options.data_dir, self.options.root,
-                       pages=[], parallel=False)
+                       pages=[])
         sources.check = page_checker(sources, self.options.site_name)
         with open(self._share, "wb") as out:
             # One pickler for all pages: a string that many pages share (a partner's id) is
@@ -176,10 +176,9 @@ def _work(options: Options, wanted: list[Wanted], ends: Ends, share: str, summar
           heading: Callable[[], HeadingMaker | None], words: tuple[str, ...],
           reading: Mark) -> None:
     """The worker: its share of the pages, then the portfolio, then every item."""
-    from .pipeline import prepare
+    from ..pipeline import prepare
 
-    sources = load(options.initiatives_dir, options.data_dir, options.root, pages=[],
-                   parallel=False)
+    sources = load(options.initiatives_dir, options.data_dir, options.root, pages=[])
     sources.check = page_checker(sources, options.site_name)
     mine: dict[int, Result] = {}
     while (n := ends.take_back()) is not None:
@@ -191,7 +190,7 @@ def _work(options: Options, wanted: list[Wanted], ends: Ends, share: str, summar
         results = _unpickled(file, ends.front)
     results.extend(mine[n] for n in range(ends.front, len(wanted)))
     del mine
-    build, plan = prepare(options, given=GivenPages(wanted, results))
+    build, plan = prepare(options, reader=GivenPages(wanted, results))
     del results
     with open(summary, "wb") as out:
         pickle.dump(Summary(plan.uris(), build.problems, build.portfolio.left_out,

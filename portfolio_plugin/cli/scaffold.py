@@ -17,11 +17,11 @@ from pathlib import Path
 
 import yaml
 
-from .load import NOT_INITIATIVES, SLUG, display_path, initiative_files, load
-from .model import Portfolio, Sector
-from .options import ConfigError, Options
-from .validate import validate
-from .yamlsafe import YamlError, read_yaml
+from ..load import NOT_INITIATIVES, SLUG, display_path, initiative_files, load
+from ..load.yamlsafe import YamlError, read_yaml
+from ..model import Portfolio, Sector
+from ..options import ConfigError, Options
+from ..validate import validate
 
 TEMPLATE = "new_initiative.md"
 MAX_SLUG = 60

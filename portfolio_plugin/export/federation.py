@@ -19,11 +19,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .export import PAGE_NAMES, export_schema
-from .load import display_path
-from .model import FACETS, ZONES
-from .options import Options
-from .problems import Problem, Severity
+from ..load import display_path
+from ..model import FACETS, ZONES
+from ..options import Options
+from ..problems import Problem, Severity
+from . import PAGE_NAMES, export_schema
 
 if TYPE_CHECKING:
     import jsonschema

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from .model import (
+from ..model import (
     FACETS,
     ZONES,
     Facet,
