@@ -27,11 +27,9 @@ from portfolio_plugin import load, validate
 from portfolio_plugin.adapter import plugin as mkdocs_plugin
 from portfolio_plugin.options import build_date, read_config
 from portfolio_plugin.parallel import background as background_module
-from portfolio_plugin.parallel import pages as mkdocs_parallel
 from portfolio_plugin.parallel import spool as spool_module
 from portfolio_plugin.parallel import workers
 from portfolio_plugin.parallel.background import Background
-from portfolio_plugin.parallel.pages import safe_with
 from portfolio_plugin.parallel.spool import Production, Spool
 from portfolio_plugin.parallel.workers import Ends, can_fork, end, fork, map_in_two
 from portfolio_plugin.pipeline import check, prepare
@@ -354,41 +352,10 @@ def serial(portfolio: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[st
 @needs_fork
 def test_a_parallel_build_is_the_same_site_byte_for_byte(
         portfolio: Path, serial: dict[str, bytes], tmp_path: Path) -> None:
-    shares: list[tuple[int, int]] = []
-    original = mkdocs_parallel.ParallelPages.finish
-
-    def finish(self: mkdocs_parallel.ParallelPages) -> None:
-        # (pages MkDocs built here, pages the worker took), settled as the build went.
-        shares.append((self._ends.front, len(self.pages) - self._ends.back))
-        original(self)
-
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(mkdocs_parallel.ParallelPages, "finish", finish)
-        site = built(configured(portfolio, parallel=True), tmp_path / "out")
-    assert shares, "no page-building worker"
-    here, worker = shares[0]
-    assert here > 10 and worker > 10, shares  # both built a fair share
-    assert here + worker >= 60
+    site = built(configured(portfolio, parallel=True), tmp_path / "out")
     assert differences(site, serial) == []
     assert "search/search_index.json" in site
     assert len([n for n in site if n.startswith("initiatives/")]) == 60
-
-
-@needs_fork
-def test_pages_the_worker_fails_to_build_are_built_here(
-        portfolio: Path, serial: dict[str, bytes], tmp_path: Path,
-        monkeypatch: pytest.MonkeyPatch) -> None:
-    parent = os.getpid()
-    original = mkdocs_parallel.build_page
-
-    def failing(page: Any, *args: Any, **kwargs: Any) -> None:
-        if os.getpid() != parent:
-            raise RuntimeError("the worker fails")
-        original(page, *args, **kwargs)
-
-    monkeypatch.setattr(mkdocs_parallel, "build_page", failing)
-    site = built(configured(portfolio, parallel=True), tmp_path / "out")
-    assert differences(site, serial) == []
 
 
 @needs_fork
@@ -506,37 +473,6 @@ def test_a_portfolio_that_changed_before_the_build_could_make_what_a_worker_left
         "pages were being made" in caplog.text
 
 
-def test_pages_are_built_here_when_another_plugin_handles_page_events() -> None:
-    class Plugins(dict[str, Any]):
-        def __init__(self, plugins: dict[str, Any]) -> None:
-            super().__init__(plugins)
-            self.events = {"page_context": [], "post_page": []}
-            for plugin in plugins.values():
-                for event in self.events:
-                    handler = getattr(plugin, f"on_{event}", None)
-                    if handler is not None:
-                        self.events[event].append(handler)
-
-    class Ours:
-        def on_post_page(self) -> None: ...
-
-    class Search:
-        def on_page_context(self) -> None: ...
-
-    class Minify:
-        def on_post_page(self) -> None: ...
-
-    class Config:
-        def __init__(self, plugins: dict[str, Any]) -> None:
-            self.plugins = Plugins(plugins)
-
-    ours = Ours()
-    assert safe_with(Config({"material/search": Search(), "portfolio": ours}), ours)  # type: ignore[arg-type]
-    assert safe_with(Config({"search": Search(), "portfolio": ours}), ours)  # type: ignore[arg-type]
-    assert not safe_with(Config({"search": Search(), "minify": Minify(),  # type: ignore[arg-type]
-                                 "portfolio": ours}), ours)
-
-
 # -- reading pages in two halves --------------------------------------------------------------
 
 def tagged(n: int) -> tuple[int, int]:
@@ -632,16 +568,6 @@ def test_a_small_portfolio_is_built_in_one_process(
     assert differences(site, serial) == []
 
 
-def test_the_page_worker_is_awaited_before_any_other_plugins_post_build(
-        portfolio: Path) -> None:
-    # Search comes first in the configuration; a plugin that reads the built pages when the
-    # build ends must still find every page the worker writes.
-    config = load_config(str(configured(portfolio, parallel=True)))
-    handlers = config.plugins.events["post_build"]
-    assert len(handlers) >= 2
-    assert getattr(handlers[0], "__self__", None) is config.plugins["portfolio"]
-
-
 # -- the garbage collector around workers and the portfolio ------------------------------------
 
 @needs_fork
@@ -734,7 +660,7 @@ def test_a_background_worker_checks_and_makes_the_portfolio_exactly_as_one_proce
         checked_site: Path, tmp_path: Path, dated: None) -> None:
     options = read_config(checked_site / "mkdocs.yml")
     spool = Spool(tmp_path / "spool", packed=True)
-    background = Background.start(options, spool, lambda: None, words=("nav.section",))
+    background = Background.start(options, spool, words=("nav.section",))
     assert background is not None
     summary = background.summary()
     assert summary is not None
@@ -745,7 +671,7 @@ def test_a_background_worker_checks_and_makes_the_portfolio_exactly_as_one_proce
     assert len(summary.problems.errors) == 2 and "zz-broken" in summary.left_out
     assert summary.left_out == expected.left_out and summary.words == {
         "nav.section": "Portfolio"}
-    production = background.production(summary, spool, None,
+    production = background.production(summary, spool,
                                        partial(remake_here, options, summary.built))
     production.finish()
     assert production.plan is None  # made by the worker alone
@@ -790,7 +716,7 @@ def test_the_build_reads_from_the_start_while_a_slow_background_worker_reads_fro
 
     monkeypatch.setattr(background_module, "read_one", paced)
     options = read_config(checked_site / "mkdocs.yml")
-    background = Background.start(options, Spool(tmp_path / "spool"), lambda: None)
+    background = Background.start(options, Spool(tmp_path / "spool"))
     assert background is not None
     summary = background.summary()
     assert summary is not None
@@ -806,7 +732,7 @@ def test_a_background_worker_is_not_used_when_the_pages_changed_meanwhile(
     site = tmp_path / "site"
     shutil.copytree(checked_site, site)
     options = read_config(site / "mkdocs.yml")
-    background = Background.start(options, Spool(tmp_path / "spool"), lambda: None)
+    background = Background.start(options, Spool(tmp_path / "spool"))
     assert background is not None
     added = site / "content" / "initiatives" / "zz-added.md"
     added.write_text((site / "content" / "initiatives" / "zz-broken.md").read_text(
@@ -829,7 +755,7 @@ def test_a_background_worker_that_stops_before_its_summary_leaves_everything_to_
 
     monkeypatch.setattr(background_module, "read_one", failing)
     options = read_config(checked_site / "mkdocs.yml")
-    background = Background.start(options, Spool(tmp_path / "spool"), lambda: None)
+    background = Background.start(options, Spool(tmp_path / "spool"))
     assert background is not None
     assert background.summary() is None
     background.stop()

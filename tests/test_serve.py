@@ -45,11 +45,11 @@ def test_a_serve_rebuild_rewrites_only_the_pages_whose_content_changed(
         assert second["initiatives/item-1.md"] > first["initiatives/item-1.md"]
         assert second["initiatives/item-0.md"] == first["initiatives/item-0.md"]
         assert second["initiatives/item-2.md"] == first["initiatives/item-2.md"]
-        spooled = Path(plugin.spool or "") / "initiatives" / "item-1.md"
+        spooled = Path(plugin.serve_spool or "") / "initiatives" / "item-1.md"
         assert "Item 1, edited" in spooled.read_text(encoding="utf-8")
     finally:
         plugin.on_shutdown()
-        spool = plugin.spool
+        spool = plugin.serve_spool
         plugin.on_startup(command="build", dirty=False)  # MkDocs keeps instances per process
     assert spool is not None and not spool.exists()
 
@@ -82,4 +82,4 @@ def test_a_build_keeps_no_state_from_an_earlier_build(site: Site, initiative: Ma
     plugin = PortfolioPlugin()
     plugin.load_config({})
     plugin.on_startup(command="build", dirty=False)
-    assert plugin.cache is None and plugin.spool is None
+    assert plugin.cache is None and plugin.serve_spool is None

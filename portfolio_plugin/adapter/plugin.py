@@ -1,5 +1,11 @@
 """The MkDocs adapter: wires MkDocs events to the engine-free pipeline, and nothing more.
 
+Every page the plugin adds goes through MkDocs' own page pipeline, so other plugins see it as
+any page: generated pages are `File.generated` files, and an initiative page is the author's
+own file (its own source path, its own git history, its own front-matter for the theme and
+other plugins), whose Markdown the plugin sets around the author's text. The per-build state
+is one `BuildState` made in `on_config`; `mkdocs serve` keeps a cache between rebuilds.
+
 Works under MkDocs 1.6 and under ProperDocs (which maps `mkdocs.*` imports onto itself).
 """
 
@@ -13,10 +19,12 @@ import shutil
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 from typing import Any
 
+import yaml
 from markupsafe import Markup, escape
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
@@ -30,19 +38,21 @@ from mkdocs.utils import dirname_to_title
 
 from ..load import Reader
 from ..options import Options, from_settings
-from ..parallel.background import Background
-from ..parallel.pages import ELSEWHERE, ParallelPages, only_known_plugins, safe_with
-from ..parallel.spool import Production, Spool
+from ..parallel.background import Background, initiative_sources
+from ..parallel.spool import AUTHOR, Production, Spool
 from ..parallel.workers import map_in_two
-from ..pipeline import Build, Cache, prepare, static_sources
+from ..pipeline import Cache, prepare, static_sources
+from ..problems import Problems
 from ..render import Plan, join_html_blocks, section_uris
-from .headings import HeadingMaker, unfold_headings
 
 log = get_plugin_logger(__name__)
 PACKAGE_DIR = Path(__file__).parent.parent
 THEME_DIR = PACKAGE_DIR / "theme"
 # Material's inline-script partials as files, so `script-src 'self'` works (SECURITY.md).
 MATERIAL_DIR = PACKAGE_DIR / "theme_material"
+# Plugins that only read the pages: with no other, nothing reads a page's Markdown again once
+# it is rendered, nor its HTML once it is written, and the build lets go of them.
+READ_ONLY_PLUGINS = frozenset({"search", "material/search"})
 
 
 class PortfolioConfig(Config):
@@ -72,329 +82,154 @@ class PortfolioConfig(Config):
     """Rows per page of the initiative index."""
 
     parallel = c.Type(bool, default=True)
-    """Make the generated pages in a second process while MkDocs reads the others, where
-    the system can fork and has a second core (never under `mkdocs serve`). The pages are
-    the same either way."""
+    """Read, check and make the portfolio in a second process while MkDocs reads the other
+    pages, where the system can fork and has a second core (never under `mkdocs serve`).
+    The site is the same either way."""
+
+
+@dataclass
+class BuildState:
+    """What one build knows, made afresh in `on_config`."""
+
+    options: Options
+    serving: bool
+    dirty: bool
+    spool: Spool | None = None
+    background: Background | None = None
+    production: Production | None = None
+    # Generated pages, by docs path (initiative pages are not among them: see `initiatives`).
+    generated: set[str] = field(default_factory=set)
+    # Each valid initiative's page: its source file, by docs path.
+    initiatives: dict[str, str] = field(default_factory=dict)
+    # The portfolio's section pages, for a navigation MkDocs makes, and the section's title.
+    sections: list[str] = field(default_factory=list)
+    section_title: str = ""
+    # Nothing but this plugin and a search index looks at the pages (see READ_ONLY_PLUGINS).
+    let_go: bool = False
+
+    def ours(self, uri: str) -> bool:
+        """Whether the page at `uri` is made by the plugin (generated, or an initiative's)."""
+        return uri in self.generated or uri in self.initiatives
 
 
 class PortfolioPlugin(BasePlugin[PortfolioConfig]):
     """Publishes a portfolio showcase from initiative pages and `site_data/`."""
 
+    state: BuildState | None = None
+
     def on_startup(self, *, command: str, dirty: bool) -> None:
-        """Keep a cache for the life of `mkdocs serve`, so that a rebuild redoes little."""
+        """Keep a cache and a spool for the life of `mkdocs serve`, so that a rebuild redoes
+        little (a spooled page's time changes only with its content, for `--dirty`)."""
         self.serving = command == "serve"
         self.dirty = dirty
         self.cache: Cache | None = Cache() if self.serving else None
-        self.spool: Path | None = None
-        if self.serving:
-            # Kept between rebuilds: a spooled page's modification time changes only with its
-            # content, so that `mkdocs serve --dirty` rebuilds just the changed pages.
-            self.spool = Path(tempfile.mkdtemp(prefix="portfolio-serve-"))
+        self.serve_spool = Path(tempfile.mkdtemp(prefix="portfolio-serve-")) \
+            if self.serving else None
 
     def on_shutdown(self) -> None:
         """Remove the spool of `mkdocs serve`."""
-        spool = getattr(self, "spool", None)
-        if spool is not None:
-            shutil.rmtree(spool, ignore_errors=True)
+        folder = getattr(self, "serve_spool", None)
+        if folder is not None:
+            shutil.rmtree(folder, ignore_errors=True)
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         """Start each build clean; make the package's templates and assets available."""
-        self.build: Build | None = None
-        self.production: Production | None = None
+        self._stop()
+        self.state = BuildState(self.options(config), getattr(self, "serving", False),
+                                getattr(self, "dirty", False))
         if str(THEME_DIR) not in config.theme.dirs:
             # Appended: a site's own overrides/ and the theme win over the package.
             config.theme.dirs.append(str(THEME_DIR))
         if config.theme.name == "material" and str(MATERIAL_DIR) not in config.theme.dirs:
             # Before Material's own templates, after a site's overrides/ (which still win).
             config.theme.dirs.insert(1 if config.theme.custom_dir else 0, str(MATERIAL_DIR))
-        for name, target in (("assets/portfolio/portfolio.css", config.extra_css),):
-            if name not in target:
-                target.append(name)
-        scripts = [str(s) for s in config.extra_javascript]
-        if "assets/portfolio/portfolio.js" not in scripts:
+        if "assets/portfolio/portfolio.css" not in config.extra_css:
+            config.extra_css.append("assets/portfolio/portfolio.css")
+        if "assets/portfolio/portfolio.js" not in [str(s) for s in config.extra_javascript]:
             config.extra_javascript.append("assets/portfolio/portfolio.js")
-        self._background: Background | None = None
-        self._spool: Spool | None = None
         return config
-
-    def on_pre_build(self, config: MkDocsConfig) -> None:
-        """Make the spool; where a second core can help, start the worker that reads the
-        portfolio and makes its pages (see `background`) while MkDocs lists its files, the
-        first second of a big build. Not under `mkdocs serve`, whose cache reads only
-        changed pages, nor for a dirty build, which makes every page first."""
-        serving = getattr(self, "serving", False)
-        dirty = getattr(self, "dirty", False)
-        folder = getattr(self, "spool", None) or Path(tempfile.mkdtemp(prefix="portfolio-build-"))
-        # Pages packed into one file per process, read back through `page_read_source`
-        # (unless another plugin reads sources its own way, or `mkdocs serve` compares them).
-        readers = config.plugins.events.get("page_read_source", [])
-        # (A dirty build compares each source file's time with its page's: files it needs.)
-        packed = not serving and not dirty \
-            and all(getattr(h, "__self__", None) is self for h in readers)
-        self._spool = Spool(folder, compare=serving, packed=packed)
-        self._background = None
-        if self.config.parallel and not serving and not dirty:
-            try:
-                self._background = Background.start(
-                    self.options(config), self._spool, partial(_heading_maker, config),
-                    words=("nav.section",))
-            except (PluginError, OSError):  # reported where the pages are read
-                self._background = None
 
     def options(self, config: MkDocsConfig) -> Options:
         """The core's options from MkDocs' configuration."""
-        settings: dict[str, Any] = dict(self.config)
         raw = {"docs_dir": config.docs_dir, "site_name": config.site_name,
                "use_directory_urls": config.use_directory_urls, "site_url": config.site_url,
                "theme": {"language": config.theme.get("language", "en")}}
         root = Path(config.config_file_path).parent if config.config_file_path else Path.cwd()
-        return from_settings(root, raw, settings)
+        return from_settings(root, raw, dict(self.config))
 
+    def on_pre_build(self, config: MkDocsConfig) -> None:
+        """Where a second core can help, start the worker that reads the portfolio and makes
+        its pages while MkDocs lists its files (see `parallel.background`)."""
+        state = self._state()
+        state.spool = _spool(state, config, self)
+        if state.options.parallel and not state.serving and not state.dirty:
+            try:
+                state.background = Background.start(state.options, state.spool,
+                                                    words=("nav.section",))
+            except (PluginError, OSError):  # reported where the pages are read
+                state.background = None
+
+    # First, so that a plugin listed before this one (redirects) sees the portfolio's pages.
+    @event_priority(100)
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
-        """Run the pipeline; put rendered initiative pages in place of their sources.
-
-        Every generated page and file is named to MkDocs first and made into a spool on disk,
-        which MkDocs reads each page from when it reaches it: by a second process while
-        MkDocs works (see `spool`), or right here. The build never holds all generated pages
-        in memory at once.
-        """
-        options = self.options(config)
-        serving = getattr(self, "serving", False)
-        dirty = getattr(self, "dirty", False)
-        if getattr(self, "_spool", None) is None:  # (on_pre_build made it)
+        """Run the pipeline; name every generated page and file to MkDocs, made into a spool
+        on disk (by a second process while MkDocs works, or right here)."""
+        state = self._state()
+        if state.spool is None:
             self.on_pre_build(config)
-        spool = self._spool
-        assert spool is not None
-        heading = _heading_maker(config)
-        # Reading and checking make objects that live on and next to no garbage: the
-        # garbage collector would walk the growing portfolio again and again for nothing.
-        collecting = gc.isenabled()
-        gc.disable()
-        background = getattr(self, "_background", None)
-        plan: Plan | None = None
-        try:
-            summary = background.summary() if background is not None else None
-            self._background = None  # the production owns the worker now, or nobody does
-            if summary is not None:
-                assert background is not None
-                # The worker holds the portfolio and makes every page; this process knows
-                # their names. Should the worker stop short, the plan is made again here, as
-                # it was (same build date).
-                problems, left_out = summary.problems, summary.left_out
-                section_title = summary.words["nav.section"]
-                uris = summary.uris
-                self.production = background.production(
-                    summary, spool, heading, partial(_remake, options, summary.built))
-            else:
-                if background is not None:
-                    background.stop()
-                self.build, plan = prepare(options, cache=getattr(self, "cache", None),
-                                          reader=_reader(options))
-                problems, left_out = self.build.problems, self.build.portfolio.left_out
-                section_title = self.build.translator("nav.section")
-                uris = plan.uris()
-                self.production = Production(
-                    plan, spool, heading, remake=partial(_remake, options, self.build.built))
-        except OSError as exc:  # a folder that cannot be read at all stops the build
-            raise PluginError(f"portfolio: cannot read the portfolio: {exc}") from None
-        finally:
-            if collecting:
-                gc.enable()
-        for problem in problems.sorted():
-            log.warning(str(problem))
-        if problems.errors:
-            left = ", ".join(left_out) or "none"
-            log.warning(f"{len(problems.errors)} error(s); initiatives left out: {left}")
-        self.generated_pages: set[str] = {uri for uri in uris if uri.endswith(".md")}
-        self._let_go = not serving and only_known_plugins(config, self)
-        prefix = options.initiatives + "/"
-        for file in list(files):
-            if file.src_uri.startswith(prefix) and file.src_uri.endswith(".md") \
-                    and file.src_uri not in self.generated_pages \
-                    and Path(file.src_uri).name not in ("index.md", "README.md"):
-                # Left out (invalid): never published, so its raw front-matter never shows.
-                files.remove(file)
-        spooled = str(spool.folder)  # plain strings: thousands of paths, no Path objects
-        sources = [(uri, os.path.join(spooled, uri)) for uri in uris]
-        for uri, source in static_sources().items():
-            # Copied from where the package is installed; spooled if it is not a plain file.
-            installed = isinstance(source, Path) and source.is_file()
-            sources.append((uri, str(source) if installed
-                            else str(spool.write(uri, source.read_bytes(), None))))
-        # The navigation never lists initiative, partner or listing pages (every page would
-        # carry them). A site that leaves its navigation to MkDocs gets the portfolio's
-        # section pages in it (put in order in `on_nav`); a site with a `nav` lists what it
-        # chooses.
-        self._sections: list[str] = []
-        if config.nav is None:
-            self._sections = [uri for uri in section_uris(options.output)
-                              if uri in self.generated_pages]
-            self._section_title = section_title
-        listed = set(self._sections)
-        known = files.src_uris  # our paths are already in the form MkDocs keys them by
-        for uri, path in sources:
-            existing = known.get(uri)
-            if existing is not None:
-                files.remove(existing)
-            # A page's Markdown has markers; its HTML goes back in on_post_page.
-            files.append(File.generated(
-                config, uri, abs_src_path=path,
-                inclusion=InclusionLevel.NOT_IN_NAV
-                if uri in self.generated_pages and uri not in listed
-                else InclusionLevel.UNDEFINED))
-        # What exists now lives until the build ends (the portfolio until every page is made,
-        # where it is made here): the garbage collector need not walk it again and again
-        # while MkDocs works, and a worker need not copy it by touching it. Unfrozen when the
-        # build ends.
+        problems, left_out = _plan(state, getattr(self, "cache", None))
+        _report(problems, left_out, strict=bool(config.strict))
+        state.let_go = not state.serving and all(
+            plugin is self or name.split(" #")[0] in READ_ONLY_PLUGINS
+            for name, plugin in config.plugins.items())
+        _name_files(state, files, config)
+        # What exists now lives until the build ends: the garbage collector need not walk
+        # it again and again while MkDocs works, nor a worker copy it by touching it.
         gc.freeze()
-        # A dirty build asks for each page's file before reading it (`is_modified`): all are
-        # made first, as under `mkdocs serve`.
-        if plan is not None:
-            del plan
-            if self.production.start(parallel=self.config.parallel and not serving
-                                     and not dirty):
-                # The worker makes every page from its copy of the portfolio: this process
-                # lets go of its own, whose memory then holds MkDocs' pages.
-                self.build = None
-            elif self.production.plan is not None:
-                self.production.plan.forget_unused()
         return files
 
     def on_pre_page(self, page: Page, config: MkDocsConfig, files: Files) -> Page:
         """Wait, if need be, until the page MkDocs is about to read has been made."""
-        production = getattr(self, "production", None)
-        if production is not None:
+        state = self._state()
+        if state.production is not None:
             with _making():
-                production.wait_for(page.file.src_uri)
+                state.production.wait_for(page.file.src_uri)
         return page
 
     def on_page_read_source(self, page: Page, config: MkDocsConfig) -> str | None:
         """A generated page's Markdown, from where it was packed in the spool."""
-        spool: Spool | None = getattr(self, "_spool", None)
-        if spool is not None and page.file.src_uri in spool.where:
-            return spool.text(page.file.src_uri)
-        return None
-
-    def on_nav(self, nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
-        """Put the portfolio's section pages of a navigation MkDocs made in their own order
-        (MkDocs sorts them by name); keep the navigation, which the page-building worker
-        needs."""
-        sections = getattr(self, "_sections", [])
-        holding = _put_in_order(nav.items, {uri: n for n, uri in enumerate(sections)}) \
-            if sections else []
-        if holding:
-            # MkDocs titles the section by its folder's name: in the site's language instead.
-            folder = dirname_to_title(posixpath.basename(posixpath.dirname(sections[0])))
-            for section in holding:
-                if section.title == folder:
-                    section.title = self._section_title
-            pages = _pages_of(nav.items)
-            for n, page in enumerate(pages):
-                page.previous_page = pages[n - 1] if n else None
-                page.next_page = pages[n + 1] if n + 1 < len(pages) else None
-            nav.pages[:] = pages
-        self._nav = nav
-        return nav
-
-    def on_env(self, env: Any, config: MkDocsConfig, files: Files) -> Any:
-        """Wait until every generated file is made (MkDocs copies them next); then start a
-        worker that builds a share of the plugin's pages while MkDocs builds the others."""
-        production = getattr(self, "production", None)
-        if production is not None:
-            with _making():
-                production.finish()
-            production.close()
-        # Everything generated is on disk now: the model and the renderer can go, and MkDocs
-        # reuses their memory for the pages it builds next.
-        self.production = None
-        self.build = None
-        self.parallel_pages: ParallelPages | None = None
-        # A dirty build rebuilds only changed pages: the worker would rebuild them all.
-        if self.config.parallel and not getattr(self, "serving", False) \
-                and not getattr(self, "dirty", False) and safe_with(config, self):
-            doc_files = files.documentation_pages(inclusion=InclusionLevel.is_included)
-            ours = [f.page for f in doc_files
-                    if f.src_uri in self.generated_pages and f.page is not None]
-            self.parallel_pages = ParallelPages(ours, config, doc_files, self._nav, env)
-            if not self.parallel_pages.start():
-                self.parallel_pages = None
-        return env
-
-    # Before any other plugin's post_build, which may read the pages the worker writes.
-    @event_priority(100)
-    def on_post_build(self, config: MkDocsConfig) -> None:
-        """Wait for the page-building worker; remove a build's spool (`mkdocs serve` keeps
-        its own until it stops)."""
-        parallel_pages = getattr(self, "parallel_pages", None)
-        if parallel_pages is not None:
-            parallel_pages.finish()
-            self.parallel_pages = None
-            if getattr(self, "_let_go", False):
-                for page in parallel_pages.pages:  # built by the worker, or here if it failed
-                    page.content = ""
-        self._drop_build_spool()
-
-    def on_build_error(self, error: Exception) -> None:
-        """Stop the worker, and remove a build's spool, after a failed build."""
-        self._drop_build_spool()
-
-    def _drop_build_spool(self) -> None:
-        gc.unfreeze()
-        background = getattr(self, "_background", None)
-        if background is not None:  # the build failed before it read the pages
-            background.stop()
-            self._background = None
-        parallel_pages = getattr(self, "parallel_pages", None)
-        if parallel_pages is not None:
-            parallel_pages.stop()
-            self.parallel_pages = None
-        production = getattr(self, "production", None)
-        if production is not None:
-            production.stop()
-            self.production = None
-        spool = getattr(self, "_spool", None)
-        if spool is not None:
-            spool.close()
-        if spool is not None and spool.folder != getattr(self, "spool", None):
-            shutil.rmtree(spool.folder, ignore_errors=True)
-        self._spool = None
-
-    def on_post_page(self, output: str, page: Page, config: MkDocsConfig) -> str:
-        """Put the generated HTML blocks back where their markers are.
-
-        Done on the finished page rather than on `page.content`: the search index then holds
-        each page's own text (title, summary, the author's body) but not the generated
-        tables, which the open data carries, and indexing them would dominate build time.
-        """
-        parallel_pages = getattr(self, "parallel_pages", None)
-        if parallel_pages is not None:
-            parallel_pages.built(page)
+        state = self._state()
         uri = page.file.src_uri
-        spool = getattr(self, "_spool", None)
-        if page.meta.get("template") == ELSEWHERE:  # the worker builds it (or, should it
-            return output                           # fail, this process, at the end)
-        generated = uri in getattr(self, "generated_pages", ())
-        if generated and getattr(self, "_let_go", False):
-            page.content = ""  # built: see `on_page_content`
-        if generated and spool is not None:
-            return join_html_blocks(output, spool.parts(uri))
-        return output
+        if state.spool is not None and uri in state.spool.where and uri in state.generated:
+            return state.spool.text(uri)
+        return None
 
     def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig,
                          files: Files) -> str:
-        """Escape every page's front-matter title and description, which themes print raw."""
-        generated = page.file.src_uri in getattr(self, "generated_pages", ())
-        if not generated:
+        """An initiative page: the plugin's Markdown around the author's text. Any other
+        page: its front-matter title and description escaped, as themes print them raw."""
+        state = self._state()
+        uri = page.file.src_uri
+        if uri in state.initiatives and state.spool is not None:
+            return _around_author(page, state.spool.text(uri), markdown)
+        if uri not in state.generated:
             for key in ("title", "description"):
                 value = page.meta.get(key)
                 if value is not None:
                     page.meta[key] = str(escape(str(value)))
         return markdown
 
+    def on_nav(self, nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
+        """Put the portfolio's section pages of a navigation MkDocs made in their own order
+        (MkDocs sorts them by name), titled in the site's language."""
+        state = self._state()
+        if state.sections:
+            _order_sections(nav, state.sections, state.section_title)
+        return nav
+
     def on_page_content(self, html: str, page: Page, config: MkDocsConfig,
                         files: Files) -> str:
-        """Give a page titled by its first heading that title as escaped text; put a
-        generated page's folded headings back (see `render.headings`).
+        """Give a page titled by its first heading that title as escaped text.
 
         Material prints such a title through `striptags`, which turns a heading's
         `&lt;/title&gt;` back into markup inside `<title>`; a front-matter title it prints as
@@ -402,24 +237,205 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
         """
         if "title" not in page.meta and not page.is_homepage and page.title:
             page.meta["title"] = str(escape(Markup(page.title).striptags()))  # noqa: S704
-        if page.file.src_uri in getattr(self, "generated_pages", ()):
-            html = unfold_headings(page, html)
-            if getattr(self, "_let_go", False):
-                # Where nothing but this plugin and a search index looks at the pages, nothing
-                # reads a rendered page's Markdown again (nor its HTML once it is built): let
-                # go of it, and the build holds less than MkDocs alone would.
-                page.markdown = ""
+        state = self._state()
+        if state.let_go and state.ours(page.file.src_uri):
+            page.markdown = ""  # nothing reads it again (see READ_ONLY_PLUGINS)
         return html
 
+    def on_env(self, env: Any, config: MkDocsConfig, files: Files) -> Any:
+        """Wait until every generated file is made: MkDocs copies them next."""
+        state = self._state()
+        if state.production is not None:
+            with _making():
+                state.production.finish()
+            state.production.close()
+            state.production = None
+        return env
+
+    # Before any other plugin's post_page (a minifier): they see each page whole.
+    @event_priority(100)
+    def on_post_page(self, output: str, page: Page, config: MkDocsConfig) -> str:
+        """Put the generated HTML blocks back where their markers are (Markdown is spared
+        parsing them, and the search index holds each page's own text, not its tables)."""
+        state = self._state()
+        uri = page.file.src_uri
+        if not state.ours(uri) or state.spool is None:
+            return output
+        if state.let_go:
+            page.content = ""  # written next; nothing reads it again
+        return join_html_blocks(output, state.spool.parts(uri))
+
+    def on_post_build(self, config: MkDocsConfig) -> None:
+        """Remove a build's spool (`mkdocs serve` keeps its own until it stops)."""
+        self._stop()
+
+    def on_build_error(self, error: Exception) -> None:
+        """Stop the workers, and remove a build's spool, after a failed build."""
+        self._stop()
+
     def on_serve(self, server: Any, config: MkDocsConfig, builder: Any) -> Any:
-        """Rebuild when `site_data/` changes."""
-        data = Path(config.config_file_path).parent / self.config.site_data
-        if data.is_dir():
-            server.watch(str(data))
-        source = self.options(config).initiatives_dir
-        if self.config.initiatives_source and source.is_dir():
-            server.watch(str(source))
+        """Rebuild when `site_data/` (or the initiatives' own folder) changes."""
+        options = self._state().options
+        if options.data_dir.is_dir():
+            server.watch(str(options.data_dir))
+        if self.config.initiatives_source and options.initiatives_dir.is_dir():
+            server.watch(str(options.initiatives_dir))
         return server
+
+    def _state(self) -> BuildState:
+        if self.state is None:
+            raise PluginError("portfolio: the plugin was used before MkDocs configured it")
+        return self.state
+
+    def _stop(self) -> None:
+        """Let go of a build: its workers, its spool (unless `mkdocs serve` keeps it)."""
+        gc.unfreeze()
+        state, self.state = self.state, None
+        if state is None:
+            return
+        if state.background is not None:  # the build failed before it read the pages
+            state.background.stop()
+        if state.production is not None:
+            state.production.stop()
+        if state.spool is not None:
+            state.spool.close()
+            if state.spool.folder != getattr(self, "serve_spool", None):
+                shutil.rmtree(state.spool.folder, ignore_errors=True)
+        self.state = BuildState(state.options, state.serving, state.dirty)
+
+
+def _spool(state: BuildState, config: MkDocsConfig, plugin: object) -> Spool:
+    """Where the generated pages are made: `mkdocs serve`'s own folder, or a new one."""
+    folder = getattr(plugin, "serve_spool", None) or \
+        Path(tempfile.mkdtemp(prefix="portfolio-build-"))
+    # Pages packed into one file per process and read back through `page_read_source`,
+    # unless another plugin reads sources its own way, `mkdocs serve` compares them, or a
+    # dirty build compares each source file's time with its page's.
+    readers = config.plugins.events.get("page_read_source", [])
+    packed = not state.serving and not state.dirty \
+        and all(getattr(h, "__self__", None) is plugin for h in readers)
+    return Spool(folder, compare=state.serving, packed=packed)
+
+
+def _plan(state: BuildState, cache: Cache | None) -> tuple[Problems, tuple[str, ...]]:
+    """Check the portfolio, name its pages and start making them (by the background worker
+    where one runs: this process then never holds the portfolio); its problems."""
+    options, spool = state.options, state.spool
+    assert spool is not None
+    # Reading and checking make objects that live on and next to no garbage: the garbage
+    # collector would walk the growing portfolio again and again for nothing.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        background, state.background = state.background, None
+        summary = background.summary() if background is not None else None
+        if summary is not None:
+            assert background is not None
+            state.production = background.production(
+                summary, spool, partial(_remake, options, summary.built))
+            problems, left_out, uris = summary.problems, summary.left_out, summary.uris
+            state.initiatives = summary.initiatives
+            state.section_title = summary.words["nav.section"]
+        else:
+            if background is not None:
+                background.stop()
+            build, plan = prepare(options, cache=cache, reader=_reader(state))
+            problems, left_out, uris = build.problems, build.portfolio.left_out, plan.uris()
+            state.initiatives = initiative_sources(build.portfolio, options)
+            state.section_title = build.translator("nav.section")
+            state.production = Production(plan, spool,
+                                          remake=partial(_remake, options, build.built))
+            del build, plan
+    except OSError as exc:  # a folder that cannot be read at all stops the build
+        raise PluginError(f"portfolio: cannot read the portfolio: {exc}") from None
+    finally:
+        if collecting:
+            gc.enable()
+    state.generated = {uri for uri in uris if uri.endswith(".md")} - set(state.initiatives)
+    # A worker makes the pages from its own copy of the portfolio where it can (this process
+    # lets go of its own); else they are made here and now (also for a dirty build, which
+    # asks for each page's file before reading it).
+    if state.production.plan is not None:
+        if not state.production.start(parallel=options.parallel and not state.serving
+                                      and not state.dirty):
+            if state.production.plan is not None:
+                state.production.plan.forget_unused()
+    return problems, left_out
+
+
+def _reader(state: BuildState) -> Reader | None:
+    """Pages read by two processes where the site allows a second core (`parallel`)."""
+    return map_in_two if state.options.parallel and not state.serving else None
+
+
+def _remake(options: Options, built: dt.datetime) -> Plan:
+    """The plan of a build made again from its input (for pages a worker did not make)."""
+    return prepare(options, built=built, reader=map_in_two if options.parallel else None)[1]
+
+
+def _report(problems: Problems, left_out: tuple[str, ...], strict: bool) -> None:
+    """Every problem as a warning (which `--strict` counts), then the initiatives left out."""
+    for problem in problems.sorted():
+        log.warning(str(problem))
+    if problems.errors:
+        left = ", ".join(left_out) or "none"
+        log.warning(f"{len(problems.errors)} error(s); initiatives left out: {left}")
+
+
+def _name_files(state: BuildState, files: Files, config: MkDocsConfig) -> None:
+    """Name every page and file of the portfolio to MkDocs.
+
+    An initiative page is the author's file; an invalid one is left out, so its raw
+    front-matter never shows. The navigation never lists initiative, partner or listing
+    pages (every page would carry them); a site that leaves its navigation to MkDocs gets the
+    portfolio's section pages in it (ordered in `on_nav`).
+    """
+    assert state.production is not None and state.spool is not None
+    options = state.options
+    prefix = options.initiatives.strip("/") + "/"
+    for file in list(files):
+        uri = file.src_uri
+        if uri in state.initiatives:
+            file.inclusion = InclusionLevel.NOT_IN_NAV
+        elif uri.startswith(prefix) and uri.endswith(".md") \
+                and posixpath.basename(uri) not in ("index.md", "README.md"):
+            files.remove(file)  # an invalid initiative (or one read from elsewhere)
+    known = files.src_uris  # our paths are already in the form MkDocs keys them by
+    for uri, source in state.initiatives.items():
+        if uri not in known:  # read from `initiatives_source`, or from a sub-folder
+            files.append(File.generated(config, uri, abs_src_path=source,
+                                        inclusion=InclusionLevel.NOT_IN_NAV))
+    spooled = str(state.spool.folder)  # plain strings: thousands of paths, no Path objects
+    sources = [(uri, os.path.join(spooled, uri)) for uri in state.production.uris
+               if uri not in state.initiatives]
+    for uri, installed in static_sources().items():
+        # Copied from where the package is installed; spooled if it is not a plain file.
+        plain = isinstance(installed, Path) and installed.is_file()
+        sources.append((uri, str(installed) if plain
+                        else str(state.spool.write(uri, installed.read_bytes(), None))))
+    if config.nav is None:
+        state.sections = [uri for uri in section_uris(options.output)
+                          if uri in state.generated]
+    listed = set(state.sections)
+    for uri, path in sources:
+        existing = known.get(uri)
+        if existing is not None:
+            files.remove(existing)
+        files.append(File.generated(
+            config, uri, abs_src_path=path,
+            inclusion=InclusionLevel.NOT_IN_NAV
+            if uri in state.generated and uri not in listed else InclusionLevel.UNDEFINED))
+
+
+def _around_author(page: Page, made: str, markdown: str) -> str:
+    """An initiative page's Markdown: what the plugin made (its front-matter for the theme,
+    then the facts above the author's text and the journey below it) around the text MkDocs
+    read from the author's file. The author's other front-matter fields (tags, hide, ...)
+    stay in the page's meta for the theme and other plugins."""
+    front, _, text = made.partition("\n---\n")
+    page.meta.update(yaml.safe_load(front.removeprefix("---\n")) or {})
+    before, _, after = text.lstrip("\n").partition(AUTHOR)
+    return f"{before}{markdown.strip(chr(10))}{after}"
 
 
 @contextmanager
@@ -432,20 +448,22 @@ def _making() -> Iterator[None]:
         raise PluginError(f"portfolio: cannot make the generated pages: {exc}") from None
 
 
-def _heading_maker(config: MkDocsConfig) -> HeadingMaker | None:
-    """Headings made once for the whole build rather than parsed on every page, where the
-    site's Markdown allows (see `render.headings`)."""
-    return HeadingMaker(config) if HeadingMaker.usable(config) else None
-
-
-def _remake(options: Options, built: dt.datetime) -> Plan:
-    """The plan of a build made again from its input (for pages a worker did not make)."""
-    return prepare(options, built=built, reader=_reader(options))[1]
-
-
-def _reader(options: Options) -> Reader | None:
-    """Pages read by two processes where the site allows a second core (see `workers`)."""
-    return map_in_two if options.parallel else None
+def _order_sections(nav: Navigation, sections: list[str], title: str) -> None:
+    """Sort the section pages within the navigation sections that hold them, title those
+    sections in the site's language (MkDocs titles them by the folder's name), and link
+    previous and next in that order."""
+    holding = _put_in_order(nav.items, {uri: n for n, uri in enumerate(sections)})
+    if not holding:
+        return
+    folder = dirname_to_title(posixpath.basename(posixpath.dirname(sections[0])))
+    for section in holding:
+        if section.title == folder:
+            section.title = title
+    pages = _pages_of(nav.items)
+    for n, page in enumerate(pages):
+        page.previous_page = pages[n - 1] if n else None
+        page.next_page = pages[n + 1] if n + 1 < len(pages) else None
+    nav.pages[:] = pages
 
 
 def _put_in_order(items: list[Any], order: dict[str, int]) -> list[Any]:
@@ -476,4 +494,3 @@ def _pages_of(items: list[Any]) -> list[Page]:
         if getattr(item, "children", None):
             pages.extend(_pages_of(item.children))
     return pages
-

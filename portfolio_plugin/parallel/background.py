@@ -26,10 +26,10 @@ from dataclasses import dataclass
 from typing import BinaryIO
 
 from ..load import MAX_PAGE_BYTES, Checked, GivenPages, Page, Wanted, load, read_one, wanted_pages
+from ..model import Portfolio
 from ..options import Options
 from ..problems import Problem, Problems
 from ..render import Plan
-from ..render.headings import HeadingMaker
 from ..validate import page_checker
 from .spool import Production, Spool
 from .workers import Ends, Mark, can_fork, end, fork, worth_splitting
@@ -48,6 +48,7 @@ class Summary:
     left_out: tuple[str, ...]
     built: dt.datetime
     words: dict[str, str]  # the words the adapter asked for, in the site's language
+    initiatives: dict[str, str]  # each valid initiative's page: its source file, by docs path
 
 
 class Background:
@@ -69,7 +70,6 @@ class Background:
 
     @classmethod
     def start(cls, options: Options, spool: Spool,
-              heading: Callable[[], HeadingMaker | None],
               words: tuple[str, ...] = ()) -> Background | None:
         """Fork the worker, which begins to read and check the pages from the last one; None
         where no worker can help (no fork, one core, or too few pages to be worth it)."""
@@ -90,7 +90,7 @@ class Background:
             for descriptor in (handover_in, told_out, reports_out):
                 os.close(descriptor)
             _work(options, wanted, ends, share, summary, handover_out, told_in, reports_in,
-                  spool, heading, words, reading)
+                  spool, words, reading)
 
         worker = fork(work)
         for descriptor in (handover_out, told_in, reports_in):
@@ -128,13 +128,13 @@ class Background:
         finally:
             self._remove_files()
 
-    def production(self, summary: Summary, spool: Spool, heading: HeadingMaker | None,
+    def production(self, summary: Summary, spool: Spool,
                    remake: Callable[[], Plan]) -> Production:
         """The making of the summary's items by the worker, which the engine's process waits
         for page by page; it owns the worker from now on."""
         assert self.worker is not None and self._reports is not None
         production = Production.following(summary.uris, spool, self.worker, self._reports,
-                                          remake, heading, self.reading)
+                                          remake, self.reading)
         self.worker = self._reports = None
         self.stop()
         return production
@@ -172,8 +172,7 @@ class Background:
 
 
 def _work(options: Options, wanted: list[Wanted], ends: Ends, share: str, summary: str,
-          handover: int, told: int, reports: int, spool: Spool,
-          heading: Callable[[], HeadingMaker | None], words: tuple[str, ...],
+          handover: int, told: int, reports: int, spool: Spool, words: tuple[str, ...],
           reading: Mark) -> None:
     """The worker: its share of the pages, then the portfolio, then every item."""
     from ..pipeline import prepare
@@ -194,14 +193,15 @@ def _work(options: Options, wanted: list[Wanted], ends: Ends, share: str, summar
     del results
     with open(summary, "wb") as out:
         pickle.dump(Summary(plan.uris(), build.problems, build.portfolio.left_out,
-                            build.built, {word: build.translator(word) for word in words}),
+                            build.built, {word: build.translator(word) for word in words},
+                            initiative_sources(build.portfolio, options)),
                     out, protocol=pickle.HIGHEST_PROTOCOL)
     os.write(told, b"1")
     del build
     # The open data made beside the pages by a helper forked from this worker, where it takes
     # seconds: the helper's memory, a second copy of what this worker touches, is the build's
     # peak for a smaller portfolio, whose open data takes a fraction of a second.
-    Production(plan, spool, heading(), reading=reading).make_reporting(
+    Production(plan, spool, reading=reading).make_reporting(
         reports, files_apart=len(wanted) >= FILES_APART_FROM)
 
 
@@ -218,4 +218,10 @@ def _temporary(prefix: str) -> str:
     return name
 
 
-__all__ = ["Background", "Summary"]
+def initiative_sources(portfolio: Portfolio, options: Options) -> dict[str, str]:
+    """Each valid initiative's source file, by the docs path of its page."""
+    return {options.initiative_uri(i.slug): str(options.root / i.path)
+            for i in portfolio.initiatives}
+
+
+__all__ = ["Background", "Summary", "initiative_sources"]

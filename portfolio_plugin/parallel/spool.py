@@ -15,11 +15,13 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from ..render import Chunks, Plan, make, split_item
-from ..render.headings import HeadingMaker, fold_headings
+from ..render import Chunks, PageText, Plan, make, split_item
 from .workers import Mark, can_fork, end, fork, worth_splitting
 
 PARTS = ".parts"
+# Where the author's own text goes in a page made from an author's file (an initiative page):
+# the engine reads that text from the file itself (see `Production._make`).
+AUTHOR = "<!--pf:author-->"
 # How many pages ahead of the engine a worker must be to make a file (which may take as long
 # as the engine takes to read a hundred pages) rather than the next page.
 AHEAD = 100
@@ -159,14 +161,11 @@ class Production:
     exists in the worker only, and the memory it took here holds the engine's pages instead.
     """
 
-    def __init__(self, plan: Plan | None, spool: Spool, heading: HeadingMaker | None = None,
+    def __init__(self, plan: Plan | None, spool: Spool,
                  remake: Callable[[], Plan] | None = None, uris: list[str] | None = None,
                  reading: Mark | None = None) -> None:
         self.plan = plan
         self.spool = spool
-        # With a heading maker, pages are made with their headings folded into their HTML
-        # blocks (see `render.headings`).
-        self.heading = heading
         self.uris = plan.uris() if plan is not None else list(uris or ())
         self.index = {uri: n for n, uri in enumerate(self.uris)}
         self.done = bytearray(len(self.uris))  # 1 where the item is in the spool
@@ -180,11 +179,10 @@ class Production:
 
     @classmethod
     def following(cls, uris: list[str], spool: Spool, worker: int, reports: int,
-                  remake: Callable[[], Plan], heading: HeadingMaker | None = None,
-                  reading: Mark | None = None) -> Production:
+                  remake: Callable[[], Plan], reading: Mark | None = None) -> Production:
         """The making of `uris` by a worker that is already running and reports each item
         it makes on `reports` (see `make_reporting`); this process holds no plan."""
-        production = cls(None, spool, heading, remake, uris, reading)
+        production = cls(None, spool, remake, uris, reading)
         production.worker = worker
         production._pipe = reports
         return production
@@ -210,9 +208,10 @@ class Production:
             self.done[n] = 1
             return
         content, parts = split_item(made)
-        if self.heading is not None and parts is not None:
-            assert isinstance(content, str)
-            content = fold_headings(made, content, self.heading)
+        if isinstance(made, PageText) and made.own is not None:
+            # The engine reads the author's text from the author's file, as its own page.
+            start, end = made.own
+            content = made.marked[:start] + AUTHOR + made.marked[end:]
         self.spool.write(uri, content, parts)
         self.done[n] = 1
 
