@@ -19,6 +19,7 @@ import sys
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -226,6 +227,10 @@ class Source:
 
     def initiatives(self) -> list[dict[str, Any]]:
         """Every initiative as published, by id."""
+        return self._initiatives
+
+    @cached_property
+    def _initiatives(self) -> list[dict[str, Any]]:
         return [self.initiative(slug) for slug in self.pages]
 
     def stories(self) -> list[dict[str, Any]]:

@@ -13,6 +13,7 @@ import datetime as dt
 import html
 import io
 import json
+import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +21,8 @@ from typing import Any
 
 import pytest
 import yaml
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
 
 from portfolio_plugin.options import read_config
 from portfolio_plugin.pipeline import run
@@ -44,9 +47,12 @@ class Published:
         data: dict[str, Any] = json.loads(self.files["data/portfolio.json"])
         return data
 
-    def csv(self, name: str) -> list[dict[str, str]]:
-        text = self.files[f"data/{name}"].decode("utf-8")
-        return list(csv.DictReader(io.StringIO(text, newline="")))
+    def csv(self, name: str) -> tuple[list[str], list[dict[str, str]]]:
+        """A CSV file's header and rows."""
+        reader = csv.DictReader(io.StringIO(self.files[f"data/{name}"].decode("utf-8"),
+                                            newline=""))
+        rows = list(reader)
+        return list(reader.fieldnames or ()), rows
 
 
 def vary(site: Path, language: str) -> None:
@@ -81,8 +87,8 @@ def vary(site: Path, language: str) -> None:
 
 # (count, seed, language, site_url, varied): small portfolios that differ in what matters.
 SITES = {
-    "as-generated": (40, 1, "en", None, False),
-    "swedish-with-site-url": (50, 2, "sv", "https://portfolio.example/sv/", True),
+    "as-generated": (30, 1, "en", None, False),
+    "swedish-with-site-url": (40, 2, "sv", "https://portfolio.example/sv/", True),
     "defaults-left-out": (30, 3, "en", None, True),
 }
 
@@ -111,7 +117,8 @@ def mismatches(what: str, expected: Any, found: Any) -> list[str]:
 
 def assert_none(found: Iterable[str]) -> None:
     lines = list(found)
-    assert not lines, f"{len(lines)} mismatches:\n" + "\n".join(lines[:25])
+    if lines:
+        pytest.fail(f"{len(lines)} mismatches:\n" + "\n".join(lines[:25]), pytrace=False)
 
 
 def by_id(items: Iterable[dict[str, Any]], key: str = "id") -> dict[str, dict[str, Any]]:
@@ -121,36 +128,32 @@ def by_id(items: Iterable[dict[str, Any]], key: str = "id") -> dict[str, dict[st
 # -- portfolio.json ---------------------------------------------------------------------------
 
 
-def test_every_initiative_in_portfolio_json_equals_its_front_matter(published: Published
-                                                                   ) -> None:
+def initiatives_in_json(published: Published) -> list[str]:
     source = published.source
     found = by_id(published.document["initiatives"])
     assert list(found) == list(source.pages), "initiatives: one per page, by id"
-    assert_none(line for slug in source.pages
-                for line in mismatches(f"initiative {slug!r}", source.initiative(slug),
-                                       found[slug]))
+    return [line for slug in source.pages
+            for line in mismatches(f"initiative {slug!r}", source.initiative(slug),
+                                   found[slug])]
 
 
-def test_every_partner_in_portfolio_json_equals_partners_yml_and_what_it_does(
-        published: Published) -> None:
+def partners_in_json(published: Published) -> list[str]:
     source = published.source
     found = by_id(published.document["partners"])
     assert list(found) == sorted(source.partners), "partners: one per partners.yml entry"
-    assert_none(line for pid in sorted(source.partners)
-                for line in mismatches(f"partner {pid!r}", source.partner(pid), found[pid]))
+    return [line for pid in sorted(source.partners)
+            for line in mismatches(f"partner {pid!r}", source.partner(pid), found[pid])]
 
 
-def test_every_story_in_portfolio_json_equals_its_front_matter_newest_first(
-        published: Published) -> None:
+def stories_in_json(published: Published) -> list[str]:
     expected = published.source.stories()
     found = published.document["stories"]
     assert len(found) == len(expected), "stories: one per story of the front-matter"
-    assert_none(line for n, (e, f) in enumerate(zip(expected, found))
-                for line in mismatches(f"story {n} ({e['initiative']!r}, {e['title']!r})",
-                                       e, f))
+    return [line for n, (e, f) in enumerate(zip(expected, found))
+            for line in mismatches(f"story {n} ({e['initiative']!r}, {e['title']!r})", e, f)]
 
 
-def test_the_portfolio_in_portfolio_json_equals_portfolio_yml(published: Published) -> None:
+def portfolio_in_json(published: Published) -> list[str]:
     source = published.source
     given = source.portfolio
     expected = {"name": given["name"], "currency": source.currency,
@@ -159,25 +162,23 @@ def test_the_portfolio_in_portfolio_json_equals_portfolio_yml(published: Publish
                 "base_investment": source.base_investment(), "language": source.language,
                 "site_url": source.site_url}
     found = {key: published.document["portfolio"][key] for key in expected}
-    assert_none(mismatches("portfolio", expected, found))
+    return mismatches("portfolio", expected, found)
 
 
-def test_balance_in_portfolio_json_is_the_count_and_cash_of_each_facet_and_zone(
-        published: Published) -> None:
+def balance_in_json(published: Published) -> list[str]:
     expected = published.source.balance()
     assert sum(c["count"] for zones in expected.values() for c in zones.values()) == \
         len(published.source.pages)
-    assert_none(mismatches("balance", expected, published.document["balance"]))
+    return mismatches("balance", expected, published.document["balance"])
 
 
-def test_leverage_in_portfolio_json_follows_the_layer_model_of_the_sources(
-        published: Published) -> None:
+def leverage_in_json(published: Published) -> list[str]:
     expected = published.source.leverage()
     found = published.document["leverage"]
     assert [y["year"] for y in found["years"]] == [y["year"] for y in expected["years"]]
-    assert_none(line for e, f in zip(expected["years"], found["years"])
-                for line in mismatches(f"leverage of {e['year']}", e, f))
-    assert_none(mismatches("leverage in total", expected["total"], found["total"]))
+    return [*(line for e, f in zip(expected["years"], found["years"])
+              for line in mismatches(f"leverage of {e['year']}", e, f)),
+            *mismatches("leverage in total", expected["total"], found["total"])]
 
 
 # -- CSV --------------------------------------------------------------------------------------
@@ -186,15 +187,15 @@ def test_leverage_in_portfolio_json_follows_the_layer_model_of_the_sources(
 def csv_mismatches(published: Published, name: str, expected: list[dict[str, Any]],
                    label: str) -> list[str]:
     """Each cell of a CSV file against the expected values (as the export writes cells)."""
-    rows = published.csv(name)
-    assert list(rows[0]) == list(expected[0]), f"{name}: columns"
+    header, rows = published.csv(name)
+    assert not expected or header == list(expected[0]), f"{name}: columns"
     assert len(rows) == len(expected), f"{name}: one row each"
     return [line for n, (e, f) in enumerate(zip(expected, rows))
             for line in mismatches(f"{name} row {n + 1} ({label} {e[label]!r})",
                                    {k: cell(v) for k, v in e.items()}, f)]
 
 
-def test_every_row_of_initiatives_csv_equals_its_front_matter(published: Published) -> None:
+def initiatives_csv(published: Published) -> list[str]:
     source = published.source
     rows = []
     for i in source.initiatives():
@@ -209,11 +210,10 @@ def test_every_row_of_initiatives_csv_equals_its_front_matter(published: Publish
             "critical_events": sum(s["kind"] == "critical-event" for s in i["stories"]),
             "url": source.url(f"initiatives/{i['id']}.md", absolute=True),
         })
-    assert_none(csv_mismatches(published, "initiatives.csv", rows, "id"))
+    return csv_mismatches(published, "initiatives.csv", rows, "id")
 
 
-def test_every_row_of_partners_csv_equals_partners_yml_and_what_it_does(
-        published: Published) -> None:
+def partners_csv(published: Published) -> list[str]:
     source = published.source
     rows = []
     for pid in sorted(source.partners):
@@ -227,11 +227,10 @@ def test_every_row_of_partners_csv_equals_partners_yml_and_what_it_does(
             "currency": source.currency, "first_year": p["first_year"],
             "url": source.url(f"portfolio/partners/{pid}.md", absolute=True),
         })
-    assert_none(csv_mismatches(published, "partners.csv", rows, "id"))
+    return csv_mismatches(published, "partners.csv", rows, "id")
 
 
-def test_every_row_of_funding_csv_equals_the_base_investment_and_the_front_matter(
-        published: Published) -> None:
+def funding_csv(published: Published) -> list[str]:
     source = published.source
     base = sorted(source.base_investment(), key=lambda b: (b["year"], b["funder"] or ""))
     rows = [{"layer": 1, "initiative": "", "funder": b["funder"], "year": b["year"],
@@ -239,11 +238,10 @@ def test_every_row_of_funding_csv_equals_the_base_investment_and_the_front_matte
                                                   "original_currency")}} for b in base]
     rows += [{"layer": i["layer"], "initiative": i["id"], **f}
              for i in source.initiatives() for f in i["funding"]]
-    assert_none(csv_mismatches(published, "funding.csv", rows, "initiative"))
+    return csv_mismatches(published, "funding.csv", rows, "initiative")
 
 
-def test_every_row_of_stories_csv_equals_its_front_matter_newest_first(
-        published: Published) -> None:
+def stories_csv(published: Published) -> list[str]:
     source = published.source
     titles = {i["id"]: i["title"] for i in source.initiatives()}
     rows = [{"date": s["date"], "initiative": s["initiative"],
@@ -252,7 +250,7 @@ def test_every_row_of_stories_csv_equals_its_front_matter_newest_first(
              "partners": SEPARATOR.join(s["partners"]),
              "url": source.url(f"initiatives/{s['initiative']}.md", absolute=True)}
             for s in source.stories()]
-    assert_none(csv_mismatches(published, "stories.csv", rows, "initiative"))
+    return csv_mismatches(published, "stories.csv", rows, "initiative")
 
 
 # -- pages ------------------------------------------------------------------------------------
@@ -297,23 +295,21 @@ def jsonld(source: Source, slug: str) -> dict[str, Any]:
     return data
 
 
-def test_the_json_ld_of_every_initiative_page_equals_its_front_matter(
-        published: Published) -> None:
+def json_ld(published: Published) -> list[str]:
     source = published.source
     lines = []
     for slug in source.pages:
         found = script_json(published.pages[f"initiatives/{slug}.md"], "application/ld+json")
         assert len(found) == 1, f"initiative {slug!r}: one JSON-LD block"
         lines += mismatches(f"initiative {slug!r} JSON-LD", jsonld(source, slug), found[0])
-    assert_none(lines)
+    return lines
 
 
-def test_the_facet_map_shows_each_initiative_once_in_its_own_facet_and_zone(
-        published: Published) -> None:
+def facet_map(published: Published) -> list[str]:
     source = published.source
     page = published.pages["portfolio/facet-map.md"]
     (figure,) = script_json(page, "application/json", "facet-map-data")
-    shown: dict[str, list[tuple[str, str, str]]] = {}
+    shown: dict[str, list[dict[str, str]]] = {}
     for trace in figure["data"]:
         zone = trace["legendgroup"]
         # A trace is one facet in one zone; its hover text names both.
@@ -321,16 +317,174 @@ def test_the_facet_map_shows_each_initiative_once_in_its_own_facet_and_zone(
         assert len(facets) == 1 and source.words[f"zone.{zone}"] in trace["hovertemplate"]
         for link, title in zip((c[0] for c in trace["customdata"]), trace["text"]):
             slug = link.rstrip("/").rsplit("/", 1)[-1]
-            shown.setdefault(slug, []).append((facets[0], zone, html.unescape(title)))
-    expected = {i["id"]: [(i["facet"], i["zone"], i["title"])] for i in source.initiatives()}
-    assert_none(line for slug in sorted(set(expected) | set(shown))
-                for line in mismatches(f"facet map, initiative {slug!r}",
-                                       expected.get(slug, []), shown.get(slug, [])))
+            shown.setdefault(slug, []).append({"facet": facets[0], "zone": zone,
+                                               "title": html.unescape(title)})
+    expected = {i["id"]: [{"facet": i["facet"], "zone": i["zone"], "title": i["title"]}]
+                for i in source.initiatives()}
     counts = {z: sum(len(t["x"]) for t in figure["data"] if t["legendgroup"] == z)
               for z in ZONES}
-    assert_none(mismatches("facet map, markers per zone",
-                           {z: sum(i["zone"] == z for i in source.initiatives()) for z in ZONES},
-                           counts))
+    return [*(line for slug in sorted(set(expected) | set(shown))
+              for line in mismatches(f"facet map, initiative {slug!r}",
+                                     {"marks": expected.get(slug, [])},
+                                     {"marks": shown.get(slug, [])})),
+            *mismatches("facet map, marks per zone",
+                        {z: sum(i["zone"] == z for i in source.initiatives()) for z in ZONES},
+                        counts)]
+
+
+# -- the tests: each check on each generated site ---------------------------------------------
+
+
+def test_every_initiative_in_portfolio_json_equals_its_front_matter(published: Published
+                                                                   ) -> None:
+    assert_none(initiatives_in_json(published))
+
+
+def test_every_partner_in_portfolio_json_equals_partners_yml_and_what_it_does(
+        published: Published) -> None:
+    assert_none(partners_in_json(published))
+
+
+def test_every_story_in_portfolio_json_equals_its_front_matter_newest_first(
+        published: Published) -> None:
+    assert_none(stories_in_json(published))
+
+
+def test_the_portfolio_in_portfolio_json_equals_portfolio_yml(published: Published) -> None:
+    assert_none(portfolio_in_json(published))
+
+
+def test_balance_in_portfolio_json_is_the_count_and_cash_of_each_facet_and_zone(
+        published: Published) -> None:
+    assert_none(balance_in_json(published))
+
+
+def test_leverage_in_portfolio_json_follows_the_layer_model_of_the_sources(
+        published: Published) -> None:
+    assert_none(leverage_in_json(published))
+
+
+def test_every_row_of_initiatives_csv_equals_its_front_matter(published: Published) -> None:
+    assert_none(initiatives_csv(published))
+
+
+def test_every_row_of_partners_csv_equals_partners_yml_and_what_it_does(
+        published: Published) -> None:
+    assert_none(partners_csv(published))
+
+
+def test_every_row_of_funding_csv_equals_the_base_investment_and_the_front_matter(
+        published: Published) -> None:
+    assert_none(funding_csv(published))
+
+
+def test_every_row_of_stories_csv_equals_its_front_matter_newest_first(
+        published: Published) -> None:
+    assert_none(stories_csv(published))
+
+
+def test_the_json_ld_of_every_initiative_page_equals_its_front_matter(
+        published: Published) -> None:
+    assert_none(json_ld(published))
+
+
+def test_the_facet_map_shows_each_initiative_once_in_its_own_facet_and_zone(
+        published: Published) -> None:
+    assert_none(facet_map(published))
+
+
+CHECKS = (initiatives_in_json, partners_in_json, stories_in_json, portfolio_in_json,
+          balance_in_json, leverage_in_json, initiatives_csv, partners_csv, funding_csv,
+          stories_csv, json_ld, facet_map)
+
+
+# -- hand-built front-matter ------------------------------------------------------------------
+
+PARTNER_IDS = ("city", "agency", "acme")
+# Text a page, a JSON block, a CSV cell or a spreadsheet could get wrong.
+TEXT = st.text(alphabet="abcåäöé XY<>&\"'=+-@#/:*_", min_size=1, max_size=16) \
+    .map(str.strip).filter(bool)
+TRANSLATED = st.one_of(TEXT, st.fixed_dictionaries({"en": TEXT, "sv": TEXT}),
+                       st.fixed_dictionaries({"sv": TEXT}), st.fixed_dictionaries({"en": TEXT}))
+# A date as an author may write it: a whole date, a month, a year (unquoted or quoted).
+DATE = st.dates(dt.date(2019, 1, 1), dt.date(2026, 12, 31)).flatmap(lambda d: st.sampled_from(
+    [d, d.isoformat(), f"{d.year}-{d.month:02d}", d.year, str(d.year)]))
+FUNDING = st.fixed_dictionaries(
+    {"funder": st.sampled_from(PARTNER_IDS),
+     "amount": st.integers(0, 4_000_000).map(lambda n: n / 2),
+     "year": st.integers(2019, 2026)},
+    optional={"currency": st.sampled_from(["SEK", "EUR"]),
+              "kind": st.sampled_from(["cash", "in-kind"])})
+STORY = st.fixed_dictionaries(
+    {"date": DATE, "title": TEXT},
+    optional={"kind": st.sampled_from(["critical-event", "milestone", "learning", "setback"]),
+              "text": TEXT, "link": st.just("https://news.example/1"),
+              "partners": st.lists(st.sampled_from(PARTNER_IDS), unique=True, max_size=2)})
+PARTNERS = st.lists(st.sampled_from(PARTNER_IDS), unique=True, max_size=3).flatmap(
+    lambda ids: st.tuples(*(st.one_of(st.just(pid), st.fixed_dictionaries(
+        {"id": st.just(pid), "role": TEXT})) for pid in ids)).map(list))
+INITIATIVE = st.fixed_dictionaries(
+    {"title": TRANSLATED, "summary": TRANSLATED, "facet": st.sampled_from(FACETS),
+     "zone": st.sampled_from(ZONES)},
+    optional={"status": st.sampled_from(["idea", "active", "paused", "completed",
+                                         "discontinued"]),
+              "layer": st.sampled_from([2, 3]), "start": DATE,
+              "steward": st.sampled_from(PARTNER_IDS), "partners": PARTNERS,
+              "funding": st.lists(FUNDING, max_size=3), "stories": st.lists(STORY, max_size=3),
+              "themes": st.lists(st.sampled_from(["energy", "mobility"]), unique=True),
+              "links": st.lists(st.fixed_dictionaries({"title": TEXT,
+                                                       "url": st.just("https://x.example/")}),
+                                max_size=2),
+              "position": st.fixed_dictionaries({"certainty": st.sampled_from([-1, 0, 0.25]),
+                                                 "direction": st.sampled_from([-0.5, 0, 1])})})
+SITE_DATA = {
+    "portfolio.yml": {"name": "Oracle portfolio", "organisation": "city", "currency": "SEK",
+                      "exchange_rates": {"EUR": 11.5},
+                      "themes": {"energy": {"title": "Energy"},
+                                 "mobility": {"title": "Mobility"}},
+                      "base_investment": [
+                          {"year": 2024, "amount": 1_000_000, "funder": "city"},
+                          {"year": 2025, "amount": 50_000, "funder": "agency",
+                           "currency": "EUR"}]},
+    "partners.yml": {"city": {"name": "The City", "sector": "public",
+                              "url": "https://city.example/"},
+                     "agency": {"name": "Innovation <Agency>", "sector": "funder"},
+                     "acme": {"name": "=Acme AB", "sector": "business"}},
+    "assets.yml": {},
+}
+
+
+def write_site(root: Path, pages: list[dict[str, Any]], language: str) -> Path:
+    """A site of the given front-matter (one page each) and `SITE_DATA`."""
+    (root / "content" / "initiatives").mkdir(parents=True)
+    (root / "site_data").mkdir()
+    (root / "mkdocs.yml").write_text(
+        f"site_name: Oracle\ndocs_dir: content\ntheme:\n  name: material\n"
+        f"  language: {language}\nplugins:\n  - portfolio\n", encoding="utf-8")
+    for name, data in SITE_DATA.items():
+        (root / "site_data" / name).write_text(yaml.safe_dump(data, allow_unicode=True),
+                                               encoding="utf-8")
+    for n, fm in enumerate(pages):
+        front = yaml.safe_dump(fm, sort_keys=False, allow_unicode=True)
+        (root / "content" / "initiatives" / f"initiative-{n}.md").write_text(
+            f"---\n{front}---\nBody.\n", encoding="utf-8")
+    return root
+
+
+# No "explain" phase: it traces every line the pipeline runs, minutes for one failure.
+@settings(max_examples=10, deadline=None, database=None,
+          phases=(Phase.explicit, Phase.generate, Phase.shrink),
+          suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(INITIATIVE, min_size=1, max_size=4), st.sampled_from(["en", "sv"]))
+def test_hand_built_front_matter_is_exported_as_the_contract_says(
+        pages: list[dict[str, Any]], language: str) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        site = write_site(Path(folder), pages, language)
+        build = run(read_config(site / "mkdocs.yml"), built=BUILT, with_static=False)
+        assert [str(p) for p in build.problems.items] == []
+        published = Published(Source.read(site), build.rendered.files, build.rendered.pages,
+                              varied=True)
+        assert_none(line for check in CHECKS for line in check(published))
 
 
 # -- the oracle's input -----------------------------------------------------------------------
