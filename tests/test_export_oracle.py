@@ -79,7 +79,7 @@ def vary(site: Path, language: str) -> None:
             if isinstance(fm["title"], str):
                 fm["title"] = {other: f"{other}: {fm['title']}"}
             fm["summary"] = {language: fm["summary"], other: f"{other}: {fm['summary']}"}
-        if n == 2:
+        if n == 2 and isinstance(fm["title"], str):
             fm["title"] = f"=1+1 {fm['title']}"
         front = yaml.safe_dump(fm, sort_keys=False, allow_unicode=True)
         page.write_text(f"---\n{front}{text[end + 1:]}", encoding="utf-8")
@@ -130,6 +130,9 @@ def assert_none(found: Iterable[str]) -> None:
 def by_id(items: Iterable[dict[str, Any]], key: str = "id") -> dict[str, dict[str, Any]]:
     return {item[key]: item for item in items}
 
+
+# Each check below returns its mismatches: the tests run each on each generated site, and the
+# hypothesis test runs them all on hand-built front-matter.
 
 # -- portfolio.json ---------------------------------------------------------------------------
 
