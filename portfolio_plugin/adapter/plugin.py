@@ -36,6 +36,7 @@ from ..parallel.spool import Production, Spool
 from ..parallel.workers import map_in_two
 from ..pipeline import Build, Cache, prepare, static_sources
 from ..render import Plan, join_html_blocks, section_uris
+from ..render.body import clean_page_body
 from .headings import HeadingMaker, unfold_headings
 
 log = get_plugin_logger(__name__)
@@ -75,6 +76,12 @@ class PortfolioConfig(Config):
     """Make the generated pages in a second process while MkDocs reads the others, where
     the system can fork and has a second core (never under `mkdocs serve`). The pages are
     the same either way."""
+
+    sanitise_bodies = c.Type(bool, default=True)
+    """Clean the HTML of initiative bodies: no script, event handlers, styles that do more
+    than align, frames, objects, forms, or links and images other than http(s), mailto and
+    relative ones (see SECURITY.md). `false` publishes the authors' raw HTML as it is: only
+    for a site that trusts everyone who can change an initiative page."""
 
 
 class PortfolioPlugin(BasePlugin[PortfolioConfig]):
@@ -146,7 +153,9 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
         settings: dict[str, Any] = dict(self.config)
         raw = {"docs_dir": config.docs_dir, "site_name": config.site_name,
                "use_directory_urls": config.use_directory_urls, "site_url": config.site_url,
-               "theme": {"language": config.theme.get("language", "en")}}
+               "theme": {"language": config.theme.get("language", "en")},
+               "markdown_extensions": [e for e in config.markdown_extensions
+                                       if isinstance(e, str)]}
         root = Path(config.config_file_path).parent if config.config_file_path else Path.cwd()
         return from_settings(root, raw, settings)
 
@@ -393,8 +402,9 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
 
     def on_page_content(self, html: str, page: Page, config: MkDocsConfig,
                         files: Files) -> str:
-        """Give a page titled by its first heading that title as escaped text; put a
-        generated page's folded headings back (see `render.headings`).
+        """Give a page titled by its first heading that title as escaped text; clean an
+        initiative's body (see `render.body`); put a generated page's folded headings back
+        (see `render.headings`).
 
         Material prints such a title through `striptags`, which turns a heading's
         `&lt;/title&gt;` back into markup inside `<title>`; a front-matter title it prints as
@@ -403,6 +413,8 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
         if "title" not in page.meta and not page.is_homepage and page.title:
             page.meta["title"] = str(escape(Markup(page.title).striptags()))  # noqa: S704
         if page.file.src_uri in getattr(self, "generated_pages", ()):
+            # An initiative's body, between its marks (see `render.body`).
+            html = clean_page_body(html, sanitise=self.config.sanitise_bodies)
             html = unfold_headings(page, html)
             if getattr(self, "_let_go", False):
                 # Where nothing but this plugin and a search index looks at the pages, nothing

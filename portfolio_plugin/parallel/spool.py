@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from ..render import Chunks, Plan, make, split_item
+from ..render.body import mark_body
 from ..render.headings import HeadingMaker, fold_headings
 from .workers import Mark, can_fork, end, fork, worth_splitting
 
@@ -209,6 +210,8 @@ class Production:
             self.spool.write_pieces(uri, made.pieces())
             self.done[n] = 1
             return
+        # The author's text between marks, where the adapter cleans its HTML.
+        made = mark_body(made)
         content, parts = split_item(made)
         if self.heading is not None and parts is not None:
             assert isinstance(content, str)
