@@ -141,6 +141,7 @@ def test_html_that_runs_on_into_the_page_after_it_is_closed() -> None:
     # Left open, the tag would take in the page's own HTML after the body.
     assert clean_html('<p>a <img src="x.png" title="').html == "<p>a </p>"
     assert clean_html("<p>x</p></div><p>y</p>").html == "<p>x</p><p>y</p>"
+    assert clean_html("<p>open <b>bold").html == "<p>open <b>bold</b></p>"
 
 
 # -- the body in a page -----------------------------------------------------------------------
