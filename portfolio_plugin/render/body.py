@@ -289,7 +289,13 @@ def body_removals(body: str, extensions: Iterable[str] = ()) -> tuple[Removal, .
         return ()
     renderer = _renderer(names)
     renderer.reset()
-    return clean_html(renderer.convert(body)).removed
+    try:
+        html = renderer.convert(body)
+    except Exception:  # one of the site's extensions fails here without its configuration
+        renderer = _renderer(())
+        renderer.reset()
+        html = renderer.convert(body)
+    return clean_html(html).removed
 
 
 def _in_tag(tag: str, attribute: str) -> re.Pattern[str]:
