@@ -34,6 +34,9 @@ class Options:
     locales: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = field(default=())
     initiatives_source: str | None = None
     parallel: bool = True  # may use a worker process (a second core)
+    sanitise_bodies: bool = True  # clean the HTML of initiative bodies (`render.body`)
+    # The site's Markdown extensions by name: `portfolio validate` renders bodies as the site.
+    markdown_extensions: tuple[str, ...] = ()
 
     @property
     def initiatives_dir(self) -> Path:
@@ -118,7 +121,22 @@ def from_settings(root: Path, config: Mapping[str, Any], settings: Mapping[str, 
         initiatives_source=(str(settings["initiatives_source"])
                             if settings.get("initiatives_source") else None),
         parallel=bool(settings.get("parallel", True)),
+        sanitise_bodies=bool(settings.get("sanitise_bodies", True)),
+        markdown_extensions=_extension_names(config.get("markdown_extensions")),
     )
+
+
+def _extension_names(extensions: Any) -> tuple[str, ...]:
+    """The names in a `markdown_extensions` list (each a name, or a name with its options)."""
+    if isinstance(extensions, dict):
+        extensions = list(extensions)
+    names: list[str] = []
+    for item in extensions if isinstance(extensions, list) else []:
+        if isinstance(item, dict):
+            names.extend(str(key) for key in item)
+        elif isinstance(item, str):
+            names.append(item)
+    return tuple(names)
 
 
 def read_config(path: Path) -> Options:

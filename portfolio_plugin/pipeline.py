@@ -69,11 +69,17 @@ def static_files(asset_dir: str = "assets/portfolio") -> dict[str, bytes]:
 
 def check(options: Options, cache: Cache | None = None,
           reader: Reader | None = None) -> tuple[Portfolio, Problems]:
-    """Load and validate only: what `portfolio validate` needs."""
+    """Load and validate only: what `portfolio validate` needs (with what the sanitiser
+    would take out of each body, where the site sanitises them)."""
     sources = load(options.initiatives_dir, options.data_dir, options.root,
                    cache=cache.pages if cache is not None else None, stream=cache is None,
                    reader=reader)
-    return validate(sources, options.site_name)
+    portfolio, problems = validate(sources, options.site_name)
+    if options.sanitise_bodies:
+        from .render.body import check_bodies
+
+        problems.extend(check_bodies(portfolio.initiatives, options.markdown_extensions))
+    return portfolio, problems
 
 
 def analyse(options: Options, built: dt.datetime | None = None,

@@ -115,7 +115,11 @@ class Scanner(HTMLParser):
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         values = dict(attrs)
-        if tag in DANGEROUS_TAGS and not (tag == "svg" and self._material_icon(values)):
+        # An image the hostile body keeps (its handler and unsafe URL taken out) is not one
+        # a payload made: those load `src=x`.
+        kept_image = tag == "img" and values.get("src") != "x"
+        if tag in DANGEROUS_TAGS and not (tag == "svg" and self._material_icon(values)) \
+                and not kept_image:
             self.bad.append(f"<{tag}> {values}")
         for name, value in attrs:
             if name.startswith("on") or name in ("data-x", "'"):

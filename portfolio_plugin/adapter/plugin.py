@@ -44,6 +44,7 @@ from ..parallel.workers import map_in_two
 from ..pipeline import Cache, prepare, static_sources
 from ..problems import Problems
 from ..render import Plan, join_html_blocks, section_uris
+from ..render.body import clean_page_body, mark_body
 
 log = get_plugin_logger(__name__)
 PACKAGE_DIR = Path(__file__).parent.parent
@@ -111,6 +112,12 @@ class BuildState:
         """Whether the page at `uri` is made by the plugin (generated, or an initiative's)."""
         return uri in self.generated or uri in self.initiatives
 
+    sanitise_bodies = c.Type(bool, default=True)
+    """Clean the HTML of initiative bodies: no script, event handlers, styles that do more
+    than align, frames, objects, forms, or links and images other than http(s), mailto and
+    relative ones (see SECURITY.md). `false` publishes the authors' raw HTML as it is: only
+    for a site that trusts everyone who can change an initiative page."""
+
 
 class PortfolioPlugin(BasePlugin[PortfolioConfig]):
     """Publishes a portfolio showcase from initiative pages and `site_data/`."""
@@ -153,7 +160,9 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
         """The core's options from MkDocs' configuration."""
         raw = {"docs_dir": config.docs_dir, "site_name": config.site_name,
                "use_directory_urls": config.use_directory_urls, "site_url": config.site_url,
-               "theme": {"language": config.theme.get("language", "en")}}
+               "theme": {"language": config.theme.get("language", "en")},
+               "markdown_extensions": [e for e in config.markdown_extensions
+                                       if isinstance(e, str)]}
         root = Path(config.config_file_path).parent if config.config_file_path else Path.cwd()
         return from_settings(root, raw, dict(self.config))
 
@@ -229,7 +238,8 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
 
     def on_page_content(self, html: str, page: Page, config: MkDocsConfig,
                         files: Files) -> str:
-        """Give a page titled by its first heading that title as escaped text.
+        """Give a page titled by its first heading that title as escaped text; clean an
+        initiative's body (see `render.body`).
 
         Material prints such a title through `striptags`, which turns a heading's
         `&lt;/title&gt;` back into markup inside `<title>`; a front-matter title it prints as
@@ -238,6 +248,9 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
         if "title" not in page.meta and not page.is_homepage and page.title:
             page.meta["title"] = str(escape(Markup(page.title).striptags()))  # noqa: S704
         state = self._state()
+        if page.file.src_uri in state.initiatives:
+            # The author's text, between its marks (see `_around_author`).
+            html = clean_page_body(html, sanitise=state.options.sanitise_bodies)
         if state.let_go and state.ours(page.file.src_uri):
             page.markdown = ""  # nothing reads it again (see READ_ONLY_PLUGINS)
         return html
@@ -435,7 +448,8 @@ def _around_author(page: Page, made: str, markdown: str) -> str:
     front, _, text = made.partition("\n---\n")
     page.meta.update(yaml.safe_load(front.removeprefix("---\n")) or {})
     before, _, after = text.lstrip("\n").partition(AUTHOR)
-    return f"{before}{markdown.strip(chr(10))}{after}"
+    # Marked, so that its HTML can be found and cleaned (`render.body`).
+    return before + mark_body(markdown.strip("\n")) + after
 
 
 @contextmanager

@@ -324,6 +324,12 @@ class Reader:
         return tuple(result)
 
 
+def url_allowed(url: str) -> bool:
+    """Whether the URL rule of front-matter links (`Reader.url`) accepts `url`: the one
+    rule, applied to the links and images of an initiative's body as well."""
+    return Reader("", Located(url), Problems()).url((), url) is not None
+
+
 def _choices(enum_type: type[enum.Enum]) -> str:
     return "one of " + ", ".join(str(m.value) for m in enum_type)
 

