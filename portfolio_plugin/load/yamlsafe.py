@@ -31,14 +31,18 @@ _ALLOWED_TAGS = {None, "!", "tag:yaml.org,2002:str"}
 
 
 class YamlError(Exception):
-    """A YAML document that cannot be read; carries a 1-based line and column."""
+    """A YAML document that cannot be read; carries a 1-based line and column, and the path
+    of the value it is in where that is known."""
 
-    def __init__(self, message: str, line: int, column: int, found: str | None = None) -> None:
+    def __init__(self, message: str, line: int, column: int, found: str | None = None,
+                 path: PathKey | None = None, expected: str | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.line = line
         self.column = column
         self.found = found
+        self.path = path
+        self.expected = expected
 
 
 @dataclass
@@ -48,6 +52,9 @@ class Located:
     value: Any
     positions: dict[PathKey, tuple[int, int]] = field(default_factory=dict)
     raw: dict[PathKey, str] = field(default_factory=dict)
+    # Refusals that did not stop the reading (a duplicate key: the first value is kept), so
+    # that the rest of the document is still checked.
+    errors: list[YamlError] = field(default_factory=list)
 
     def where(self, path: PathKey) -> tuple[int, int]:
         """Line and column of the value at `path`, or of its nearest written parent."""
@@ -58,6 +65,17 @@ class Located:
     def source_text(self, path: PathKey) -> str | None:
         """The text an unquoted scalar was written as (to read `no` or `1.0` as text)."""
         return self.raw.get(path)
+
+
+def path_text(path: PathKey) -> str:
+    """`('partners', 2, 'id')` as `partners[2].id`."""
+    text = ""
+    for part in path:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        else:
+            text += f".{part}" if text else part
+    return text
 
 
 def _tab_indentation(text: str, line_offset: int) -> None:
@@ -103,6 +121,8 @@ _MAP_START = yaml.MappingStartEvent
 _SEQ_START = yaml.SequenceStartEvent
 _ENDS = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
 _NUMBER_START = frozenset("0123456789+-.")
+# The key a repeated key's value is read under: never stored, never shown.
+_SKIPPED: Any = object()
 # What libyaml says when its scanner meets 1,000 levels of flow nesting, before the events
 # reach our own, lower limit.
 _LIBYAML_TOO_DEEP = "exceeded maximum nesting depth"
@@ -133,7 +153,7 @@ def read_yaml(text: str, line_offset: int = 0) -> Located:
         reason = (exc.problem or exc.context or "the YAML cannot be read").split("\n")[0]
         if reason == _LIBYAML_TOO_DEEP:  # libyaml's own limit (PyYAML 6.0.4), far past ours
             raise YamlError(_too_deep(), line, column) from None
-        raise YamlError(f"invalid YAML: {reason}", line, column) from None
+        raise syntax_error(text, exc, line_offset) from None
     except yaml.YAMLError as exc:
         position = getattr(exc, "position", 0) or 0
         line = text.count("\n", 0, position) + 1 + line_offset
@@ -173,10 +193,18 @@ def _read_events(parser: Any, located: Located, line_offset: int) -> None:
                     key = event.value
                     path = parent[1] + (key,)
                     if key in parent[0]:
-                        first = positions[path][0]
-                        raise _error_at(
-                            event, f"the key {key!r} is given twice (first on line {first})",
-                            found=key)
+                        # Reported, and read on into a value that is dropped: the first value
+                        # stands, and the rest of the document is still checked.
+                        if _SKIPPED not in path:  # (nothing in a dropped value is reported)
+                            first = positions[path][0]
+                            error = _error_at(
+                                event, f"the key {key!r} is given twice (first on line {first})",
+                                found=key)
+                            error.line += line_offset
+                            error.path = path
+                            located.errors.append(error)
+                        key = _SKIPPED
+                        path = parent[1] + (_SKIPPED,)
                     parent[3] = key
                     mark = event.start_mark
                     positions[path] = (mark.line + 1 + line_offset, mark.column + 1)
@@ -205,7 +233,8 @@ def _read_events(parser: Any, located: Located, line_offset: int) -> None:
                 value = {} if kind is _MAP_START else []
             if parent is not None:
                 if parent[2]:
-                    parent[0][parent[3]] = value
+                    if parent[3] is not _SKIPPED:
+                        parent[0][parent[3]] = value
                     parent[3] = None
                 else:
                     parent[0].append(value)
@@ -224,3 +253,147 @@ def _read_events(parser: Any, located: Located, line_offset: int) -> None:
             documents += 1
             if documents > 1:
                 raise _error_at(event, "only one YAML document is allowed here")
+
+
+# -- syntax errors ----------------------------------------------------------------------------
+# The parser says where it stopped, which is often lines after the mistake (an unclosed
+# quote runs to the end of the document). The author needs the value the mistake is in: where
+# it starts and the field it belongs to. libyaml names the start of an unclosed quote, flow
+# list or mapping (its context mark); for other mistakes, the values written so far are
+# walked with PyYAML's token scanner, which knows where each value starts.
+
+# Contexts whose mark is the start of the broken value itself.
+_VALUE_CONTEXTS = {
+    "while scanning a quoted scalar": (
+        "the text in quotes is never closed", "the closing quote on the value's lines"),
+    "while parsing a flow sequence": (
+        "the list in '[ ]' is never closed", "',' between items and a closing ']'"),
+    "while parsing a flow mapping": (
+        "the mapping in '{ }' is never closed", "',' between fields and a closing '}'"),
+    "while scanning a block scalar": ("the block of text is not written as YAML reads it",
+                                      "its lines indented under the field"),
+}
+_COLON = "mapping values are not allowed"
+
+
+def syntax_error(text: str, exc: yaml.MarkedYAMLError, line_offset: int = 0) -> YamlError:
+    """A parser's error as the author needs it: at the start of the broken value, with that
+    value's path, and where the parser stopped in the message."""
+    problem, context = exc.problem_mark, exc.context_mark
+    stop = problem or context
+    reason = (exc.problem or exc.context or "the YAML cannot be read").split("\n")[0]
+    known = _VALUE_CONTEXTS.get(exc.context or "") if context is not None else None
+    starts = _value_starts(text, (stop.line, stop.column) if stop else (1 << 62, 0),
+                           (context.line, context.column) if known and context else None)
+    expected = None
+    where: tuple[int, int] | None = None
+    path: PathKey | None = None
+    if known is not None and context is not None:
+        where = (context.line, context.column)
+        path = next((p for at, p in reversed(starts) if at <= where), None)
+        message, expected = known
+    else:
+        # A block mapping or list that cannot go on: the top-level field it is in; any other
+        # mistake (a ': ' inside an unquoted value, most often): the last value begun.
+        top = exc.context is not None and "block" in exc.context
+        for at, candidate in reversed(starts):
+            if not top or len(candidate) == 1:
+                where, path = at, candidate
+                break
+        message = reason
+        if reason.startswith(_COLON):
+            message = "a ': ' inside a value that is not between quotes"
+            expected = 'the value between double quotes, or its lines indented as its field\'s'
+        elif top:
+            message = "the value does not end where YAML expects it to"
+            expected = "matching quotes, and each line of a list or mapping indented as the " \
+                       "one before"
+    if where is None or not path:
+        where, path = ((stop.line, stop.column) if stop else (0, 0)), None
+    stopped = ""
+    if stop is not None and (stop.line, stop.column) != where:
+        stopped = f"; the YAML reader stopped at line {stop.line + 1 + line_offset}, " \
+                  f"column {stop.column + 1}"
+    found = reason[len("found "):] if reason.startswith("found ") else reason
+    if found == "unexpected end of stream":
+        found = "the end of the YAML"
+    return YamlError(f"invalid YAML: {message}{stopped}", where[0] + 1 + line_offset,
+                     where[1] + 1, found=found if found != message else None, path=path,
+                     expected=expected)
+
+
+def _value_starts(text: str, stop: tuple[int, int], broken: tuple[int, int] | None = None
+                  ) -> list[tuple[tuple[int, int], PathKey]]:
+    """(line, column) where each value written before `stop` starts (0-based), and its path;
+    a value begun but never read (the scanner stopped in it) starts at `broken`.
+
+    Read from the token scanner, which gets as far as the mistake; kept simple, for a
+    document known to be broken (pure Python: only errors take this way).
+    """
+    # A frame: [is_mapping, key or index, indentless list].
+    frames: list[list[Any]] = []
+    starts: list[tuple[tuple[int, int], PathKey]] = []
+    pending = expect_key = False
+    scanner: Any = yaml.BaseLoader(text)
+    tokens: list[Any] = []
+    try:
+        while scanner.check_token():
+            token = scanner.get_token()
+            if (token.start_mark.line, token.start_mark.column) >= stop:
+                break
+            tokens.append(token)
+    except yaml.YAMLError:
+        tokens += [t for t in scanner.tokens
+                   if (t.start_mark.line, t.start_mark.column) < stop]
+    finally:
+        scanner.dispose()
+
+    def begin(at: tuple[int, int]) -> None:
+        nonlocal pending
+        if pending:
+            path = tuple(f[1] for f in frames if f[1] is not None and f[1] != -1)
+            starts.append((at, path))
+            pending = False
+
+    for token in tokens:
+        kind = type(token)
+        at = (token.start_mark.line, token.start_mark.column)
+        if kind in (yaml.BlockMappingStartToken, yaml.FlowMappingStartToken):
+            begin(at)
+            frames.append([True, None, False])
+        elif kind in (yaml.BlockSequenceStartToken, yaml.FlowSequenceStartToken):
+            begin(at)
+            flow = kind is yaml.FlowSequenceStartToken
+            frames.append([False, 0 if flow else -1, False])
+            pending = flow
+        elif kind is yaml.BlockEntryToken:
+            if not frames or frames[-1][0]:  # a list at its key's indentation
+                begin(at)
+                frames.append([False, -1, True])
+            frames[-1][1] += 1
+            pending = True
+        elif kind is yaml.FlowEntryToken:
+            if frames and not frames[-1][0]:
+                frames[-1][1] += 1
+                pending = True
+        elif kind is yaml.KeyToken:
+            if frames and frames[-1][2]:
+                frames.pop()
+            expect_key, pending = True, False
+        elif kind is yaml.ValueToken:
+            pending = True
+        elif kind is yaml.ScalarToken:
+            if expect_key and frames:
+                frames[-1][1] = token.value
+                expect_key = False
+            else:
+                begin(at)
+        elif kind in (yaml.BlockEndToken, yaml.FlowMappingEndToken, yaml.FlowSequenceEndToken):
+            if frames and frames[-1][2] and kind is yaml.BlockEndToken:
+                frames.pop()
+            if frames:
+                frames.pop()
+            pending = False
+    if broken is not None:
+        begin(broken)
+    return starts

@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 
 from ..load import Checked, Page, Sources
 from ..load.yamlsafe import Located, PathKey
+from ..load.yamlsafe import path_text as render_path
 from ..model import (
     Asset,
     AssetKind,
@@ -51,6 +52,7 @@ from ..model import (
     ZoneChange,
 )
 from ..problems import Problem, Problems, Severity, suggest
+from .references import Known, broken_ids, name_users, without_broken
 
 E = TypeVar("E", bound=enum.Enum)
 
@@ -78,17 +80,6 @@ class _Missing:
 
 
 MISSING: Any = _Missing()
-
-
-def render_path(path: PathKey) -> str:
-    """`('partners', 2, 'id')` as `partners[2].id`."""
-    text = ""
-    for part in path:
-        if isinstance(part, int):
-            text += f"[{part}]"
-        else:
-            text += f".{part}" if text else part
-    return text
 
 
 def describe(value: Any) -> str:
@@ -341,6 +332,9 @@ class _Context:
     themes: dict[str, Theme] | None
     mandates: dict[str, Mandate]
     objectives: dict[str, Objective]
+    # Ids of entries of site_data/ with an error, by kind ('partner', 'asset', ...): pages
+    # naming them get no error of their own (see `references`).
+    broken: dict[str, frozenset[str]]
 
 
 def _money(r: Reader, where: PathKey, amount: float, currency: Any,
@@ -529,6 +523,9 @@ def _assets(doc: Located | None, path: str, problems: Problems,
 
 def _initiative(page: Page, ctx: _Context, problems: Problems) -> Initiative | None:
     r = Reader(page.path, page.data, problems)
+    if page.problems:  # refused while reading (a key given twice); the rest is checked
+        problems.extend(page.problems)
+        r.failed = True
     data = r.mapping((), page.data.value, INITIATIVE_FIELDS, ENGINE_FIELDS) or {}
 
     def get(key: str) -> Any:
@@ -707,6 +704,8 @@ def validate(sources: Sources, site_name: str = "Portfolio",
     partners, assets, info, themes_declared, ctx = _site(sources, site_name, problems)
     initiatives = []
     left_out = []
+    published: set[str] = set()
+    users: dict[tuple[str, str], list[str]] = {}
     # Each page is checked where it is read: pages read by a worker come back checked.
     sources.check = partial(_checked, ctx=ctx)
     for page in sources.all_pages():
@@ -715,12 +714,25 @@ def validate(sources: Sources, site_name: str = "Portfolio",
             problems.extend(found)
         else:
             initiative = _initiative(page, ctx, problems)
+        if page.path in sources.misnamed:  # its name is refused: checked, never published
+            if page.slug not in published and page.slug not in left_out:  # (or another's)
+                left_out.append(page.slug)
+            continue
         if initiative is None:
             left_out.append(page.slug)
             continue
+        published.add(page.slug)
+        if ctx.broken:
+            initiative = without_broken(initiative, ctx.broken, users)
         initiatives.append(initiative)
         if on_initiative is not None:
             on_initiative(initiative)
+    if users:  # each entry of site_data/ with an error names the pages that use it
+        name_users(problems, users, {
+            "partner": (sources.partners_path, ""), "asset": (sources.assets_path, ""),
+            "theme": (sources.portfolio_path, "themes"),
+            "mandate": (sources.portfolio_path, "mandates"),
+            "objective": (sources.portfolio_path, "objectives")})
     # What could not be read at all (known once every page was asked for).
     problems.items[:0] = sources.problems.items
     left_out.extend(sources.unreadable)
@@ -739,24 +751,46 @@ def _site(sources: Sources, site_name: str, problems: Problems
           ) -> tuple[dict[str, Partner], dict[str, Asset], PortfolioInfo, bool, _Context]:
     """The site's data (partners, assets, the portfolio's information), and what checking
     each page needs of it."""
-    partners = _partners(sources.partners, sources.partners_path, problems)
+    valid_partners = _partners(sources.partners, sources.partners_path, problems)
+    # An entry with an error is still known by its id: one mistake, one error.
+    partners = Known(valid_partners, broken_ids(_value(sources.partners), valid_partners))
     assets = _assets(sources.assets, sources.assets_path, problems, partners)
     info, reader, themes_declared = _portfolio_info(
         sources.portfolio, sources.portfolio_path, problems, site_name)
     data = reader.doc.value if isinstance(reader.doc.value, dict) else {}
+    if info.organisation in partners.broken:
+        info = _replace_info(info, organisation=None)
     if info.organisation and info.organisation not in partners:
         reader.report(("organisation",), f"unknown partner {info.organisation!r}",
                       expected="a partner id", found=repr(info.organisation),
                       suggestion=suggest(info.organisation, partners))
         info = _replace_info(info, organisation=None)
-    info = _replace_info(info, base_investment=_base_investment(reader, data, info, partners))
+    info = _replace_info(info, base_investment=tuple(
+        replace(b, funder=None) if b.funder in partners.broken else b
+        for b in _base_investment(reader, data, info, partners)))
+    assets = {i: replace(a, owner=None) if a.owner in partners.broken else a
+              for i, a in assets.items()}
+    known_assets = Known(assets, broken_ids(_value(sources.assets), assets))
+    themes = {t.id: t for t in info.themes}
+    mandates = {m.id: m for m in info.mandates}
+    objectives = {o.id: o for o in info.objectives}
+    known_themes = Known(themes, broken_ids(data.get("themes"), themes))
+    known_mandates = Known(mandates, broken_ids(data.get("mandates"), mandates))
+    known_objectives = Known(objectives, broken_ids(data.get("objectives"), objectives))
+    broken = {kind: known.broken for kind, known in (
+        ("partner", partners), ("asset", known_assets), ("mandate", known_mandates),
+        ("objective", known_objectives)) + ((("theme", known_themes),) if themes_declared
+                                           else ()) if known.broken}
     ctx = _Context(
         currency=info.currency, rates=dict(info.exchange_rates), partners=partners,
-        assets=assets, themes={t.id: t for t in info.themes} if themes_declared else None,
-        mandates={m.id: m for m in info.mandates},
-        objectives={o.id: o for o in info.objectives},
+        assets=known_assets, themes=known_themes if themes_declared else None,
+        mandates=known_mandates, objectives=known_objectives, broken=broken,
     )
-    return partners, assets, info, themes_declared, ctx
+    return valid_partners, assets, info, themes_declared, ctx
+
+
+def _value(doc: Located | None) -> Any:
+    return doc.value if doc is not None else None
 
 
 def page_checker(sources: Sources, site_name: str = "Portfolio"
