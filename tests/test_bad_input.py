@@ -4,6 +4,9 @@ page is refused, and that output stays bounded."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
@@ -210,3 +213,46 @@ def test_an_unknown_partner_is_still_an_error_of_the_page(site: Site, initiative
     _, problems = run(site)
     [error] = problems.errors
     assert error.path == "content/initiatives/item.md" and "unknown partner" in error.message
+
+
+# -- mkdocs build --strict fails on an invalid portfolio, whatever the log level --------------
+
+
+def mkdocs_build(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "SOURCE_DATE_EPOCH": "1767225600", "NO_MKDOCS_2_WARNING": "1"}
+    return subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "-f", str(root / "mkdocs.yml"),
+         "-d", str(root / "out"), *args],
+        capture_output=True, text=True, env=env, timeout=300, check=False)
+
+
+@pytest.mark.parametrize("level", [(), ("-q",), ("-v",)], ids=["default", "quiet", "verbose"])
+def test_a_strict_build_fails_on_an_invalid_page_whatever_the_log_level(
+        site: Site, initiative: Make, level: tuple[str, ...]) -> None:
+    site.front("good", initiative(title="Good work"))
+    site.page("bad", "---\ntitle: Bad\nsummary: s\nfacet: purple-facet\nzone: green\n---\n")
+    result = mkdocs_build(site.root, "--strict", *level)
+    assert result.returncode != 0, result.stderr
+    assert "content/initiatives/bad.md:4:1: error: facet" in result.stderr
+    assert "1 error(s) and 0 warning(s)" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_a_plain_quiet_build_still_publishes_the_valid_pages(site: Site,
+                                                             initiative: Make) -> None:
+    site.front("good", initiative(title="Good work"))
+    site.page("bad", "---\ntitle: Bad\nsummary: s\nfacet: purple-facet\nzone: green\n---\n")
+    result = mkdocs_build(site.root, "-q")
+    assert result.returncode == 0, result.stderr
+    assert (site.root / "out" / "initiatives" / "good" / "index.html").is_file()
+    assert not (site.root / "out" / "initiatives" / "bad").exists()
+
+
+def test_a_strict_build_lists_the_first_problems_and_counts_the_others(
+        site: Site, initiative: Make) -> None:
+    for n in range(25):
+        site.page(f"bad-{n:02}", "---\ntitle: Bad\nsummary: s\nfacet: purple\nzone: green\n---\n")
+    result = mkdocs_build(site.root, "--strict", "-q")
+    assert result.returncode != 0
+    assert "bad-19.md:4:1" in result.stderr and "bad-20.md:4:1" not in result.stderr
+    assert "and 5 more (portfolio validate lists them all)" in result.stderr

@@ -35,6 +35,7 @@ from ..parallel.pages import ELSEWHERE, ParallelPages, only_known_plugins, safe_
 from ..parallel.spool import Production, Spool
 from ..parallel.workers import map_in_two
 from ..pipeline import Build, Cache, prepare, static_sources
+from ..problems import Problems
 from ..render import Plan, join_html_blocks, section_uris
 from .headings import HeadingMaker, unfold_headings
 
@@ -205,6 +206,10 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
         if problems.errors:
             left = ", ".join(left_out) or "none"
             log.warning(f"{len(problems.errors)} error(s); initiatives left out: {left}")
+        if config.strict and not serving and len(problems):
+            # MkDocs counts warnings for --strict only at the level it logs (none under -q):
+            # the build fails here, whatever the level.
+            raise PluginError(strict_message(problems))
         self.generated_pages: set[str] = {uri for uri in uris if uri.endswith(".md")}
         self._let_go = not serving and only_known_plugins(config, self)
         prefix = options.initiatives + "/"
@@ -430,6 +435,22 @@ def _making() -> Iterator[None]:
         yield
     except OSError as exc:
         raise PluginError(f"portfolio: cannot make the generated pages: {exc}") from None
+
+
+STRICT_LISTED = 20
+
+
+def strict_message(problems: Problems) -> str:
+    """Why a strict build stops: the counts and the first problems, one a line."""
+    errors, warnings = len(problems.errors), len(problems.warnings)
+    listed = problems.sorted()
+    lines = [f"portfolio: the portfolio has {errors} error(s) and {warnings} warning(s); "
+             "a strict build stops on any:"]
+    lines += [f"  {p}" for p in listed[:STRICT_LISTED]]
+    if len(listed) > STRICT_LISTED:
+        lines.append(f"  ... and {len(listed) - STRICT_LISTED} more (portfolio validate lists "
+                     "them all)")
+    return "\n".join(lines)
 
 
 def _heading_maker(config: MkDocsConfig) -> HeadingMaker | None:
