@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 import textwrap
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -15,10 +16,11 @@ from typing import Any
 import pytest
 import yaml
 
-from portfolio_plugin.load import read_data_file, read_page
+from portfolio_plugin.load import Checked, Page, load, read_data_file, read_page
 from portfolio_plugin.model import Portfolio
 from portfolio_plugin.pipeline import check
 from portfolio_plugin.problems import Problem, Problems
+from portfolio_plugin.validate import page_checker, validate
 
 from conftest import PARTNERS, Site
 
@@ -256,3 +258,68 @@ def test_a_strict_build_lists_the_first_problems_and_counts_the_others(
     assert result.returncode != 0
     assert "bad-19.md:4:1" in result.stderr and "bad-20.md:4:1" not in result.stderr
     assert "and 5 more (portfolio validate lists them all)" in result.stderr
+
+
+# -- bounded output for bounded input ---------------------------------------------------------
+
+PAGE_HEAD = "---\ntitle: A\nsummary: B\nfacet: adaptive\nzone: green\n"
+
+
+def test_at_most_50_problems_of_a_file_are_shown_then_one_line_counts_the_others(
+        site: Site) -> None:
+    site.page("many", PAGE_HEAD + "stories:\n" + "  - {}\n" * 1_000 + "---\n")
+    portfolio, problems = run(site)
+    mine = of(problems, "content/initiatives/many.md")
+    assert len(mine) == 51
+    assert [p.field for p in mine[:4]] == ["stories[0].date", "stories[0].title",
+                                           "stories[1].date", "stories[1].title"]
+    last = mine[-1]
+    assert last.message == "and 1950 more problems in this file"
+    assert (last.line, last.severity.value) == (7 + 25, "error")
+    assert portfolio.left_out == ("many",)
+
+
+def test_the_cap_is_per_file_and_counts_what_a_worker_checked(site: Site) -> None:
+    site.page("many", PAGE_HEAD + "stories:\n" + "  - {}\n" * 40 + "---\n")
+    site.page("more", PAGE_HEAD + "stories:\n" + "  - {}\n" * 30 + "---\n")
+    options = site.options
+    sources = load(options.initiatives_dir, options.data_dir, options.root, pages=[])
+    # Each page checked where it is read (as a worker does), then collected by `validate`.
+    check_page = page_checker(sources)
+    checked = []
+    for slug in ("many", "more"):
+        page = read_page(site.initiatives / f"{slug}.md", f"content/initiatives/{slug}.md")
+        assert isinstance(page, Page)
+        checked.append(Checked(page.slug, check_page(page), page.path))
+    sources.stream = iter(checked)
+    _, problems = validate(sources)
+    counts = {p: len(of(problems, f"content/initiatives/{p}.md")) for p in ("many", "more")}
+    assert counts == {"many": 51, "more": 51}
+    assert [p.message for p in problems if p.message.startswith("and ")] == [
+        "and 30 more problems in this file", "and 10 more problems in this file"]
+
+
+@pytest.mark.parametrize("stories", [
+    "stories: [" + ",".join(["{}"] * 333_333) + "]\n",
+    "stories:\n" + "- {}\n" * 200_000,
+], ids=["flow", "block"])
+def test_a_page_of_a_megabyte_of_empty_stories_is_refused_in_well_under_two_seconds(
+        site: Site, stories: str) -> None:
+    site.page("huge", PAGE_HEAD + stories + "---\n")
+    assert 800_000 < (site.initiatives / "huge.md").stat().st_size <= 1024 * 1024
+    start = time.perf_counter()
+    _, problems = run(site)
+    elapsed = time.perf_counter() - start
+    assert elapsed < 2, f"{elapsed:.2f} s"
+    [problem] = problems
+    assert problem.field == "stories" and "more than 100,000" in problem.message
+
+
+def test_checking_45_000_empty_stories_shows_51_lines_in_well_under_two_seconds(
+        site: Site) -> None:
+    site.page("many", PAGE_HEAD + "stories:\n" + "- {}\n" * 45_000 + "---\n")
+    start = time.perf_counter()
+    _, problems = run(site)
+    elapsed = time.perf_counter() - start
+    assert elapsed < 2, f"{elapsed:.2f} s"
+    assert len(problems) == 51 and problems.items[-1].message.startswith("and 89950 more")

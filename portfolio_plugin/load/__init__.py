@@ -15,10 +15,12 @@ from pathlib import Path
 from typing import Any
 
 from ..problems import Problem, Problems
-from .yamlsafe import Located, YamlError, path_text, read_yaml
+from .yamlsafe import MAX_NODES, Located, YamlError, path_text, read_yaml
 
 MAX_PAGE_BYTES = 1024 * 1024
 MAX_DATA_BYTES = 16 * 1024 * 1024
+# Keys and values of a data file: 16 times a page's, as its size.
+MAX_DATA_NODES = 16 * MAX_NODES
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 _FENCE = re.compile(r"(---|\.\.\.)[ \t]*\Z")
 # A key written at the start of a line: `key:`, `"key":` or `'key':`.
@@ -195,7 +197,7 @@ def read_data_file(path: Path, display: str, max_bytes: int = MAX_DATA_BYTES) ->
         return problem
     assert text is not None
     try:
-        located = read_yaml(text)
+        located = read_yaml(text, max_nodes=MAX_DATA_NODES)
     except YamlError as exc:
         return _yaml_problem(display, exc, text)
     if located.value is None:

@@ -23,6 +23,8 @@ _Parser = getattr(yaml, "CBaseLoader", yaml.BaseLoader)
 PathKey = tuple[str | int, ...]
 
 MAX_DEPTH = 32
+# Keys and values of one document: a page of 6,000 stories holds about 50,000.
+MAX_NODES = 100_000
 _INT = re.compile(r"[-+]?[0-9]+\Z")
 _FLOAT = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?\Z")
 _NULL = {"", "~", "null", "Null", "NULL"}
@@ -132,18 +134,19 @@ def _too_deep() -> str:
     return f"values are nested deeper than {MAX_DEPTH} levels"
 
 
-def read_yaml(text: str, line_offset: int = 0) -> Located:
+def read_yaml(text: str, line_offset: int = 0, max_nodes: int = MAX_NODES) -> Located:
     """Read one YAML document into plain values with positions; raise `YamlError` if refused.
 
     `line_offset` is added to every line, so that front-matter reports lines of its file.
-    An empty document reads as `None`.
+    An empty document reads as `None`. More than `max_nodes` keys and values are refused,
+    so that reading and checking a file of bounded size takes bounded time.
     """
     _tab_indentation(text, line_offset)
     located = Located(None)
     try:
         parser = _Parser(text)
         try:
-            _read_events(parser, located, line_offset)
+            _read_events(parser, located, line_offset, max_nodes)
         finally:
             parser.dispose()
     except yaml.MarkedYAMLError as exc:
@@ -166,7 +169,7 @@ def read_yaml(text: str, line_offset: int = 0) -> Located:
     return located
 
 
-def _read_events(parser: Any, located: Located, line_offset: int) -> None:
+def _read_events(parser: Any, located: Located, line_offset: int, max_nodes: int) -> None:
     """The event loop; kept flat because it runs once per value of every file.
 
     A frame of the stack is a list: [container, path, is_mapping, pending key].
@@ -175,6 +178,7 @@ def _read_events(parser: Any, located: Located, line_offset: int) -> None:
     positions = located.positions
     raw = located.raw
     documents = 0
+    nodes = 0
     get_event = parser.get_event
     while True:
         event: Any = get_event()
@@ -182,6 +186,14 @@ def _read_events(parser: Any, located: Located, line_offset: int) -> None:
             return
         kind = type(event)
         if kind is _SCALAR or kind is _MAP_START or kind is _SEQ_START:
+            nodes += 1
+            if nodes > max_nodes:
+                error = _error_at(event, f"too long to check: more than {max_nodes:,} keys "
+                                  "and values; split the file, or write less in it",
+                                  found=f"over {max_nodes:,}")
+                error.path = stack[-1][1] if stack else None
+                error.expected = f"at most {max_nodes:,}"
+                raise error
             if event.anchor is not None:
                 raise _error_at(event, "anchors (&name) are not allowed; write the value out",
                                 found=f"&{event.anchor}")
@@ -243,6 +255,7 @@ def _read_events(parser: Any, located: Located, line_offset: int) -> None:
             if kind is not _SCALAR:
                 stack.append([value, path, kind is _MAP_START, None])
         elif kind in _ENDS:
+            nodes += 1  # an empty list or mapping costs as much as a value: it counts twice
             finished = stack.pop()
             if not stack:
                 located.value = finished[0]

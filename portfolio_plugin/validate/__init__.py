@@ -113,6 +113,10 @@ class Reader:
                found: str | None = None, suggestion: str | None = None,
                severity: Severity = Severity.ERROR) -> None:
         """Record a problem at a field; errors mark the document as failed."""
+        if self.problems.full(self.path):  # counted only: nothing more of it is shown
+            self.problems.count(self.path, self.doc.where(where)[0], severity)
+            self.failed = self.failed or severity is Severity.ERROR
+            return
         line, column = self.doc.where(where)
         self.problems.add(Problem(self.path, line, column, render_path(where), message,
                                   severity, expected, found, suggestion))
@@ -733,8 +737,18 @@ def validate(sources: Sources, site_name: str = "Portfolio",
             "theme": (sources.portfolio_path, "themes"),
             "mandate": (sources.portfolio_path, "mandates"),
             "objective": (sources.portfolio_path, "objectives")})
-    # What could not be read at all (known once every page was asked for).
-    problems.items[:0] = sources.problems.items
+    # What could not be read at all (known once every page was asked for), first; at most
+    # so many problems of each file.
+    found, problems = problems, Problems()
+    problems.extend(sources.problems.items)
+    problems.extend(found.items)
+    for collector in (sources.problems, found):
+        for path, (number, errors, line) in collector.more.items():
+            if errors:
+                problems.count(path, line, Severity.ERROR, errors)
+            if number > errors:
+                problems.count(path, line, Severity.WARNING, number - errors)
+    problems.close()
     left_out.extend(sources.unreadable)
     if not themes_declared:
         # Without declared themes, the ids used are the themes.
@@ -804,7 +818,9 @@ def page_checker(sources: Sources, site_name: str = "Portfolio"
 def _checked(page: Page, ctx: _Context) -> tuple[Initiative | None, list[Problem]]:
     """One page's initiative and the problems found in it."""
     problems = Problems()
-    return _initiative(page, ctx, problems), problems.items
+    initiative = _initiative(page, ctx, problems)
+    problems.close()  # (the line counting what is not kept goes with them)
+    return initiative, problems.items
 
 
 def _replace_info(info: PortfolioInfo, **changes: Any) -> PortfolioInfo:
