@@ -314,9 +314,11 @@ def syntax_error(text: str, exc: yaml.MarkedYAMLError, line_offset: int = 0) -> 
                 where, path = at, candidate
                 break
         message = reason
-        if reason.startswith(_COLON):
+        if reason.startswith(_COLON) and stop is not None:
             message = "a ': ' inside a value that is not between quotes"
-            expected = 'the value between double quotes, or its lines indented as its field\'s'
+            expected = "the value between double quotes (or, if the ': ' ends a field's name, " \
+                       "that field not indented)"
+            reason = f"': ' at line {stop.line + 1 + line_offset}, column {stop.column + 1}"
         elif top:
             message = "the value does not end where YAML expects it to"
             expected = "matching quotes, and each line of a list or mapping indented as the " \
@@ -324,7 +326,8 @@ def syntax_error(text: str, exc: yaml.MarkedYAMLError, line_offset: int = 0) -> 
     if where is None or not path:
         where, path = ((stop.line, stop.column) if stop else (0, 0)), None
     stopped = ""
-    if stop is not None and (stop.line, stop.column) != where:
+    if stop is not None and (stop.line, stop.column) != where \
+            and not reason.startswith("': '"):
         stopped = f"; the YAML reader stopped at line {stop.line + 1 + line_offset}, " \
                   f"column {stop.column + 1}"
     found = reason[len("found "):] if reason.startswith("found ") else reason

@@ -53,6 +53,7 @@ from ..model import (
 )
 from ..problems import Problem, Problems, Severity, suggest
 from .references import Known, broken_ids, name_users, without_broken
+from .template import check_page
 
 E = TypeVar("E", bound=enum.Enum)
 
@@ -717,7 +718,7 @@ def validate(sources: Sources, site_name: str = "Portfolio",
             initiative, found = page.value
             problems.extend(found)
         else:
-            initiative = _initiative(page, ctx, problems)
+            initiative = check_page(page, problems, partial(_initiative, page, ctx))
         if page.path in sources.misnamed:  # its name is refused: checked, never published
             if page.slug not in published and page.slug not in left_out:  # (or another's)
                 left_out.append(page.slug)
@@ -818,7 +819,7 @@ def page_checker(sources: Sources, site_name: str = "Portfolio"
 def _checked(page: Page, ctx: _Context) -> tuple[Initiative | None, list[Problem]]:
     """One page's initiative and the problems found in it."""
     problems = Problems()
-    initiative = _initiative(page, ctx, problems)
+    initiative = check_page(page, problems, partial(_initiative, page, ctx))
     problems.close()  # (the line counting what is not kept goes with them)
     return initiative, problems.items
 
