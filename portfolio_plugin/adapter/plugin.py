@@ -28,7 +28,7 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.utils import dirname_to_title
 
-from ..load import Reader
+from ..load import Reader, display_path
 from ..options import Options, from_settings
 from ..parallel.background import Background
 from ..parallel.pages import ELSEWHERE, ParallelPages, only_known_plugins, safe_with
@@ -37,6 +37,7 @@ from ..parallel.workers import map_in_two
 from ..pipeline import Build, Cache, prepare, static_sources
 from ..problems import Problems
 from ..render import Plan, join_html_blocks, section_uris
+from ..render.problems import problems_page
 from .headings import HeadingMaker, unfold_headings
 
 log = get_plugin_logger(__name__)
@@ -219,6 +220,9 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
                     and Path(file.src_uri).name not in ("index.md", "README.md"):
                 # Left out (invalid): never published, so its raw front-matter never shows.
                 files.remove(file)
+                if serving and self.build is not None:
+                    # The author previewing it sees its problems on the page instead.
+                    files.append(self._problems_file(config, options, file.src_uri))
         spooled = str(spool.folder)  # plain strings: thousands of paths, no Path objects
         sources = [(uri, os.path.join(spooled, uri)) for uri in uris]
         for uri, source in static_sources().items():
@@ -264,6 +268,15 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
             elif self.production.plan is not None:
                 self.production.plan.forget_unused()
         return files
+
+    def _problems_file(self, config: MkDocsConfig, options: Options, uri: str) -> File:
+        """The page shown in place of an invalid initiative under `mkdocs serve`."""
+        assert self.build is not None
+        source = display_path(options.initiatives_dir / uri[len(options.initiatives) + 1:],
+                              options.root)
+        mine = [p for p in self.build.problems.sorted() if p.path == source]
+        return File.generated(config, uri, inclusion=InclusionLevel.NOT_IN_NAV,
+                              content=problems_page(self.build.translator, source, mine))
 
     def on_pre_page(self, page: Page, config: MkDocsConfig, files: Files) -> Page:
         """Wait, if need be, until the page MkDocs is about to read has been made."""
