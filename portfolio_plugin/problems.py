@@ -125,6 +125,15 @@ class Problems:
         for problem in problems:
             self.add(problem)
 
+    def take(self, other: Problems) -> None:
+        """Record another collector's problems, and count what it counted without keeping."""
+        self.extend(other.items)
+        for path, (number, errors, line) in other.more.items():
+            if errors:
+                self.count(path, line, Severity.ERROR, errors)
+            if number > errors:
+                self.count(path, line, Severity.WARNING, number - errors)
+
     def close(self) -> None:
         """Add, for each file with problems not kept, the line that counts them."""
         for path, (number, errors, line) in self.more.items():

@@ -323,3 +323,19 @@ def test_checking_45_000_empty_stories_shows_51_lines_in_well_under_two_seconds(
     elapsed = time.perf_counter() - start
     assert elapsed < 2, f"{elapsed:.2f} s"
     assert len(problems) == 51 and problems.items[-1].message.startswith("and 89950 more")
+
+
+def test_the_counting_line_is_a_warning_only_if_every_problem_it_counts_is_one() -> None:
+    from portfolio_plugin.problems import MAX_PER_FILE, Severity
+
+    collector = Problems()
+    for n in range(MAX_PER_FILE + 3):
+        collector.add(Problem("a.md", n + 1, 1, "f", "m", Severity.WARNING))
+        collector.add(Problem("b.md", n + 1, 1, "f", "m",
+                              Severity.ERROR if n == MAX_PER_FILE + 2 else Severity.WARNING))
+    collector.close()
+    lines = {p.path: p for p in collector if p.message.startswith("and ")}
+    assert lines["a.md"].message == "and 3 more problems in this file"
+    assert lines["a.md"].severity is Severity.WARNING and lines["a.md"].line == MAX_PER_FILE + 1
+    assert lines["b.md"].severity is Severity.ERROR
+    assert len(collector) == 2 * (MAX_PER_FILE + 1)

@@ -741,14 +741,8 @@ def validate(sources: Sources, site_name: str = "Portfolio",
     # What could not be read at all (known once every page was asked for), first; at most
     # so many problems of each file.
     found, problems = problems, Problems()
-    problems.extend(sources.problems.items)
-    problems.extend(found.items)
-    for collector in (sources.problems, found):
-        for path, (number, errors, line) in collector.more.items():
-            if errors:
-                problems.count(path, line, Severity.ERROR, errors)
-            if number > errors:
-                problems.count(path, line, Severity.WARNING, number - errors)
+    problems.take(sources.problems)
+    problems.take(found)
     problems.close()
     left_out.extend(sources.unreadable)
     if not themes_declared:
@@ -792,10 +786,11 @@ def _site(sources: Sources, site_name: str, problems: Problems
     known_themes = Known(themes, broken_ids(data.get("themes"), themes))
     known_mandates = Known(mandates, broken_ids(data.get("mandates"), mandates))
     known_objectives = Known(objectives, broken_ids(data.get("objectives"), objectives))
-    broken = {kind: known.broken for kind, known in (
-        ("partner", partners), ("asset", known_assets), ("mandate", known_mandates),
-        ("objective", known_objectives)) + ((("theme", known_themes),) if themes_declared
-                                           else ()) if known.broken}
+    known: dict[str, Known[Any]] = {"partner": partners, "asset": known_assets,
+                                    "mandate": known_mandates, "objective": known_objectives}
+    if themes_declared:
+        known["theme"] = known_themes
+    broken = {kind: entries.broken for kind, entries in known.items() if entries.broken}
     ctx = _Context(
         currency=info.currency, rates=dict(info.exchange_rates), partners=partners,
         assets=known_assets, themes=known_themes if themes_declared else None,

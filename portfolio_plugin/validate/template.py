@@ -67,13 +67,9 @@ def check_page(page: Page, problems: Problems,
     others = Problems()
     check(others)
     names = [path_text(path) for path in held]
-    problems.extend(p for p in others.items if not any(
-        p.field == name or p.field.startswith((name + ".", name + "[")) for name in names))
-    for path_name, (number, errors, line) in others.more.items():
-        if errors:
-            problems.count(path_name, line, Severity.ERROR, errors)
-        if number > errors:
-            problems.count(path_name, line, Severity.WARNING, number - errors)
+    others.items = [p for p in others.items if not any(
+        p.field == name or p.field.startswith((name + ".", name + "[")) for name in names)]
+    problems.take(others)
     return None
 
 
