@@ -107,6 +107,20 @@ def test_a_syntax_error_says_where_the_reader_stopped_and_what_was_expected(
     assert problem.expected and "quote" in problem.expected
 
 
+def test_a_syntax_error_at_the_end_of_a_page_near_the_size_limit_is_found_quickly(
+        tmp_path: Path) -> None:
+    stories = "".join(f"  - {{date: 2024-01-01, title: Story {n}, text: {'word ' * 20}}}\n"
+                      for n in range(6_000))
+    path = tmp_path / "page.md"
+    path.write_text(f"---\n{FRONT}stories:\n{stories}links: [broken\n---\n", encoding="utf-8")
+    start = time.perf_counter()
+    problem = read_page(path, "page.md")
+    elapsed = time.perf_counter() - start
+    assert isinstance(problem, Problem)
+    assert (problem.line, problem.field) == (1 + 5 + 1 + 6_000 + 1, "links")
+    assert elapsed < 2, f"{elapsed:.2f} s"
+
+
 # -- all problems of a file are reported together ---------------------------------------------
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -338,31 +339,34 @@ def syntax_error(text: str, exc: yaml.MarkedYAMLError, line_offset: int = 0) -> 
                      expected=expected)
 
 
+def _tokens(text: str, stop: tuple[int, int]) -> Iterator[Any]:
+    """libyaml's tokens of a document, up to `stop` or the mistake; one at a time (a list of
+    them all would keep the garbage collector busy)."""
+    scanner: Any = _Parser(text)
+    try:
+        while scanner.check_token():
+            token = scanner.get_token()
+            if (token.start_mark.line, token.start_mark.column) >= stop:
+                return
+            yield token
+    except yaml.YAMLError:
+        return
+    finally:
+        scanner.dispose()
+
+
 def _value_starts(text: str, stop: tuple[int, int], broken: tuple[int, int] | None = None
                   ) -> list[tuple[tuple[int, int], PathKey]]:
     """(line, column) where each value written before `stop` starts (0-based), and its path;
     a value begun but never read (the scanner stopped in it) starts at `broken`.
 
     Read from the token scanner, which gets as far as the mistake; kept simple, for a
-    document known to be broken (pure Python: only errors take this way).
+    document known to be broken (only errors take this way).
     """
     # A frame: [is_mapping, key or index, indentless list].
     frames: list[list[Any]] = []
     starts: list[tuple[tuple[int, int], PathKey]] = []
     pending = expect_key = False
-    scanner: Any = yaml.BaseLoader(text)
-    tokens: list[Any] = []
-    try:
-        while scanner.check_token():
-            token = scanner.get_token()
-            if (token.start_mark.line, token.start_mark.column) >= stop:
-                break
-            tokens.append(token)
-    except yaml.YAMLError:
-        tokens += [t for t in scanner.tokens
-                   if (t.start_mark.line, t.start_mark.column) < stop]
-    finally:
-        scanner.dispose()
 
     def begin(at: tuple[int, int]) -> None:
         nonlocal pending
@@ -371,7 +375,7 @@ def _value_starts(text: str, stop: tuple[int, int], broken: tuple[int, int] | No
             starts.append((at, path))
             pending = False
 
-    for token in tokens:
+    for token in _tokens(text, stop):
         kind = type(token)
         at = (token.start_mark.line, token.start_mark.column)
         if kind in (yaml.BlockMappingStartToken, yaml.FlowMappingStartToken):
