@@ -403,8 +403,9 @@ def _value_starts(text: str, stop: tuple[int, int], broken: tuple[int, int] | No
         elif kind is yaml.ValueToken:
             pending = True
         elif kind is yaml.ScalarToken:
-            if expect_key and frames:
-                frames[-1][1] = token.value
+            if expect_key:
+                if frames and frames[-1][0]:  # (not a pair written in a flow list)
+                    frames[-1][1] = token.value
                 expect_key = False
             else:
                 begin(at)
