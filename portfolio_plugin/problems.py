@@ -92,6 +92,8 @@ class Problems:
     # By file: problems kept, and [problems not kept, errors among them, line of the first].
     kept: dict[str, int] = field(default_factory=dict)
     more: dict[str, list[int]] = field(default_factory=dict)
+    # What each line added by `close` stands for: (problems, errors among them).
+    counted: list[tuple[int, int]] = field(default_factory=list)
 
     def full(self, path: str) -> bool:
         """Whether no more problems of this file are kept (see `count`)."""
@@ -137,6 +139,7 @@ class Problems:
     def close(self) -> None:
         """Add, for each file with problems not kept, the line that counts them."""
         for path, (number, errors, line) in self.more.items():
+            self.counted.append((number, errors))
             plural = "problem" if number == 1 else "problems"
             self.items.append(Problem(
                 path, line, 1, "", f"and {number} more {plural} in this file",
@@ -148,6 +151,17 @@ class Problems:
 
     def __len__(self) -> int:
         return len(self.items)
+
+    def totals(self) -> tuple[int, int]:
+        """The numbers of errors and warnings, those only counted included."""
+        errors, warnings = len(self.errors), len(self.warnings)
+        for number, counted_errors in self.counted:  # each stands for `number`, not one
+            if counted_errors:
+                errors += counted_errors - 1
+                warnings += number - counted_errors
+            else:
+                warnings += number - 1
+        return errors, warnings
 
     @property
     def errors(self) -> list[Problem]:

@@ -353,3 +353,15 @@ def test_the_counting_line_is_a_warning_only_if_every_problem_it_counts_is_one()
     assert lines["a.md"].severity is Severity.WARNING and lines["a.md"].line == MAX_PER_FILE + 1
     assert lines["b.md"].severity is Severity.ERROR
     assert len(collector) == 2 * (MAX_PER_FILE + 1)
+    assert collector.totals() == (1, 2 * (MAX_PER_FILE + 3) - 1)
+
+
+def test_the_summary_of_validate_counts_every_problem(
+        site: Site, capsys: pytest.CaptureFixture[str]) -> None:
+    from portfolio_plugin.cli import main
+
+    site.page("many", PAGE_HEAD + "stories:\n" + "  - {}\n" * 100 + "---\n")
+    assert main(["-f", str(site.root / "mkdocs.yml"), "validate"]) == 1
+    captured = capsys.readouterr()
+    assert len(captured.out.splitlines()) == 51
+    assert "1 left out; 200 error(s), 0 warning(s)" in captured.err

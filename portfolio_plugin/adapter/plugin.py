@@ -206,7 +206,7 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
             log.warning(str(problem))
         if problems.errors:
             left = ", ".join(left_out) or "none"
-            log.warning(f"{len(problems.errors)} error(s); initiatives left out: {left}")
+            log.warning(f"{problems.totals()[0]} error(s); initiatives left out: {left}")
         if config.strict and not serving and len(problems):
             # MkDocs counts warnings for --strict only at the level it logs (none under -q):
             # the build fails here, whatever the level.
@@ -455,7 +455,7 @@ STRICT_LISTED = 20
 
 def strict_message(problems: Problems) -> str:
     """Why a strict build stops: the counts and the first problems, one a line."""
-    errors, warnings = len(problems.errors), len(problems.warnings)
+    errors, warnings = problems.totals()
     listed = problems.sorted()
     lines = [f"portfolio: the portfolio has {errors} error(s) and {warnings} warning(s); "
              "a strict build stops on any:"]
