@@ -12,7 +12,7 @@ from dataclasses import replace
 from typing import Any, TypeVar
 
 from ..model import Initiative
-from ..problems import Problem, Problems
+from ..problems import Problem, Problems, Severity
 
 V = TypeVar("V")
 # How many initiatives an entry's error names before it counts the others.
@@ -91,7 +91,7 @@ def name_users(problems: Problems, used: Mapping[tuple[str, str], list[str]],
         path, under = where[kind]
         field = f"{under}.{ident}" if under else ident
         for index, problem in enumerate(problems.items):
-            if problem.path == path and problem.severity.value == "error" \
+            if problem.path == path and problem.severity is Severity.ERROR \
                     and (problem.field == field or problem.field.startswith((field + ".",
                                                                               field + "["))):
                 problems.items[index] = _naming(problem, sorted(slugs))
