@@ -9,6 +9,7 @@ from __future__ import annotations
 import difflib
 import enum
 import json
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 
@@ -73,25 +74,94 @@ def _github_escape(text: str, prop: bool = False) -> str:
     return text
 
 
+# Problems shown per file; the others are counted in one line (`Problems.close`), so that a
+# file of bounded size gives output of bounded size.
+MAX_PER_FILE = 50
+_MORE = re.compile(r"and ([0-9]+) more problems? in this file\Z")
+
+
 @dataclass
 class Problems:
-    """A collector of problems, in the order they were found."""
+    """A collector of problems, in the order they were found.
+
+    At most `MAX_PER_FILE` problems of one file are kept; the others are counted, and
+    `close` adds one line that says how many there were (an error if any of them was).
+    """
 
     items: list[Problem] = field(default_factory=list)
+    # By file: problems kept, and [problems not kept, errors among them, line of the first].
+    kept: dict[str, int] = field(default_factory=dict)
+    more: dict[str, list[int]] = field(default_factory=dict)
+    # What each line added by `close` stands for: (problems, errors among them).
+    counted: list[tuple[int, int]] = field(default_factory=list)
+
+    def full(self, path: str) -> bool:
+        """Whether no more problems of this file are kept (see `count`)."""
+        return self.kept.get(path, 0) >= MAX_PER_FILE
+
+    def count(self, path: str, line: int, severity: Severity = Severity.ERROR,
+              number: int = 1) -> None:
+        """Count problems of a file that are not kept (it is `full`)."""
+        more = self.more.setdefault(path, [0, 0, line])
+        more[0] += number
+        if severity is Severity.ERROR:
+            more[1] += number
 
     def add(self, problem: Problem) -> None:
-        """Record one problem."""
+        """Record one problem (counted only, once its file has `MAX_PER_FILE`)."""
+        path = problem.path
+        if problem.message[:4] == "and " and not problem.field:
+            counted = _MORE.match(problem.message)
+            if counted is not None:  # the line of a collector closed elsewhere (a worker's)
+                self.count(path, problem.line, problem.severity, int(counted.group(1)))
+                return
+        kept = self.kept.get(path, 0)
+        if kept >= MAX_PER_FILE:
+            self.count(path, problem.line, problem.severity)
+            return
+        self.kept[path] = kept + 1
         self.items.append(problem)
 
     def extend(self, problems: Iterable[Problem]) -> None:
         """Record several problems."""
-        self.items.extend(problems)
+        for problem in problems:
+            self.add(problem)
+
+    def take(self, other: Problems) -> None:
+        """Record another collector's problems, and count what it counted without keeping."""
+        self.extend(other.items)
+        for path, (number, errors, line) in other.more.items():
+            if errors:
+                self.count(path, line, Severity.ERROR, errors)
+            if number > errors:
+                self.count(path, line, Severity.WARNING, number - errors)
+
+    def close(self) -> None:
+        """Add, for each file with problems not kept, the line that counts them."""
+        for path, (number, errors, line) in self.more.items():
+            self.counted.append((number, errors))
+            plural = "problem" if number == 1 else "problems"
+            self.items.append(Problem(
+                path, line, 1, "", f"and {number} more {plural} in this file",
+                Severity.ERROR if errors else Severity.WARNING))
+        self.more.clear()
 
     def __iter__(self) -> Iterator[Problem]:
         return iter(self.items)
 
     def __len__(self) -> int:
         return len(self.items)
+
+    def totals(self) -> tuple[int, int]:
+        """The numbers of errors and warnings, those only counted included."""
+        errors, warnings = len(self.errors), len(self.warnings)
+        for number, counted_errors in self.counted:  # each stands for `number`, not one
+            if counted_errors:
+                errors += counted_errors - 1
+                warnings += number - counted_errors
+            else:
+                warnings += number - 1
+        return errors, warnings
 
     @property
     def errors(self) -> list[Problem]:

@@ -12,6 +12,7 @@ import pytest
 import yaml
 
 from portfolio_plugin.options import Options, read_config
+from portfolio_plugin.validate.template import PLACEHOLDER
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -134,3 +135,28 @@ def initiative() -> Callable[..., dict[str, Any]]:
         return fields
 
     return make
+
+
+# What a partner writes in place of each placeholder of the page template.
+FILLED = {
+    "title": 'title: "Bike street"',
+    "summary": "  A street where children cycle safely to school.",
+    "facet": "facet: mission-oriented",
+    "zone": "zone: yellow",
+    "body": "Our own description of the street.",
+}
+
+
+def fill_in(text: str) -> str:
+    """Replace every placeholder of the template, as its author does."""
+    lines = text.split("\n")
+    for n, line in enumerate(lines):
+        if PLACEHOLDER not in line or line.startswith("#"):
+            continue
+        name = line.split(":", 1)[0].strip()
+        lines[n] = FILLED.get(name, FILLED["summary"] if line.startswith("  ")
+                              else FILLED["body"])
+    filled = "\n".join(lines)
+    assert f"{PLACEHOLDER}" not in "\n".join(
+        line for line in filled.split("\n") if not line.startswith("#"))
+    return filled

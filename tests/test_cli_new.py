@@ -9,7 +9,7 @@ import pytest
 
 from portfolio_plugin.cli import main
 
-from conftest import Site
+from conftest import Site, fill_in
 
 
 def run(site: Site, *args: str) -> int:
@@ -24,9 +24,22 @@ def test_new_initiative_writes_the_page_named_after_the_title(
     assert "cykelvanlig-gata.md" in capsys.readouterr().out
 
 
-def test_the_new_page_passes_portfolio_validate(
+def test_the_untouched_new_page_fails_portfolio_validate_naming_each_placeholder(
         site: Site, capsys: pytest.CaptureFixture[str]) -> None:
     assert run(site, "new", "initiative", "Cykelvänlig Gata") == 0
+    capsys.readouterr()
+    assert run(site, "validate") == 1
+    out = capsys.readouterr().out.splitlines()
+    assert [line.split(": error: ")[1].split(":")[0] for line in out[:3]] == [
+        "summary", "facet", "zone"]
+    assert all("placeholder" in line for line in out) and len(out) == 4
+
+
+def test_the_new_page_filled_in_passes_portfolio_validate(
+        site: Site, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(site, "new", "initiative", "Cykelvänlig Gata") == 0
+    path = site.root / "content" / "initiatives" / "cykelvanlig-gata.md"
+    path.write_text(fill_in(path.read_text(encoding="utf-8")), encoding="utf-8")
     capsys.readouterr()
     assert run(site, "validate", "--strict") == 0
     captured = capsys.readouterr()

@@ -72,8 +72,8 @@ PAGE_CASES = [
     Case("tab-indentation", page(VALID + "partners:\n\t- city\n"), 7, "partners", "tab"),
     Case("duplicate-key", page(VALID + "facet: anticipatory\n"), 6, "facet", "given twice"),
     Case("duplicate-nested-key",
-         page(VALID + "partners:\n  - {id: city, role: Host, role: Owner}\n"), 7, "partners",
-         "given twice"),
+         page(VALID + "partners:\n  - {id: city, role: Host, role: Owner}\n"), 7,
+         "partners[0].role", "given twice"),
     Case("impossible-date", page(VALID + "start: 2023-02-30\n"), 6, "start", "calendar"),
     Case("impossible-story-date",
          page(VALID + "stories:\n  - date: 2024-13-01\n    title: A story\n"), 7,
@@ -254,8 +254,8 @@ DATA_CASES = [
     ("partners.yml", b"city:\n  name: Caf\xe9\n  sector: public\n", 2, "city", "not UTF-8"),
     ("portfolio.yml", b"name: X\nthemes: " + b"{a: " * 5_000 + b"1" + b"}" * 5_000 + b"\n", 2,
      "themes", "nested deeper"),
-    ("assets.yml", b"lab: {name: Lab, kind: testbed, owner: city, kind: dataset}\n", 1, "lab",
-     "given twice"),
+    ("assets.yml", b"lab: {name: Lab, kind: testbed, owner: city, kind: dataset}\n", 1,
+     "lab.kind", "given twice"),
 ]
 
 

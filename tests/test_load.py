@@ -62,8 +62,17 @@ def test_empty_front_matter_is_refused(tmp_path: Path) -> None:
 
 
 def test_yaml_errors_report_the_line_in_the_file(tmp_path: Path) -> None:
-    problem = read(tmp_path, b"---\ntitle: A\nsummary: B\ntitle: C\n---\n")
-    assert isinstance(problem, Problem) and problem.line == 4
+    problem = read(tmp_path, b"---\ntitle: A\nsummary: 'B\nzone: green\n---\n")
+    assert isinstance(problem, Problem) and problem.line == 3
+
+
+def test_a_duplicate_key_is_reported_at_its_line_and_the_page_still_read(
+        tmp_path: Path) -> None:
+    page = read(tmp_path, b"---\ntitle: A\nsummary: B\ntitle: C\n---\n")
+    assert isinstance(page, Page)
+    assert page.data.value == {"title": "A", "summary": "B"}
+    [problem] = page.problems
+    assert (problem.line, problem.field) == (4, "title") and "given twice" in problem.message
 
 
 def test_an_oversized_file_is_refused_without_reading_it(tmp_path: Path) -> None:
@@ -84,8 +93,10 @@ def test_file_names_that_are_not_slugs_are_refused(tmp_path: Path) -> None:
     folder.mkdir()
     (folder / "Bad Name.md").write_text("---\ntitle: A\n---\n", encoding="utf-8")
     sources = load(folder, tmp_path / "site_data", tmp_path)
-    assert not sources.pages
     assert "not a valid slug" in sources.problems.items[0].message
+    # Still read, so that its other problems are reported with it; never published.
+    assert [page.path for page in sources.pages] == ["initiatives/Bad Name.md"]
+    assert sources.misnamed == {"initiatives/Bad Name.md"}
 
 
 def test_the_same_slug_in_two_folders_is_refused_once(tmp_path: Path) -> None:
@@ -95,9 +106,9 @@ def test_the_same_slug_in_two_folders_is_refused_once(tmp_path: Path) -> None:
     for sub in ("a", "b"):
         (folder / sub / "same.md").write_text("---\ntitle: A\n---\n", encoding="utf-8")
     sources = load(folder, tmp_path / "site_data", tmp_path)
-    assert len(sources.pages) == 1
-    problem = sources.problems.items[0]
+    [problem] = sources.problems.items
     assert problem.path == "initiatives/b/same.md" and "already used" in problem.message
+    assert sources.misnamed == {"initiatives/b/same.md"}
 
 
 def test_an_index_page_in_the_initiatives_folder_is_not_an_initiative(tmp_path: Path) -> None:

@@ -21,14 +21,22 @@ from portfolio_plugin.load.yamlsafe import read_yaml
 from portfolio_plugin.model import FACETS, Facet, Zone
 from portfolio_plugin.pipeline import check
 from portfolio_plugin.validate import INITIATIVE_FIELDS
+from portfolio_plugin.validate.template import PLACEHOLDER
 
-from conftest import ROOT, Site
+from conftest import ROOT, Site, fill_in
 
 TEMPLATE = ROOT / "portfolio_plugin" / "templates" / "new_initiative.md"
 
 
 def problems_of(site: Site) -> list[str]:
     return [str(p) for p in check(site.options)[1]]
+
+
+def new_filled(site: Site, title: str) -> Path:
+    """`portfolio new initiative`, then its placeholders replaced."""
+    path = new_initiative(site.options, title)
+    path.write_text(fill_in(path.read_text(encoding="utf-8")), encoding="utf-8")
+    return path
 
 
 def uncomment_examples(text: str) -> str:
@@ -98,11 +106,20 @@ def test_the_template_names_every_front_matter_field_at_the_top_level() -> None:
             f"{name} is not explained in a '##' comment"
 
 
-def test_the_template_has_the_first_facet_and_the_yellow_zone() -> None:
-    fields = front_matter(template_text())
+def test_the_template_holds_a_placeholder_in_each_required_field_and_the_description(
+        ) -> None:
+    text = template_text()
+    fields = front_matter(text)
+    assert set(fields) == {"title", "summary", "facet", "zone"}
+    for name, value in fields.items():
+        assert isinstance(value, str) and value.startswith(PLACEHOLDER), name
+    assert f"\n{PLACEHOLDER}" in text.split("\n---\n", 1)[1]
+
+
+def test_the_template_filled_in_has_the_first_facet_and_the_yellow_zone() -> None:
+    fields = front_matter(fill_in(template_text()))
     assert fields["facet"] == FACETS[0].value == Facet.MISSION.value
     assert fields["zone"] == Zone.YELLOW.value
-    assert set(fields) == {"title", "summary", "facet", "zone"}
 
 
 def test_the_template_names_every_value_of_the_facet_and_zone_enums() -> None:
@@ -111,9 +128,31 @@ def test_the_template_names_every_value_of_the_facet_and_zone_enums() -> None:
         assert re.search(rf"^##\s+{value}\s", text, flags=re.MULTILINE), value
 
 
-def test_the_template_copied_by_hand_is_a_valid_page(site: Site) -> None:
+def test_the_template_copied_by_hand_is_refused_naming_each_placeholder(site: Site) -> None:
     site.page("copied-by-hand", template_text())
+    portfolio, problems = check(site.options)
+    lines = [n for n, line in enumerate(template_text().split("\n"), start=1)
+             if PLACEHOLDER in line and not line.startswith("#")]
+    # The summary's placeholder is on the line below its key, which the problem names.
+    lines[1] -= 1
+    assert [(p.line, p.field) for p in problems] == list(zip(
+        lines, ["title", "summary", "facet", "zone", ""], strict=True))
+    assert all("placeholder" in p.message for p in problems)
+    assert portfolio.left_out == ("copied-by-hand",)
+
+
+def test_the_template_copied_by_hand_and_filled_in_is_a_valid_page(site: Site) -> None:
+    site.page("copied-by-hand", fill_in(template_text()))
     assert problems_of(site) == []
+
+
+def test_a_placeholder_is_one_problem_not_also_an_unknown_value(site: Site) -> None:
+    text = fill_in(template_text()).replace("facet: mission-oriented",
+                                            'facet: "FILL IN: a facet"')
+    site.page("half-filled", text)
+    [problem] = check(site.options)[1]
+    assert problem.field == "facet" and "placeholder" in problem.message
+    assert problem.found == "'FILL IN: a facet'" and "mission-oriented" in str(problem.expected)
 
 
 def test_new_initiative_writes_the_slug_file_in_the_initiatives_folder(site: Site) -> None:
@@ -123,17 +162,27 @@ def test_new_initiative_writes_the_slug_file_in_the_initiatives_folder(site: Sit
     assert fields["title"] == "Cykelvänlig Gata"
 
 
-def test_the_new_page_validates_with_no_problem_against_the_site_data(site: Site) -> None:
+def test_the_new_page_untouched_is_refused_naming_each_placeholder(site: Site) -> None:
     new_initiative(site.options, "Cykelvänlig Gata")
+    portfolio, problems = check(site.options)
+    assert [p.field for p in problems] == ["summary", "facet", "zone", ""]
+    assert portfolio.initiatives == ()
+
+
+def test_the_new_page_filled_in_validates_with_no_problem_against_the_site_data(
+        site: Site) -> None:
+    path = new_initiative(site.options, "Cykelvänlig Gata")
+    path.write_text(fill_in(path.read_text(encoding="utf-8")), encoding="utf-8")
     portfolio, problems = check(site.options)
     assert [str(p) for p in problems] == []
     (made,) = portfolio.initiatives
     assert made.slug == "cykelvanlig-gata" and made.zone is Zone.YELLOW
 
 
-def test_the_new_page_validates_against_the_reference_site_data(site: Site) -> None:
+def test_the_new_page_filled_in_validates_against_the_reference_site_data(site: Site) -> None:
     reference_site(site)
-    new_initiative(site.options, "Cykelvänlig Gata")
+    path = new_initiative(site.options, "Cykelvänlig Gata")
+    path.write_text(fill_in(path.read_text(encoding="utf-8")), encoding="utf-8")
     assert problems_of(site) == []
 
 
@@ -151,7 +200,8 @@ def test_every_example_of_the_new_page_is_valid_once_uncommented(
     if reference:
         reference_site(site)
     path = new_initiative(site.options, "Cykelvänlig Gata")
-    path.write_text(uncomment_examples(path.read_text(encoding="utf-8")), encoding="utf-8")
+    path.write_text(uncomment_examples(fill_in(path.read_text(encoding="utf-8"))),
+                    encoding="utf-8")
     portfolio, problems = check(site.options)
     assert [str(p) for p in problems] == []
     assert set(front_matter(path.read_text(encoding="utf-8"))) == set(INITIATIVE_FIELDS)
@@ -161,7 +211,7 @@ def test_every_example_of_the_new_page_is_valid_once_uncommented(
 
 
 def test_the_examples_of_the_bare_template_name_placeholder_ids(site: Site) -> None:
-    site.page("bare", uncomment_examples(template_text()))
+    site.page("bare", uncomment_examples(fill_in(template_text())))
     problems = problems_of(site)
     assert any("unknown partner 'a-partner-id'" in p for p in problems), problems
 
@@ -202,7 +252,7 @@ def test_index_is_refused_because_the_loader_skips_it(site: Site) -> None:
 
 def test_a_title_with_yaml_syntax_is_kept_exactly(site: Site) -> None:
     title = 'Plan: "B" #2 – no'
-    new_initiative(site.options, title)
+    new_filled(site, title)
     portfolio, problems = check(site.options)
     assert [str(p) for p in problems] == []
     assert portfolio.initiatives[0].title.get() == title
@@ -213,7 +263,7 @@ def test_a_partner_name_with_a_line_break_stays_inside_its_comment(site: Site) -
                                         "sector": "public"},
                                "agency": {"name": "Agency", "sector": "funder"}})
     site.data("assets.yml", {})
-    path = new_initiative(site.options, "Bike street")
+    path = new_filled(site, "Bike street")
     assert re.search(r"^##\s+city\s+The City summary: injected \(public\)$",
                      path.read_text(encoding="utf-8"), flags=re.MULTILINE)
     assert problems_of(site) == []
@@ -221,7 +271,7 @@ def test_a_partner_name_with_a_line_break_stays_inside_its_comment(site: Site) -
 
 def test_a_site_without_data_files_still_gets_a_valid_page(site: Site) -> None:
     shutil.rmtree(site.root / "site_data")
-    path = new_initiative(site.options, "Bike street")
+    path = new_filled(site, "Bike street")
     text = path.read_text(encoding="utf-8")
     assert "a-partner-id" in text and "The ids are listed in site_data/partners.yml." in text
     assert problems_of(site) == []
@@ -240,7 +290,7 @@ def test_a_long_list_of_partners_is_cut_with_a_pointer_to_the_file(site: Site) -
                                for n in range(100)} | {"city": {"name": "C", "sector": "public"},
                                                        "agency": {"name": "A",
                                                                   "sector": "funder"}})
-    text = new_initiative(site.options, "Bike street").read_text(encoding="utf-8")
+    text = new_filled(site, "Bike street").read_text(encoding="utf-8")
     assert re.search(r"^##\s+p079\s", text, flags=re.MULTILINE)
     assert not re.search(r"^##\s+p080\s", text, flags=re.MULTILINE)
     assert "##     ... and 22 more in site_data/partners.yml\n" in text

@@ -83,3 +83,65 @@ def test_a_build_keeps_no_state_from_an_earlier_build(site: Site, initiative: Ma
     plugin.load_config({})
     plugin.on_startup(command="build", dirty=False)
     assert plugin.cache is None and plugin.serve_spool is None
+
+
+def serve_files(site: Site) -> tuple[PortfolioPlugin, dict[str, Any]]:
+    """One `mkdocs serve` rebuild's files, by docs path."""
+    config = load_config(str(site.root / "mkdocs.yml"))
+    plugin = config.plugins["portfolio"]
+    assert isinstance(plugin, PortfolioPlugin)
+    config.plugins.on_startup(command="serve", dirty=False)
+    config = config.plugins.on_config(config)
+    files = config.plugins.on_files(get_files(config), config=config)
+    return plugin, {f.src_uri: f for f in files}
+
+
+def test_under_serve_an_invalid_page_shows_its_problems_escaped_in_place_of_the_old_page(
+        site: Site, initiative: Make) -> None:
+    site.front("good", initiative(title="Good work"))
+    site.front("item", initiative(title="Item"))
+    plugin, files = serve_files(site)
+    try:
+        time.sleep(0.02)
+        site.page("item", "---\ntitle: Secret <b>draft</b>\nsummary: s\n"
+                          "facet: '<script>alert(1)</script>'\nzone: green\n---\nSecret body.\n")
+        plugin, files = serve_files(site)
+        page = files["initiatives/item.md"].content_string
+        assert page.startswith("# This page has problems\n")
+        assert "Line 4, column 1</strong>: facet: is not a known value" in page
+        assert "&#39;&lt;script&gt;alert(1)&lt;/script&gt;&#39;" in page
+        assert "<script>" not in page and "Secret" not in page  # nothing else of the page
+        assert "content/initiatives/item.md is not published" in page
+        assert "Good work" in files["initiatives/good.md"].content_string
+    finally:
+        plugin.on_shutdown()
+        plugin.on_startup(command="build", dirty=False)
+
+
+def test_under_serve_a_page_that_cannot_be_read_shows_why_in_the_sites_language(
+        site: Site, initiative: Make) -> None:
+    config = (site.root / "mkdocs.yml").read_text(encoding="utf-8")
+    (site.root / "mkdocs.yml").write_text(config.replace("  font: false\n",
+                                                         "  font: false\n  language: sv\n"),
+                                          encoding="utf-8")
+    site.page("item", '---\ntitle: Item\nsummary: "never closed\nfacet: adaptive\n---\n')
+    plugin, files = serve_files(site)
+    try:
+        page = files["initiatives/item.md"].content_string
+        assert page.startswith("# Sidan har problem\n")
+        assert "Rad 3, kolumn 10</strong>: summary: invalid YAML" in page
+    finally:
+        plugin.on_shutdown()
+        plugin.on_startup(command="build", dirty=False)
+
+
+def test_a_build_never_publishes_the_problems_page(site: Site, initiative: Make) -> None:
+    site.page("item", "---\ntitle: Item\nsummary: s\nfacet: purple\nzone: green\n---\n")
+    config = load_config(str(site.root / "mkdocs.yml"))
+    config.plugins.on_startup(command="build", dirty=False)
+    config = config.plugins.on_config(config)
+    files = config.plugins.on_files(get_files(config), config=config)
+    try:
+        assert "initiatives/item.md" not in files.src_uris
+    finally:
+        config.plugins.on_build_error(error=RuntimeError("the test ends the build here"))

@@ -50,9 +50,16 @@ def test_aliases_are_refused_without_being_expanded() -> None:
 
 
 def test_duplicate_keys_are_refused_naming_both_lines() -> None:
-    error = refused("title: A\nzone: green\ntitle: B\n", offset=1)
-    assert error.line == 4
+    located = read_yaml("title: A\nzone: green\ntitle: B\n", 1)
+    [error] = located.errors
+    assert (error.line, error.path) == (4, ("title",))
     assert "given twice" in error.message and "line 2" in error.message
+
+
+def test_after_a_duplicate_key_the_first_value_stands_and_the_rest_is_read() -> None:
+    located = read_yaml("a: 1\nb: {x: 1, x: [2, {y: 3, y: 4}]}\na: 5\nc: 6\n")
+    assert located.value == {"a": 1, "b": {"x": 1}, "c": 6}
+    assert [(e.line, e.path) for e in located.errors] == [(2, ("b", "x")), (3, ("a",))]
 
 
 def test_tabs_used_as_indentation_are_refused_at_their_line() -> None:

@@ -36,7 +36,8 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.utils import dirname_to_title
 
-from ..load import Reader
+from ..i18n import Translator
+from ..load import Reader, display_path
 from ..options import Options, from_settings
 from ..parallel.background import Background, initiative_sources
 from ..parallel.spool import AUTHOR, Production, Spool
@@ -45,6 +46,7 @@ from ..pipeline import Cache, prepare, static_sources
 from ..problems import Problems
 from ..render import Plan, join_html_blocks, section_uris
 from ..render.body import clean_page_body, mark_body
+from ..render.problems import problems_page
 
 log = get_plugin_logger(__name__)
 PACKAGE_DIR = Path(__file__).parent.parent
@@ -107,6 +109,10 @@ class BuildState:
     section_title: str = ""
     # Nothing but this plugin and a search index looks at the pages (see READ_ONLY_PLUGINS).
     let_go: bool = False
+    # Under `mkdocs serve`: the problems, and the words to show them in on the pages of
+    # invalid initiatives.
+    problems: Problems | None = None
+    translator: Translator | None = None
 
     def ours(self, uri: str) -> bool:
         """Whether the page at `uri` is made by the plugin (generated, or an initiative's)."""
@@ -187,7 +193,7 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
         if state.spool is None:
             self.on_pre_build(config)
         problems, left_out = _plan(state, getattr(self, "cache", None))
-        _report(problems, left_out, strict=bool(config.strict))
+        _report(problems, left_out, strict=bool(config.strict) and not state.serving)
         state.let_go = not state.serving and all(
             plugin is self or name.split(" #")[0] in READ_ONLY_PLUGINS
             for name, plugin in config.plugins.items())
@@ -356,6 +362,8 @@ def _plan(state: BuildState, cache: Cache | None) -> tuple[Problems, tuple[str, 
             problems, left_out, uris = build.problems, build.portfolio.left_out, plan.uris()
             state.initiatives = initiative_sources(build.portfolio, options)
             state.section_title = build.translator("nav.section")
+            if state.serving:
+                state.problems, state.translator = build.problems, build.translator
             state.production = Production(plan, spool,
                                           remake=partial(_remake, options, build.built))
             del build, plan
@@ -387,12 +395,34 @@ def _remake(options: Options, built: dt.datetime) -> Plan:
 
 
 def _report(problems: Problems, left_out: tuple[str, ...], strict: bool) -> None:
-    """Every problem as a warning (which `--strict` counts), then the initiatives left out."""
+    """Every problem as a warning, then the initiatives left out; in a strict build, stop.
+
+    MkDocs counts warnings for `--strict` only at the level it logs (none under `-q`): the
+    build fails here, whatever the level.
+    """
     for problem in problems.sorted():
         log.warning(str(problem))
     if problems.errors:
         left = ", ".join(left_out) or "none"
-        log.warning(f"{len(problems.errors)} error(s); initiatives left out: {left}")
+        log.warning(f"{problems.totals()[0]} error(s); initiatives left out: {left}")
+    if strict and len(problems):
+        raise PluginError(strict_message(problems))
+
+
+STRICT_LISTED = 20
+
+
+def strict_message(problems: Problems) -> str:
+    """Why a strict build stops: the counts and the first problems, one a line."""
+    errors, warnings = problems.totals()
+    listed = problems.sorted()
+    lines = [f"portfolio: the portfolio has {errors} error(s) and {warnings} warning(s); "
+             "a strict build stops on any:"]
+    lines += [f"  {p}" for p in listed[:STRICT_LISTED]]
+    if len(listed) > STRICT_LISTED:
+        lines.append(f"  ... and {len(listed) - STRICT_LISTED} more (portfolio validate lists "
+                     "them all)")
+    return "\n".join(lines)
 
 
 def _name_files(state: BuildState, files: Files, config: MkDocsConfig) -> None:
@@ -413,6 +443,9 @@ def _name_files(state: BuildState, files: Files, config: MkDocsConfig) -> None:
         elif uri.startswith(prefix) and uri.endswith(".md") \
                 and posixpath.basename(uri) not in ("index.md", "README.md"):
             files.remove(file)  # an invalid initiative (or one read from elsewhere)
+            if state.problems is not None and state.translator is not None:
+                # Under `mkdocs serve`, the author previewing it sees its problems instead.
+                files.append(_problems_file(state, config, uri))
     known = files.src_uris  # our paths are already in the form MkDocs keys them by
     for uri, source in state.initiatives.items():
         if uri not in known:  # read from `initiatives_source`, or from a sub-folder
@@ -438,6 +471,17 @@ def _name_files(state: BuildState, files: Files, config: MkDocsConfig) -> None:
             config, uri, abs_src_path=path,
             inclusion=InclusionLevel.NOT_IN_NAV
             if uri in state.generated and uri not in listed else InclusionLevel.UNDEFINED))
+
+
+def _problems_file(state: BuildState, config: MkDocsConfig, uri: str) -> File:
+    """The page shown in place of an invalid initiative under `mkdocs serve`."""
+    assert state.problems is not None and state.translator is not None
+    options = state.options
+    source = display_path(options.initiatives_dir / uri[len(options.initiatives) + 1:],
+                          options.root)
+    mine = [p for p in state.problems.sorted() if p.path == source]
+    return File.generated(config, uri, inclusion=InclusionLevel.NOT_IN_NAV,
+                          content=problems_page(state.translator, source, mine))
 
 
 def _around_author(page: Page, made: str, markdown: str) -> str:

@@ -36,9 +36,10 @@ def cmd_validate(args: argparse.Namespace) -> int:
     elif args.format == "json":
         print("[]")
     if args.format == "text":
+        errors, warnings = problems.totals()
         print(f"{len(portfolio.initiatives)} initiative(s) valid, "
-              f"{len(portfolio.left_out)} left out; {len(problems.errors)} error(s), "
-              f"{len(problems.warnings)} warning(s)", file=sys.stderr)
+              f"{len(portfolio.left_out)} left out; {errors} error(s), "
+              f"{warnings} warning(s)", file=sys.stderr)
     failed = bool(problems.errors) or (args.strict and bool(problems.warnings))
     return 1 if failed else 0
 

@@ -1,9 +1,12 @@
 """`portfolio new initiative "Title"`: a new page from the template, ready to fill in.
 
-The template (`templates/new_initiative.md`) is a valid page as written, so a partner can also
-copy it by hand. Here it is made specific to a site: the title and its slug, the site's own
-partner, theme, mandate, objective and asset ids listed in comments, and those ids put into the
-commented-out examples, so that uncommenting an example gives a valid field.
+The template (`templates/new_initiative.md`) is a page whose required fields and description
+hold placeholders (values starting with `FILL IN:`, see `validate.template`): `portfolio
+validate` refuses it, naming each one, until the author replaces them, so an untouched page
+never passes. A partner can also copy it by hand. Here it is made specific to a site: the title
+and its slug, the site's own partner, theme, mandate, objective and asset ids listed in
+comments, and those ids put into the commented-out examples, so that uncommenting an example
+gives a valid field.
 """
 
 from __future__ import annotations
@@ -37,7 +40,7 @@ _APOSTROPHES = re.compile(r"['’ʼ`´]")
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
 _SPACES = re.compile(r"\s+")
 # The marker line of each id list in the template, and the placeholder id of its examples.
-_TITLE_LINE = "title: New initiative\n"
+_TITLE_LINE = 'title: "FILL IN: the name of the initiative"\n'
 _MARKERS = {
     "partners": "##   The ids are listed in site_data/partners.yml.\n",
     "themes": "##   The ids are listed in site_data/portfolio.yml, under themes.\n",

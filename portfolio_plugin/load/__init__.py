@@ -15,10 +15,12 @@ from pathlib import Path
 from typing import Any
 
 from ..problems import Problem, Problems
-from .yamlsafe import Located, YamlError, read_yaml
+from .yamlsafe import MAX_NODES, Located, YamlError, path_text, read_yaml
 
 MAX_PAGE_BYTES = 1024 * 1024
 MAX_DATA_BYTES = 16 * 1024 * 1024
+# Keys and values of a data file: 16 times a page's, as its size.
+MAX_DATA_NODES = 16 * MAX_NODES
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 _FENCE = re.compile(r"(---|\.\.\.)[ \t]*\Z")
 # A key written at the start of a line: `key:`, `"key":` or `'key':`.
@@ -37,6 +39,9 @@ class Page:
     data: Located
     body: str
     body_line: int
+    # What was refused without stopping the reading (a key given twice): the page is left
+    # out, and the rest of it is still checked.
+    problems: tuple[Problem, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -45,6 +50,7 @@ class Checked:
 
     slug: str
     value: Any
+    path: str = ""
 
 
 @dataclass
@@ -61,6 +67,9 @@ class Sources:
     problems: Problems = field(default_factory=Problems)
     # Slugs whose page could not be read at all.
     unreadable: list[str] = field(default_factory=list)
+    # Pages whose file name is refused (not a slug, or a slug already used): read and checked
+    # all the same, so that every problem of the file is reported, but left out.
+    misnamed: set[str] = field(default_factory=set)
     # Pages still to be read, when loading streams them to the validator one by one.
     stream: Iterator[Page | Checked] | None = None
     # What the validator makes of one page. Set before the stream is read, it is done where
@@ -121,6 +130,16 @@ def field_at(text: str, line: int) -> str:
     return ""
 
 
+def _yaml_problem(display: str, exc: YamlError, text: str, first_line: int = 1) -> Problem:
+    """A YAML refusal as a problem: at the path the reader names, else at the field the line
+    is in."""
+    problem = _problem(display, exc.message, exc.line, exc.column, found=exc.found,
+                       expected=exc.expected)
+    if exc.path:
+        return replace(problem, field=path_text(exc.path))
+    return _with_field(problem, text, first_line)
+
+
 def _with_field(problem: Problem, text: str, first_line: int = 1) -> Problem:
     """The problem, naming the field at its line (`text` starts at line `first_line`)."""
     name = field_at(text, problem.line - first_line + 1)
@@ -160,14 +179,13 @@ def read_page(path: Path, display: str, max_bytes: int = MAX_PAGE_BYTES) -> Page
     try:
         located = read_yaml(front, line_offset=1)
     except YamlError as exc:
-        return _with_field(
-            _problem(display, exc.message, exc.line, exc.column, found=exc.found),
-            front, first_line=2)
+        return _yaml_problem(display, exc, front, first_line=2)
     if not isinstance(located.value, dict):
         kind = "nothing" if located.value is None else type(located.value).__name__
         return _problem(display, "the front-matter must be a mapping of fields",
                         2, 1, expected="a mapping (field: value)", found=kind)
-    return Page(path.stem, display, located, body, body_line)
+    return Page(path.stem, display, located, body, body_line,
+                tuple(_yaml_problem(display, error, front, 2) for error in located.errors))
 
 
 def read_data_file(path: Path, display: str, max_bytes: int = MAX_DATA_BYTES) -> Located | Problem:
@@ -179,10 +197,9 @@ def read_data_file(path: Path, display: str, max_bytes: int = MAX_DATA_BYTES) ->
         return problem
     assert text is not None
     try:
-        located = read_yaml(text)
+        located = read_yaml(text, max_nodes=MAX_DATA_NODES)
     except YamlError as exc:
-        return _with_field(
-            _problem(display, exc.message, exc.line, exc.column, found=exc.found), text)
+        return _yaml_problem(display, exc, text)
     if located.value is None:
         located.value = {}
     if not isinstance(located.value, dict):
@@ -288,6 +305,8 @@ def load(initiatives_dir: Path, data_dir: Path, base: Path,
         if isinstance(result, Problem):
             sources.problems.add(result)
         else:
+            # A key given twice is an error; the first value is kept, and the rest checked.
+            sources.problems.extend(_yaml_problem(display, error, "") for error in result.errors)
             setattr(sources, attr, result)
     paths = initiative_files(initiatives_dir) if pages is None else pages
     reading = _read_pages(sources, paths, base, max_page_bytes, cache, reader)
@@ -322,7 +341,7 @@ def read_one(wanted: Wanted, max_page_bytes: int,
     """One page as read, or as checked if the sources say how (`Sources.check`)."""
     page = read_page(wanted[1], wanted[2], max_page_bytes)
     if isinstance(page, Page) and sources.check is not None:
-        return Checked(page.slug, sources.check(page))
+        return Checked(page.slug, sources.check(page), page.path)
     return page
 
 
@@ -338,13 +357,13 @@ def _pages_to_read(sources: Sources, paths: Iterable[Path], base: Path) -> list[
                 display, "the file name is not a valid slug",
                 expected="lowercase letters, digits and hyphens, like 'city-bike-pilot.md'",
                 found=repr(path.name)))
-            sources.unreadable.append(slug)
-            continue
-        if slug in seen:
+            sources.misnamed.add(display)
+        elif slug in seen:
             sources.problems.add(_problem(
                 display, f"the slug {slug!r} is already used by {seen[slug]}",
                 expected="a unique file name", found=repr(slug)))
-            continue
-        seen[slug] = display
+            sources.misnamed.add(display)
+        else:
+            seen[slug] = display
         wanted.append((slug, path, display))
     return wanted

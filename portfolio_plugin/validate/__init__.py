@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 
 from ..load import Checked, Page, Sources
 from ..load.yamlsafe import Located, PathKey
+from ..load.yamlsafe import path_text as render_path
 from ..model import (
     Asset,
     AssetKind,
@@ -51,6 +52,8 @@ from ..model import (
     ZoneChange,
 )
 from ..problems import Problem, Problems, Severity, suggest
+from .references import Known, broken_ids, name_users, without_broken
+from .template import check_page
 
 E = TypeVar("E", bound=enum.Enum)
 
@@ -78,17 +81,6 @@ class _Missing:
 
 
 MISSING: Any = _Missing()
-
-
-def render_path(path: PathKey) -> str:
-    """`('partners', 2, 'id')` as `partners[2].id`."""
-    text = ""
-    for part in path:
-        if isinstance(part, int):
-            text += f"[{part}]"
-        else:
-            text += f".{part}" if text else part
-    return text
 
 
 def describe(value: Any) -> str:
@@ -122,6 +114,10 @@ class Reader:
                found: str | None = None, suggestion: str | None = None,
                severity: Severity = Severity.ERROR) -> None:
         """Record a problem at a field; errors mark the document as failed."""
+        if self.problems.full(self.path):  # counted only: nothing more of it is shown
+            self.problems.count(self.path, self.doc.where(where)[0], severity)
+            self.failed = self.failed or severity is Severity.ERROR
+            return
         line, column = self.doc.where(where)
         self.problems.add(Problem(self.path, line, column, render_path(where), message,
                                   severity, expected, found, suggestion))
@@ -347,6 +343,9 @@ class _Context:
     themes: dict[str, Theme] | None
     mandates: dict[str, Mandate]
     objectives: dict[str, Objective]
+    # Ids of entries of site_data/ with an error, by kind ('partner', 'asset', ...): pages
+    # naming them get no error of their own (see `references`).
+    broken: dict[str, frozenset[str]]
 
 
 def _money(r: Reader, where: PathKey, amount: float, currency: Any,
@@ -535,6 +534,9 @@ def _assets(doc: Located | None, path: str, problems: Problems,
 
 def _initiative(page: Page, ctx: _Context, problems: Problems) -> Initiative | None:
     r = Reader(page.path, page.data, problems)
+    if page.problems:  # refused while reading (a key given twice); the rest is checked
+        problems.extend(page.problems)
+        r.failed = True
     data = r.mapping((), page.data.value, INITIATIVE_FIELDS, ENGINE_FIELDS) or {}
 
     def get(key: str) -> Any:
@@ -713,6 +715,8 @@ def validate(sources: Sources, site_name: str = "Portfolio",
     partners, assets, info, themes_declared, ctx = _site(sources, site_name, problems)
     initiatives = []
     left_out = []
+    published: set[str] = set()
+    users: dict[tuple[str, str], list[str]] = {}
     # Each page is checked where it is read: pages read by a worker come back checked.
     sources.check = partial(_checked, ctx=ctx)
     for page in sources.all_pages():
@@ -720,15 +724,32 @@ def validate(sources: Sources, site_name: str = "Portfolio",
             initiative, found = page.value
             problems.extend(found)
         else:
-            initiative = _initiative(page, ctx, problems)
+            initiative = check_page(page, problems, partial(_initiative, page, ctx))
+        if page.path in sources.misnamed:  # its name is refused: checked, never published
+            if page.slug not in published and page.slug not in left_out:  # (or another's)
+                left_out.append(page.slug)
+            continue
         if initiative is None:
             left_out.append(page.slug)
             continue
+        published.add(page.slug)
+        if ctx.broken:
+            initiative = without_broken(initiative, ctx.broken, users)
         initiatives.append(initiative)
         if on_initiative is not None:
             on_initiative(initiative)
-    # What could not be read at all (known once every page was asked for).
-    problems.items[:0] = sources.problems.items
+    if users:  # each entry of site_data/ with an error names the pages that use it
+        name_users(problems, users, {
+            "partner": (sources.partners_path, ""), "asset": (sources.assets_path, ""),
+            "theme": (sources.portfolio_path, "themes"),
+            "mandate": (sources.portfolio_path, "mandates"),
+            "objective": (sources.portfolio_path, "objectives")})
+    # What could not be read at all (known once every page was asked for), first; at most
+    # so many problems of each file.
+    found, problems = problems, Problems()
+    problems.take(sources.problems)
+    problems.take(found)
+    problems.close()
     left_out.extend(sources.unreadable)
     if not themes_declared:
         # Without declared themes, the ids used are the themes.
@@ -745,24 +766,47 @@ def _site(sources: Sources, site_name: str, problems: Problems
           ) -> tuple[dict[str, Partner], dict[str, Asset], PortfolioInfo, bool, _Context]:
     """The site's data (partners, assets, the portfolio's information), and what checking
     each page needs of it."""
-    partners = _partners(sources.partners, sources.partners_path, problems)
+    valid_partners = _partners(sources.partners, sources.partners_path, problems)
+    # An entry with an error is still known by its id: one mistake, one error.
+    partners = Known(valid_partners, broken_ids(_value(sources.partners), valid_partners))
     assets = _assets(sources.assets, sources.assets_path, problems, partners)
     info, reader, themes_declared = _portfolio_info(
         sources.portfolio, sources.portfolio_path, problems, site_name)
     data = reader.doc.value if isinstance(reader.doc.value, dict) else {}
+    if info.organisation in partners.broken:
+        info = _replace_info(info, organisation=None)
     if info.organisation and info.organisation not in partners:
         reader.report(("organisation",), f"unknown partner {info.organisation!r}",
                       expected="a partner id", found=repr(info.organisation),
                       suggestion=suggest(info.organisation, partners))
         info = _replace_info(info, organisation=None)
-    info = _replace_info(info, base_investment=_base_investment(reader, data, info, partners))
+    info = _replace_info(info, base_investment=tuple(
+        replace(b, funder=None) if b.funder in partners.broken else b
+        for b in _base_investment(reader, data, info, partners)))
+    assets = {i: replace(a, owner=None) if a.owner in partners.broken else a
+              for i, a in assets.items()}
+    known_assets = Known(assets, broken_ids(_value(sources.assets), assets))
+    themes = {t.id: t for t in info.themes}
+    mandates = {m.id: m for m in info.mandates}
+    objectives = {o.id: o for o in info.objectives}
+    known_themes = Known(themes, broken_ids(data.get("themes"), themes))
+    known_mandates = Known(mandates, broken_ids(data.get("mandates"), mandates))
+    known_objectives = Known(objectives, broken_ids(data.get("objectives"), objectives))
+    known: dict[str, Known[Any]] = {"partner": partners, "asset": known_assets,
+                                    "mandate": known_mandates, "objective": known_objectives}
+    if themes_declared:
+        known["theme"] = known_themes
+    broken = {kind: entries.broken for kind, entries in known.items() if entries.broken}
     ctx = _Context(
         currency=info.currency, rates=dict(info.exchange_rates), partners=partners,
-        assets=assets, themes={t.id: t for t in info.themes} if themes_declared else None,
-        mandates={m.id: m for m in info.mandates},
-        objectives={o.id: o for o in info.objectives},
+        assets=known_assets, themes=known_themes if themes_declared else None,
+        mandates=known_mandates, objectives=known_objectives, broken=broken,
     )
-    return partners, assets, info, themes_declared, ctx
+    return valid_partners, assets, info, themes_declared, ctx
+
+
+def _value(doc: Located | None) -> Any:
+    return doc.value if doc is not None else None
 
 
 def page_checker(sources: Sources, site_name: str = "Portfolio"
@@ -776,7 +820,9 @@ def page_checker(sources: Sources, site_name: str = "Portfolio"
 def _checked(page: Page, ctx: _Context) -> tuple[Initiative | None, list[Problem]]:
     """One page's initiative and the problems found in it."""
     problems = Problems()
-    return _initiative(page, ctx, problems), problems.items
+    initiative = check_page(page, problems, partial(_initiative, page, ctx))
+    problems.close()  # (the line counting what is not kept goes with them)
+    return initiative, problems.items
 
 
 def _replace_info(info: PortfolioInfo, **changes: Any) -> PortfolioInfo:
