@@ -347,13 +347,17 @@ class Exporter:
         return Chunks(lambda: csv_pieces(CSV_COLUMNS["partners"], self._partner_rows()))
 
     def _partner_rows(self) -> Iterator[list[Any]]:
-        for p in self._partners():
+        for partner in sorted(self.portfolio.partners, key=lambda p: p.id):
+            figures = self.figures.partner(partner.id)
+            slugs = sorted(slug for slug, _ in figures.initiatives) if figures else []
             yield [
-                p["id"], p["name"], p["sector"], p["website"] or "", len(p["initiatives"]),
-                SEPARATOR.join(p["initiatives"]), SEPARATOR.join(p["stewards"]), p["cash"],
-                p["in_kind"], p["base_investment"], self.currency,
-                "" if p["first_year"] is None else p["first_year"],
-                self.absolute(self.r.partner_uri(p["id"])),
+                partner.id, partner.name, partner.sector.value, partner.url or "", len(slugs),
+                SEPARATOR.join(slugs), SEPARATOR.join(sorted(figures.stewards) if figures else []),
+                amount(figures.cash) if figures else 0,
+                amount(figures.in_kind) if figures else 0,
+                amount(figures.base_investment) if figures else 0, self.currency,
+                "" if figures is None or figures.first_year is None else figures.first_year,
+                self.absolute(self.r.partner_uri(partner.id)),
             ]
 
     def funding_csv(self) -> Chunks:

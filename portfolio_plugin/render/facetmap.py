@@ -233,7 +233,8 @@ def map_figure(r: Renderer, here: str) -> dict[str, Any]:
     # Hover labels name fewer partners as the portfolio grows, to keep the page light.
     named = 1 if len(initiatives) > 500 else 3 if many else 6
     link = r.linker(here)
-    placed = {m.slug: m for m in markers(initiatives)}
+    # One placement for the overview's map and the facet map's page.
+    placed = r.once("facetmap.markers", lambda: {m.slug: m for m in markers(initiatives)})
     layout = base_layout(
         600, margin={"l": 8, "r": 8, "t": 8, "b": 8},
         xaxis={"range": [-1.95, 1.95], "visible": False, "fixedrange": True},
