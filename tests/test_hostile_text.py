@@ -253,6 +253,13 @@ def test_a_refused_initiative_and_partner_are_not_published(site: Path) -> None:
         assert "refused-javascript" not in text and "refused-numbers" not in text
 
 
+def test_a_protocol_relative_link_in_a_story_text_is_not_a_link(site: Path) -> None:
+    page = (site / "initiatives" / "hostile-img" / "index.html").read_text(encoding="utf-8")
+    assert ">far</span>" in page and ">back</span>" in page
+    for path in html_pages(site):
+        assert "evil.example/story-text" not in path.read_text(encoding="utf-8"), path
+
+
 def test_no_refused_character_url_or_path_reaches_any_file_of_the_site(site: Path) -> None:
     refused = [*hostile.REFUSED_CHARACTERS.values(), "evil.example/refused",
                hostile.REFUSED_LOGO, "Refused numbers"]

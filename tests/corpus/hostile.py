@@ -41,6 +41,8 @@ REFUSED_URLS = {
     "triple-slash": "///evil.example/refused-triple-slash",
     "backslash": "/\\evil.example/refused-backslash",
 }
+# A link inside a story text to another host, written as if relative: shown as its text.
+STORY_TEXT_HOST = "//evil.example/story-text"
 # Where a partner's logo may not point: outside the site, or to another host.
 REFUSED_LOGO = "../../../../etc/passwd"
 ALL = " ".join(PAYLOADS.values())
@@ -146,7 +148,8 @@ def initiative(key: str, facet: str, zone: str, translated: bool = False) -> dic
                          for n, step in enumerate(history)],
         "stories": [
             {"date": "2023-05-04", "kind": "critical-event", "title": text(key, "Story"),
-             "text": text(key, "Story text") + "\n\n[link](javascript:alert('story-link'))",
+             "text": text(key, "Story text") + "\n\n[link](javascript:alert('story-link'))"
+                     f" [far]({STORY_TEXT_HOST}) [back](/\\{STORY_TEXT_HOST[2:]})",
              "link": HOSTILE_URL, "partners": [f"p-{key}"]},
             {"date": "2024-02-01", "kind": "learning", "title": text(key, "Learning"),
              "text": text(key, "Learning text"), "partners": [other]},
