@@ -296,6 +296,21 @@ def test_a_partner_in_one_portfolio_only_is_not_shared() -> None:
     assert shared_partners([summary("A", [("a", "Same", 1), ("b", "same", 1)])]) == ()
 
 
+@pytest.mark.parametrize("number", ["1e400", "-1e400", "1e308", "1e25", "1" + "0" * 5000,
+                                    "-" + "9" * 30])
+def test_a_number_out_of_range_in_another_portfolio_leaves_it_out_with_a_warning(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, number: str) -> None:
+    document = json.loads(first_document(tmp_path / "first", monkeypatch))
+    document["leverage"]["total"]["layer1"] = 1234567
+    text = json.dumps(document).replace('"layer1": 1234567', f'"layer1": {number}')
+    (tmp_path / "huge.json").write_text(text, encoding="utf-8")
+    build = run(read_config(write_second(tmp_path / "second", ["../huge.json"])))
+    (problem,) = build.problems.items
+    assert problem.severity is Severity.WARNING and problem.field == "federation[0]"
+    assert "out of range" in problem.message and len(problem.message) < 300
+    assert "portfolio/federation.md" in build.rendered.pages
+
+
 def test_text_and_addresses_from_another_portfolio_cannot_inject_anything(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     document = json.loads(first_document(tmp_path / "first", monkeypatch))

@@ -1,6 +1,7 @@
-"""Hostile text without a browser: the validator refuses URLs a browser would run, and the
-built site carries every payload only as text: in HTML, JSON data blocks, the search index,
-the feeds, `portfolio.json` and the CSV files.
+"""Hostile text without a browser: the validator refuses URLs a browser would run or read as
+another host's, paths outside the site, control and bidi characters and numbers out of range,
+and the built site carries every payload only as text: in HTML, JSON data blocks, the search
+index, the feeds, `portfolio.json` and the CSV files.
 
 The hostile site is tests/corpus/hostile.py, built once with a plain `mkdocs build`.
 """
@@ -25,7 +26,7 @@ from corpus import hostile
 
 from portfolio_plugin.load import load
 from portfolio_plugin.problems import Problems
-from portfolio_plugin.validate import validate
+from portfolio_plugin.validate import describe, validate
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 # Elements and attributes a payload could create if any text were not escaped.
@@ -82,20 +83,69 @@ def test_a_url_a_browser_would_run_is_refused_with_its_line_and_field(
     assert len(found) == 1, [str(p) for p in problems]
     # The page lists each link as a `- title:` line then a `url:` line, from line 7 on.
     assert found[0].line == 7 + 2 * index + 1, str(found[0])
-    assert "not allowed" in found[0].message or "control characters" in found[0].message
+    assert found[0].expected == "an http(s), mailto or relative URL", str(found[0])
+    assert found[0].found == describe(hostile.REFUSED_URLS[name].strip()), str(found[0])
 
 
 def test_refused_urls_in_stories_and_site_data_are_problems_too(problems: Problems) -> None:
     fields = {(p.path, p.field) for p in problems.errors}
     assert ("content/initiatives/refused-javascript.md", "stories[0].link") in fields
     assert ("site_data/partners.yml", "p-refused.url") in fields
+    assert ("site_data/partners.yml", "p-refused-protocol.url") in fields
+    assert ("site_data/assets.yml", "a-refused.url") in fields
+    assert ("site_data/portfolio.yml", "mandates.m-refused.url") in fields
+
+
+def test_a_logo_outside_the_site_is_refused(problems: Problems) -> None:
+    (problem,) = [p for p in problems.errors if p.field == "p-refused-logo.logo"]
+    assert problem.path == "site_data/partners.yml" and problem.line > 1
+    assert "'..'" in problem.message and hostile.REFUSED_LOGO in (problem.found or "")
+
+
+@pytest.mark.parametrize(("index", "name"), list(enumerate(hostile.REFUSED_CHARACTERS)))
+def test_each_control_or_bidi_character_is_refused_and_named(
+        problems: Problems, index: int, name: str) -> None:
+    found = [p for p in problems.errors if p.path == "content/initiatives/refused-text.md"
+             and p.field == f"stories[{index}].title"]
+    assert len(found) == 1, [str(p) for p in problems]
+    code = f"U+{ord(hostile.REFUSED_CHARACTERS[name]):04X}"
+    assert found[0].found == f"{code} at character {len(f'Story {name} a') + 1}"
+    assert found[0].line == 8 + index and found[0].column == 24, str(found[0])
+
+
+def test_control_and_bidi_characters_are_refused_in_every_text_field(
+        problems: Problems) -> None:
+    found = {p.field: p.found for p in problems.errors
+             if p.path == "content/initiatives/refused-text.md"}
+    assert found["title"] == "U+0000 at character 31"
+    assert found["summary"] == "U+202E at character 44"
+    assert found["partners[0].role"] == "U+202E at character 6"
+    (name,) = [p for p in problems.errors if p.field == "p-refused-text.name"]
+    assert name.found == "U+001B at character 8" and name.path == "site_data/partners.yml"
+
+
+@pytest.mark.parametrize("field", list(hostile.REFUSED_NUMBERS))
+def test_each_number_out_of_range_is_an_error_at_its_field(problems: Problems,
+                                                           field: str) -> None:
+    found = [p for p in problems.errors if p.path == "content/initiatives/refused-numbers.md"
+             and p.field == field]
+    assert len(found) == 1, [str(p) for p in problems
+                             if p.path == "content/initiatives/refused-numbers.md"]
+    problem = found[0]
+    assert problem.line > 1 and problem.column >= 1 and problem.expected and problem.found
+    assert len(problem.found) < 80, problem.found  # a number of 5,001 digits is described
 
 
 def test_only_the_refused_entries_have_errors(problems: Problems) -> None:
     paths = {p.path for p in problems.errors}
-    assert paths == {"content/initiatives/refused-javascript.md", "site_data/partners.yml"}
-    assert {p.field for p in problems.errors if p.path == "site_data/partners.yml"} == {
-        "p-refused.url"}
+    assert paths == {"content/initiatives/refused-javascript.md",
+                     "content/initiatives/refused-text.md",
+                     "content/initiatives/refused-numbers.md",
+                     "site_data/partners.yml", "site_data/assets.yml",
+                     "site_data/portfolio.yml"}
+    assert {p.field for p in problems.errors if p.path.startswith("site_data/")} == {
+        "p-refused.url", "p-refused-protocol.url", "p-refused-logo.logo",
+        "p-refused-text.name", "a-refused.url", "mandates.m-refused.url"}
 
 
 # -- the built pages ------------------------------------------------------------------------
@@ -199,10 +249,33 @@ def test_the_payload_text_is_on_the_pages_not_evaluated_and_not_dropped(site: Pa
 
 
 def test_a_refused_initiative_and_partner_are_not_published(site: Path) -> None:
-    assert not (site / "initiatives" / "refused-javascript").exists()
+    for slug in ("refused-javascript", "refused-text", "refused-numbers"):
+        assert not (site / "initiatives" / slug).exists()
     assert not list(site.rglob("*p-refused*"))
     for page in html_pages(site):
-        assert "refused-javascript" not in page.read_text(encoding="utf-8")
+        text = page.read_text(encoding="utf-8")
+        assert "refused-javascript" not in text and "refused-numbers" not in text
+
+
+def test_a_protocol_relative_link_in_a_story_text_is_not_a_link(site: Path) -> None:
+    page = (site / "initiatives" / "hostile-img" / "index.html").read_text(encoding="utf-8")
+    assert ">far</span>" in page and ">back</span>" in page
+    for path in html_pages(site):
+        assert "evil.example/story-text" not in path.read_text(encoding="utf-8"), path
+
+
+def test_no_refused_character_url_or_path_reaches_any_file_of_the_site(site: Path) -> None:
+    refused = [*hostile.REFUSED_CHARACTERS.values(), "evil.example/refused",
+               hostile.REFUSED_LOGO, "Refused numbers"]
+    checked = 0
+    for path in sorted(site.rglob("*")):
+        if path.suffix not in (".html", ".json", ".csv", ".xml", ".txt"):
+            continue
+        text = path.read_text(encoding="utf-8")
+        checked += 1
+        for item in refused:
+            assert item not in text, (path.relative_to(site), item)
+    assert checked > 20
 
 
 def test_the_search_index_holds_titles_escaped(site: Path) -> None:

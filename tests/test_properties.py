@@ -3,16 +3,23 @@ validator never raise; everything wrong comes back as a `Problem` with a path an
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 import math
+import re
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from portfolio_plugin.export import amount
 from portfolio_plugin.load import load
 from portfolio_plugin.load.yamlsafe import Located, YamlError, read_yaml
+from portfolio_plugin.options import Options, read_config
+from portfolio_plugin.pipeline import run
 from portfolio_plugin.problems import Problem, Problems
 from portfolio_plugin.validate import INITIATIVE_FIELDS, validate
 
@@ -177,3 +184,192 @@ def _assert_plain(value: Any) -> None:
         assert value is None or isinstance(value, (bool, int, float, str)), type(value)
         if isinstance(value, float):
             assert math.isfinite(value)
+
+
+# -- extreme numbers through the whole pipeline: validate -> compute -> render -> export ---
+
+PIPELINE_SETTINGS = settings(max_examples=150, deadline=None, database=None,
+                             suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                                    HealthCheck.too_slow])
+BUILT = dt.datetime(2025, 6, 1, tzinfo=dt.timezone.utc)
+MKDOCS = "site_name: Numbers\ndocs_dir: content\nplugins:\n  - portfolio\n"
+# Numbers as an author could write them: huge and tiny, negative, near the largest float,
+# beyond it, thousands of digits, NaN and infinities, and numbers in range.
+NUMBER_TEXTS = st.one_of(
+    st.integers(min_value=-(10**20), max_value=10**20).map(str),
+    st.integers(min_value=0, max_value=10**15 - 1).map(str),
+    st.floats(allow_nan=False, allow_infinity=False).map(repr),
+    st.floats(min_value=1e300, max_value=1.7976931348623157e308).map(repr),
+    st.floats(min_value=-1.0, max_value=1.0).map(repr),
+    st.decimals(min_value=0, max_value=10**15 - 1, places=2).map(str),
+    st.sampled_from([".nan", ".NaN", ".inf", "-.inf", "nan", "inf", "1e308", "-1e308",
+                     "1e400", "-1e400", "5e-324", "-0", "0.0", "1e15", "999999999999999",
+                     "1" + "0" * 1000, "1" + "0" * 5000, "-" + "9" * 400, "1900", "2100",
+                     "2101", "3", "2"]),
+)
+# Where a number goes: (the field path the problem names, the range it must lie in).
+NUMBER_FIELDS = {
+    "funding[0].amount": (0, 10**15, False, True),
+    "funding[0].year": (1900, 2100, False, False),
+    "indicators[0].baseline": (-(10**15), 10**15, True, True),
+    "indicators[0].target": (-(10**15), 10**15, True, True),
+    "indicators[0].values[0].value": (-(10**15), 10**15, True, True),
+    "position.certainty": (-1, 1, False, False),
+    "position.direction": (-1, 1, False, False),
+    "layer": (2, 3, False, False),
+    "base_investment[0].amount": (0, 10**15, False, True),
+    "base_investment[0].year": (1900, 2100, False, False),
+    "exchange_rates.EUR": (0, 10**6, True, False),
+}
+YEAR_FIELDS = {"funding[0].year", "base_investment[0].year"}
+# How a figure that is not finite would be printed: by Python, JSON, Babel or plotly.
+NOT_FINITE = re.compile(r"\b(?:NaN|nan|Infinity|inf)\b|∞")
+
+
+def _as_number(text: str) -> int | float | None:
+    """What Python makes of a number's text: None for what is not a finite number."""
+    try:
+        value: int | float = int(text) if text.lstrip("-").isdigit() else float(text)
+    except (ValueError, OverflowError):
+        return None if not text.lstrip("-").isdigit() else (10**5000 * (-1 if text[0] == "-"
+                                                                          else 1))
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+def _in_range(field: str, value: int | float | None) -> bool:
+    low, high, low_open, high_open = NUMBER_FIELDS[field]
+    if value is None:
+        return False
+    if field in YEAR_FIELDS or field == "layer":
+        if not isinstance(value, int):
+            return False
+        return value in (2, 3) if field == "layer" else low <= value <= high
+    above = value > low if low_open else value >= low
+    below = value < high if high_open else value <= high
+    return above and below
+
+
+def number_site(root: Path, field: str, text: str) -> Options:
+    """A site whose one initiative (or portfolio.yml) holds `text` where `field` is."""
+    def at(name: str, default: str) -> str:
+        return text if field == name else default
+
+    (root / "content" / "initiatives").mkdir(parents=True, exist_ok=True)
+    (root / "content" / "index.md").write_text("# Home\n", encoding="utf-8")
+    (root / "mkdocs.yml").write_text(MKDOCS, encoding="utf-8")
+    data = root / "site_data"
+    data.mkdir(exist_ok=True)
+    (data / "partners.yml").write_text(PARTNERS, encoding="utf-8")
+    (data / "assets.yml").write_text("", encoding="utf-8")
+    (data / "portfolio.yml").write_text(
+        "name: Numbers\norganisation: city\ncurrency: SEK\n"
+        f"exchange_rates: {{EUR: {at('exchange_rates.EUR', '1')}}}\n"
+        f"base_investment:\n  - {{year: {at('base_investment[0].year', '2024')}, "
+        f"amount: {at('base_investment[0].amount', '1000')}, funder: city}}\n",
+        encoding="utf-8")
+    (root / "content" / "initiatives" / "numbers.md").write_text(
+        "---\ntitle: Numbers\nsummary: Extreme numbers.\nfacet: adaptive\nzone: green\n"
+        f"layer: {at('layer', '2')}\n"
+        f"funding:\n  - {{funder: acme, amount: {at('funding[0].amount', '500')}, "
+        f"year: {at('funding[0].year', '2024')}, currency: EUR}}\n"
+        "indicators:\n  - name: Trips\n"
+        f"    baseline: {at('indicators[0].baseline', '0')}\n"
+        f"    target: {at('indicators[0].target', '10')}\n"
+        f"    values: [{{date: 2024, value: {at('indicators[0].values[0].value', '5')}}}]\n"
+        f"position: {{certainty: {at('position.certainty', '0.5')}, "
+        f"direction: {at('position.direction', '-0.5')}}}\n"
+        "---\nBody.\n", encoding="utf-8")
+    return read_config(root / "mkdocs.yml")
+
+
+def _exported(document: dict[str, Any], field: str) -> Any:
+    """The value `field` has in `data/portfolio.json`."""
+    info = document["portfolio"]
+    initiative = document["initiatives"][0]
+    where = {
+        "funding[0].amount": lambda: initiative["funding"][0]["original_amount"],
+        "funding[0].year": lambda: initiative["funding"][0]["year"],
+        "indicators[0].baseline": lambda: initiative["indicators"][0]["baseline"],
+        "indicators[0].target": lambda: initiative["indicators"][0]["target"],
+        "indicators[0].values[0].value":
+            lambda: initiative["indicators"][0]["values"][0]["value"],
+        "position.certainty": lambda: initiative["position"]["certainty"],
+        "position.direction": lambda: initiative["position"]["direction"],
+        "layer": lambda: initiative["layer"],
+        "base_investment[0].amount": lambda: info["base_investment"][0]["original_amount"],
+        "base_investment[0].year": lambda: info["base_investment"][0]["year"],
+        "exchange_rates.EUR": lambda: info["exchange_rates"]["EUR"],
+    }
+    return where[field]()
+
+
+@PIPELINE_SETTINGS
+@given(field=st.sampled_from(sorted(NUMBER_FIELDS)), text=NUMBER_TEXTS)
+def test_extreme_numbers_are_located_errors_or_exported_as_written(
+        tmp_path_factory: pytest.TempPathFactory, field: str, text: str) -> None:
+    root = tmp_path_factory.mktemp("numbers")
+    build = run(number_site(root, field, text), built=BUILT)  # any exception fails
+    value = _as_number(text)
+    errors = build.problems.errors
+    if not _in_range(field, value):
+        # A refused rate leaves the money in that currency without one, said at its own line.
+        also = {"funding[0].currency"} if field == "exchange_rates.EUR" else set()
+        assert errors and errors[0].field == field, [str(p) for p in errors]
+        assert {p.field for p in errors[1:]} <= also, [str(p) for p in errors]
+        problem = errors[0]
+        assert problem.line > 1 and problem.column >= 1 and problem.expected, str(problem)
+        assert problem.found and len(problem.found) < 80, str(problem)
+        return
+    assert value is not None
+    # In range: the only refusal left is a funding amount that leaves it once converted.
+    if field == "exchange_rates.EUR" and 500 * value >= 10**15:
+        assert [p.field for p in errors] == ["funding[0].amount"]
+        return
+    assert not errors, [str(p) for p in errors]
+    document = json.loads(build.rendered.files["data/portfolio.json"])
+    exported = _exported(document, field)
+    if field.endswith("amount"):
+        assert exported == amount(value)  # to the cent, as every amount is published
+    else:
+        assert exported == value
+    assert build.rendered.pages  # the pages were made too
+
+
+def test_thousands_of_amounts_at_the_top_of_the_range_stay_finite_on_every_page(
+        tmp_path: Path) -> None:
+    root = tmp_path
+    options = number_site(root, "funding[0].amount", "999999999999999")
+    lines = "".join(f"  - {{funder: acme, amount: 999999999999999, year: {year}}}\n"
+                    for year in (2023, 2024) for _ in range(50))
+    for n in range(20):  # 20 initiatives of 100 amounts each: 2,000 amounts near 10^15
+        (root / "content" / "initiatives" / f"big-{n}.md").write_text(
+            f"---\ntitle: Big {n}\nsummary: S.\nfacet: adaptive\nzone: blue\n"
+            f"layer: {2 + n % 2}\nfunding:\n{lines}---\n", encoding="utf-8")
+    # A base investment of one cent: the leverage is about 10^20.
+    (root / "site_data" / "portfolio.yml").write_text(
+        "name: Big\norganisation: city\ncurrency: SEK\nexchange_rates: {EUR: 1}\n"
+        "base_investment: [{year: 2024, amount: 0.01, funder: city}]\n", encoding="utf-8")
+    build = run(options, built=BUILT)
+    assert not build.problems.errors, [str(p) for p in build.problems.errors]
+    document = json.loads(build.rendered.files["data/portfolio.json"])
+    total = document["leverage"]["total"]
+    # The 2,000 amounts and the first page's own one.
+    assert total["layer2"] + total["layer3"] == pytest.approx(2001 * 999999999999999,
+                                                              rel=1e-9)
+    assert math.isfinite(total["leverage"]) and total["leverage"] > 10**20
+    assert len(build.rendered.pages) > 20
+    for uri, text in [*build.rendered.pages.items(),
+                      *((u, d.decode("utf-8")) for u, d in build.rendered.files.items()
+                        if u.startswith("data/") and u.endswith((".json", ".csv", ".xml")))]:
+        assert not NOT_FINITE.search(text), (uri, NOT_FINITE.search(text))
+
+
+def test_a_base_investment_below_a_cent_gives_no_ratio_rather_than_one_that_cannot_print(
+        tmp_path: Path) -> None:
+    build = run(number_site(tmp_path, "base_investment[0].amount", "1.1e-166"), built=BUILT)
+    assert not build.problems.items, [str(p) for p in build.problems]
+    document = json.loads(build.rendered.files["data/portfolio.json"])
+    assert document["leverage"]["total"]["leverage"] is None
+    assert document["portfolio"]["base_investment"][0]["original_amount"] == 0

@@ -63,6 +63,8 @@ def test_a_relative_link_always_leads_from_the_page_to_its_target(
     ("https://a.example", True), ("mailto:x@y.z", True), ("../a/", True), ("#x", True),
     ("javascript:alert(1)", False), ("JAVASCRIPT:x", False), ("java\nscript:x", False),
     ("\x01javascript:x", False), ("data:text/html,x", False),
+    ("//evil.example/", False), (" //evil.example/", False), ("/\\evil.example/", False),
+    ("\\\\evil.example", False), ("https:\\\\evil.example", False), ("/a//b", True),
 ])
 def test_only_web_mail_and_relative_urls_are_safe(url: str, safe: bool) -> None:
     assert is_safe_url(url) is safe

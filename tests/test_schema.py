@@ -97,9 +97,16 @@ CASES: list[tuple[str, str, bool, str]] = [
     ("a year as a date", REQUIRED + "start: 2024\nend: 2024\n", True, ""),
     ("MkDocs' own fields beside ours",
      REQUIRED + "description: For search engines\ntags: [bikes]\nhide: [toc]\n", True, ""),
-    ("a relative, a protocol-relative and an upper-case https link",
-     REQUIRED + "links:\n  - {title: a, url: team/}\n  - {title: b, url: //example.org/}\n"
+    ("a relative and an upper-case https link",
+     REQUIRED + "links:\n  - {title: a, url: team/}\n"
      "  - {title: c, url: HTTPS://example.org/}\n", True, ""),
+    ("the largest numbers and the first and last years in range",
+     REQUIRED + "start: 1900\nend: 2100-12-31\n"
+     "funding: [{funder: city, amount: 999999999999999, year: 2100}]\n"
+     "indicators: [{name: n, baseline: -999999999999999.9, target: 999999999999999,"
+     " values: [{date: '1900-01', value: 0}]}]\n", True, ""),
+    ("a tab and a newline in text", REQUIRED + 'stories: [{date: 2024, title: t, '
+     'text: "a\\tb\\nc"}]\n', True, ""),
     ("a summary of exactly 300 characters",
      REQUIRED.replace("Safer bike lanes.", "x" * 300), True, ""),
     # -- required fields --------------------------------------------------------------
@@ -130,6 +137,8 @@ CASES: list[tuple[str, str, bool, str]] = [
     ("a date with slashes", REQUIRED + "start: 2024/05/17\n", False, "start"),
     ("a date in words", REQUIRED + "end: May 2024\n", False, "end"),
     ("a two-digit year", REQUIRED + "start: 24-05\n", False, "start"),
+    ("a date in 1899", REQUIRED + "start: 1899-12-31\n", False, "start"),
+    ("a year as a date in 2101", REQUIRED + "end: 2101\n", False, "end"),
     ("a story without a date", REQUIRED + "stories: [{title: t}]\n", False, "stories[0].date"),
     ("an indicator value with a bad date",
      REQUIRED + "indicators: [{name: n, values: [{date: 2024-5, value: 1}]}]\n", False,
@@ -148,6 +157,15 @@ CASES: list[tuple[str, str, bool, str]] = [
     ("a currency in lowercase",
      REQUIRED + "funding: [{funder: city, amount: 5, year: 2024, currency: eur}]\n", False,
      "funding[0].currency"),
+    ("an amount of 10^15", REQUIRED + "funding: [{funder: city, amount: 1e15, year: 2024}]\n",
+     False, "funding[0].amount"),
+    ("an amount of a thousand digits",
+     REQUIRED + "funding: [{funder: city, amount: 1" + "0" * 1000 + ", year: 2024}]\n",
+     False, "funding[0].amount"),
+    ("an amount of 1e308", REQUIRED + "funding: [{funder: city, amount: 1e308, year: 2024}]\n",
+     False, "funding[0].amount"),
+    ("funding in 2101", REQUIRED + "funding: [{funder: city, amount: 5, year: 2101}]\n",
+     False, "funding[0].year"),
     ("funding without a funder", REQUIRED + "funding: [{amount: 5, year: 2024}]\n", False,
      "funding[0].funder"),
     # -- URLs -------------------------------------------------------------------------
@@ -160,6 +178,13 @@ CASES: list[tuple[str, str, bool, str]] = [
      "links[0].url"),
     ("a link with a space", REQUIRED + "links: [{title: a, url: 'https://a b'}]\n", False,
      "links[0].url"),
+    ("a protocol-relative link (another host)",
+     REQUIRED + "links: [{title: a, url: //evil.example/}]\n", False, "links[0].url"),
+    ("a link with a backslash",
+     REQUIRED + "links: [{title: a, url: '/\\\\evil.example/'}]\n", False, "links[0].url"),
+    ("a protocol-relative story link",
+     REQUIRED + "stories: [{date: 2024, title: t, link: //evil.example}]\n", False,
+     "stories[0].link"),
     ("a link without a title", REQUIRED + "links: [{url: 'https://example.org/'}]\n", False,
      "links[0].title"),
     # -- unknown fields and shapes ----------------------------------------------------
@@ -181,8 +206,29 @@ CASES: list[tuple[str, str, bool, str]] = [
     ("an indicator value that is text",
      REQUIRED + "indicators: [{name: n, values: [{date: 2024, value: many}]}]\n", False,
      "indicators[0].values[0].value"),
+    ("an indicator value of 10^15",
+     REQUIRED + "indicators: [{name: n, values: [{date: 2024, value: 1e15}]}]\n", False,
+     "indicators[0].values[0].value"),
+    ("a target of -1e308", REQUIRED + "indicators: [{name: n, target: -1e308}]\n", False,
+     "indicators[0].target"),
+    ("a position of a thousand digits",
+     REQUIRED + "position: {certainty: 1" + "0" * 1000 + ", direction: 0}\n", False,
+     "position.certainty"),
     ("a baseline that is true", REQUIRED + "indicators: [{name: n, baseline: true}]\n", False,
      "indicators[0].baseline"),
+    # -- text is text ----------------------------------------------------------------
+    ("a NUL in the title", REQUIRED.replace("title: Bike lanes", 'title: "Bike\\0lanes"'),
+     False, "title"),
+    ("an escape character in a translated title",
+     REQUIRED.replace("title: Bike lanes", 'title: {en: "Bike\\elanes"}'), False, "title.en"),
+    ("a C1 control character in a role",
+     REQUIRED + 'partners: [{id: city, role: "Leads\\x85"}]\n', False, "partners[0].role"),
+    ("a right-to-left override in a story title",
+     REQUIRED + 'stories: [{date: 2024, title: "gpj.\\u202eexe"}]\n', False,
+     "stories[0].title"),
+    ("a first-strong isolate in a summary",
+     REQUIRED.replace("summary: Safer bike lanes.", 'summary: "Safer\\u2068 lanes"'), False,
+     "summary"),
     # -- language mappings ------------------------------------------------------------
     ("a title mapping with a word for a language code",
      REQUIRED.replace("title: Bike lanes", "title: {English: Bike lanes}"), False,
@@ -263,7 +309,36 @@ SITE_DATA_CASES: list[tuple[str, str, str, bool]] = [
     ("partners", "partners.yml", "city: {name: The City, sector: public, adress: x}\n", False),
     ("partners", "partners.yml", "city: {name: The City, sector: public, "
      "logo: 'https://cdn.example/logo.png'}\n", False),
+    ("partners", "partners.yml", "city: {name: The City, sector: public, logo: ../../etc/passwd}\n",
+     False),
+    ("partners", "partners.yml", "city: {name: The City, sector: public, "
+     "logo: img/%2e%2e/%2E%2E/x.png}\n", False),
+    ("partners", "partners.yml", "city: {name: The City, sector: public, logo: /etc/passwd}\n",
+     False),
+    ("partners", "partners.yml", "city: {name: The City, sector: public, "
+     "logo: 'img\\\\logo.png'}\n", False),
+    ("partners", "partners.yml", "city: {name: The City, sector: public, "
+     "logo: //cdn.example/x.png}\n", False),
+    ("partners", "partners.yml", "city: {name: The City, sector: public, "
+     "url: //evil.example/}\n", False),
+    ("partners", "partners.yml", 'city: {name: "The\\aCity", sector: public}\n', False),
+    ("partners", "partners.yml", 'city: {name: The City, sector: public, '
+     'description: "\\u202dreversed"}\n', False),
     ("assets", "assets.yml", "lab: {name: Lab, kind: testbed, owner: city}\n", True),
+    ("assets", "assets.yml", "lab: {name: Lab, kind: testbed, url: //evil.example/}\n", False),
+    ("assets", "assets.yml", 'lab: {name: "Lab\\x1b[31m", kind: testbed}\n', False),
+    ("portfolio", "portfolio.yml", "currency: SEK\nexchange_rates: {EUR: 1000000}\n", True),
+    ("portfolio", "portfolio.yml", "currency: SEK\nexchange_rates: {EUR: 1000001}\n", False),
+    ("portfolio", "portfolio.yml", "currency: SEK\nexchange_rates: {EUR: 1e308}\n", False),
+    ("portfolio", "portfolio.yml", "currency: SEK\nexchange_rates: {EUR: 0}\n", False),
+    ("portfolio", "portfolio.yml",
+     "currency: SEK\nbase_investment: [{year: 2024, amount: 1e15}]\n", False),
+    ("portfolio", "portfolio.yml",
+     "currency: SEK\nbase_investment: [{year: 1899, amount: 5}]\n", False),
+    ("portfolio", "portfolio.yml",
+     "currency: SEK\nbase_investment: [{year: 2024, amount: 5, note: \"a\\0\"}]\n", False),
+    ("portfolio", "portfolio.yml", "currency: SEK\n"
+     "mandates: {m: {title: M, level: eu, url: //evil.example/}}\n", False),
     ("assets", "assets.yml", "lab: {name: Lab, kind: building}\n", False),
     ("assets", "assets.yml", "lab: {kind: testbed}\n", False),
 ]

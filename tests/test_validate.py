@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+import yaml
 
 from portfolio_plugin.model import (
     FundingKind,
@@ -395,3 +396,266 @@ def test_a_site_without_site_data_still_validates_plain_initiatives(site: Site,
     site.front("x", initiative())
     portfolio, problems = run(site)
     assert not problems.items and portfolio.info.name == "Test site"
+
+
+# -- numbers are bounded (checked before any arithmetic) -------------------------------------
+
+FUNDING = "---\ntitle: T\nsummary: S\nfacet: adaptive\nzone: green\nfunding:\n"
+
+
+@pytest.mark.parametrize(("amount", "found"), [
+    ("1000000000000000", "1000000000000000"), ("1e15", "1000000000000000.0"), ("-1", "-1"),
+    ("1e308", "1e+308"), ("1e400", "1e400"),
+    ("1" + "0" * 1000, "100000000000... (a number written with 1001 digits)"),
+    ("1" + "0" * 5000, "100000000000... (a number written with 5001 digits)"),
+])
+def test_an_amount_out_of_range_is_a_located_error_naming_the_field(
+        site: Site, amount: str, found: str) -> None:
+    site.page("x", FUNDING + f"  - {{funder: city, amount: {amount}, year: 2024}}\n"
+                   "---\n")
+    portfolio, problems = run(site)
+    problem = only(problems)
+    assert (problem.path, problem.line, problem.column) == ("content/initiatives/x.md", 7, 20)
+    assert problem.field == "funding[0].amount" and problem.message == "is out of range"
+    assert problem.expected == "a number >= 0 and below 10^15" and problem.found == found
+    assert portfolio.left_out == ("x",)
+
+
+@pytest.mark.parametrize("amount", [".nan", ".NaN", ".inf", "-.inf", "nan", "inf", "Infinity"])
+def test_nan_and_infinity_are_not_numbers(site: Site, amount: str) -> None:
+    site.page("x", FUNDING + f"  - {{funder: city, amount: {amount}, year: 2024}}\n---\n")
+    problem = only(run(site)[1])
+    assert problem.field == "funding[0].amount" and problem.message == "must be a number"
+
+
+def test_the_largest_amounts_in_range_are_kept_and_summed(site: Site) -> None:
+    entry = "  - {funder: city, amount: 999999999999999, year: 2024}\n"
+    site.page("x", FUNDING + entry * 3 + "---\n")
+    (i,) = run(site)[0].initiatives
+    assert i.cash == 3 * 999999999999999
+
+
+def test_an_amount_that_leaves_the_range_once_converted_is_refused(site: Site) -> None:
+    site.page("x", FUNDING + "  - {funder: city, amount: 100000000000000, year: 2024, "
+                             "currency: EUR}\n---\n")
+    problem = only(run(site)[1])
+    assert problem.field == "funding[0].amount" and "once converted to SEK" in problem.message
+    assert problem.found == "1e+15 SEK" and "10 SEK per EUR" in (problem.expected or "")
+    site.page("x", FUNDING + "  - {funder: city, amount: 99999999999999, year: 2024, "
+                             "currency: EUR}\n---\n")
+    assert run(site)[0].initiatives[0].cash == 999999999999990
+
+
+@pytest.mark.parametrize(("entry", "field"), [
+    ({"year": 2024, "amount": 10**15}, "base_investment[0].amount"),
+    ({"year": 2024, "amount": 2 * 10**14, "currency": "EUR"}, "base_investment[0].amount"),
+    ({"year": 1899, "amount": 5}, "base_investment[0].year"),
+    ({"year": 2101, "amount": 5}, "base_investment[0].year"),
+    ({"year": 2024, "amount": 5, "note": "a\x00b"}, "base_investment[0].note"),
+])
+def test_base_investment_numbers_are_bounded_too(site: Site, entry: dict[str, Any],
+                                                 field: str) -> None:
+    from conftest import PORTFOLIO
+
+    site.data("portfolio.yml", {**PORTFOLIO, "base_investment": [entry]})
+    problem = only(run(site)[1])
+    assert (problem.path, problem.field) == ("site_data/portfolio.yml", field)
+
+
+@pytest.mark.parametrize(("rate", "valid"), [
+    (10**6, True), (0.000001, True), (10**6 + 1, False), (0, False), (-1, False),
+    (1e308, False), (".nan", False), ("1" + "0" * 400, False),
+])
+def test_exchange_rates_are_above_0_and_at_most_a_million(site: Site, rate: Any,
+                                                          valid: bool) -> None:
+    from conftest import PORTFOLIO
+
+    text = yaml.safe_dump({**PORTFOLIO, "exchange_rates": {"EUR": 1}, "base_investment": []},
+                          sort_keys=False)
+    site.data("portfolio.yml", text.replace("EUR: 1\n", f"EUR: {rate}\n"))
+    problems = run(site)[1]
+    if valid:
+        assert not problems.items, [str(p) for p in problems]
+    else:
+        problem = only(problems)
+        assert problem.field == "exchange_rates.EUR"
+        assert problem.expected == "a rate above 0 and at most 10^6"
+
+
+@pytest.mark.parametrize(("changes", "field"), [
+    ({"funding": [{"funder": "city", "amount": 5, "year": 1899}]}, "funding[0].year"),
+    ({"funding": [{"funder": "city", "amount": 5, "year": 2101}]}, "funding[0].year"),
+    ({"funding": [{"funder": "city", "amount": 5, "year": 10**30}]}, "funding[0].year"),
+    ({"start": "1899-12-31"}, "start"), ({"end": 2101}, "end"),
+    ({"stories": [{"date": "0001-01-01", "title": "t"}]}, "stories[0].date"),
+    ({"zone_history": [{"date": "9999", "zone": "green"}]}, "zone_history[0].date"),
+])
+def test_years_and_dates_lie_from_1900_to_2100(site: Site, initiative: Make,
+                                               changes: dict[str, Any], field: str) -> None:
+    site.front("x", initiative(**changes))
+    problem = only(run(site)[1])
+    assert problem.field == field and problem.message == "is out of range", str(problem)
+
+
+def test_the_first_and_last_years_are_in_range(site: Site, initiative: Make) -> None:
+    site.front("x", initiative(start="1900", end="2100-12-31", funding=[
+        {"funder": "city", "amount": 5, "year": 2100}, {"funder": "city", "amount": 5,
+                                                        "year": "1900"}]))
+    assert not run(site)[1].items
+
+
+@pytest.mark.parametrize(("text", "field"), [
+    ("position: {certainty: 1" + "0" * 1000 + ", direction: 0}\n", "position.certainty"),
+    ("position: {certainty: 0, direction: -1e308}\n", "position.direction"),
+    ("position: {certainty: .nan, direction: 0}\n", "position.certainty"),
+    ("layer: 1" + "0" * 1000 + "\n", "layer"),
+    ("layer: '1" + "0" * 5000 + "'\n", "layer"),
+    ("layer: 1e400\n", "layer"),
+    ("indicators: [{name: n, baseline: -1e308}]\n", "indicators[0].baseline"),
+    ("indicators: [{name: n, target: 1e15}]\n", "indicators[0].target"),
+    ("indicators: [{name: n, values: [{date: 2024, value: -1e15}]}]\n",
+     "indicators[0].values[0].value"),
+    ("indicators: [{name: n, values: [{date: 2024, value: 1" + "0" * 5000 + "}]}]\n",
+     "indicators[0].values[0].value"),
+])
+def test_huge_map_positions_layers_and_indicator_values_are_located_errors(
+        site: Site, text: str, field: str) -> None:
+    site.page("x", "---\ntitle: T\nsummary: S\nfacet: adaptive\nzone: green\n" + text + "---\n")
+    problem = only(run(site)[1])
+    assert problem.field == field and problem.line == 6 and problem.found
+    assert len(problem.found) < 80
+
+
+def test_indicator_values_in_range_are_kept_as_written(site: Site, initiative: Make) -> None:
+    site.front("x", initiative(indicators=[{
+        "name": "n", "baseline": -999999999999999.9, "target": 999999999999999,
+        "values": [{"date": "2024", "value": 1e-300}]}]))
+    (ind,) = run(site)[0].initiatives[0].indicators
+    assert (ind.baseline, ind.target, ind.values[0].value) == (
+        -999999999999999.9, 999999999999999, 1e-300)
+
+
+# -- text is text ---------------------------------------------------------------------------
+
+REFUSED_CHARACTERS = ["\x00", "\x01", "\x07", "\x08", "\x0b", "\x0c", "\r", "\x1b", "\x1f",
+                      "\x7f", "\x80", "\x85", "\x9f"]
+BIDI = ["\u202a", "\u202b", "\u202c", "\u202d", "\u202e", "\u2066", "\u2067", "\u2068",
+        "\u2069"]
+
+
+@pytest.mark.parametrize("character", REFUSED_CHARACTERS)
+def test_a_control_character_in_text_is_refused_and_named(site: Site, initiative: Make,
+                                                          character: str) -> None:
+    site.front("x", initiative(title=f"Bike{character} lanes"))
+    problem = only(run(site)[1])
+    assert (problem.field, problem.line, problem.column) == ("title", 2, 1)
+    assert problem.message == "contains a control character"
+    assert problem.found == f"U+{ord(character):04X} at character 5"
+
+
+@pytest.mark.parametrize("character", BIDI)
+def test_a_bidi_override_embedding_or_isolate_is_refused_and_named(
+        site: Site, initiative: Make, character: str) -> None:
+    site.front("x", initiative(stories=[{"date": 2024, "title": f"gpj.{character}exe"}]))
+    problem = only(run(site)[1])
+    assert problem.field == "stories[0].title"
+    assert problem.message == "contains a bidirectional formatting character"
+    assert problem.found == f"U+{ord(character):04X} at character 5"
+
+
+def test_tabs_newlines_and_other_unicode_are_text(site: Site, initiative: Make) -> None:
+    site.front("x", initiative(title="Bike\tlanes é ✓ \u2028 \u200f \U0001f6b2",
+                               stories=[{"date": 2024, "title": "t", "text": "a\n\nb"}]))
+    (i,) = run(site)[0].initiatives
+    assert "\t" in str(i.title) and i.stories[0].text == "a\n\nb"
+
+
+@pytest.mark.parametrize(("changes", "field"), [
+    ({"summary": {"en": "ok", "sv": "fel\x1b"}}, "summary.sv"),
+    ({"partners": [{"id": "city", "role": "Leads\x07"}]}, "partners[0].role"),
+    ({"funding": [{"funder": "city", "amount": 5, "year": 2024, "note": "\x00"}]},
+     "funding[0].note"),
+    ({"zone_history": [{"date": 2024, "zone": "green", "note": "\u202e"}]},
+     "zone_history[0].note"),
+    ({"indicators": [{"name": "n", "unit": "kg\x9b"}]}, "indicators[0].unit"),
+    ({"links": [{"title": "a\x7f", "url": "https://example.org/"}]}, "links[0].title"),
+    ({"description": "For search engines\x00"}, "description"),
+    ({"tags": ["ok", "\u2066bad"]}, "tags[1]"),
+])
+def test_every_text_field_refuses_control_characters(site: Site, initiative: Make,
+                                                     changes: dict[str, Any],
+                                                     field: str) -> None:
+    site.front("x", initiative(**changes))
+    assert only(run(site)[1]).field == field
+
+
+@pytest.mark.parametrize(("name", "entry", "field"), [
+    ("partners.yml", {"city": {"name": "City\x00", "sector": "public"}}, "city.name"),
+    ("partners.yml", {"city": {"name": "City", "sector": "public", "description": "\u202e"}},
+     "city.description"),
+    ("assets.yml", {"lab": {"name": "Lab\x1b[2J", "kind": "testbed"}}, "lab.name"),
+])
+def test_site_data_text_refuses_control_characters(site: Site, name: str,
+                                                   entry: dict[str, Any], field: str) -> None:
+    site.data(name, entry)
+    problems = [p for p in run(site)[1].errors if p.path == f"site_data/{name}"]
+    assert [p.field for p in problems] == [field]
+
+
+# -- URLs and paths -------------------------------------------------------------------------
+
+@pytest.mark.parametrize("url", ["//evil.example", "//evil.example/a", "///evil.example",
+                                 "/\\evil.example", "\\\\evil.example", "https:\\\\evil.example",
+                                 "a\\b"])
+def test_a_url_a_browser_reads_as_another_host_is_refused(site: Site, initiative: Make,
+                                                          url: str) -> None:
+    site.front("x", initiative(links=[{"title": "Click", "url": url}],
+                               stories=[{"date": 2024, "title": "t", "link": url}]))
+    assert sorted(p.field for p in run(site)[1].errors) == ["links[0].url", "stories[0].link"]
+
+
+@pytest.mark.parametrize(("name", "entry", "field"), [
+    ("partners.yml", {"city": {"name": "City", "sector": "public", "url": "//evil.example"}},
+     "city.url"),
+    ("assets.yml", {"lab": {"name": "Lab", "kind": "testbed", "url": "//evil.example"}},
+     "lab.url"),
+])
+def test_site_data_urls_refuse_protocol_relative_addresses(site: Site, name: str,
+                                                           entry: dict[str, Any],
+                                                           field: str) -> None:
+    site.data(name, entry)
+    problems = [p for p in run(site)[1].errors if p.path == f"site_data/{name}"]
+    assert [p.field for p in problems] == [field]
+
+
+def test_a_mandate_url_refuses_protocol_relative_addresses(site: Site) -> None:
+    from conftest import PORTFOLIO
+
+    site.data("portfolio.yml", {**PORTFOLIO, "mandates": {
+        "m": {"title": "M", "level": "eu", "url": "//evil.example/"}}})
+    assert only(run(site)[1]).field == "mandates.m.url"
+
+
+@pytest.mark.parametrize(("logo", "message"), [
+    ("../../../../etc/passwd", "'..'"), ("img/../../x.png", "'..'"),
+    ("img/%2e%2e/%2E%2E/x.png", "'..'"), ("..", "'..'"),
+    ("/etc/passwd", "absolute"), ("//cdn.example/x.png", "another host"),
+    ("img\\logo.png", "backslash"), ("C:/logo.png", "scheme"),
+    ("file:///etc/passwd", "scheme"), ("https://tracker.example/x.png", "other hosts"),
+])
+def test_a_logo_must_stay_inside_the_site(site: Site, logo: str, message: str) -> None:
+    site.data("partners.yml", {"city": {"name": "City", "sector": "public", "logo": logo}})
+    site.data("assets.yml", {})
+    site.data("portfolio.yml", {"name": "P", "currency": "SEK"})
+    problem = only(run(site)[1])
+    assert problem.field == "city.logo" and message in problem.message, str(problem)
+    assert problem.expected == "a path relative to the docs folder, inside it"
+
+
+@pytest.mark.parametrize("logo", ["img/logo.png", "logo.svg", "img/..logo.png", "a/.b/c.png"])
+def test_a_logo_inside_the_site_is_kept_as_written(site: Site, logo: str) -> None:
+    site.data("partners.yml", {"city": {"name": "City", "sector": "public", "logo": logo}})
+    site.data("assets.yml", {})
+    site.data("portfolio.yml", {"name": "P", "currency": "SEK"})
+    portfolio, problems = run(site)
+    assert not problems.items and portfolio.partners[0].logo == logo

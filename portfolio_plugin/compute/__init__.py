@@ -39,8 +39,10 @@ class LayerFigures:
 
     @property
     def leverage(self) -> float | None:
-        """(layer 2 + layer 3) / layer 1; None where there was no base investment."""
-        if not self.layer1:
+        """(layer 2 + layer 3) / layer 1; None where there was no base investment, or none
+        that is published (money is published to the cent): the ratio of any amounts of the
+        contract to a cent stays a number that prints, where a tinier divisor would not."""
+        if round(self.layer1, 2) == 0:
             return None
         return (self.layer2 + self.layer3) / self.layer1
 

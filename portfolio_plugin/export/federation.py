@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import re
 import urllib.parse
 from collections.abc import Iterable, Mapping, Sequence
@@ -32,6 +33,10 @@ TIMEOUT = 5.0
 MAX_BYTES = 50 * 1024 * 1024
 CACHE_DIR = ".federation-cache"
 _NOT_NAME = re.compile(r"[^A-Za-z0-9]+")
+# Numbers another portfolio publishes are bounded as this one's are: its sums of amounts
+# (each below 10^15) stay far below this, and any figure below it prints (`1e400` would be
+# infinity, `1e308` a number of 309 digits no format can round).
+MAX_NUMBER = 10**24
 
 
 @dataclass(frozen=True)
@@ -125,10 +130,22 @@ def _refuse_constant(name: str) -> Any:
     raise ValueError(f"{name} is not a number JSON allows")
 
 
+def _bounded(text: str) -> int | float:
+    """A JSON number below `MAX_NUMBER`, else a ValueError (turned into `UnreadableError`)."""
+    shown = text if len(text) <= 24 else text[:21] + "..."
+    if len(text) > 400:  # not even read: thousands of digits are slow to make an int of
+        raise ValueError(f"the number {shown} is out of range: below 10^24")
+    value: int | float = float(text) if any(c in text for c in ".eE") else int(text)
+    if not math.isfinite(value) or abs(value) >= MAX_NUMBER:
+        raise ValueError(f"the number {shown} is out of range: below 10^24")
+    return value
+
+
 def parse(raw: bytes) -> dict[str, Any]:
     """A published `portfolio.json`, checked against the schema; raises `UnreadableError`."""
     try:
-        data = json.loads(raw.decode("utf-8-sig"), parse_constant=_refuse_constant)
+        data = json.loads(raw.decode("utf-8-sig"), parse_constant=_refuse_constant,
+                          parse_float=_bounded, parse_int=_bounded)
     except UnicodeDecodeError:
         raise UnreadableError("it is not UTF-8 text") from None
     except (ValueError, RecursionError) as exc:

@@ -31,6 +31,16 @@ _FLOAT = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?\
 _NULL = {"", "~", "null", "Null", "NULL"}
 _BOOL = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
 _ALLOWED_TAGS = {None, "!", "tag:yaml.org,2002:str"}
+# No bound of the contract comes near a number of this many digits; turning thousands of
+# digits into an int is slow (CPython refuses past 4,300 digits for that reason).
+MAX_DIGITS = 100
+
+
+class BigNumber(str):
+    """An unquoted number the reader does not turn into one: an integer of more than
+    `MAX_DIGITS` digits, or a float beyond the largest a float holds (`1e400`). It stays the
+    text it was written as: where text is expected it is that text, and where a number is
+    expected the validator refuses it as out of range, at its line and field."""
 
 
 class YamlError(Exception):
@@ -107,10 +117,11 @@ def _scalar(event: Any) -> Any:
     if text in _BOOL:
         return _BOOL[text]
     if _INT.match(text):
-        return int(text)
+        digits = len(text) - (text[0] in "+-")
+        return int(text) if digits <= MAX_DIGITS else BigNumber(text)
     if _FLOAT.match(text):
         number = float(text)
-        return number if math.isfinite(number) else text
+        return number if math.isfinite(number) else BigNumber(text)
     return text
 
 
@@ -234,7 +245,7 @@ def _read_events(parser: Any, located: Located, line_offset: int, max_nodes: int
                         value = _scalar(event)
                     elif value in _NULL or value in _BOOL or value[:1] in _NUMBER_START:
                         value = _scalar(event)
-                        if not isinstance(value, str):
+                        if type(value) is not str:
                             raw[path] = event.value
                 elif event.tag not in _ALLOWED_TAGS:
                     value = _scalar(event)

@@ -19,8 +19,12 @@ _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!])")
 
 
 def is_safe_url(url: str) -> bool:
-    """http(s), mailto and relative URLs only; nothing a browser would run."""
+    """http(s), mailto and relative URLs only; nothing a browser would run, and nothing it
+    would read as another host's address while it looks relative (`//host`, a backslash):
+    the validator's rule for URL fields, for links inside story texts."""
     cleaned = "".join(ch for ch in url if ch > " " and ch != "\x7f")
+    if cleaned.startswith("//") or "\\" in cleaned:
+        return False
     match = _SCHEME.match(cleaned)
     return match is None or match.group(1).lower() in _SAFE_SCHEMES
 

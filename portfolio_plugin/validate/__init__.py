@@ -17,7 +17,7 @@ from functools import partial
 from typing import Any, TypeVar
 
 from ..load import Checked, Page, Sources
-from ..load.yamlsafe import Located, PathKey
+from ..load.yamlsafe import BigNumber, Located, PathKey
 from ..load.yamlsafe import path_text as render_path
 from ..model import (
     Asset,
@@ -65,6 +65,47 @@ _ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*\Z")
 _SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):")
 _WEB_SCHEMES = {"http", "https", "mailto"}
 _UNSAFE_URL_CHARS = re.compile(r"[\s\x00-\x1f\x7f]")
+# A `..` segment of a path, written out or percent-encoded (browsers read `%2e%2e` as `..`).
+_DOT_DOT = re.compile(r"(?:\A|/)(?:\.|%2[eE]){2}(?:[/?#]|\Z)")
+# What text may not carry, as ranges of a regular expression (the JSON Schemas use them too):
+# control characters but tab and newline (C0, DEL and C1), and the bidirectional overrides,
+# embeddings and isolates, which make text read other than it is stored (a file name, a
+# link, an amount shown backwards).
+BIDI_CHARACTERS = r"\u202a-\u202e\u2066-\u2069"
+NOT_TEXT_CHARACTERS = r"\u0000-\u0008\u000b-\u001f\u007f-\u009f" + BIDI_CHARACTERS
+_NOT_TEXT = re.compile(f"[{NOT_TEXT_CHARACTERS}]")
+_BIDI = re.compile(f"[{BIDI_CHARACTERS}]")
+
+
+@dataclass(frozen=True)
+class Bounds:
+    """The range a number of the contract must lie in, and how a message says it."""
+
+    low: float
+    high: float
+    what: str
+    low_open: bool = False
+    high_open: bool = False
+
+    def holds(self, value: float) -> bool:
+        """Whether `value` (an int of any size or a finite float) lies in the range; an int
+        is compared as it is, never turned into a float first."""
+        above = value > self.low if self.low_open else value >= self.low
+        below = value < self.high if self.high_open else value <= self.high
+        return above and below
+
+
+# The numbers of the contract are bounded (DESIGN.md, CONTRIBUTING.md, the JSON Schemas), and
+# checked before any arithmetic: a sum of thousands of amounts, a conversion or a formatted
+# figure stays finite.
+MAX_AMOUNT = 10**15
+MAX_RATE = 10**6
+YEARS = (1900, 2100)
+AMOUNT = Bounds(0, MAX_AMOUNT, "a number >= 0 and below 10^15", high_open=True)
+INDICATOR = Bounds(-MAX_AMOUNT, MAX_AMOUNT, "a number above -10^15 and below 10^15",
+                   low_open=True, high_open=True)
+RATE = Bounds(0, MAX_RATE, "a rate above 0 and at most 10^6", low_open=True)
+MAP = Bounds(-1, 1, "a number from -1 to 1")
 
 INITIATIVE_FIELDS = (
     "title", "summary", "facet", "zone", "status", "start", "end", "steward", "partners",
@@ -83,17 +124,31 @@ class _Missing:
 MISSING: Any = _Missing()
 
 
+def _describe_number(text: str) -> str:
+    if len(text) <= 24:
+        return text
+    digits = sum(c.isdigit() for c in text)
+    return f"{text[:12]}... (a number written with {digits} digits)"
+
+
+def describe_character(text: str, index: int) -> str:
+    """`U+0000 at character 3`: a character that cannot be shown as itself."""
+    return f"U+{ord(text[index]):04X} at character {index + 1}"
+
+
 def describe(value: Any) -> str:
     """A short description of a found value, for messages."""
     if value is None:
         return "nothing"
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, BigNumber):
+        return _describe_number(str(value))
     if isinstance(value, str):
         shown = value if len(value) <= 40 else value[:37] + "..."
         return repr(shown)
     if isinstance(value, (int, float)):
-        return repr(value)
+        return _describe_number(repr(value))
     if isinstance(value, dict):
         return "a mapping"
     if isinstance(value, list):
@@ -152,8 +207,11 @@ class Reader:
     # -- scalars ------------------------------------------------------------------------
     def text(self, where: PathKey, value: Any, required: bool = False,
              max_length: int | None = None) -> str | None:
-        """Plain text; an unquoted `no` or `2024` where text is expected is that text."""
-        if type(value) is str and (max_length is None or len(value) <= max_length):
+        """Plain text, without control characters (but tab and newline) or bidi overrides,
+        embeddings and isolates; an unquoted `no` or `2024` where text is expected is that
+        text."""
+        if type(value) is str and (max_length is None or len(value) <= max_length) \
+                and (value.isprintable() or not _NOT_TEXT.search(value)):
             stripped = value.strip()
             if stripped or not required:
                 return stripped  # the common case, checked first: it runs for every field
@@ -166,6 +224,19 @@ class Reader:
             value = raw if raw is not None else str(value)
         if not isinstance(value, str):
             self.report(where, "must be text", expected="text", found=describe(value))
+            return None
+        bad = _NOT_TEXT.search(value)
+        if bad is not None:
+            if _BIDI.match(bad.group()):
+                self.report(where, "contains a bidirectional formatting character",
+                            expected="text without bidi overrides, embeddings or isolates "
+                                     "(U+202A-U+202E, U+2066-U+2069)",
+                            found=describe_character(value, bad.start()))
+            else:
+                self.report(where, "contains a control character",
+                            expected="text without control characters (tab and newline "
+                                     "are allowed)",
+                            found=describe_character(value, bad.start()))
             return None
         value = value.strip()
         if required and not value:
@@ -235,6 +306,10 @@ class Reader:
             return None
         year, month, day = (int(g) if g else None for g in match.groups())
         assert year is not None
+        if not YEARS[0] <= year <= YEARS[1]:
+            self.report(where, "is out of range",
+                        expected=f"a date from {YEARS[0]} to {YEARS[1]}", found=describe(value))
+            return None
         try:
             dt.date(year, month or 1, day or 1)
         except ValueError:
@@ -243,20 +318,22 @@ class Reader:
             return None
         return PartialDate(year, month, day)
 
-    def number(self, where: PathKey, value: Any, required: bool = False,
-               minimum: float | None = None, maximum: float | None = None,
-               what: str = "a number") -> float | None:
-        """A finite number within bounds."""
+    def number(self, where: PathKey, value: Any, bounds: Bounds,
+               required: bool = False) -> float | None:
+        """A finite number within bounds, checked before it is turned into a float."""
         if value is MISSING or value is None:
             if required:
-                self.report(where, "is required", expected=what, found="nothing")
+                self.report(where, "is required", expected=bounds.what, found="nothing")
+            return None
+        if isinstance(value, BigNumber):  # too large for the reader to make a number of
+            self.report(where, "is out of range", expected=bounds.what, found=describe(value))
             return None
         if isinstance(value, bool) or not isinstance(value, (int, float)) \
-                or not math.isfinite(value):
-            self.report(where, "must be a number", expected=what, found=describe(value))
+                or (isinstance(value, float) and not math.isfinite(value)):
+            self.report(where, "must be a number", expected=bounds.what, found=describe(value))
             return None
-        if (minimum is not None and value < minimum) or (maximum is not None and value > maximum):
-            self.report(where, "is out of range", expected=what, found=describe(value))
+        if not bounds.holds(value):
+            self.report(where, "is out of range", expected=bounds.what, found=describe(value))
             return None
         return float(value)
 
@@ -268,30 +345,27 @@ class Reader:
             return None
         if isinstance(value, str) and value.strip().isdigit() and len(value.strip()) == 4:
             value = int(value)  # a quoted year is still the year its author meant
-        if isinstance(value, bool) or not isinstance(value, int) or not 1900 <= value <= 2200:
+        if isinstance(value, bool) or not isinstance(value, int):
             self.report(where, "is not a year", expected="a year like 2024",
                         found=describe(value))
+            return None
+        if not YEARS[0] <= value <= YEARS[1]:
+            self.report(where, "is out of range", expected=f"a year from {YEARS[0]} to "
+                        f"{YEARS[1]}", found=describe(value))
             return None
         return value
 
     def url(self, where: PathKey, value: Any, required: bool = False,
             local_only: bool = False) -> str | None:
-        """An http(s), mailto or relative URL; anything a browser could run is refused."""
+        """An http(s), mailto or relative URL; anything a browser could run, or read as
+        another host than it seems to name, is refused. With `local_only`, a file of the site:
+        a path relative to the docs folder that stays inside it."""
         text = self.text(where, value, required)
         if text is None:
             return None
-        if _UNSAFE_URL_CHARS.search(text):
-            self.report(where, "must not contain spaces or control characters",
-                        expected="a URL", found=describe(text))
-            return None
-        scheme = _SCHEME.match(text)
-        if scheme and scheme.group(1).lower() not in _WEB_SCHEMES:
-            self.report(where, f"the URL scheme '{scheme.group(1)}:' is not allowed",
-                        expected="an http(s), mailto or relative URL", found=describe(text))
-            return None
-        if local_only and (scheme or text.startswith("//")):
-            self.report(where, "must be a file of the site: nothing is fetched from other hosts",
-                        expected="a path relative to the docs folder", found=describe(text))
+        refused = _url_refused(text, local_only)
+        if refused is not None:
+            self.report(where, refused[0], expected=refused[1], found=describe(text))
             return None
         return text
 
@@ -324,6 +398,30 @@ def url_allowed(url: str) -> bool:
     """Whether the URL rule of front-matter links (`Reader.url`) accepts `url`: the one
     rule, applied to the links and images of an initiative's body as well."""
     return Reader("", Located(url), Problems()).url((), url) is not None
+
+
+def _url_refused(text: str, local_only: bool) -> tuple[str, str] | None:
+    """Why a URL is refused (message, expected), or None: the one rule of every URL field."""
+    expected = ("a path relative to the docs folder, inside it" if local_only
+                else "an http(s), mailto or relative URL")
+    if _UNSAFE_URL_CHARS.search(text):
+        return "must not contain spaces or control characters", expected
+    if "\\" in text:
+        return "must not contain a backslash: browsers read it as '/'", expected
+    scheme = _SCHEME.match(text)
+    if scheme and scheme.group(1).lower() not in _WEB_SCHEMES:
+        return f"the URL scheme '{scheme.group(1)}:' is not allowed", expected
+    if text.startswith("//"):
+        return ("a URL starting with '//' is the address of another host, not a relative "
+                "URL; write https:// for another host"), expected
+    if local_only:
+        if scheme:
+            return "must be a file of the site: nothing is fetched from other hosts", expected
+        if text.startswith("/"):
+            return "must be relative to the docs folder, not an absolute path", expected
+        if _DOT_DOT.search(text):
+            return "must not contain '..': it must stay inside the docs folder", expected
+    return None
 
 
 def _choices(enum_type: type[enum.Enum]) -> str:
@@ -367,7 +465,14 @@ def _money(r: Reader, where: PathKey, amount: float, currency: Any,
                  expected=f"exchange_rates: {{{code}: <{ctx_currency} per {code}>}}",
                  found=repr(code))
         return None
-    return Money(amount * rates[code], code, amount)
+    converted = amount * rates[code]  # both bounded: the product is finite
+    if converted >= MAX_AMOUNT:
+        r.report(where + ("amount",), f"is out of range once converted to {ctx_currency}",
+                 expected=f"an amount below 10^15 {ctx_currency} once converted "
+                          f"(at {rates[code]:g} {ctx_currency} per {code})",
+                 found=f"{converted:.6g} {ctx_currency}")
+        return None
+    return Money(converted, code, amount)
 
 
 def _portfolio_info(doc: Located | None, path: str, problems: Problems,
@@ -391,11 +496,8 @@ def _portfolio_info(doc: Located | None, path: str, problems: Problems,
                 r.report(where, "is not a currency code", expected="a code such as EUR",
                          found=repr(code))
                 continue
-            value = r.number(where, rate, True, what="a rate above 0")
-            if value is not None and value <= 0:
-                r.report(where, "is out of range", expected="a rate above 0",
-                         found=describe(rate))
-            elif value is not None:
+            value = r.number(where, rate, RATE, True)
+            if value is not None:
                 rates[code] = value
     themes: dict[str, Theme] = {}
     for theme_id, item in _entries(r, ("themes",), data.get("themes", MISSING)):
@@ -476,10 +578,10 @@ def _base_investment(r: Reader, data: Mapping[str, Any], info: PortfolioInfo,
         where: PathKey = ("base_investment", index)
         fields = r.mapping(where, item, ("year", "amount", "funder", "currency", "note")) or {}
         year = r.year(where + ("year",), fields.get("year", MISSING), True)
-        amount = r.number(where + ("amount",), fields.get("amount", MISSING), True, 0,
-                          what="a number >= 0")
+        amount = r.number(where + ("amount",), fields.get("amount", MISSING), AMOUNT, True)
         funder = r.ident(where + ("funder",), fields.get("funder", MISSING), partners,
                          "partner", required=False)
+        r.text(where + ("note",), fields.get("note", MISSING))  # not kept, but text all the same
         if year is None or amount is None:
             continue
         money = _money(r, where, amount, fields.get("currency", MISSING), info.currency, rates)
@@ -544,6 +646,9 @@ def _initiative(page: Page, ctx: _Context, problems: Problems) -> Initiative | N
 
     title = r.translated(("title",), get("title"), True)
     summary = r.translated(("summary",), get("summary"), True, SUMMARY_MAX)
+    for name in ENGINE_FIELDS:  # MkDocs and its theme print these: text is text there too
+        if name in data:
+            _engine_text(r, (name,), data[name])
     facet = r.choice(("facet",), get("facet"), Facet, True)
     zone = r.choice(("zone",), get("zone"), Zone, True)
     status = r.choice(("status",), get("status"), Status, default=Status.ACTIVE)
@@ -573,7 +678,7 @@ def _initiative(page: Page, ctx: _Context, problems: Problems) -> Initiative | N
     layer = Layer.PLATFORM
     if get("layer") is not MISSING and get("layer") is not None:
         layer_value = get("layer")
-        if isinstance(layer_value, str) and layer_value.strip().isdigit():
+        if isinstance(layer_value, str) and layer_value.strip() in ("2", "3"):
             layer_value = int(layer_value)
         if layer_value in (2, 3) and not isinstance(layer_value, bool):
             layer = Layer(layer_value)
@@ -592,10 +697,10 @@ def _initiative(page: Page, ctx: _Context, problems: Problems) -> Initiative | N
     position = None
     if get("position") is not MISSING and get("position") is not None:
         fields = r.mapping(("position",), get("position"), ("certainty", "direction")) or {}
-        certainty = r.number(("position", "certainty"), fields.get("certainty", MISSING), True,
-                             -1, 1, "a number from -1 to 1")
-        direction = r.number(("position", "direction"), fields.get("direction", MISSING), True,
-                             -1, 1, "a number from -1 to 1")
+        certainty = r.number(("position", "certainty"), fields.get("certainty", MISSING), MAP,
+                             True)
+        direction = r.number(("position", "direction"), fields.get("direction", MISSING), MAP,
+                             True)
         if certainty is not None and direction is not None:
             position = Position(certainty, direction)
     links = []
@@ -618,6 +723,18 @@ def _initiative(page: Page, ctx: _Context, problems: Problems) -> Initiative | N
     )
 
 
+def _engine_text(r: Reader, where: PathKey, value: Any) -> None:
+    """Every text in a field that MkDocs or its theme reads, checked as text."""
+    if isinstance(value, str):
+        r.text(where, value)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            _engine_text(r, where + (index,), item)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _engine_text(r, where + (key,), item)
+
+
 def _funding(r: Reader, value: Any, ctx: _Context) -> tuple[Funding, ...]:
     result = []
     for index, item in enumerate(r.items(("funding",), value)):
@@ -626,11 +743,11 @@ def _funding(r: Reader, value: Any, ctx: _Context) -> tuple[Funding, ...]:
                                          "note")) or {}
         funder = r.ident(where + ("funder",), fields.get("funder", MISSING), ctx.partners,
                          "partner")
-        amount = r.number(where + ("amount",), fields.get("amount", MISSING), True, 0,
-                          what="a number >= 0")
+        amount = r.number(where + ("amount",), fields.get("amount", MISSING), AMOUNT, True)
         year = r.year(where + ("year",), fields.get("year", MISSING), True)
         kind = r.choice(where + ("kind",), fields.get("kind", MISSING), FundingKind,
                         default=FundingKind.CASH)
+        r.text(where + ("note",), fields.get("note", MISSING))  # not kept, but text all the same
         if amount is None:
             continue
         money = _money(r, where, amount, fields.get("currency", MISSING), ctx.currency,
@@ -687,15 +804,16 @@ def _indicators(r: Reader, value: Any) -> tuple[Indicator, ...]:
         fields = r.mapping(where, item, ("name", "unit", "baseline", "target", "values")) or {}
         name = r.text(where + ("name",), fields.get("name", MISSING), True)
         unit = r.text(where + ("unit",), fields.get("unit", MISSING)) or ""
-        baseline = r.number(where + ("baseline",), fields.get("baseline", MISSING))
-        target = r.number(where + ("target",), fields.get("target", MISSING))
+        baseline = r.number(where + ("baseline",), fields.get("baseline", MISSING), INDICATOR)
+        target = r.number(where + ("target",), fields.get("target", MISSING), INDICATOR)
         values = []
         for v_index, v_item in enumerate(r.items(where + ("values",),
                                                  fields.get("values", MISSING))):
             v_where = where + ("values", v_index)
             v_fields = r.mapping(v_where, v_item, ("date", "value")) or {}
             date = r.date(v_where + ("date",), v_fields.get("date", MISSING), True)
-            number = r.number(v_where + ("value",), v_fields.get("value", MISSING), True)
+            number = r.number(v_where + ("value",), v_fields.get("value", MISSING), INDICATOR,
+                              True)
             if date and number is not None:
                 values.append(IndicatorValue(date, number))
         values.sort(key=lambda v: v.date.key)

@@ -11,20 +11,42 @@ from typing import Any
 
 from ..export import export_schema
 from ..model import AssetKind, Facet, FundingKind, MandateLevel, Sector, Status, StoryKind, Zone
-from . import ENGINE_FIELDS, INITIATIVE_FIELDS, SUMMARY_MAX
+from . import (
+    AMOUNT,
+    ENGINE_FIELDS,
+    INDICATOR,
+    INITIATIVE_FIELDS,
+    MAP,
+    NOT_TEXT_CHARACTERS,
+    RATE,
+    SUMMARY_MAX,
+    YEARS,
+    Bounds,
+)
 
-DATE_PATTERN = r"^\d{4}(-\d{2}(-\d{2})?)?$"
-# Relative, or http(s) or mailto in any letter case: the validator's rule.
-URL_PATTERN = (r"^(?![A-Za-z][A-Za-z0-9+.-]*:)[^\s]*$"
-               r"|^([Hh][Tt][Tt][Pp][Ss]?|[Mm][Aa][Ii][Ll][Tt][Oo]):[^\s]*$")
+# Years 1900-2100 (`YEARS`), then an optional month and day.
+_YEAR = r"(19\d{2}|20\d{2}|2100)"
+DATE_PATTERN = rf"^{_YEAR}(-\d{{2}}(-\d{{2}})?)?$"
+# Relative (not `//host`), or http(s) or mailto in any letter case, without spaces or
+# backslashes: the validator's rule.
+URL_PATTERN = (r"^(?![A-Za-z][A-Za-z0-9+.-]*:)(?!//)[^\s\\]*$"
+               r"|^([Hh][Tt][Tt][Pp][Ss]?|[Mm][Aa][Ii][Ll][Tt][Oo]):[^\s\\]*$")
+# Control characters but tab and newline, and bidi overrides, embeddings and isolates: the
+# characters the validator refuses in text.
+_NOT_TEXT = NOT_TEXT_CHARACTERS
+TEXT_PATTERN = rf"^[^{_NOT_TEXT}]*$"
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
 SCHEMA_ID = "https://portfolio-showcase.example/schemas/"
 
 
 # Text where an unquoted number or `true` is read as the text it was written as.
-TEXT: dict[str, Any] = {"type": ["string", "number", "boolean"]}
+TEXT: dict[str, Any] = {"type": ["string", "number", "boolean"], "pattern": TEXT_PATTERN}
 # Required text: not empty, not only spaces.
-LINE: dict[str, Any] = {**TEXT, "minLength": 1, "pattern": r"\S"}
+LINE: dict[str, Any] = {**TEXT, "minLength": 1,
+                        "pattern": rf"^[^{_NOT_TEXT}]*[^\s{_NOT_TEXT}][^{_NOT_TEXT}]*$"}
+# Text of `site_data/`, and required text there.
+STRING: dict[str, Any] = {"type": "string", "pattern": TEXT_PATTERN}
+NAME: dict[str, Any] = {**STRING, "minLength": 1}
 
 
 def _nullable(schema: dict[str, Any]) -> dict[str, Any]:
@@ -62,7 +84,7 @@ def _text(description: str, max_length: int | None = None) -> dict[str, Any]:
 def _date(description: str) -> dict[str, Any]:
     return {"description": description,
             "anyOf": [{"type": "string", "pattern": DATE_PATTERN},
-                      {"type": "integer", "minimum": 1000, "maximum": 9999}]}
+                      {"type": "integer", "minimum": YEARS[0], "maximum": YEARS[1]}]}
 
 
 def _object(properties: dict[str, Any], required: tuple[str, ...] = (),
@@ -76,14 +98,27 @@ def _object(properties: dict[str, Any], required: tuple[str, ...] = (),
     return schema
 
 
-LOCAL_URL = {"type": "string", "pattern": r"^(?![A-Za-z][A-Za-z0-9+.-]*:)(?!//)[^\s]*$",
-             "description": "A file of the site, relative to the docs folder"}
+# Not a scheme, not absolute, no `..` segment (written out or as %2e%2e), no backslash.
+LOCAL_URL = {"type": "string",
+             "pattern": r"^(?![A-Za-z][A-Za-z0-9+.-]*:)(?!/)(?!(.*/)?(\.|%2[eE]){2}([/?#]|$))"
+                        r"[^\s\\]*$",
+             "description": "A file of the site, relative to the docs folder and inside it"}
 URL = {"type": "string", "pattern": URL_PATTERN,
-       "description": "An http(s), mailto or relative URL"}
+       "description": "An http(s), mailto or relative URL (not //host)"}
 PARTNER_ID = {"type": "string", "pattern": ID_PATTERN, "description": "A partner id"}
-MONEY = {"type": "number", "minimum": 0}
-YEAR = {"anyOf": [{"type": "integer", "minimum": 1900, "maximum": 2200},
-                  {"type": "string", "pattern": "^\\s*(19\\d{2}|2[01]\\d{2}|2200)\\s*$"}]}
+def _number(bounds: Bounds, description: str = "") -> dict[str, Any]:
+    """A number in the validator's bounds."""
+    return {"type": "number",
+            "exclusiveMinimum" if bounds.low_open else "minimum": bounds.low,
+            "exclusiveMaximum" if bounds.high_open else "maximum": bounds.high,
+            "description": description or bounds.what[0].upper() + bounds.what[1:]}
+
+
+MONEY = _number(AMOUNT, "At least 0 and below 10^15, converted to the portfolio currency too")
+YEAR = {"anyOf": [{"type": "integer", "minimum": YEARS[0], "maximum": YEARS[1]},
+                  {"type": "string", "pattern": rf"^\s*{_YEAR}\s*$"}],
+        "description": f"A year from {YEARS[0]} to {YEARS[1]}"}
+INDICATOR_VALUE = _number(INDICATOR)
 CURRENCY = {"type": "string", "pattern": "^[A-Z]{3}$", "description": "ISO 4217 code"}
 IDS = {"type": "array", "items": {"type": "string", "pattern": ID_PATTERN}}
 
@@ -119,12 +154,11 @@ def frontmatter_schema() -> dict[str, Any]:
             "link": URL, "partners": IDS}, ("date", "title"))},
         "indicators": {"type": "array", "items": _object({
             "name": LINE, "unit": TEXT,
-            "baseline": {"type": "number"}, "target": {"type": "number"},
+            "baseline": INDICATOR_VALUE, "target": INDICATOR_VALUE,
             "values": {"type": "array", "items": _object({
-                "date": _date("Date of the measurement"), "value": {"type": "number"}},
+                "date": _date("Date of the measurement"), "value": INDICATOR_VALUE},
                 ("date", "value"))}}, ("name",))},
-        "position": _object({"certainty": {"type": "number", "minimum": -1, "maximum": 1},
-                             "direction": {"type": "number", "minimum": -1, "maximum": 1}},
+        "position": _object({"certainty": _number(MAP), "direction": _number(MAP)},
                             ("certainty", "direction")),
         "links": {"type": "array", "items": _object({"title": LINE, "url": {**URL, "minLength": 1}},
                                                      ("title", "url"))},
@@ -155,9 +189,9 @@ def partners_schema() -> dict[str, Any]:
     """The JSON Schema of `site_data/partners.yml`."""
     return {"$schema": "https://json-schema.org/draft/2020-12/schema",
             "$id": SCHEMA_ID + "partners.schema.json", "title": "Partners",
-            **_entries(_object({"name": {"type": "string", "minLength": 1},
+            **_entries(_object({"name": NAME,
                                 "sector": _enum(Sector), "url": URL,
-                                "description": {"type": "string"}, "logo": LOCAL_URL},
+                                "description": STRING, "logo": LOCAL_URL},
                                ("name", "sector")))}
 
 
@@ -165,9 +199,9 @@ def assets_schema() -> dict[str, Any]:
     """The JSON Schema of `site_data/assets.yml`."""
     return {"$schema": "https://json-schema.org/draft/2020-12/schema",
             "$id": SCHEMA_ID + "assets.schema.json", "title": "Shared assets",
-            **_entries(_object({"name": {"type": "string", "minLength": 1},
+            **_entries(_object({"name": NAME,
                                 "kind": _enum(AssetKind), "owner": PARTNER_ID,
-                                "description": {"type": "string"}, "url": URL},
+                                "description": STRING, "url": URL},
                                ("name", "kind")))}
 
 
@@ -177,24 +211,25 @@ def portfolio_schema() -> dict[str, Any]:
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": SCHEMA_ID + "portfolio-config.schema.json", "title": "Portfolio",
         **_object({
-            "name": {"type": "string"}, "organisation": PARTNER_ID, "currency": CURRENCY,
-            "description": {"type": "string"},
+            "name": STRING, "organisation": PARTNER_ID, "currency": CURRENCY,
+            "description": STRING,
             "exchange_rates": {"type": "object", "propertyNames": {"pattern": "^[A-Z]{3}$"},
-                               "additionalProperties": {"type": "number",
-                                                        "exclusiveMinimum": 0}},
+                               "additionalProperties": _number(
+                                   RATE, "Units of the portfolio currency per unit: above 0, "
+                                         "at most 10^6")},
             "base_investment": {"type": "array", "items": _object({
                 "year": YEAR, "amount": MONEY, "funder": PARTNER_ID, "currency": CURRENCY,
-                "note": {"type": "string"}}, ("year", "amount"))},
-            "themes": _entries({"anyOf": [{"type": "string"}, _object(
-                {"title": {"type": "string", "minLength": 1}}, ("title",))]}),
-            "mandates": _entries(_object({"title": {"type": "string", "minLength": 1},
+                "note": STRING}, ("year", "amount"))},
+            "themes": _entries({"anyOf": [STRING, _object(
+                {"title": NAME}, ("title",))]}),
+            "mandates": _entries(_object({"title": NAME,
                                           "level": _enum(MandateLevel), "url": URL},
                                          ("title", "level"))),
             "objectives": _entries(_object({
-                "title": {"type": "string", "minLength": 1}, "description": {"type": "string"},
+                "title": NAME, "description": STRING,
                 "key_results": {"type": "array", "items": _object({
-                    "title": {"type": "string", "minLength": 1},
-                    "indicator": {"type": "string"}, "target": {"type": ["string", "number"]}},
+                    "title": NAME,
+                    "indicator": STRING, "target": {**TEXT, "type": ["string", "number"]}},
                     ("title",))}}, ("title",))),
             "federation": {"type": "array", "items": {"type": "string"}},
         }),

@@ -4,7 +4,10 @@ injection payload. Built by the hostile-input tests (in the browser and without 
 Each payload names itself in its `alert(...)`, so a dialog that fires says which one ran.
 Initiative `hostile-<key>` carries payload `<key>` in every text field; `hostile-all` carries
 all of them at once; `hostile-i18n` carries them in `{en, sv}` mappings. `refused-*` entries
-carry URLs a browser would run: the validator must refuse them. `hostile-body` carries
+carry what the validator must refuse, each at its own line and field: URLs a browser would run
+or read as another host's (`refused-javascript`, `p-refused*`, `a-refused`, `m-refused`), a
+logo outside the site (`p-refused-logo`), control and bidi characters in text
+(`refused-text`), and numbers out of range (`refused-numbers`). `hostile-body` carries
 `BODY_PAYLOADS` in its Markdown body (raw HTML and Markdown links): the sanitiser must take
 each out, and `portfolio validate` warn about each at its line.
 """
@@ -35,6 +38,10 @@ REFUSED_URLS = {
     "vbscript": "vbscript:msgbox('refused')",
     "tab": "java\tscript:alert('refused-tab')",
     "space": " javascript:alert('refused-space')",
+    # Not relative: a browser reads these as the address of another host.
+    "protocol-relative": "//evil.example/refused-protocol-relative",
+    "triple-slash": "///evil.example/refused-triple-slash",
+    "backslash": "/\\evil.example/refused-backslash",
 }
 # Raw HTML and Markdown in an initiative's body, one per line of `BODY` (after its first).
 # What the sanitiser leaves of them must trip no check below (no `img[src=x]`, no `<svg>`).
@@ -56,6 +63,10 @@ BODY_PAYLOADS: dict[str, str] = {
 }
 BODY = "The body of hostile-body, with hostile HTML and Markdown on each line below.\n\n" + \
     "\n\n".join(BODY_PAYLOADS.values()) + "\n"
+# A link inside a story text to another host, written as if relative: shown as its text.
+STORY_TEXT_HOST = "//evil.example/story-text"
+# Where a partner's logo may not point: outside the site, or to another host.
+REFUSED_LOGO = "../../../../etc/passwd"
 ALL = " ".join(PAYLOADS.values())
 # All the payloads that fit in a summary (at most 300 characters).
 SHORT_ALL = " ".join(PAYLOADS[k] for k in ("script", "close-script", "img", "attr", "svg",
@@ -89,6 +100,8 @@ def portfolio_yml() -> dict[str, Any]:
         "mandates": {
             **{f"m-{k}": {"title": text(k, "Mandate"), "level": level, "url": HOSTILE_URL}
                for k, level in zip(_keys(), ["eu", "national", "regional", "local"] * 3)},
+            "m-refused": {"title": "Refused mandate", "level": "local",
+                          "url": REFUSED_URLS["backslash"]},
         },
         "objectives": {
             f"o-{k}": {
@@ -157,7 +170,8 @@ def initiative(key: str, facet: str, zone: str, translated: bool = False) -> dic
                          for n, step in enumerate(history)],
         "stories": [
             {"date": "2023-05-04", "kind": "critical-event", "title": text(key, "Story"),
-             "text": text(key, "Story text") + "\n\n[link](javascript:alert('story-link'))",
+             "text": text(key, "Story text") + "\n\n[link](javascript:alert('story-link'))"
+                     f" [far]({STORY_TEXT_HOST}) [back](/\\{STORY_TEXT_HOST[2:]})",
              "link": HOSTILE_URL, "partners": [f"p-{key}"]},
             {"date": "2024-02-01", "kind": "learning", "title": text(key, "Learning"),
              "text": text(key, "Learning text"), "partners": [other]},
@@ -210,10 +224,11 @@ def refused_initiative() -> dict[str, Any]:
     }
 
 
-# Cells a spreadsheet would run as formulas, and characters XML cannot carry.
+# Cells a spreadsheet would run as formulas, and a line separator (text may carry it; XML
+# and JSON in pages must too).
 FORMULAS = {
     "title": "=HYPERLINK(\"https://evil.example/\",\"Click\")",
-    "summary": "+1+1 and a bell\x07, a vertical tab\x0b and U+2028\u2028 inside",
+    "summary": "+1+1 and U+2028\u2028 inside",
     "role": "@SUM(1,2)",
     "story": "-2+3 is a formula too",
 }
@@ -231,6 +246,78 @@ def formula_initiative() -> dict[str, Any]:
     }
 
 
+# Characters text may not carry: control characters but tab and newline (C0, DEL, C1) and
+# the bidi overrides, embeddings and isolates. `refused-text` carries each in a story title.
+REFUSED_CHARACTERS = {
+    "nul": "\x00", "bel": "\x07", "backspace": "\x08", "vt": "\x0b", "cr": "\r",
+    "esc": "\x1b", "del": "\x7f", "nel": "\x85", "csi": "\x9b", "lre": "\u202a",
+    "rlo": "\u202e", "lri": "\u2066", "fsi": "\u2068", "pdi": "\u2069",
+}
+
+
+def _escaped(value: str) -> str:
+    """A double-quoted YAML scalar with every character outside printable ASCII escaped
+    (PyYAML would write U+0085 as a line break)."""
+    body = "".join(c if " " <= c <= "~" and c not in "\\\"" else
+                   ("\\" + c if c in "\\\"" else f"\\u{ord(c):04x}") for c in value)
+    return f'"{body}"'
+
+
+def refused_text_page() -> str:
+    """An initiative whose title, summary and story titles carry refused characters."""
+    stories = "".join(
+        f"  - {{date: 2024-01-01, title: {_escaped(f'Story {name} a{char}b')}}}\n"
+        for name, char in REFUSED_CHARACTERS.items())
+    return ("---\n"
+            f"title: {_escaped('Title with NUL, ESC and BEL: a' + chr(0) + chr(27) + chr(7))}\n"
+            f"summary: {_escaped('Summary with a right-to-left override: gpj.' + chr(0x202e))}\n"
+            "facet: adaptive\nzone: yellow\n"
+            # Written as themselves, not escaped: YAML allows them in a plain scalar.
+            "partners: [{id: p-img, role: \"Role \u202eexe.txt\"}]\n"
+            f"stories:\n{stories}"
+            "---\n\nBody.\n")
+
+
+# Numbers out of range, written as an author could: beyond what a float holds, of thousands
+# of digits (past CPython's 4,300-digit limit of `int()`), `.nan` and `.inf`, years out of
+# 1900-2100. `refused-numbers` carries them; each is an error at its own field.
+HUGE = "1" + "0" * 1000
+HUGER = "1" + "0" * 5000
+REFUSED_NUMBERS = {
+    "funding[0].amount": HUGE, "funding[1].amount": HUGER, "funding[2].amount": "1e308",
+    "funding[3].amount": "1e308", "funding[4].amount": "1e308", "funding[5].amount": "-1",
+    "funding[6].amount": ".inf", "funding[7].amount": "1e15", "funding[8].year": "2101",
+    "funding[9].amount": "200000000000000",  # in range, but not once converted from EUR
+    "indicators[0].baseline": "-1e308", "indicators[0].target": "1e308",
+    "indicators[0].values[0].value": ".nan", "indicators[0].values[1].value": HUGE,
+    "indicators[0].values[2].date": "1850-01", "position.certainty": HUGE,
+    "position.direction": "-1e308", "layer": HUGER, "start": "1899", "end": "2101-01-01",
+}
+
+
+def refused_numbers_page() -> str:
+    """An initiative whose every number is out of range (written by hand: no YAML writer
+    writes a number of 5,001 digits)."""
+    n = REFUSED_NUMBERS
+    funding = "".join(
+        f"  - {{funder: city, amount: {n.get(f'funding[{i}].amount', '5')}, "
+        f"year: {n.get(f'funding[{i}].year', '2024')}"
+        f"{', currency: EUR' if i in (4, 9) else ''}}}\n" for i in range(10))
+    return ("---\ntitle: Refused numbers\nsummary: Every number is out of range.\n"
+            "facet: adaptive\nzone: yellow\n"
+            f"start: {n['start']}\nend: {n['end']}\nlayer: {n['layer']}\n"
+            f"funding:\n{funding}"
+            "indicators:\n"
+            f"  - name: Huge\n    baseline: {n['indicators[0].baseline']}\n"
+            f"    target: {n['indicators[0].target']}\n    values:\n"
+            f"      - {{date: 2023, value: {n['indicators[0].values[0].value']}}}\n"
+            f"      - {{date: 2024, value: {n['indicators[0].values[1].value']}}}\n"
+            f"      - {{date: {n['indicators[0].values[2].date']}, value: 1}}\n"
+            f"position: {{certainty: {n['position.certainty']}, "
+            f"direction: {n['position.direction']}}}\n"
+            "---\n\nBody.\n")
+
+
 def files() -> dict[str, Any]:
     """Every file of the hostile site, relative to its root (see `build_site`)."""
     result: dict[str, Any] = {
@@ -239,8 +326,17 @@ def files() -> dict[str, Any]:
             **partners_yml(),
             "p-refused": {"name": "Refused partner", "sector": "other",
                           "url": REFUSED_URLS["javascript"]},
+            "p-refused-protocol": {"name": "Refused partner", "sector": "other",
+                                   "url": REFUSED_URLS["protocol-relative"]},
+            "p-refused-logo": {"name": "Refused logo", "sector": "other",
+                               "logo": REFUSED_LOGO},
+            "p-refused-text": {"name": "Refused\x1b[31m name", "sector": "other"},
         },
-        "site_data/assets.yml": assets_yml(),
+        "site_data/assets.yml": {
+            **assets_yml(),
+            "a-refused": {"name": "Refused asset", "kind": "other",
+                          "url": REFUSED_URLS["protocol-relative"]},
+        },
         "content/hostile-page.md": hostile_page(),
         "content/hostile-heading.md": HOSTILE_HEADING,
     }
@@ -254,6 +350,8 @@ def files() -> dict[str, Any]:
         initiative("all", "anticipatory", "green", translated=True))
     result["content/initiatives/refused-javascript.md"] = _page(refused_initiative())
     result["content/initiatives/hostile-formula.md"] = _page(formula_initiative())
+    result["content/initiatives/refused-text.md"] = refused_text_page()
+    result["content/initiatives/refused-numbers.md"] = refused_numbers_page()
     return result
 
 
