@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 import urllib.parse
 from collections.abc import Iterable, Mapping, Sequence
@@ -20,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..load import display_path
+from ..load.files import RefusedError, TooLargeError, inside, read_bytes
 from ..model import FACETS, ZONES
 from ..options import Options
 from ..problems import Problem, Severity
@@ -31,6 +33,7 @@ if TYPE_CHECKING:
 TIMEOUT = 5.0
 MAX_BYTES = 50 * 1024 * 1024
 CACHE_DIR = ".federation-cache"
+REFUSED_WORDS = "it is refused"  # how a refused path's trouble begins (an error, not a warning)
 _NOT_NAME = re.compile(r"[^A-Za-z0-9]+")
 
 
@@ -125,8 +128,11 @@ def _refuse_constant(name: str) -> Any:
     raise ValueError(f"{name} is not a number JSON allows")
 
 
-def parse(raw: bytes) -> dict[str, Any]:
-    """A published `portfolio.json`, checked against the schema; raises `UnreadableError`."""
+def parse(raw: bytes, quote: bool = True) -> dict[str, Any]:
+    """A published `portfolio.json`, checked against the schema; raises `UnreadableError`.
+
+    Without `quote` (a file outside the site), a schema error says where, not what is there.
+    """
     try:
         data = json.loads(raw.decode("utf-8-sig"), parse_constant=_refuse_constant)
     except UnicodeDecodeError:
@@ -138,6 +144,8 @@ def parse(raw: bytes) -> dict[str, Any]:
         first = errors[0]
         where = "/".join(str(p) for p in first.absolute_path) or "(top level)"
         message = first.message if len(first.message) <= 160 else first.message[:157] + "..."
+        if not quote:
+            message = f"a value that breaks the rule {first.validator!r}"
         more = f" and {len(errors) - 1} more problem(s)" if len(errors) > 1 else ""
         raise UnreadableError(f"it does not match the portfolio.json schema: {where}: "
                          f"{message}{more}")
@@ -168,12 +176,25 @@ def fetch(url: str, timeout: float = TIMEOUT) -> bytes:
     return data
 
 
-def read_path(path: Path) -> bytes:
-    """The bytes of a local file; raises `UnreadableError` with a short reason."""
+class RefusedFileError(UnreadableError):
+    """A local path that is not read at all: not a regular file, or a symlink leaving the site."""
+
+    def __init__(self, found: str) -> None:
+        super().__init__(f"{REFUSED_WORDS}: only regular files are read, and symlinks only "
+                         f"inside the site (found {found})")
+
+
+def read_path(path: Path, site: Path) -> bytes:
+    """The bytes of a local file, a regular file read as written or through symlinks that stay
+    inside `site` (the site's folder, real), at most `MAX_BYTES` of them; raises
+    `UnreadableError` with a short reason (`RefusedFileError` before opening anything else).
+    """
     try:
-        if path.stat().st_size > MAX_BYTES:
-            raise UnreadableError(f"it is larger than {MAX_BYTES:,} bytes")
-        return path.read_bytes()
+        return read_bytes(path, site, MAX_BYTES, as_written=True)
+    except RefusedError as exc:
+        raise RefusedFileError(exc.found) from None
+    except TooLargeError:
+        raise UnreadableError(f"it is larger than {MAX_BYTES:,} bytes") from None
     except OSError as exc:
         raise UnreadableError(f"the file cannot be read ({exc.strerror})") from None
 
@@ -319,16 +340,25 @@ def _line_of(options: Options, source: str) -> int:
 def read_one(options: Options, source: str) -> tuple[PortfolioSummary | None, str | None]:
     """One federated portfolio (or its cached copy), and what went wrong, if anything."""
     cache = cache_path(options, source)
+    site = Path(os.path.realpath(options.root))
     try:
-        raw = fetch(source) if is_url(source) else read_path(options.root / source)
-        document = parse(raw)
+        if is_url(source):
+            raw = fetch(source)
+            document = parse(raw)
+        else:
+            path = options.root / source
+            raw = read_path(path, site)
+            # Another site's file, outside this one: its content is never quoted.
+            document = parse(raw, quote=inside(os.path.realpath(path), os.fspath(site)))
+    except RefusedFileError as exc:
+        return None, f"{exc}; it is left out"
     except UnreadableError as exc:
         reason = str(exc)
     else:
         _store(cache, raw)
         return summarise(document, source), None
     try:
-        document = parse(read_path(cache))
+        document = parse(read_path(cache, site))
     except UnreadableError:
         return None, f"{reason}; no earlier copy is cached, so it is left out"
     summary = summarise(document, source, cached=True)
@@ -347,7 +377,9 @@ def gather(options: Options, sources: Iterable[str]
         if summary is not None:
             summaries.append(summary)
         if trouble:
+            # Out of reach is a warning (the cached copy stands in); refused is an error.
+            refused = summary is None and trouble.startswith(REFUSED_WORDS)
             problems.append(Problem(display, _line_of(options, source), 1,
                                     f"federation[{index}]", f"{source}: {trouble}",
-                                    severity=Severity.WARNING))
+                                    severity=Severity.ERROR if refused else Severity.WARNING))
     return tuple(summaries), problems
