@@ -24,6 +24,7 @@ from portfolio_plugin.export.federation import (
     LayerYear,
     PartnerEntry,
     PortfolioSummary,
+    cache_path,
     gather,
     shared_partners,
 )
@@ -350,3 +351,20 @@ def test_a_file_outside_the_site_is_never_quoted(tmp_path: Path) -> None:
     summaries, problems = gather(options, ["../secret.json"])
     assert summaries == () and "does not match the portfolio.json schema" in problems[0].message
     assert "hunter2" not in problems[0].message and "token" not in problems[0].message
+
+
+def test_the_cached_copy_is_never_written_through_a_symlink(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A symlink in the cache's place would have the build write over a file anywhere.
+    (tmp_path / "first.json").write_bytes(first_document(tmp_path / "first", monkeypatch))
+    options = read_config(write_second(tmp_path / "second", ["../first.json"]))
+    victim = tmp_path / "victim.txt"
+    victim.write_text("keep me\n", encoding="utf-8")
+    cache = cache_path(options, "../first.json")
+    cache.parent.mkdir(parents=True)
+    os.symlink(victim, cache)
+    summaries, problems = gather(options, ["../first.json"])
+    assert problems == [] and summaries[0].name == "Testvik Platform"
+    assert victim.read_text(encoding="utf-8") == "keep me\n"
+    assert not cache.is_symlink()
+    assert cache.read_bytes() == (tmp_path / "first.json").read_bytes()

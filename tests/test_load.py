@@ -11,7 +11,7 @@ from corpus.special import SPECIAL, bounded, make
 
 from portfolio_plugin.load import MAX_PAGE_BYTES, Page, load, read_page
 from portfolio_plugin.load.files import EXPECTED, TooLargeError, read_bytes
-from portfolio_plugin.pipeline import check
+from portfolio_plugin.pipeline import analyse, check
 from portfolio_plugin.problems import Problem
 
 from conftest import VALID, Site
@@ -223,3 +223,11 @@ def test_a_read_stops_one_byte_past_the_limit_whatever_size_the_file_system_says
     with pytest.raises(TooLargeError):
         read_bytes("/proc/self/environ", "/proc", limit=4)
     assert read_bytes("/proc/self/environ", "/proc", limit=1 << 20) != b""
+
+
+def test_a_site_locale_file_that_leaves_the_site_is_refused(site: Site) -> None:
+    site.page("good", VALID)
+    make(site.root / "site_data" / "locales" / "en.yml", "passwd")
+    build = bounded(analyse, site.options)
+    problem = only(build.problems.sorted(), "site_data/locales/en.yml")
+    assert problem.found == SPECIAL["passwd"][1]

@@ -12,18 +12,20 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from corpus.special import SECRET, SPECIAL, make
 
-from conftest import ROOT, Site
+from conftest import ROOT, VALID, Site
 
 Make = Callable[..., dict[str, Any]]
 
 
-def mkdocs(root: Path, *args: str, engine: str = "mkdocs") -> subprocess.CompletedProcess[str]:
+def mkdocs(root: Path, *args: str, engine: str = "mkdocs",
+           timeout: float = 300) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "SOURCE_DATE_EPOCH": "1767225600", "NO_MKDOCS_2_WARNING": "1"}
     return subprocess.run(
         [sys.executable, "-m", engine, "build", "-f", str(root / "mkdocs.yml"),
          "-d", str(root / "out"), *args],
-        capture_output=True, text=True, env=env, timeout=300, check=False)
+        capture_output=True, text=True, env=env, timeout=timeout, check=False)
 
 
 def test_a_plain_build_publishes_valid_initiatives_and_lists_invalid_ones(
@@ -217,3 +219,67 @@ def test_a_dirty_build_over_an_earlier_one_rebuilds_the_generated_pages(
     assert result.returncode == 0, result.stderr
     page = (site.root / "out" / "initiatives" / "good" / "index.html").read_text("utf-8")
     assert "Second title" in page and "First title" not in page
+
+
+# -- only regular files inside the site are published (tests/corpus/special.py) ------------
+
+def special_site(site: Site) -> dict[str, str]:
+    """Each special file as a static file of docs_dir, a page and an initiative page; the
+    paths the build must name."""
+    site.page("good", VALID)
+    named = {}
+    for kind in SPECIAL:
+        for where in (f"content/{kind}.txt", f"content/{kind}.md",
+                      f"content/initiatives/{kind}.md"):
+            make(site.root / where, kind)
+            named[where] = SPECIAL[kind][1]
+    return named
+
+
+def test_a_build_publishes_no_symlink_leaving_the_site_no_device_and_no_fifo(
+        site: Site, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Before: /proc/self/environ was copied into the site (the build's environment), a FIFO
+    # hung the build, /dev/zero ate memory.
+    monkeypatch.setenv("PORTFOLIO_TEST_SECRET", SECRET)
+    named = special_site(site)
+    result = mkdocs(site.root, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    for where, found in named.items():
+        assert f"{where}:1:1: error: " in result.stderr, where
+        assert f"found {found})" in result.stderr
+        assert result.stderr.count(f"{where}:1:1:") == 1, where  # reported once
+    out = site.root / "out"
+    assert (out / "initiatives" / "good" / "index.html").is_file()
+    published = [p.relative_to(out).as_posix() for p in out.rglob("*")]
+    assert not [p for p in published if any(kind in p for kind in SPECIAL)], published
+    assert not any(SECRET.encode() in p.read_bytes() for p in out.rglob("*") if p.is_file())
+    assert mkdocs(site.root, "--strict", timeout=120).returncode == 1
+
+
+def test_a_symlink_to_a_file_inside_the_site_is_published(site: Site) -> None:
+    site.page("good", VALID)
+    (site.root / "notes.txt").write_text("plain notes\n", encoding="utf-8")
+    os.symlink("../notes.txt", site.root / "content" / "notes.txt")
+    result = mkdocs(site.root, "--strict", timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert (site.root / "out" / "notes.txt").read_text("utf-8") == "plain notes\n"
+
+
+@pytest.mark.parametrize(("target", "found"), [
+    ("..", "a symlink to .., a folder that contains it"),
+    ("../..", "a symlink to ../.., a folder that contains it"),
+    ("/", "a symlink to /, a folder outside the site"),
+])
+def test_a_folder_symlink_mkdocs_cannot_walk_stops_the_build_with_a_located_error(
+        site: Site, target: str, found: str) -> None:
+    # Before: MkDocs walked the loop 40 folders deep and failed with "OSError: Too many
+    # levels of symbolic links" (a traceback); a link to / it walked whole.
+    site.page("good", VALID)
+    os.symlink(target, site.initiatives / "loop")
+    result = mkdocs(site.root, timeout=120)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert "content/initiatives/loop:1:1: error: the folder is not read" in result.stderr
+    assert f"found {found})" in result.stderr
+

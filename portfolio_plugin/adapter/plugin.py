@@ -5,6 +5,7 @@ Works under MkDocs 1.6 and under ProperDocs (which maps `mkdocs.*` imports onto 
 
 from __future__ import annotations
 
+import atexit
 import datetime as dt
 import gc
 import os
@@ -29,6 +30,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils import dirname_to_title
 
 from ..load import Reader
+from ..load.files import folder_problems, refused_files
 from ..options import Options, from_settings
 from ..parallel.background import Background
 from ..parallel.pages import ELSEWHERE, ParallelPages, only_known_plugins, safe_with
@@ -124,7 +126,18 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
         changed pages, nor for a dirty build, which makes every page first."""
         serving = getattr(self, "serving", False)
         dirty = getattr(self, "dirty", False)
+        options = self.options(config)
+        # MkDocs walks docs_dir next, following folder symlinks: one that loops would have it
+        # walk the same folders again and again (and fail, or never end), one that leaves the
+        # site would have it walk and publish what is there.
+        loops = folder_problems(options.docs_dir, options.root, options.root)
+        if loops:
+            raise PluginError("portfolio: docs_dir cannot be walked safely:\n"
+                              + "\n".join(str(problem) for problem in loops))
         folder = getattr(self, "spool", None) or Path(tempfile.mkdtemp(prefix="portfolio-build-"))
+        if folder != getattr(self, "spool", None):
+            # Removed at exit however the build ends (Ctrl-C, an error), unless removed first.
+            atexit.register(self._drop_build_spool)
         # Pages packed into one file per process, read back through `page_read_source`
         # (unless another plugin reads sources its own way, or `mkdocs serve` compares them).
         readers = config.plugins.events.get("page_read_source", [])
@@ -136,7 +149,7 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
         if self.config.parallel and not serving and not dirty:
             try:
                 self._background = Background.start(
-                    self.options(config), self._spool, partial(_heading_maker, config),
+                    options, self._spool, partial(_heading_maker, config),
                     words=("nav.section",))
             except (PluginError, OSError):  # reported where the pages are read
                 self._background = None
@@ -163,6 +176,13 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
         dirty = getattr(self, "dirty", False)
         if getattr(self, "_spool", None) is None:  # (on_pre_build made it)
             self.on_pre_build(config)
+        # Never read nor copied into the site: symlinks leaving the site, devices, FIFOs.
+        own = [Path(config.docs_dir)] + ([Path(config.theme.custom_dir)]
+                                         if config.theme.custom_dir else [])
+        refused = refused_files([f.abs_src_path for f in files if f.abs_src_path],
+                                options.root, options.root, own)
+        for file in [f for f in files if f.abs_src_path in refused]:
+            files.remove(file)
         spool = self._spool
         assert spool is not None
         heading = _heading_maker(config)
@@ -200,6 +220,9 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
         finally:
             if collecting:
                 gc.enable()
+        said = set(problems)  # the loader refuses an initiative page the same way
+        for problem in sorted({*refused.values()} - said, key=lambda p: p.path):
+            log.warning(str(problem))
         for problem in problems.sorted():
             log.warning(str(problem))
         if problems.errors:
@@ -339,6 +362,7 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
         self._drop_build_spool()
 
     def _drop_build_spool(self) -> None:
+        atexit.unregister(self._drop_build_spool)
         gc.unfreeze()
         background = getattr(self, "_background", None)
         if background is not None:  # the build failed before it read the pages

@@ -20,8 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..load import display_path
-from ..load.files import RefusedError, TooLargeError, inside, read_bytes
+from ..load import MAX_DATA_BYTES, display_path
+from ..load.files import RefusedError, TooLargeError, inside, read_bytes, what_is
 from ..model import FACETS, ZONES
 from ..options import Options
 from ..problems import Problem, Severity
@@ -206,15 +206,25 @@ def cache_path(options: Options, source: str) -> Path:
     return options.data_dir / CACHE_DIR / f"{readable}-{digest}.json"
 
 
-def _store(path: Path, raw: bytes) -> None:
+def _store(path: Path, raw: bytes, site: Path) -> None:
     # Written only when it changed, so `mkdocs serve` (which watches site_data/) does not
     # rebuild forever; a folder that cannot be written only means there is no fallback.
+    # Never through a symlink (it would write over a file anywhere): one in its place is
+    # replaced, and a cache folder outside the site is not written at all.
     try:
-        if path.is_file() and path.read_bytes() == raw:
-            return
+        if os.path.lexists(path):
+            if what_is(path, site) is None and read_bytes(path, site, MAX_BYTES) == raw:
+                return
+            if os.path.islink(path) or not path.is_file():
+                os.unlink(path)
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(raw)
-    except OSError:
+        if not inside(os.path.realpath(path.parent), os.fspath(site)):
+            return
+        flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0)
+        descriptor = os.open(path, flags, 0o644)
+        with os.fdopen(descriptor, "wb") as out:
+            out.write(raw)
+    except (OSError, RefusedError, TooLargeError):
         pass
 
 
@@ -328,8 +338,9 @@ def shared_partners(portfolios: Sequence[PortfolioSummary]) -> tuple[SharedPartn
 
 def _line_of(options: Options, source: str) -> int:
     try:
-        text = (options.data_dir / "portfolio.yml").read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
+        text = read_bytes(options.data_dir / "portfolio.yml", os.path.realpath(options.root),
+                          MAX_DATA_BYTES).decode("utf-8")
+    except (OSError, UnicodeDecodeError, RefusedError, TooLargeError):
         return 1
     for number, line in enumerate(text.splitlines(), 1):
         if source in line:
@@ -355,7 +366,7 @@ def read_one(options: Options, source: str) -> tuple[PortfolioSummary | None, st
     except UnreadableError as exc:
         reason = str(exc)
     else:
-        _store(cache, raw)
+        _store(cache, raw, site)
         return summarise(document, source), None
     try:
         document = parse(read_path(cache, site))
