@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
+import signal
 import subprocess
 import sys
 import textwrap
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -283,3 +286,93 @@ def test_a_folder_symlink_mkdocs_cannot_walk_stops_the_build_with_a_located_erro
     assert "content/initiatives/loop:1:1: error: the folder is not read" in result.stderr
     assert f"found {found})" in result.stderr
 
+
+# -- an interrupted build leaves nothing behind ---------------------------------------------
+
+def test_a_build_interrupted_by_ctrl_c_leaves_no_temporary_folder(
+        site: Site, tmp_path: Path) -> None:
+    # Before: every Ctrl-C left a /tmp/portfolio-build-* folder (the spool) behind.
+    site.page("good", VALID)
+    (site.root / "stall.py").write_text(textwrap.dedent("""\
+        import pathlib, time
+        def on_env(env, config, files):
+            pathlib.Path(config.config_file_path).with_name("stalled").touch()
+            time.sleep(60)  # interrupted here, with the spool made and the pages in it
+        """), encoding="utf-8")
+    config = site.root / "mkdocs.yml"
+    config.write_text(config.read_text("utf-8") + "hooks: [stall.py]\n", encoding="utf-8")
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    env = {**os.environ, "TMPDIR": str(temporary), "NO_MKDOCS_2_WARNING": "1"}
+    build = subprocess.Popen(
+        [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(config),
+         "-d", str(site.root / "out")],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 60
+        while not (site.root / "stalled").exists():
+            assert build.poll() is None and time.monotonic() < deadline, build.stderr
+            time.sleep(0.05)
+        assert [p.name[:16] for p in ours(temporary)] == ["portfolio-build-"]
+        build.send_signal(signal.SIGINT)
+        _, stderr = build.communicate(timeout=60)
+    finally:
+        build.kill()
+        build.wait()
+    assert build.returncode != 0
+    assert ours(temporary) == [], stderr
+
+
+def ours(temporary: Path) -> list[Path]:
+    """The plugin's files and folders in a temporary folder (Jinja keeps a cache there too)."""
+    return sorted(p for p in temporary.iterdir() if p.name.startswith("portfolio-"))
+
+
+FAKE_MKDOCS = """\
+#!/bin/bash
+# Stands in for MkDocs: empties its site_dir and writes it in place, as MkDocs does; the
+# Swedish build is killed halfway through.
+config=""; out=""
+while [ $# -gt 0 ]; do
+  case "$1" in -f) config="$2"; shift ;; -d) out="$2"; shift ;; esac
+  shift
+done
+if [ -z "$out" ]; then out=site; [ "$config" = mkdocs.sv.yml ] && out=site/sv; fi
+mkdir -p "$out"
+[ "$config" = mkdocs.yml ] && rm -rf "${out:?}"/*
+echo "new $config" > "$out/index.html"
+if [ "$config" = mkdocs.sv.yml ] && [ -n "${KILL_SWEDISH:-}" ]; then kill -9 $$; fi
+exit 0
+"""
+
+
+@pytest.mark.parametrize("killed", [True, False])
+def test_dev_sh_build_leaves_the_last_whole_site_or_the_new_one(
+        tmp_path: Path, killed: bool) -> None:
+    # MkDocs writes site_dir in place: a build killed halfway (SIGKILL) would leave half a
+    # site. dev.sh builds into a new folder and moves it into place once it is whole.
+    (tmp_path / "dev.sh").write_bytes((ROOT / "dev.sh").read_bytes())
+    (tmp_path / "pyproject.toml").write_bytes((ROOT / "pyproject.toml").read_bytes())
+    venv = tmp_path / ".venv" / "bin"
+    venv.mkdir(parents=True)
+    for name, text in (("python", "#!/bin/sh\nexit 0\n"), ("mkdocs", FAKE_MKDOCS)):
+        (venv / name).write_text(text, encoding="utf-8")
+        (venv / name).chmod(0o755)
+    stamp = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()[:16]
+    (tmp_path / ".venv" / f".installed-{stamp}").touch()
+    (tmp_path / "site" / "sv").mkdir(parents=True)
+    (tmp_path / "site" / "index.html").write_text("old\n", encoding="utf-8")
+    (tmp_path / "site" / "sv" / "index.html").write_text("old\n", encoding="utf-8")
+    env = {**os.environ, "KILL_SWEDISH": "1" if killed else ""}
+    result = subprocess.run(["bash", "dev.sh", "build"], cwd=tmp_path, env=env,
+                            capture_output=True, text=True, timeout=60, check=False)
+    pages = [(tmp_path / "site" / page).read_text("utf-8")
+             for page in ("index.html", "sv/index.html")]
+    if killed:
+        assert result.returncode != 0
+        assert pages == ["old\n", "old\n"]
+    else:
+        assert result.returncode == 0, result.stderr
+        assert pages == ["new mkdocs.yml\n", "new mkdocs.sv.yml\n"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        ".venv", "dev.sh", "pyproject.toml", "site"]
