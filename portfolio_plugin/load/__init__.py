@@ -17,6 +17,7 @@ from typing import Any
 from ..problems import Problem, Problems
 from .files import (
     FOLDER_EXPECTED,
+    Folders,
     RefusedError,
     TooLargeError,
     inside,
@@ -70,6 +71,8 @@ class Sources:
     problems: Problems = field(default_factory=Problems)
     # The site's folder (real): only files inside it are read.
     site: Path | None = None
+    # Real paths of the folders read from, found once for the run (see `files.what_is`).
+    folders: Folders = field(default_factory=dict)
     # Slugs whose page could not be read at all.
     unreadable: list[str] = field(default_factory=list)
     # Pages still to be read, when loading streams them to the validator one by one.
@@ -118,11 +121,11 @@ def _decode(raw: bytes, display: str) -> tuple[str | None, Problem | None]:
     return text.replace("\r\n", "\n").replace("\r", "\n"), None
 
 
-def _read_raw(path: Path, display: str, max_bytes: int,
-              site: Path | None) -> tuple[bytes | None, Problem | None]:
+def _read_raw(path: Path, display: str, max_bytes: int, site: Path | None,
+              folders: Folders | None = None) -> tuple[bytes | None, Problem | None]:
     try:
         real_site = site if site is not None else Path(os.path.realpath(path.parent))
-        return read_bytes(path, real_site, max_bytes), None
+        return read_bytes(path, real_site, max_bytes, folders=folders), None
     except RefusedError as exc:
         return None, refusal(display, exc.found)
     except TooLargeError as exc:
@@ -170,9 +173,9 @@ def split_front_matter(text: str, display: str) -> tuple[str, str, int] | Proble
 
 
 def read_page(path: Path, display: str, max_bytes: int = MAX_PAGE_BYTES,
-              site: Path | None = None) -> Page | Problem:
+              site: Path | None = None, folders: Folders | None = None) -> Page | Problem:
     """Read one initiative page; a problem if it cannot be read at all (see `read_text`)."""
-    raw, problem = _read_raw(path, display, max_bytes, site)
+    raw, problem = _read_raw(path, display, max_bytes, site, folders)
     if raw is None:
         assert problem is not None
         return problem
@@ -271,18 +274,19 @@ def display_path(path: Path, base: Path) -> str:
 PageCache = dict[str, tuple[int, int, "Page | Problem"]]
 
 
-def _read_page_cached(path: Path, display: str, max_bytes: int,
-                      cache: PageCache | None, site: Path | None) -> Page | Problem:
+def _read_page_cached(path: Path, display: str, max_bytes: int, cache: PageCache | None,
+                      sources: Sources) -> Page | Problem:
+    site, folders = sources.site, sources.folders
     if cache is None:
-        return read_page(path, display, max_bytes, site)
+        return read_page(path, display, max_bytes, site, folders)
     try:
         stat = path.stat()
     except OSError:
-        return read_page(path, display, max_bytes, site)
+        return read_page(path, display, max_bytes, site, folders)
     known = cache.get(display)
     if known is not None and known[0] == stat.st_mtime_ns and known[1] == stat.st_size:
         return known[2]
-    result = read_page(path, display, max_bytes, site)
+    result = read_page(path, display, max_bytes, site, folders)
     cache[display] = (stat.st_mtime_ns, stat.st_size, result)
     return result
 
@@ -362,7 +366,7 @@ def _read_pages(sources: Sources, paths: Iterable[Path], base: Path, max_page_by
     read = partial(read_one, max_page_bytes=max_page_bytes, sources=sources)
     results: Iterable[PageResult]
     if cache is not None or reader is None:
-        results = (_read_page_cached(path, display, max_page_bytes, cache, sources.site)
+        results = (_read_page_cached(path, display, max_page_bytes, cache, sources)
                    for _, path, display in wanted)
     else:
         results = reader(read, wanted)
@@ -377,7 +381,7 @@ def _read_pages(sources: Sources, paths: Iterable[Path], base: Path, max_page_by
 def read_one(wanted: Wanted, max_page_bytes: int,
              sources: Sources) -> Page | Checked | Problem:
     """One page as read, or as checked if the sources say how (`Sources.check`)."""
-    page = read_page(wanted[1], wanted[2], max_page_bytes, sources.site)
+    page = read_page(wanted[1], wanted[2], max_page_bytes, sources.site, sources.folders)
     if isinstance(page, Page) and sources.check is not None:
         return Checked(page.slug, sources.check(page))
     return page

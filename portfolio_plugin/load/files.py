@@ -63,7 +63,13 @@ def kind(mode: int) -> str:
     return "a special file"
 
 
-def what_is(path: Path | str, site: Path | str, as_written: bool = False) -> str | None:
+# Real paths of folders, by their path as given: kept by a caller for one run, so that the
+# files of one folder do not each resolve every folder above them.
+Folders = dict[str, str]
+
+
+def what_is(path: Path | str, site: Path | str, as_written: bool = False,
+            folders: Folders | None = None) -> str | None:
     """None if `path` is a regular file that may be read; else what it is (a `found`).
 
     `site` is the site's folder, real (resolved). A symlink may lead anywhere inside it. With
@@ -73,7 +79,14 @@ def what_is(path: Path | str, site: Path | str, as_written: bool = False) -> str
     """
     name = os.fspath(path)
     status = os.lstat(name)
-    real = os.path.realpath(name)
+    if stat.S_ISLNK(status.st_mode) or folders is None:
+        real = os.path.realpath(name)
+    else:
+        folder, base = os.path.split(os.path.abspath(name))
+        real_folder = folders.get(folder)
+        if real_folder is None:
+            real_folder = folders[folder] = os.path.realpath(folder)
+        real = os.path.join(real_folder, base)
     allowed = inside(real, os.fspath(site)) or (
         as_written and real == os.path.normpath(os.path.abspath(name)))
     if stat.S_ISLNK(status.st_mode):
@@ -93,14 +106,15 @@ def what_is(path: Path | str, site: Path | str, as_written: bool = False) -> str
     return None
 
 
-def read_bytes(path: Path | str, site: Path | str, limit: int, as_written: bool = False) -> bytes:
+def read_bytes(path: Path | str, site: Path | str, limit: int, as_written: bool = False,
+               folders: Folders | None = None) -> bytes:
     """The bytes of a regular file inside the site (see `what_is`), at most `limit` of them.
 
     Raises `RefusedError` before opening anything else, `TooLargeError` for a file over the
     limit (read no further than one byte past it, whatever its size seemed), `OSError` if it
     cannot be read.
     """
-    found = what_is(path, site, as_written)
+    found = what_is(path, site, as_written, folders)
     if found is not None:
         raise RefusedError(found)
     before = os.stat(path)
@@ -146,13 +160,14 @@ def refused_files(paths: Iterable[str], site: Path, base: Path,
     from . import display_path
 
     real_site = os.path.realpath(site)
-    folders = [os.fspath(folder) for folder in within]
+    own = [os.fspath(folder) for folder in within]
+    folders: Folders = {}
     refused = {}
     for path in paths:
-        if not any(inside(path, folder) for folder in folders):
+        if not any(inside(path, folder) for folder in own):
             continue
         try:
-            found = what_is(path, real_site)
+            found = what_is(path, real_site, folders=folders)
         except OSError as exc:
             found = f"a file that cannot be looked at ({exc.strerror})"
         if found is not None:
