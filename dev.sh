@@ -44,9 +44,18 @@ browser_deps() {
 case "${1:-}" in
   build)
     python_deps
-    # English first: its build empties site/, the Swedish one then fills site/sv/.
-    "$VENV/bin/mkdocs" build --strict -f mkdocs.yml
-    "$VENV/bin/mkdocs" build --strict -f mkdocs.sv.yml
+    # Into a new folder beside site/, moved into place once both builds succeeded: MkDocs
+    # writes its site_dir in place, so a build that is killed (or fails) would leave a
+    # partial site. site/ holds the last whole site or the new one, never half of one.
+    new="$(mktemp -d .site-new.XXXXXX)"
+    trap 'rm -rf "$new" .site-old' EXIT
+    # English first, then the Swedish one into its sv/ folder.
+    "$VENV/bin/mkdocs" build --strict -f mkdocs.yml -d "$new"
+    "$VENV/bin/mkdocs" build --strict -f mkdocs.sv.yml -d "$new/sv"
+    rm -rf .site-old
+    if [ -e site ]; then mv site .site-old; fi
+    mv "$new" site
+    chmod 755 site  # (mktemp makes it private)
     echo "Built the reference site into site/ and its Swedish version into site/sv/"
     echo "(open site/index.html, or: bash dev.sh serve, English only)"
     ;;

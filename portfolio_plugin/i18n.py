@@ -8,6 +8,7 @@ back to English, so a partial catalogue still builds.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -21,7 +22,9 @@ from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, format_skeleton
 from babel.numbers import NumberPattern, format_compact_currency, format_decimal, parse_pattern
 
+from .load import MAX_DATA_BYTES, display_path, read_text
 from .model import PartialDate
+from .problems import Problem
 
 K = TypeVar("K")
 
@@ -65,13 +68,24 @@ class Translator:
     fallback: Mapping[str, str] = field(default_factory=dict)
 
     @classmethod
-    def for_language(cls, language: str, site_locales: Path | None = None) -> Translator:
-        """The package's catalogue for a language, with a site's own additions on top."""
+    def for_language(cls, language: str, site_locales: Path | None = None,
+                     site: Path | None = None,
+                     problems: list[Problem] | None = None) -> Translator:
+        """The package's catalogue for a language, with a site's own additions on top.
+
+        The site's file is read only if it is a regular file inside `site` (by default its
+        own folder); a problem in `problems` if it is refused.
+        """
         messages = package_catalogue(language)
         if site_locales is not None:
             own = site_locales / f"{language}.yml"
-            if own.is_file():
-                messages.update(_read_catalogue(own.read_text(encoding="utf-8")))
+            if os.path.lexists(own):
+                text, problem = read_text(own, display_path(own, site or site_locales),
+                                          MAX_DATA_BYTES, site)
+                if text is not None:
+                    messages.update(_read_catalogue(text))
+                elif problem is not None and problems is not None:
+                    problems.append(problem)
         return cls(language, messages, package_catalogue("en"))
 
     @cached_property

@@ -47,7 +47,8 @@ class Options:
         still published at `<initiatives>/<slug>/` of each site.
         """
         if self.initiatives_source:
-            return (self.root / self.initiatives_source).resolve()
+            # As written (not resolved): a symlink leaving the site is refused by name.
+            return Path(os.path.normpath(self.root / self.initiatives_source))
         return self.docs_dir / self.initiatives
 
     @property

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from .load import PageCache, Reader, load
 from .model import Portfolio
 from .options import Options, build_date
-from .problems import Problems
+from .problems import Problem, Problems
 from .validate import validate
 
 if TYPE_CHECKING:  # imported where used: `portfolio validate` needs none of them
@@ -91,7 +91,10 @@ def analyse(options: Options, built: dt.datetime | None = None,
     built = built or build_date()
     portfolio, problems = check(options, cache, reader)
     figures = compute(portfolio, built.date())
-    translator = Translator.for_language(options.language, options.data_dir / "locales")
+    refused: list[Problem] = []
+    translator = Translator.for_language(options.language, options.data_dir / "locales",
+                                         options.root, refused)
+    problems.extend(refused)
     return Build(options, portfolio, figures, problems, translator, built)
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from corpus.special import SPECIAL, bounded, make
 from test_export import EPOCH, write_site
 
 from portfolio_plugin.export import export_files
@@ -23,6 +24,7 @@ from portfolio_plugin.export.federation import (
     LayerYear,
     PartnerEntry,
     PortfolioSummary,
+    cache_path,
     gather,
     shared_partners,
 )
@@ -328,3 +330,56 @@ def test_text_and_addresses_from_another_portfolio_cannot_inject_anything(
     # Page links stay on the other portfolio's own site.
     assert "evil.example" not in page
     assert f'href="{FIRST_URL}portfolio/timeline/"' in page
+
+
+# -- only regular files, symlinks only inside the site (tests/corpus/special.py) -----------
+
+@pytest.mark.parametrize("kind", sorted(SPECIAL))
+def test_a_federation_path_that_is_not_a_regular_file_is_an_error_and_is_never_read(
+        tmp_path: Path, kind: str) -> None:
+    # Before: a symlink to /dev/zero ate memory until a MemoryError, a FIFO hung.
+    make(tmp_path / "second" / "site_data" / f"{kind}.json", kind)
+    sources = [f"site_data/{kind}.json"]
+    options = read_config(write_second(tmp_path / "second", sources))
+    summaries, problems = bounded(gather, options, sources)
+    assert summaries == ()
+    assert len(problems) == 1 and problems[0].severity is Severity.ERROR
+    assert problems[0].field == "federation[0]" and problems[0].line == 6
+    assert "refused" in problems[0].message and "left out" in problems[0].message
+    assert f"found {SPECIAL[kind][1]})" in problems[0].message
+
+
+def test_a_device_written_as_a_federation_path_is_refused(tmp_path: Path) -> None:
+    # Before: `federation: ["/dev/zero"]` ate memory until a MemoryError.
+    options = read_config(write_second(tmp_path / "second", ["/dev/zero", "/dev/urandom"]))
+    summaries, problems = bounded(gather, options, ["/dev/zero", "/dev/urandom"])
+    assert summaries == ()
+    assert [p.severity for p in problems] == [Severity.ERROR, Severity.ERROR]
+    assert all("found a device)" in p.message for p in problems)
+
+
+def test_a_file_outside_the_site_is_never_quoted(tmp_path: Path) -> None:
+    # Another site's published file may be named by path (read as written, no symlink taking
+    # it elsewhere), but what it holds is never quoted, in case it is no such thing.
+    (tmp_path / "secret.json").write_text('["token", "hunter2"]', encoding="utf-8")
+    options = read_config(write_second(tmp_path / "second", ["../secret.json"]))
+    summaries, problems = gather(options, ["../secret.json"])
+    assert summaries == () and "does not match the portfolio.json schema" in problems[0].message
+    assert "hunter2" not in problems[0].message and "token" not in problems[0].message
+
+
+def test_the_cached_copy_is_never_written_through_a_symlink(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A symlink in the cache's place would have the build write over a file anywhere.
+    (tmp_path / "first.json").write_bytes(first_document(tmp_path / "first", monkeypatch))
+    options = read_config(write_second(tmp_path / "second", ["../first.json"]))
+    victim = tmp_path / "victim.txt"
+    victim.write_text("keep me\n", encoding="utf-8")
+    cache = cache_path(options, "../first.json")
+    cache.parent.mkdir(parents=True)
+    os.symlink(victim, cache)
+    summaries, problems = gather(options, ["../first.json"])
+    assert problems == [] and summaries[0].name == "Testvik Platform"
+    assert victim.read_text(encoding="utf-8") == "keep me\n"
+    assert not cache.is_symlink()
+    assert cache.read_bytes() == (tmp_path / "first.json").read_bytes()

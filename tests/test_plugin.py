@@ -2,28 +2,33 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
+import signal
 import subprocess
 import sys
 import textwrap
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
+from corpus.special import SECRET, SPECIAL, make
 
-from conftest import ROOT, Site
+from conftest import ROOT, VALID, Site
 
 Make = Callable[..., dict[str, Any]]
 
 
-def mkdocs(root: Path, *args: str, engine: str = "mkdocs") -> subprocess.CompletedProcess[str]:
+def mkdocs(root: Path, *args: str, engine: str = "mkdocs",
+           timeout: float = 300) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "SOURCE_DATE_EPOCH": "1767225600", "NO_MKDOCS_2_WARNING": "1"}
     return subprocess.run(
         [sys.executable, "-m", engine, "build", "-f", str(root / "mkdocs.yml"),
          "-d", str(root / "out"), *args],
-        capture_output=True, text=True, env=env, timeout=300, check=False)
+        capture_output=True, text=True, env=env, timeout=timeout, check=False)
 
 
 def test_a_plain_build_publishes_valid_initiatives_and_lists_invalid_ones(
@@ -217,3 +222,157 @@ def test_a_dirty_build_over_an_earlier_one_rebuilds_the_generated_pages(
     assert result.returncode == 0, result.stderr
     page = (site.root / "out" / "initiatives" / "good" / "index.html").read_text("utf-8")
     assert "Second title" in page and "First title" not in page
+
+
+# -- only regular files inside the site are published (tests/corpus/special.py) ------------
+
+def special_site(site: Site) -> dict[str, str]:
+    """Each special file as a static file of docs_dir, a page and an initiative page; the
+    paths the build must name."""
+    site.page("good", VALID)
+    named = {}
+    for kind in SPECIAL:
+        for where in (f"content/{kind}.txt", f"content/{kind}.md",
+                      f"content/initiatives/{kind}.md"):
+            make(site.root / where, kind)
+            named[where] = SPECIAL[kind][1]
+    return named
+
+
+def test_a_build_publishes_no_symlink_leaving_the_site_no_device_and_no_fifo(
+        site: Site, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Before: /proc/self/environ was copied into the site (the build's environment), a FIFO
+    # hung the build, /dev/zero ate memory.
+    monkeypatch.setenv("PORTFOLIO_TEST_SECRET", SECRET)
+    named = special_site(site)
+    result = mkdocs(site.root, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    for where, found in named.items():
+        assert f"{where}:1:1: error: " in result.stderr, where
+        assert f"found {found})" in result.stderr
+        assert result.stderr.count(f"{where}:1:1:") == 1, where  # reported once
+    out = site.root / "out"
+    assert (out / "initiatives" / "good" / "index.html").is_file()
+    published = [p.relative_to(out).as_posix() for p in out.rglob("*")]
+    assert not [p for p in published if any(kind in p for kind in SPECIAL)], published
+    assert not any(SECRET.encode() in p.read_bytes() for p in out.rglob("*") if p.is_file())
+    assert mkdocs(site.root, "--strict", timeout=120).returncode == 1
+
+
+def test_a_symlink_to_a_file_inside_the_site_is_published(site: Site) -> None:
+    site.page("good", VALID)
+    (site.root / "notes.txt").write_text("plain notes\n", encoding="utf-8")
+    os.symlink("../notes.txt", site.root / "content" / "notes.txt")
+    result = mkdocs(site.root, "--strict", timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert (site.root / "out" / "notes.txt").read_text("utf-8") == "plain notes\n"
+
+
+@pytest.mark.parametrize(("target", "found"), [
+    ("..", "a symlink to .., a folder that contains it"),
+    ("../..", "a symlink to ../.., a folder that contains it"),
+    ("/", "a symlink to /, a folder outside the site"),
+])
+def test_a_folder_symlink_mkdocs_cannot_walk_stops_the_build_with_a_located_error(
+        site: Site, target: str, found: str) -> None:
+    # Before: MkDocs walked the loop 40 folders deep and failed with "OSError: Too many
+    # levels of symbolic links" (a traceback); a link to / it walked whole.
+    site.page("good", VALID)
+    os.symlink(target, site.initiatives / "loop")
+    result = mkdocs(site.root, timeout=120)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert "content/initiatives/loop:1:1: error: the folder is not read" in result.stderr
+    assert f"found {found})" in result.stderr
+
+
+# -- an interrupted build leaves nothing behind ---------------------------------------------
+
+def test_a_build_interrupted_by_ctrl_c_leaves_no_temporary_folder(
+        site: Site, tmp_path: Path) -> None:
+    # Before: every Ctrl-C left a /tmp/portfolio-build-* folder (the spool) behind.
+    site.page("good", VALID)
+    (site.root / "stall.py").write_text(textwrap.dedent("""\
+        import pathlib, time
+        def on_env(env, config, files):
+            pathlib.Path(config.config_file_path).with_name("stalled").touch()
+            time.sleep(60)  # interrupted here, with the spool made and the pages in it
+        """), encoding="utf-8")
+    config = site.root / "mkdocs.yml"
+    config.write_text(config.read_text("utf-8") + "hooks: [stall.py]\n", encoding="utf-8")
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    env = {**os.environ, "TMPDIR": str(temporary), "NO_MKDOCS_2_WARNING": "1"}
+    build = subprocess.Popen(
+        [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(config),
+         "-d", str(site.root / "out")],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 60
+        while not (site.root / "stalled").exists():
+            assert build.poll() is None and time.monotonic() < deadline, build.stderr
+            time.sleep(0.05)
+        assert [p.name[:16] for p in ours(temporary)] == ["portfolio-build-"]
+        build.send_signal(signal.SIGINT)
+        _, stderr = build.communicate(timeout=60)
+    finally:
+        build.kill()
+        build.wait()
+    assert build.returncode != 0
+    assert ours(temporary) == [], stderr
+
+
+def ours(temporary: Path) -> list[Path]:
+    """The plugin's files and folders in a temporary folder (Jinja keeps a cache there too)."""
+    return sorted(p for p in temporary.iterdir() if p.name.startswith("portfolio-"))
+
+
+FAKE_MKDOCS = """\
+#!/bin/bash
+# Stands in for MkDocs: empties its site_dir and writes it in place, as MkDocs does; the
+# Swedish build is killed halfway through.
+config=""; out=""
+while [ $# -gt 0 ]; do
+  case "$1" in -f) config="$2"; shift ;; -d) out="$2"; shift ;; esac
+  shift
+done
+if [ -z "$out" ]; then out=site; [ "$config" = mkdocs.sv.yml ] && out=site/sv; fi
+mkdir -p "$out"
+[ "$config" = mkdocs.yml ] && rm -rf "${out:?}"/*
+echo "new $config" > "$out/index.html"
+if [ "$config" = mkdocs.sv.yml ] && [ -n "${KILL_SWEDISH:-}" ]; then kill -9 $$; fi
+exit 0
+"""
+
+
+@pytest.mark.parametrize("killed", [True, False])
+def test_dev_sh_build_leaves_the_last_whole_site_or_the_new_one(
+        tmp_path: Path, killed: bool) -> None:
+    # MkDocs writes site_dir in place: a build killed halfway (SIGKILL) would leave half a
+    # site. dev.sh builds into a new folder and moves it into place once it is whole.
+    (tmp_path / "dev.sh").write_bytes((ROOT / "dev.sh").read_bytes())
+    (tmp_path / "pyproject.toml").write_bytes((ROOT / "pyproject.toml").read_bytes())
+    venv = tmp_path / ".venv" / "bin"
+    venv.mkdir(parents=True)
+    for name, text in (("python", "#!/bin/sh\nexit 0\n"), ("mkdocs", FAKE_MKDOCS)):
+        (venv / name).write_text(text, encoding="utf-8")
+        (venv / name).chmod(0o755)
+    stamp = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()[:16]
+    (tmp_path / ".venv" / f".installed-{stamp}").touch()
+    (tmp_path / "site" / "sv").mkdir(parents=True)
+    (tmp_path / "site" / "index.html").write_text("old\n", encoding="utf-8")
+    (tmp_path / "site" / "sv" / "index.html").write_text("old\n", encoding="utf-8")
+    env = {**os.environ, "KILL_SWEDISH": "1" if killed else ""}
+    result = subprocess.run(["bash", "dev.sh", "build"], cwd=tmp_path, env=env,
+                            capture_output=True, text=True, timeout=60, check=False)
+    pages = [(tmp_path / "site" / page).read_text("utf-8")
+             for page in ("index.html", "sv/index.html")]
+    if killed:
+        assert result.returncode != 0
+        assert pages == ["old\n", "old\n"]
+    else:
+        assert result.returncode == 0, result.stderr
+        assert pages == ["new mkdocs.yml\n", "new mkdocs.sv.yml\n"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        ".venv", "dev.sh", "pyproject.toml", "site"]

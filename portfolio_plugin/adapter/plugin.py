@@ -11,6 +11,7 @@ Works under MkDocs 1.6 and under ProperDocs (which maps `mkdocs.*` imports onto 
 
 from __future__ import annotations
 
+import atexit
 import datetime as dt
 import gc
 import os
@@ -38,12 +39,13 @@ from mkdocs.utils import dirname_to_title
 
 from ..i18n import Translator
 from ..load import Reader, display_path
+from ..load.files import folder_problems, refused_files
 from ..options import Options, from_settings
 from ..parallel.background import Background, initiative_sources
 from ..parallel.spool import AUTHOR, Production, Spool
 from ..parallel.workers import map_in_two
 from ..pipeline import Cache, prepare, static_sources
-from ..problems import Problems
+from ..problems import Problem, Problems
 from ..render import Plan, join_html_blocks, section_uris
 from ..render.body import clean_page_body, mark_body
 from ..render.problems import problems_page
@@ -173,10 +175,21 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
         return from_settings(root, raw, dict(self.config))
 
     def on_pre_build(self, config: MkDocsConfig) -> None:
-        """Where a second core can help, start the worker that reads the portfolio and makes
-        its pages while MkDocs lists its files (see `parallel.background`)."""
+        """Refuse a `docs_dir` MkDocs cannot walk safely; where a second core can help,
+        start the worker that reads the portfolio and makes its pages while MkDocs lists its
+        files (see `parallel.background`)."""
         state = self._state()
+        # MkDocs walks docs_dir next, following folder symlinks: one that loops would have it
+        # walk the same folders again and again (and fail, or never end), one that leaves the
+        # site would have it walk and publish what is there.
+        loops = folder_problems(state.options.docs_dir, state.options.root, state.options.root)
+        if loops:
+            raise PluginError("portfolio: docs_dir cannot be walked safely:\n"
+                              + "\n".join(str(problem) for problem in loops))
         state.spool = _spool(state, config, self)
+        if state.spool.folder != getattr(self, "serve_spool", None):
+            # Removed at exit however the build ends (Ctrl-C, an error), unless removed first.
+            atexit.register(self._stop)
         if state.options.parallel and not state.serving and not state.dirty:
             try:
                 state.background = Background.start(state.options, state.spool,
@@ -192,7 +205,10 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
         state = self._state()
         if state.spool is None:
             self.on_pre_build(config)
+        refused = _refuse_unsafe(files, config, state.options)
         problems, left_out = _plan(state, getattr(self, "cache", None))
+        # (The loader refuses an unsafe initiative page the same way: said once.)
+        problems.extend(sorted(set(refused) - set(problems), key=lambda p: p.path))
         _report(problems, left_out, strict=bool(config.strict) and not state.serving)
         state.let_go = not state.serving and all(
             plugin is self or name.split(" #")[0] in READ_ONLY_PLUGINS
@@ -308,6 +324,7 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
 
     def _stop(self) -> None:
         """Let go of a build: its workers, its spool (unless `mkdocs serve` keeps it)."""
+        atexit.unregister(self._stop)
         gc.unfreeze()
         state, self.state = self.state, None
         if state is None:
@@ -334,6 +351,18 @@ def _spool(state: BuildState, config: MkDocsConfig, plugin: object) -> Spool:
     packed = not state.serving and not state.dirty \
         and all(getattr(h, "__self__", None) is plugin for h in readers)
     return Spool(folder, compare=state.serving, packed=packed)
+
+
+def _refuse_unsafe(files: Files, config: MkDocsConfig, options: Options) -> list[Problem]:
+    """Take out of the build what must never be read nor copied into the site: files of the
+    site's own folders that are symlinks leaving the site, devices, FIFOs or sockets."""
+    own = [Path(config.docs_dir)] + ([Path(config.theme.custom_dir)]
+                                     if config.theme.custom_dir else [])
+    refused = refused_files([f.abs_src_path for f in files if f.abs_src_path],
+                            options.root, options.root, own)
+    for file in [f for f in files if f.abs_src_path in refused]:
+        files.remove(file)
+    return list(refused.values())
 
 
 def _plan(state: BuildState, cache: Cache | None) -> tuple[Problems, tuple[str, ...]]:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import os
 import re
 import urllib.parse
 from collections.abc import Iterable, Mapping, Sequence
@@ -20,7 +21,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..load import display_path
+from ..load import MAX_DATA_BYTES, display_path
+from ..load.files import RefusedError, TooLargeError, inside, read_bytes, what_is
 from ..model import FACETS, ZONES
 from ..options import Options
 from ..problems import Problem, Severity
@@ -32,6 +34,7 @@ if TYPE_CHECKING:
 TIMEOUT = 5.0
 MAX_BYTES = 50 * 1024 * 1024
 CACHE_DIR = ".federation-cache"
+REFUSED_WORDS = "it is refused"  # how a refused path's trouble begins (an error, not a warning)
 _NOT_NAME = re.compile(r"[^A-Za-z0-9]+")
 # Numbers another portfolio publishes are bounded as this one's are: its sums of amounts
 # (each below 10^15) stay far below this, and any figure below it prints (`1e400` would be
@@ -141,8 +144,11 @@ def _bounded(text: str) -> int | float:
     return value
 
 
-def parse(raw: bytes) -> dict[str, Any]:
-    """A published `portfolio.json`, checked against the schema; raises `UnreadableError`."""
+def parse(raw: bytes, quote: bool = True) -> dict[str, Any]:
+    """A published `portfolio.json`, checked against the schema; raises `UnreadableError`.
+
+    Without `quote` (a file outside the site), a schema error says where, not what is there.
+    """
     try:
         data = json.loads(raw.decode("utf-8-sig"), parse_constant=_refuse_constant,
                           parse_float=_bounded, parse_int=_bounded)
@@ -155,6 +161,8 @@ def parse(raw: bytes) -> dict[str, Any]:
         first = errors[0]
         where = "/".join(str(p) for p in first.absolute_path) or "(top level)"
         message = first.message if len(first.message) <= 160 else first.message[:157] + "..."
+        if not quote:
+            message = f"a value that breaks the rule {first.validator!r}"
         more = f" and {len(errors) - 1} more problem(s)" if len(errors) > 1 else ""
         raise UnreadableError(f"it does not match the portfolio.json schema: {where}: "
                          f"{message}{more}")
@@ -185,12 +193,25 @@ def fetch(url: str, timeout: float = TIMEOUT) -> bytes:
     return data
 
 
-def read_path(path: Path) -> bytes:
-    """The bytes of a local file; raises `UnreadableError` with a short reason."""
+class RefusedFileError(UnreadableError):
+    """A local path that is not read at all: not a regular file, or a symlink leaving the site."""
+
+    def __init__(self, found: str) -> None:
+        super().__init__(f"{REFUSED_WORDS}: only regular files are read, and symlinks only "
+                         f"inside the site (found {found})")
+
+
+def read_path(path: Path, site: Path) -> bytes:
+    """The bytes of a local file, a regular file read as written or through symlinks that stay
+    inside `site` (the site's folder, real), at most `MAX_BYTES` of them; raises
+    `UnreadableError` with a short reason (`RefusedFileError` before opening anything else).
+    """
     try:
-        if path.stat().st_size > MAX_BYTES:
-            raise UnreadableError(f"it is larger than {MAX_BYTES:,} bytes")
-        return path.read_bytes()
+        return read_bytes(path, site, MAX_BYTES, as_written=True)
+    except RefusedError as exc:
+        raise RefusedFileError(exc.found) from None
+    except TooLargeError:
+        raise UnreadableError(f"it is larger than {MAX_BYTES:,} bytes") from None
     except OSError as exc:
         raise UnreadableError(f"the file cannot be read ({exc.strerror})") from None
 
@@ -202,15 +223,25 @@ def cache_path(options: Options, source: str) -> Path:
     return options.data_dir / CACHE_DIR / f"{readable}-{digest}.json"
 
 
-def _store(path: Path, raw: bytes) -> None:
+def _store(path: Path, raw: bytes, site: Path) -> None:
     # Written only when it changed, so `mkdocs serve` (which watches site_data/) does not
     # rebuild forever; a folder that cannot be written only means there is no fallback.
+    # Never through a symlink (it would write over a file anywhere): one in its place is
+    # replaced, and a cache folder outside the site is not written at all.
     try:
-        if path.is_file() and path.read_bytes() == raw:
-            return
+        if os.path.lexists(path):
+            if what_is(path, site) is None and read_bytes(path, site, MAX_BYTES) == raw:
+                return
+            if os.path.islink(path) or not path.is_file():
+                os.unlink(path)
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(raw)
-    except OSError:
+        if not inside(os.path.realpath(path.parent), os.fspath(site)):
+            return
+        flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0)
+        descriptor = os.open(path, flags, 0o644)
+        with os.fdopen(descriptor, "wb") as out:
+            out.write(raw)
+    except (OSError, RefusedError, TooLargeError):
         pass
 
 
@@ -324,8 +355,9 @@ def shared_partners(portfolios: Sequence[PortfolioSummary]) -> tuple[SharedPartn
 
 def _line_of(options: Options, source: str) -> int:
     try:
-        text = (options.data_dir / "portfolio.yml").read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
+        text = read_bytes(options.data_dir / "portfolio.yml", os.path.realpath(options.root),
+                          MAX_DATA_BYTES).decode("utf-8")
+    except (OSError, UnicodeDecodeError, RefusedError, TooLargeError):
         return 1
     for number, line in enumerate(text.splitlines(), 1):
         if source in line:
@@ -336,16 +368,25 @@ def _line_of(options: Options, source: str) -> int:
 def read_one(options: Options, source: str) -> tuple[PortfolioSummary | None, str | None]:
     """One federated portfolio (or its cached copy), and what went wrong, if anything."""
     cache = cache_path(options, source)
+    site = Path(os.path.realpath(options.root))
     try:
-        raw = fetch(source) if is_url(source) else read_path(options.root / source)
-        document = parse(raw)
+        if is_url(source):
+            raw = fetch(source)
+            document = parse(raw)
+        else:
+            path = options.root / source
+            raw = read_path(path, site)
+            # Another site's file, outside this one: its content is never quoted.
+            document = parse(raw, quote=inside(os.path.realpath(path), os.fspath(site)))
+    except RefusedFileError as exc:
+        return None, f"{exc}; it is left out"
     except UnreadableError as exc:
         reason = str(exc)
     else:
-        _store(cache, raw)
+        _store(cache, raw, site)
         return summarise(document, source), None
     try:
-        document = parse(read_path(cache))
+        document = parse(read_path(cache, site))
     except UnreadableError:
         return None, f"{reason}; no earlier copy is cached, so it is left out"
     summary = summarise(document, source, cached=True)
@@ -364,7 +405,9 @@ def gather(options: Options, sources: Iterable[str]
         if summary is not None:
             summaries.append(summary)
         if trouble:
+            # Out of reach is a warning (the cached copy stands in); refused is an error.
+            refused = summary is None and trouble.startswith(REFUSED_WORDS)
             problems.append(Problem(display, _line_of(options, source), 1,
                                     f"federation[{index}]", f"{source}: {trouble}",
-                                    severity=Severity.WARNING))
+                                    severity=Severity.ERROR if refused else Severity.WARNING))
     return tuple(summaries), problems

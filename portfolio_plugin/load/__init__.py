@@ -15,6 +15,16 @@ from pathlib import Path
 from typing import Any
 
 from ..problems import Problem, Problems
+from .files import (
+    FOLDER_EXPECTED,
+    Folders,
+    RefusedError,
+    TooLargeError,
+    inside,
+    read_bytes,
+    refusal,
+    walk,
+)
 from .yamlsafe import MAX_NODES, Located, YamlError, path_text, read_yaml
 
 MAX_PAGE_BYTES = 1024 * 1024
@@ -65,6 +75,10 @@ class Sources:
     partners_path: str = "site_data/partners.yml"
     assets_path: str = "site_data/assets.yml"
     problems: Problems = field(default_factory=Problems)
+    # The site's folder (real): only files inside it are read.
+    site: Path | None = None
+    # Real paths of the folders read from, found once for the run (see `files.what_is`).
+    folders: Folders = field(default_factory=dict)
     # Slugs whose page could not be read at all.
     unreadable: list[str] = field(default_factory=list)
     # Pages whose file name is refused (not a slug, or a slug already used): read and checked
@@ -89,20 +103,20 @@ def _problem(path: str, message: str, line: int = 1, column: int = 1, found: str
     return Problem(path, line, column, field_name, message, expected=expected, found=found)
 
 
-def read_text(path: Path, display: str, max_bytes: int) -> tuple[str | None, Problem | None]:
-    """The file's text as UTF-8, without a byte-order mark; or why it cannot be read."""
-    try:
-        size = path.stat().st_size
-    except OSError as exc:
-        return None, _problem(display, f"cannot read the file: {exc.strerror}")
-    if size > max_bytes:
-        return None, _problem(
-            display, "the file is too large to read safely",
-            expected=f"at most {max_bytes:,} bytes", found=f"{size:,} bytes")
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        return None, _problem(display, f"cannot read the file: {exc.strerror}")
+def read_text(path: Path, display: str, max_bytes: int,
+              site: Path | None = None) -> tuple[str | None, Problem | None]:
+    """The file's text as UTF-8, without a byte-order mark; or why it cannot be read.
+
+    Only a regular file inside `site` (by default the file's own folder) is read, and no
+    more than `max_bytes` of it (see `files`).
+    """
+    raw, problem = _read_raw(path, display, max_bytes, site)
+    if raw is None:
+        return None, problem
+    return _decode(raw, display)
+
+
+def _decode(raw: bytes, display: str) -> tuple[str | None, Problem | None]:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -114,6 +128,22 @@ def read_text(path: Path, display: str, max_bytes: int) -> tuple[str | None, Pro
     if text.startswith("\ufeff"):
         text = text[1:]
     return text.replace("\r\n", "\n").replace("\r", "\n"), None
+
+
+def _read_raw(path: Path, display: str, max_bytes: int, site: Path | None,
+              folders: Folders | None = None) -> tuple[bytes | None, Problem | None]:
+    try:
+        real_site = site if site is not None else Path(os.path.realpath(path.parent))
+        return read_bytes(path, real_site, max_bytes, folders=folders), None
+    except RefusedError as exc:
+        return None, refusal(display, exc.found)
+    except TooLargeError as exc:
+        return None, _problem(
+            display, "the file is too large to read safely",
+            expected=f"at most {max_bytes:,} bytes",
+            found=f"{exc.size:,} bytes" if exc.size is not None else "more than that")
+    except OSError as exc:
+        return None, _problem(display, f"cannot read the file: {exc.strerror}")
 
 
 def field_at(text: str, line: int) -> str:
@@ -161,13 +191,17 @@ def split_front_matter(text: str, display: str) -> tuple[str, str, int] | Proble
         expected="a closing '---'", found="the end of the file")
 
 
-def read_page(path: Path, display: str, max_bytes: int = MAX_PAGE_BYTES) -> Page | Problem:
-    """Read one initiative page; a problem if it cannot be read at all."""
-    text, problem = read_text(path, display, max_bytes)
+def read_page(path: Path, display: str, max_bytes: int = MAX_PAGE_BYTES,
+              site: Path | None = None, folders: Folders | None = None) -> Page | Problem:
+    """Read one initiative page; a problem if it cannot be read at all (see `read_text`)."""
+    raw, problem = _read_raw(path, display, max_bytes, site, folders)
+    if raw is None:
+        assert problem is not None
+        return problem
+    text, problem = _decode(raw, display)
     if problem is not None:
         if problem.found and problem.found.startswith("byte "):  # not UTF-8: which field?
-            split = split_front_matter(
-                path.read_bytes()[:max_bytes].decode("utf-8", "replace"), display)
+            split = split_front_matter(raw.decode("utf-8", "replace"), display)
             if not isinstance(split, Problem) and problem.line < split[2] - 1:
                 problem = _with_field(problem, split[0], first_line=2)
         return problem
@@ -188,12 +222,17 @@ def read_page(path: Path, display: str, max_bytes: int = MAX_PAGE_BYTES) -> Page
                 tuple(_yaml_problem(display, error, front, 2) for error in located.errors))
 
 
-def read_data_file(path: Path, display: str, max_bytes: int = MAX_DATA_BYTES) -> Located | Problem:
+def read_data_file(path: Path, display: str, max_bytes: int = MAX_DATA_BYTES,
+                   site: Path | None = None) -> Located | Problem:
     """Read one `site_data/` file; an empty file reads as an empty mapping."""
-    text, problem = read_text(path, display, max_bytes)
+    raw, problem = _read_raw(path, display, max_bytes, site)
+    if raw is None:
+        assert problem is not None
+        return problem
+    text, problem = _decode(raw, display)
     if problem is not None:
         if problem.found and problem.found.startswith("byte "):  # not UTF-8: which entry?
-            problem = _with_field(problem, path.read_bytes().decode("utf-8", "replace"))
+            problem = _with_field(problem, raw.decode("utf-8", "replace"))
         return problem
     assert text is not None
     try:
@@ -208,14 +247,30 @@ def read_data_file(path: Path, display: str, max_bytes: int = MAX_DATA_BYTES) ->
     return located
 
 
-def initiative_files(folder: Path) -> list[Path]:
-    """Markdown files of the initiatives folder, in a stable order."""
+def initiative_files(folder: Path, site: Path | None = None,
+                     problems: list[Problem] | None = None,
+                     base: Path | None = None) -> list[Path]:
+    """Markdown files of the initiatives folder, in a stable order.
+
+    Folder symlinks are followed (as MkDocs follows them) while they stay inside `site` (by
+    default the folder itself) and do not loop; a problem for each that does not, and for an
+    initiatives folder that is itself outside the site (then nothing is read).
+    """
     if not folder.is_dir():
         return []
+    real_site = Path(os.path.realpath(site if site is not None else folder))
+    base = base if base is not None else real_site
+    found_problems = problems if problems is not None else []
+    real = os.path.realpath(folder)
+    if not inside(real, os.fspath(real_site)):
+        found_problems.append(Problem(
+            display_path(folder, base), 1, 1, "",
+            "the initiatives folder is not read: it is outside the site",
+            expected=FOLDER_EXPECTED, found=f"a folder at {real}"))
+        return []
     found = []
-    for root, dirs, files in os.walk(folder):
-        dirs.sort()
-        for name in sorted(files):
+    for root, files in walk(folder, real_site, base, found_problems):
+        for name in files:
             if name.endswith(".md") and name not in NOT_INITIATIVES:
                 found.append(Path(root) / name)
     return found
@@ -236,18 +291,19 @@ def display_path(path: Path, base: Path) -> str:
 PageCache = dict[str, tuple[int, int, "Page | Problem"]]
 
 
-def _read_page_cached(path: Path, display: str, max_bytes: int,
-                      cache: PageCache | None) -> Page | Problem:
+def _read_page_cached(path: Path, display: str, max_bytes: int, cache: PageCache | None,
+                      sources: Sources) -> Page | Problem:
+    site, folders = sources.site, sources.folders
     if cache is None:
-        return read_page(path, display, max_bytes)
+        return read_page(path, display, max_bytes, site, folders)
     try:
         stat = path.stat()
     except OSError:
-        return read_page(path, display, max_bytes)
+        return read_page(path, display, max_bytes, site, folders)
     known = cache.get(display)
     if known is not None and known[0] == stat.st_mtime_ns and known[1] == stat.st_size:
         return known[2]
-    result = read_page(path, display, max_bytes)
+    result = read_page(path, display, max_bytes, site, folders)
     cache[display] = (stat.st_mtime_ns, stat.st_size, result)
     return result
 
@@ -278,7 +334,7 @@ class GivenPages:
 
 def wanted_pages(initiatives_dir: Path, base: Path) -> list[Wanted]:
     """(slug, path, display path) of each initiative page that `load` reads, in order."""
-    return _pages_to_read(Sources(), initiative_files(initiatives_dir), base)
+    return _pages_to_read(Sources(), initiative_files(initiatives_dir, base, base=base), base)
 
 
 def load(initiatives_dir: Path, data_dir: Path, base: Path,
@@ -293,7 +349,7 @@ def load(initiatives_dir: Path, data_dir: Path, base: Path,
     is freed before the next is read. A `reader` (without a cache) says how the pages are
     read, by default one after the other here.
     """
-    sources = Sources()
+    sources = Sources(site=Path(os.path.realpath(base)))
     for attr, name in (("portfolio", "portfolio.yml"), ("partners", "partners.yml"),
                        ("assets", "assets.yml")):
         path = data_dir / name
@@ -301,14 +357,19 @@ def load(initiatives_dir: Path, data_dir: Path, base: Path,
         setattr(sources, f"{attr}_path", display)
         if not path.exists():
             continue
-        result = read_data_file(path, display)
+        result = read_data_file(path, display, site=sources.site)
         if isinstance(result, Problem):
             sources.problems.add(result)
         else:
             # A key given twice is an error; the first value is kept, and the rest checked.
             sources.problems.extend(_yaml_problem(display, error, "") for error in result.errors)
             setattr(sources, attr, result)
-    paths = initiative_files(initiatives_dir) if pages is None else pages
+    if pages is None:
+        found: list[Problem] = []
+        paths: Iterable[Path] = initiative_files(initiatives_dir, sources.site, found, base)
+        sources.problems.extend(found)
+    else:
+        paths = pages
     reading = _read_pages(sources, paths, base, max_page_bytes, cache, reader)
     if stream:
         sources.stream = reading
@@ -324,7 +385,7 @@ def _read_pages(sources: Sources, paths: Iterable[Path], base: Path, max_page_by
     read = partial(read_one, max_page_bytes=max_page_bytes, sources=sources)
     results: Iterable[PageResult]
     if cache is not None or reader is None:
-        results = (_read_page_cached(path, display, max_page_bytes, cache)
+        results = (_read_page_cached(path, display, max_page_bytes, cache, sources)
                    for _, path, display in wanted)
     else:
         results = reader(read, wanted)
@@ -339,7 +400,7 @@ def _read_pages(sources: Sources, paths: Iterable[Path], base: Path, max_page_by
 def read_one(wanted: Wanted, max_page_bytes: int,
              sources: Sources) -> Page | Checked | Problem:
     """One page as read, or as checked if the sources say how (`Sources.check`)."""
-    page = read_page(wanted[1], wanted[2], max_page_bytes)
+    page = read_page(wanted[1], wanted[2], max_page_bytes, sources.site, sources.folders)
     if isinstance(page, Page) and sources.check is not None:
         return Checked(page.slug, sources.check(page), page.path)
     return page

@@ -8,6 +8,7 @@ what it did not finish is done here.
 
 from __future__ import annotations
 
+import atexit
 import gc
 import os
 import pickle
@@ -15,6 +16,7 @@ import signal
 import sys
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
+from functools import partial
 from typing import TypeVar
 
 T = TypeVar("T")
@@ -149,6 +151,10 @@ def map_in_two(func: Callable[[T], R], items: Sequence[T],
     half = len(items) // 2
     handle, name = tempfile.mkstemp(prefix="portfolio-half-")
     os.close(handle)
+    # Removed at exit too: should the caller be interrupted (Ctrl-C) while it holds this
+    # generator, `finally` below runs only when the generator is collected, if ever.
+    remove = partial(_remove, name)
+    atexit.register(remove)
 
     def second_half() -> None:
         with open(name, "wb") as out:
@@ -170,4 +176,12 @@ def map_in_two(func: Callable[[T], R], items: Sequence[T],
     finally:
         if pid is not None:  # the caller stopped early
             end(pid, kill=True)
+        atexit.unregister(remove)
+        remove()
+
+
+def _remove(name: str) -> None:
+    try:
         os.unlink(name)
+    except OSError:
+        pass
