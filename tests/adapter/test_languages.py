@@ -47,7 +47,7 @@ from portfolio_plugin.options import read_config
 from portfolio_plugin.pipeline import Build, run
 from portfolio_plugin.render.charts import PLOTLY_WORDS
 
-from conftest import ROOT, Site
+from support import ROOT, Site
 
 # SOURCE_DATE_EPOCH=1767225600 is 2026-01-01 00:00 UTC.
 EPOCH = "1767225600"

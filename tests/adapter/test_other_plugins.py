@@ -17,7 +17,8 @@ from typing import Any
 import pytest
 import yaml
 
-ROOT = Path(__file__).resolve().parent.parent
+from support import ROOT
+
 EPOCH = "1700000000"  # 2023-11-14: the build date, which no page of the git history has
 COMMITTED = "2021-03-04T12:00:00+00:00"
 

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 from corpus.special import SECRET, SPECIAL, make
 
-from conftest import ROOT, VALID, Site
+from support import ROOT, VALID, Site
 
 Make = Callable[..., dict[str, Any]]
 

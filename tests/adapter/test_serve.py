@@ -14,7 +14,7 @@ from mkdocs.structure.files import get_files
 from portfolio_plugin import pipeline
 from portfolio_plugin.adapter.plugin import PortfolioPlugin
 
-from conftest import Site
+from support import Site
 
 Make = Callable[..., dict[str, Any]]
 

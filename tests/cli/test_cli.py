@@ -6,12 +6,12 @@ import json
 from pathlib import Path
 
 import pytest
-from test_export import EPOCH, write_site
-from test_federation import mkdocs_build
 
 from portfolio_plugin.cli import main
 from portfolio_plugin.export import FILES, export_schema
 from portfolio_plugin.export.federation import CACHE_DIR
+
+from support import EPOCH, mkdocs_build, write_site
 
 
 @pytest.fixture(autouse=True)

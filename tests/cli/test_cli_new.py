@@ -9,7 +9,7 @@ import pytest
 
 from portfolio_plugin.cli import main
 
-from conftest import Site, fill_in
+from support import Site, fill_in
 
 
 def run(site: Site, *args: str) -> int:

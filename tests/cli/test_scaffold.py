@@ -23,7 +23,7 @@ from portfolio_plugin.pipeline import check
 from portfolio_plugin.validate import INITIATIVE_FIELDS
 from portfolio_plugin.validate.template import PLACEHOLDER
 
-from conftest import ROOT, Site, fill_in
+from support import ROOT, Site, fill_in
 
 TEMPLATE = ROOT / "portfolio_plugin" / "templates" / "new_initiative.md"
 

@@ -1,6 +1,6 @@
 """The computed figures of DESIGN.md, checked against values worked out by hand.
 
-The fixture portfolio (`layered_site`) is small on purpose: two currencies besides the
+The fixture portfolio (`support.layered_site`) is small on purpose: two currencies besides the
 portfolio's own, in-kind money, a year without base investment and a layer-3 initiative,
 so that every rule of the layer model changes at least one number below.
 """
@@ -8,7 +8,6 @@ so that every rule of the layer model changes at least one number below.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 import pytest
 
@@ -16,88 +15,7 @@ from portfolio_plugin.compute import Figures, compute
 from portfolio_plugin.model import Facet, Portfolio, Zone
 from portfolio_plugin.pipeline import check
 
-from conftest import Site
-
-PORTFOLIO: dict[str, Any] = {
-    "name": "Layered",
-    "organisation": "city",
-    "currency": "SEK",
-    "exchange_rates": {"EUR": 10, "NOK": 0.5},
-    "base_investment": [
-        {"year": 2022, "amount": 1000, "funder": "city"},
-        {"year": 2023, "amount": 100, "funder": "agency", "currency": "EUR"},
-        {"year": 2023, "amount": 500, "funder": "city", "currency": "SEK"},
-    ],
-    "themes": {"energy": {"title": "Energy"}, "mobility": {"title": "Mobility"}},
-    "mandates": {
-        "eu-mission": {"title": "EU cities mission", "level": "eu"},
-        "local-plan": {"title": "Local climate plan", "level": "local"},
-    },
-    "objectives": {
-        "climate": {"title": "Climate neutral", "description": "By 2030",
-                    "key_results": [{"title": "Halve emissions", "indicator": "CO2",
-                                     "target": "50%"}]},
-    },
-}
-PARTNERS: dict[str, Any] = {
-    "city": {"name": "The City", "sector": "public", "description": "Runs the platform."},
-    "agency": {"name": "Innovation Agency", "sector": "funder"},
-    "lund-university": {"name": "Lund University", "sector": "academia"},
-    "acme": {"name": "Acme AB", "sector": "business", "url": "https://acme.example/"},
-}
-ASSETS: dict[str, Any] = {
-    "testbed": {"name": "City testbed", "kind": "testbed", "owner": "city"},
-}
-ALPHA: dict[str, Any] = {
-    "title": "Alpha heat", "summary": "Heat from the harbour.",
-    "facet": "mission-oriented", "zone": "green", "start": "2022-01",
-    "steward": "city", "partners": [{"id": "lund-university", "role": "Research"}],
-    "themes": ["energy"], "mandates": ["eu-mission"], "objectives": ["climate"],
-    "assets": ["testbed"],
-    "funding": [
-        {"funder": "city", "amount": 500, "year": 2022},
-        {"funder": "agency", "amount": 60, "year": 2023, "currency": "EUR"},
-        {"funder": "acme", "amount": 200, "year": 2023, "kind": "in-kind"},
-        {"funder": "city", "amount": 300, "year": 2024},
-    ],
-    "zone_history": [{"date": "2022-01", "zone": "yellow"},
-                     {"date": "2023-06", "zone": "green", "note": "Pilot"}],
-    "stories": [
-        {"date": "2023-03-01", "title": "Council says yes", "kind": "critical-event",
-         "partners": ["city", "agency"]},
-        {"date": "2023-05", "title": "First pipe laid", "kind": "milestone"},
-        {"date": "2024-01-10", "title": "Heat flows", "kind": "critical-event"},
-    ],
-    "indicators": [{"name": "Heat recovered", "unit": "MWh", "baseline": 0, "target": 100,
-                    "values": [{"date": "2023", "value": 20}, {"date": "2024", "value": 55}]}],
-}
-BETA: dict[str, Any] = {
-    "title": "Beta buses", "summary": "Electric buses for the outskirts.",
-    "facet": "adaptive", "zone": "yellow", "start": "2022", "layer": 3,
-    "steward": "acme", "partners": ["city"],
-    "themes": ["energy", "mobility"], "mandates": ["eu-mission", "local-plan"],
-    "funding": [
-        {"funder": "acme", "amount": 30, "year": 2023, "currency": "EUR"},
-        {"funder": "lund-university", "amount": 400, "year": 2024, "currency": "NOK"},
-        {"funder": "lund-university", "amount": 100, "year": 2022, "kind": "in-kind"},
-    ],
-    "stories": [
-        {"date": "2022", "title": "Depot found"},
-        {"date": "2024-06", "title": "Battery fire", "kind": "setback", "partners": ["acme"]},
-    ],
-}
-
-
-def layered_site(site: Site, alpha: dict[str, Any] | None = None,
-                 beta: dict[str, Any] | None = None,
-                 partners: dict[str, Any] | None = None) -> Site:
-    """Write the fixture portfolio into a site (parts may be replaced)."""
-    site.data("portfolio.yml", PORTFOLIO)
-    site.data("partners.yml", partners or PARTNERS)
-    site.data("assets.yml", ASSETS)
-    site.front("alpha", alpha or ALPHA)
-    site.front("beta", beta or BETA)
-    return site
+from support import Site, layered_site
 
 
 def portfolio_of(site: Site) -> Portfolio:

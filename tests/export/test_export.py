@@ -1,7 +1,7 @@
 """The open interface: data/portfolio.json, its schema, the CSV files, the feeds, the Data page
 and the schema.org JSON-LD of initiative pages, checked against figures computed by hand.
 
-The fixture (`write_site`) is small on purpose: two currencies (EUR at 10 SEK), an in-kind
+The fixture (`support.write_site`) is small on purpose: two currencies (EUR at 10 SEK), an in-kind
 contribution, a layer-3 initiative, and a year (2024) with funding but no base investment.
 By hand, in SEK:
     layer 1: 2022 1,000,000; 2023 50,000 EUR = 500,000        total 1,500,000
@@ -40,119 +40,9 @@ from portfolio_plugin.export import (
 from portfolio_plugin.options import read_config
 from portfolio_plugin.pipeline import analyse, run
 
-EPOCH = "1700000000"  # 2023-11-14T22:13:20Z
+from support import EPOCH, write_site
+
 SITE_URL = "https://testvik.example/showcase/"
-
-PORTFOLIO_YML = """\
-name: Testvik Platform
-organisation: city
-currency: SEK
-exchange_rates: {EUR: 10}
-base_investment:
-  - {year: 2022, amount: 1000000, funder: city}
-  - {year: 2023, amount: 50000, funder: agency, currency: EUR}
-themes:
-  energy: {title: Energy}
-mandates:
-  green-deal: {title: Green Deal, level: eu, url: "https://example.org/green-deal"}
-objectives:
-  zero:
-    title: Zero emissions
-    key_results: [{title: Halve emissions}]
-"""
-PARTNERS_YML = """\
-city: {name: Testvik City, sector: public, url: "https://city.example/"}
-agency: {name: Innovation Agency, sector: funder}
-uni: {name: Testvik University, sector: academia}
-firm: {name: Nordic Firm AB, sector: business}
-"""
-ASSETS_YML = """\
-lab: {name: Street Lab, kind: testbed, owner: uni}
-"""
-ALPHA = """\
----
-title: Alpha pilot
-summary: Street lights that adapt.
-facet: mission-oriented
-zone: green
-start: 2022-03
-steward: city
-partners:
-  - {id: uni, role: research}
-  - firm
-funding:
-  - {funder: city, amount: 200000, year: 2022}
-  - {funder: agency, amount: 15000, year: 2023, currency: EUR}
-  - {funder: uni, amount: 30000, year: 2023, kind: in-kind}
-themes: [energy]
-mandates: [green-deal]
-objectives: [zero]
-assets: [lab]
-zone_history:
-  - {date: 2022-03, zone: yellow}
-  - {date: 2023-06, zone: green}
-stories:
-  - {date: 2023-06-01, title: Pilot started, kind: critical-event, text: "The *first* lights."}
-  - {date: 2022-05, title: '=HYPERLINK("https://evil.example")', kind: milestone}
----
-Alpha's own description.
-"""
-BETA = """\
----
-title: Beta network
-summary: Partners start their own projects.
-facet: adaptive
-zone: yellow
-layer: 3
-steward: firm
-funding:
-  - {funder: firm, amount: 400000, year: 2024}
-stories:
-  - {date: 2024-02-10, title: "Network <formed> & more"}
----
-Beta.
-"""
-GAMMA = """\
----
-title: Gamma service
-summary: A service now run by the city.
-facet: enhancement-oriented
-zone: blue
-status: completed
-start: 2020
-end: 2021
-stories:
-  - {date: 2021, title: Lessons learned, kind: learning, text: "-dash first"}
----
-Gamma.
-"""
-
-
-def write_site(root: Path, site_url: str | None = None, federation: list[str] | None = None,
-               plugin: bool = True) -> Path:
-    """The fixture portfolio as a whole MkDocs site; returns the mkdocs.yml path."""
-    (root / "docs" / "initiatives").mkdir(parents=True, exist_ok=True)
-    (root / "site_data").mkdir(exist_ok=True)
-    config = ["site_name: Testvik", "docs_dir: docs",
-              "theme:", "  name: material", "  font: false",
-              "markdown_extensions: [attr_list, md_in_html, tables]"]
-    if site_url:
-        config.append(f"site_url: {site_url}")
-    if plugin:
-        config.append("plugins: [portfolio]")
-    (root / "mkdocs.yml").write_text("\n".join(config) + "\n", encoding="utf-8")
-    portfolio = PORTFOLIO_YML
-    if federation:
-        portfolio += "federation:\n" + "".join(f"  - {json.dumps(s)}\n" for s in federation)
-    (root / "site_data" / "portfolio.yml").write_text(portfolio, encoding="utf-8")
-    (root / "site_data" / "partners.yml").write_text(PARTNERS_YML, encoding="utf-8")
-    (root / "site_data" / "assets.yml").write_text(ASSETS_YML, encoding="utf-8")
-    (root / "docs" / "index.md").write_text("# Testvik\n\nHello.\n", encoding="utf-8")
-    for slug, text in (("alpha", ALPHA), ("beta", BETA), ("gamma", GAMMA)):
-        (root / "docs" / "initiatives" / f"{slug}.md").write_text(text, encoding="utf-8")
-    return root / "mkdocs.yml"
-
-
 @pytest.fixture
 def epoch(monkeypatch: pytest.MonkeyPatch) -> str:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
@@ -325,7 +215,6 @@ def test_portfolio_json_written_part_by_part_is_the_whole_document(tmp_path: Pat
     published = exported(tmp_path)["data/portfolio.json"]
     assert published == exporter.document_bytes() == json_bytes(exporter.document())
     assert json.loads(published)["initiatives"] and json.loads(published)["stories"]
-
 
 
 def test_portfolio_json_comes_in_pieces_of_bounded_size(tmp_path: Path, epoch: str,
@@ -541,7 +430,6 @@ def test_json_ld_cannot_be_closed_by_a_title(tmp_path: Path, epoch: str) -> None
     text = build.rendered.pages["initiatives/beta.md"]
     assert jsonld(text)["name"] == "Beta </script><script>alert(1)</script>"
     assert "<script>alert(1)" not in text
-
 
 
 def test_the_leverage_page_shows_the_exported_figures(tmp_path: Path, epoch: str) -> None:

@@ -7,8 +7,6 @@ import functools
 import http.server
 import json
 import os
-import subprocess
-import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,7 +14,6 @@ from typing import Any
 
 import pytest
 from corpus.special import SPECIAL, bounded, make
-from test_export import EPOCH, write_site
 
 from portfolio_plugin.export import export_files
 from portfolio_plugin.export.federation import (
@@ -32,6 +29,8 @@ from portfolio_plugin.i18n import Translator
 from portfolio_plugin.options import read_config
 from portfolio_plugin.pipeline import analyse, run
 from portfolio_plugin.problems import Severity
+
+from support import EPOCH, mkdocs_build, write_site
 
 FIRST_URL = "https://testvik.example/showcase/"
 
@@ -75,17 +74,6 @@ def write_second(root: Path, federation: list[str]) -> Path:
     (root / "docs" / "index.md").write_text("# Sjöby\n", encoding="utf-8")
     (root / "docs" / "initiatives" / "delta.md").write_text(DELTA, encoding="utf-8")
     return root / "mkdocs.yml"
-
-
-def mkdocs_build(config: Path, out: Path, strict: bool = True) -> subprocess.CompletedProcess[str]:
-    env = dict(os.environ, SOURCE_DATE_EPOCH=EPOCH, NO_MKDOCS_2_WARNING="1")
-    command = [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(config), "-d", str(out)]
-    if strict:
-        command.append("--strict")
-    result = subprocess.run(command, capture_output=True, text=True, env=env, timeout=300,
-                            check=False)
-    assert result.returncode == 0, result.stderr
-    return result
 
 
 def first_document(root: Path, monkeypatch: pytest.MonkeyPatch) -> bytes:

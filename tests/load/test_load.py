@@ -14,7 +14,7 @@ from portfolio_plugin.load.files import EXPECTED, TooLargeError, read_bytes
 from portfolio_plugin.pipeline import analyse, check
 from portfolio_plugin.problems import Problem
 
-from conftest import VALID, Site
+from support import VALID, Site
 
 
 def read(tmp_path: Path, data: bytes, name: str = "page.md") -> Page | Problem:

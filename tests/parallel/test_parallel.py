@@ -35,7 +35,7 @@ from portfolio_plugin.parallel.workers import Ends, can_fork, end, fork, map_in_
 from portfolio_plugin.pipeline import check, prepare
 from portfolio_plugin.render import Chunks, Plan, make
 
-ROOT = Path(__file__).resolve().parent.parent
+from support import ROOT
 
 needs_fork = pytest.mark.skipif(not can_fork(), reason="needs fork and a second core")
 

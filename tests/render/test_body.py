@@ -28,6 +28,8 @@ from portfolio_plugin.render.body import (
     mark_body,
 )
 
+from support import write_site
+
 EXTENSIONS = ["toc", "tables", "fenced_code", "attr_list", "md_in_html"]
 
 
@@ -204,7 +206,6 @@ def test_a_body_without_html_or_refused_links_is_not_rendered_again() -> None:
 @pytest.fixture
 def hostile_body_site(tmp_path: Path) -> Path:
     """A small site whose one initiative has the corpus's hostile body."""
-    from test_export import write_site
 
     config = write_site(tmp_path / "site")
     page = config.parent / "docs" / "initiatives" / "alpha.md"

@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from test_overview import HOSTILE, fixture, generated, make, portfolio_of, renderer, tables
 
 from portfolio_plugin.model import FACETS, ZONES, Facet, Zone
 from portfolio_plugin.options import read_config
@@ -25,6 +24,8 @@ from portfolio_plugin.render.browse import (
     pages,
     split,
 )
+
+from support import HOSTILE, fixture, generated, make, portfolio_of, renderer, tables
 
 
 def made(portfolio_pages: Iterable[tuple[str, object]]) -> dict[str, str | bytes]:

@@ -35,7 +35,9 @@ from portfolio_plugin.model import (
     Zone,
 )
 
-PACKAGE = Path(__file__).resolve().parent.parent / "portfolio_plugin"
+from support import ROOT
+
+PACKAGE = ROOT / "portfolio_plugin"
 LANGUAGES = ("en", "sv")
 TEMPLATE_DIRS = ("templates", "theme")
 ENUMS: tuple[type[enum.Enum], ...] = (Facet, Zone, Status, StoryKind, FundingKind, Sector,

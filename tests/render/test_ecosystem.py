@@ -8,13 +8,23 @@ from pathlib import Path
 
 import pytest
 import yaml
-from test_compute import PARTNERS, layered_site
-from test_leverage import MODULES, chart_data, read, render, table, text
-from test_timeline import big_portfolio, render_model
 
-from conftest import Site
+from support import (
+    LAYERED_PARTNERS,
+    MODULES,
+    ROOT,
+    Site,
+    big_portfolio,
+    chart_data,
+    layered_site,
+    read,
+    render,
+    render_model,
+    table,
+    text,
+)
 
-LOCALES = Path(__file__).resolve().parent.parent / "portfolio_plugin" / "locales"
+LOCALES = ROOT / "portfolio_plugin" / "locales"
 HOSTILE = '<img src=x onerror=alert(1)>"&\'</script>'
 
 
@@ -118,11 +128,11 @@ def test_partner_pages_of_funders_and_partners_with_roles(pages: dict[str, str])
 
 def test_every_partner_has_a_page(pages: dict[str, str]) -> None:
     assert sorted(p for p in pages if p.startswith("portfolio/partners/")) == [
-        f"portfolio/partners/{pid}.md" for pid in sorted(PARTNERS)]
+        f"portfolio/partners/{pid}.md" for pid in sorted(LAYERED_PARTNERS)]
 
 
 def test_hostile_partner_names_stay_text_everywhere(site: Site) -> None:
-    partners = {k: dict(v) for k, v in PARTNERS.items()}
+    partners = {k: dict(v) for k, v in LAYERED_PARTNERS.items()}
     partners["acme"]["name"] = HOSTILE
     partners["acme"]["description"] = "<script>alert(2)</script> **bold**"
     built = render(layered_site(site, partners=partners), MODULES)

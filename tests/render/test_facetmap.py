@@ -6,8 +6,6 @@ import itertools
 import json
 import math
 
-from test_overview import HOSTILE, cash, fixture, generated, make, portfolio_of, renderer
-
 from portfolio_plugin.model import FACETS, ZONES, Facet, Position, Zone
 from portfolio_plugin.render.facetmap import (
     PX_PER_UNIT,
@@ -22,6 +20,8 @@ from portfolio_plugin.render.facetmap import (
     place,
 )
 from portfolio_plugin.render.text import json_in_html
+
+from support import HOSTILE, cash, fixture, generated, make, portfolio_of, renderer
 
 HERE = "portfolio/facet-map.md"
 

@@ -1,133 +1,14 @@
 """The leverage page: every number compared with values worked out by hand from DESIGN.md.
 
-Also home of the small HTML readers the page tests of this area share.
+The layered portfolio and the HTML readers the page tests of this area share are in
+support.py.
 """
 
 from __future__ import annotations
 
-import json
 import re
-from dataclasses import dataclass, field
-from html import unescape
-from html.parser import HTMLParser
-from typing import Any
 
-from test_compute import ALPHA, layered_site
-
-from portfolio_plugin.pipeline import analyse
-from portfolio_plugin.render import render_site
-
-from conftest import Site
-
-MODULES = ("ecosystem", "leverage", "timeline", "objectives")
-
-
-def render(site: Site, modules: tuple[str, ...] = MODULES, language: str | None = None
-           ) -> dict[str, str]:
-    """The generated pages of this area, by docs path."""
-    build = analyse(site.options)
-    assert not build.problems.items, [str(p) for p in build.problems]
-    t = build.translator
-    if language is not None:
-        from portfolio_plugin.i18n import Translator
-        t = Translator.for_language(language)
-    return render_site(build.portfolio, build.figures, build.options, t, build.built,
-                       modules=modules).pages
-
-
-@dataclass
-class ParsedTable:
-    """A table's caption and the text of its cells, by part."""
-
-    where: tuple[str, ...]
-    caption: str = ""
-    head: list[list[str]] = field(default_factory=list)
-    body: list[list[str]] = field(default_factory=list)
-    foot: list[list[str]] = field(default_factory=list)
-
-
-class _Reader(HTMLParser):
-    """Tables (with the ids of the elements around them) and elements with an id."""
-
-    VOID = {"br", "img", "input", "meta", "link", "hr", "source", "col", "area", "wbr"}
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.tables: list[ParsedTable] = []
-        self.ids: list[str | None] = []
-        self.current: ParsedTable | None = None
-        self.part = "body"
-        self.row: list[str] | None = None
-        self.cell: list[str] | None = None
-        self.in_caption = False
-        self.elements: list[tuple[str, dict[str, str | None]]] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        found = dict(attrs)
-        self.elements.append((tag, found))
-        if tag not in self.VOID:
-            self.ids.append(found.get("id"))
-        if tag == "table":
-            self.current = ParsedTable(tuple(i for i in self.ids if i))
-        elif tag in ("thead", "tbody", "tfoot"):
-            self.part = {"thead": "head", "tbody": "body", "tfoot": "foot"}[tag]
-        elif tag == "tr":
-            self.row = []
-        elif tag in ("td", "th"):
-            self.cell = []
-        elif tag == "caption":
-            self.in_caption = True
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag not in self.VOID and self.ids:
-            self.ids.pop()
-        if tag in ("td", "th") and self.cell is not None and self.row is not None:
-            self.row.append(" ".join("".join(self.cell).split()))
-            self.cell = None
-        elif tag == "tr" and self.row is not None and self.current is not None:
-            getattr(self.current, self.part).append(self.row)
-            self.row = None
-        elif tag == "table" and self.current is not None:
-            self.tables.append(self.current)
-            self.current = None
-            self.part = "body"
-        elif tag == "caption":
-            self.in_caption = False
-
-    def handle_data(self, data: str) -> None:
-        if self.cell is not None:
-            self.cell.append(data)
-        elif self.in_caption and self.current is not None:
-            self.current.caption += data
-
-
-def read(html: str) -> _Reader:
-    reader = _Reader()
-    reader.feed(html)
-    return reader
-
-
-def table(html: str, container_id: str) -> ParsedTable:
-    """The first table inside the element with this id."""
-    for t in read(html).tables:
-        if container_id in t.where:
-            return t
-    raise AssertionError(f"no table in #{container_id}")
-
-
-def chart_data(html: str, chart_id: str) -> dict[str, Any]:
-    """The plotly figure published for a chart."""
-    match = re.search(rf'<script type="application/json" id="{chart_id}-data">(.*?)</script>',
-                      html, re.S)
-    assert match, chart_id
-    data: dict[str, Any] = json.loads(match.group(1))
-    return data
-
-
-def text(html: str) -> str:
-    """The visible text of a page, whitespace collapsed."""
-    without = re.sub(r"<script.*?</script>", " ", html, flags=re.S)
-    return " ".join(unescape(re.sub(r"<[^>]+>", " ", without)).split())
+from support import LAYERED_ALPHA, Site, chart_data, layered_site, render, table, text
 
 
 def leverage_page(site: Site) -> str:
@@ -156,8 +37,8 @@ def test_a_year_without_base_investment_shows_a_dash_and_says_why(site: Site) ->
 
 
 def test_in_kind_never_enters_the_ratio(site: Site) -> None:
-    alpha = dict(ALPHA)
-    alpha["funding"] = [*ALPHA["funding"],
+    alpha = dict(LAYERED_ALPHA)
+    alpha["funding"] = [*LAYERED_ALPHA["funding"],
                         {"funder": "acme", "amount": 5000, "year": 2022, "kind": "in-kind"}]
     page = render(layered_site(site, alpha=alpha), ("leverage",))["portfolio/leverage.md"]
     found = table(page, "pf-layer-table")

@@ -6,10 +6,18 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from test_compute import ALPHA, BETA, PORTFOLIO, layered_site
-from test_leverage import chart_data, read, render, table, text
-
-from conftest import Site
+from support import (
+    LAYERED_ALPHA,
+    LAYERED_BETA,
+    LAYERED_PORTFOLIO,
+    Site,
+    chart_data,
+    layered_site,
+    read,
+    render,
+    table,
+    text,
+)
 
 
 def objectives_page(site: Site) -> str:
@@ -57,9 +65,9 @@ def test_indicators_are_shown_against_baseline_and_target(site: Site) -> None:
 
 
 def test_an_initiative_serving_two_objectives_gets_unique_chart_ids(site: Site) -> None:
-    portfolio: dict[str, Any] = {**PORTFOLIO, "objectives": {
-        **PORTFOLIO["objectives"], "heat": {"title": "Warm homes"}}}
-    alpha = {**ALPHA, "objectives": ["climate", "heat"]}
+    portfolio: dict[str, Any] = {**LAYERED_PORTFOLIO, "objectives": {
+        **LAYERED_PORTFOLIO["objectives"], "heat": {"title": "Warm homes"}}}
+    alpha = {**LAYERED_ALPHA, "objectives": ["climate", "heat"]}
     layered_site(site, alpha=alpha)
     site.data("portfolio.yml", portfolio)
     page = render(site, ("objectives",))["portfolio/objectives.md"]
@@ -83,7 +91,7 @@ def test_mandates_are_grouped_by_level_from_the_eu_down(site: Site) -> None:
 
 
 def test_a_mandate_nobody_serves_says_so(site: Site) -> None:
-    beta = {**BETA, "mandates": ["eu-mission"]}
+    beta = {**LAYERED_BETA, "mandates": ["eu-mission"]}
     page = render(layered_site(site, beta=beta), ("objectives",))["portfolio/mandates.md"]
     local = page.split('id="mandate-local-plan"', 1)[1].split("</section>", 1)[0]
     assert "No initiative serves this mandate yet." in text(local)
@@ -92,7 +100,7 @@ def test_a_mandate_nobody_serves_says_so(site: Site) -> None:
 def test_many_initiatives_on_one_mandate_stay_readable(site: Site) -> None:
     layered_site(site)
     for n in range(45):
-        site.front(f"extra-{n:02d}", {**BETA, "title": f"Extra {n:02d}",
+        site.front(f"extra-{n:02d}", {**LAYERED_BETA, "title": f"Extra {n:02d}",
                                       "funding": [], "stories": []})
     page = render(site, ("objectives",))["portfolio/mandates.md"]
     eu = page.split('id="mandate-eu-mission"', 1)[1].split("</section>", 1)[0]
@@ -105,7 +113,7 @@ def test_many_initiatives_on_one_mandate_stay_readable(site: Site) -> None:
 
 
 def test_hostile_titles_of_objectives_and_mandates_are_text(site: Site) -> None:
-    portfolio: dict[str, Any] = {**PORTFOLIO}
+    portfolio: dict[str, Any] = {**LAYERED_PORTFOLIO}
     portfolio["mandates"] = {"eu-mission": {"title": "<img src=x onerror=alert(1)>",
                                             "level": "eu"},
                              "local-plan": {"title": "Plan", "level": "local"}}
@@ -113,7 +121,7 @@ def test_hostile_titles_of_objectives_and_mandates_are_text(site: Site) -> None:
                                            "description": "<b>x</b>"}}
     layered_site(site)
     site.data("portfolio.yml", portfolio)
-    alpha = {**ALPHA, "indicators": [{"name": "<svg onload=alert(1)>", "unit": "<i>u</i>",
+    alpha = {**LAYERED_ALPHA, "indicators": [{"name": "<svg onload=alert(1)>", "unit": "<i>u</i>",
                                       "values": [{"date": "2023", "value": 1}]}]}
     site.front("alpha", alpha)
     built = render(site, ("objectives",))

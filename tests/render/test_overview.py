@@ -1,203 +1,22 @@
 """The overview page: key figures, balance, movement and links, against hand-computed values.
 
-The fixture portfolio is small enough to compute every figure by hand (see `FIXTURE`);
-the helpers here also make big generated portfolios for the page-weight budget and are
-shared with the facet map and browsing tests.
+The fixture portfolio (`support.fixture`) is small enough to compute every figure by hand (see
+the comment above it); `support.generated` makes big portfolios for the page-weight budget.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import random
 import re
-from html.parser import HTMLParser
-from pathlib import Path
 
-from portfolio_plugin.compute import compute
-from portfolio_plugin.i18n import Translator
 from portfolio_plugin.model import (
-    BaseInvestment,
     Facet,
-    Funding,
-    FundingKind,
-    Initiative,
-    Money,
-    PartialDate,
-    Partner,
-    PartnerRole,
-    Portfolio,
-    PortfolioInfo,
-    Position,
-    Sector,
-    Story,
-    StoryKind,
-    Text,
-    Theme,
     Zone,
-    ZoneChange,
 )
-from portfolio_plugin.options import Options
-from portfolio_plugin.render import Renderer
 from portfolio_plugin.render import make as make_item
 from portfolio_plugin.render.overview import key_figures, moves_chart, overview_page, pages
 from portfolio_plugin.render.overview import zones_chart as zones_chart_of
 
-AS_OF = dt.date(2025, 6, 30)
-HOSTILE = '<img src=x onerror=alert(1)>"</script><script>alert(2)</script>'
-
-
-# -- building portfolios ------------------------------------------------------------------
-
-
-def date(text: str) -> PartialDate:
-    parts = [int(p) for p in text.split("-")]
-    return PartialDate(*parts)  # type: ignore[arg-type]
-
-
-def cash(funder: str, amount: float, year: int,
-         kind: FundingKind = FundingKind.CASH) -> Funding:
-    return Funding(funder, Money(amount, "SEK", amount), year, kind)
-
-
-def make(slug: str, facet: Facet, zone: Zone, *, title: str | None = None,
-         history: tuple[tuple[str, Zone], ...] = (), funding: tuple[Funding, ...] = (),
-         stories: tuple[Story, ...] = (), position: Position | None = None,
-         start: str | None = None, steward: str | None = "city",
-         partners: tuple[str, ...] = (), themes: tuple[str, ...] = ()) -> Initiative:
-    return Initiative(
-        slug=slug, path=f"content/initiatives/{slug}.md",
-        title=Text.plain(title or slug.replace("-", " ").capitalize()),
-        summary=Text.plain(f"About {slug}."), facet=facet, zone=zone,
-        start=date(start) if start else None, steward=steward,
-        partners=tuple(PartnerRole(p) for p in partners), funding=funding,
-        themes=themes, zone_history=tuple(ZoneChange(date(d), z) for d, z in history),
-        stories=stories, position=position)
-
-
-PARTNERS = (Partner("city", "The City", Sector.PUBLIC),
-            Partner("uni", "The University", Sector.ACADEMIA))
-THEMES = (Theme("energy", "Energy"), Theme("care", "Care"))
-
-
-def portfolio_of(initiatives: list[Initiative] | tuple[Initiative, ...],
-                 partners: tuple[Partner, ...] = PARTNERS,
-                 base: tuple[BaseInvestment, ...] = ()) -> Portfolio:
-    info = PortfolioInfo("Test portfolio", "SEK", "city", base_investment=base, themes=THEMES)
-    return Portfolio(info, partners, (), tuple(initiatives))
-
-
-def renderer(portfolio: Portfolio, tmp_path: Path | None = None, page_size: int = 200,
-             language: str = "en", as_of: dt.date = AS_OF) -> Renderer:
-    root = tmp_path or Path("site")
-    options = Options(root=root, docs_dir=root / "content", page_size=page_size,
-                      language=language)
-    built = dt.datetime.combine(as_of, dt.time(12), tzinfo=dt.timezone.utc)
-    return Renderer(portfolio, compute(portfolio, as_of), options,
-                    Translator.for_language(language), built)
-
-
-def story(slug: str, day: str, kind: StoryKind = StoryKind.CRITICAL_EVENT) -> Story:
-    return Story(slug, date(day), f"Story of {slug} on {day}", kind)
-
-
-# The hand-computed fixture (as of 2025-06-30):
-# balance   mission: yellow 1 (200), green 0, blue 1 (100)   enhancement: yellow 1 (0)
-#           anticipatory: green 1 (400)                      adaptive: green 1 (300 + 700)
-#           totals: yellow 2 (200), green 2 (1,400), blue 1 (100); 5 initiatives (1,700)
-# moves     alpha 2022-05 Y>G, 2024-03 G>B; gamma 2022-02 Y>G, 2023-03 G>Y, 2024-09 Y>G;
-#           eps 2025-02 Y>G
-#           per year: 2022 forward 2 (Y>G 2); 2023 back 1 (G>Y); 2024 forward 2 (Y>G, G>B);
-#           2025 forward 1 (Y>G)
-# at end    2021 Y2; 2022 G2; 2023 Y2 G1; 2024 Y3 G1 B1; 2025 Y2 G2 B1
-# recent    (2024-06-30, 2025-06-30]: eps 2025-02 Y>G, gamma 2024-09 Y>G
-# figures   5 initiatives, 2 partners, money 1,000 (base) + 1,700 = 2,700, 1 critical event
-#           in 2025
-Y, G, B = Zone.YELLOW, Zone.GREEN, Zone.BLUE
-
-
-def fixture() -> Portfolio:
-    return portfolio_of([
-        make("alpha", Facet.MISSION, B, history=(("2021", Y), ("2022-05", G), ("2024-03", B)),
-             funding=(cash("city", 100, 2023), cash("uni", 50, 2023, FundingKind.IN_KIND)),
-             themes=("energy",)),
-        make("beta", Facet.MISSION, Y, history=(("2023", Y),), funding=(cash("uni", 200, 2024),),
-             stories=(story("beta", "2025-03-01"), story("beta", "2024-05-01"),
-                      story("beta", "2025-04-01", StoryKind.MILESTONE)),
-             partners=("uni",), themes=("energy", "care")),
-        make("gamma", Facet.ADAPTIVE, G,
-             history=(("2021-01", Y), ("2022-02", G), ("2023-03", Y), ("2024-09", G)),
-             funding=(cash("city", 300, 2022), cash("uni", 700, 2024))),
-        make("delta", Facet.ENHANCEMENT, Y, start="2024", steward=None),
-        make("eps", Facet.ANTICIPATORY, G, history=(("2024-12", Y), ("2025-02", G)),
-             funding=(cash("uni", 400, 2025),), position=Position(0.6, 0.1)),
-    ], base=(BaseInvestment(2024, Money(1000, "SEK", 1000), "city"),))
-
-
-WORDS = ("Shared", "electric", "cargo", "bikes", "for", "the", "harbour", "district",
-         "water", "leak", "detection", "school", "routes", "citizen", "panels", "on",
-         "climate", "energy", "cooperatives", "in", "Norrvik", "and", "Södra", "Hamnen")
-
-
-def generated(count: int, seed: int = 3) -> Portfolio:
-    """A big, realistic portfolio: long titles, several partners, funding, histories."""
-    rng = random.Random(seed)
-    partners = tuple(Partner(f"partner-{n}", f"Partner organisation number {n} AB",
-                             Sector.BUSINESS) for n in range(150))
-    facets = list(Facet)
-    zones = [Zone.YELLOW] * 5 + [Zone.GREEN] * 3 + [Zone.BLUE] * 2
-    initiatives = []
-    for n in range(count):
-        zone = rng.choice(zones)
-        title = " ".join(rng.choice(WORDS) for _ in range(rng.randint(5, 9))).capitalize()
-        year = rng.randint(2018, 2024)
-        history = [(str(year), Zone.YELLOW)]
-        if zone is not Zone.YELLOW:
-            history.append((f"{year + 1}-{rng.randint(1, 12):02d}", Zone.GREEN))
-        if zone is Zone.BLUE:
-            history.append((f"{year + 2}-{rng.randint(1, 12):02d}", Zone.BLUE))
-        chosen = tuple(rng.sample([p.id for p in partners], rng.randint(2, 6)))
-        initiatives.append(make(
-            f"initiative-{n:04d}", rng.choice(facets), zone, title=f"{title} {n}",
-            history=tuple(history), steward=chosen[0], partners=chosen[1:],
-            funding=tuple(cash(rng.choice(chosen), rng.randint(1, 90) * 50_000,
-                               rng.randint(2019, 2025)) for _ in range(rng.randint(0, 3))),
-            themes=(rng.choice(THEMES).id,)))
-    return portfolio_of(initiatives, partners)
-
-
-# -- reading pages ------------------------------------------------------------------------
-
-
-class _Tables(HTMLParser):
-    """Text of every table cell, table by table, row by row."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.tables: list[list[list[str]]] = []
-        self._cell: list[str] | None = None
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag == "table":
-            self.tables.append([])
-        elif tag == "tr" and self.tables:
-            self.tables[-1].append([])
-        elif tag in ("td", "th"):
-            self._cell = []
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in ("td", "th") and self._cell is not None and self.tables:
-            self.tables[-1][-1].append(" ".join("".join(self._cell).split()))
-            self._cell = None
-
-    def handle_data(self, data: str) -> None:
-        if self._cell is not None:
-            self._cell.append(data)
-
-
-def tables(html: str) -> list[list[list[str]]]:
-    parser = _Tables()
-    parser.feed(html)
-    return parser.tables
+from support import HOSTILE, fixture, generated, make, portfolio_of, renderer, tables
 
 
 def table_with(html: str, caption_word: str) -> list[list[str]]:

@@ -25,6 +25,8 @@ from portfolio_plugin.render.text import (
 )
 from portfolio_plugin.render.urls import page_url, relative_url
 
+from support import ROOT
+
 
 @pytest.mark.parametrize(("uri", "dirs", "url"), [
     ("index.md", True, ""), ("a/index.md", True, "a/"), ("a/b.md", True, "a/b/"),
@@ -158,13 +160,10 @@ def test_a_leverage_ratio_without_base_investment_is_a_dash() -> None:
 def test_every_generated_page_reads_the_same_with_its_html_blocks_taken_out() -> None:
     """The adapter hands Markdown only the text around the HTML blocks: that must change
     nothing, on every page of the reference site (a blank line inside an HTML block would)."""
-    from pathlib import Path
-
     from portfolio_plugin.options import read_config
     from portfolio_plugin.pipeline import run
 
-    root = Path(__file__).resolve().parent.parent
-    build = run(read_config(root / "mkdocs.yml"), with_static=False)
+    build = run(read_config(ROOT / "mkdocs.yml"), with_static=False)
     extensions = ["attr_list", "md_in_html", "tables", "toc"]
     assert len(build.rendered.marked) > 50
     for uri, (marked, parts) in build.rendered.marked.items():

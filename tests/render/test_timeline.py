@@ -3,81 +3,27 @@ light enough at a thousand initiatives."""
 
 from __future__ import annotations
 
-import datetime as dt
-import random
 import re
-from pathlib import Path
 
 import pytest
-from test_compute import BETA, layered_site
-from test_leverage import chart_data, read, render, table, text
 
-from portfolio_plugin.compute import compute
-from portfolio_plugin.i18n import Translator
 from portfolio_plugin.model import (
-    FACETS,
-    ZONES,
-    BaseInvestment,
-    Funding,
-    Initiative,
-    Money,
-    PartialDate,
-    Partner,
-    PartnerRole,
     Portfolio,
-    PortfolioInfo,
-    Sector,
-    Story,
-    StoryKind,
-    Text,
 )
-from portfolio_plugin.options import Options
-from portfolio_plugin.render import Rendered, render_site
+from portfolio_plugin.render import Rendered
 
-from conftest import Site
-
-
-def big_portfolio(initiatives: int = 1000, partners: int = 200, seed: int = 4) -> Portfolio:
-    """A large, realistic-looking portfolio built directly as model objects."""
-    rnd = random.Random(seed)
-    sectors = list(Sector)
-    people = tuple(Partner(f"partner-{n:03d}", f"Partner organisation number {n}",
-                           sectors[n % len(sectors)]) for n in range(partners))
-    items = []
-    for n in range(initiatives):
-        slug = f"initiative-{n:04d}"
-        members = rnd.sample(range(partners), rnd.randint(2, 4))
-        start = rnd.randint(2017, 2024)
-        stories = []
-        for k in range(rnd.randint(2, 5)):
-            year = rnd.randint(start, 2025)
-            stories.append(Story(
-                slug, PartialDate(year, rnd.randint(1, 12), rnd.randint(1, 28)),
-                f"Story {k} of initiative {n}: something changed",
-                rnd.choice(list(StoryKind)),
-                "A sentence or two about what happened and why it mattered to the people "
-                "who took part in it.",
-                partners=tuple(people[m].id for m in members[:2])))
-        items.append(Initiative(
-            slug=slug, path=f"content/initiatives/{slug}.md",
-            title=Text.plain(f"Initiative number {n}"), summary=Text.plain("A summary."),
-            facet=FACETS[n % 4], zone=ZONES[n % 3], start=PartialDate(start),
-            steward=people[members[0]].id,
-            partners=tuple(PartnerRole(people[m].id, "Partner") for m in members[1:]),
-            funding=tuple(Funding(people[m].id, Money(100_000.0, "SEK", 100_000.0),
-                                  rnd.randint(start, 2025)) for m in members[:2]),
-            stories=tuple(stories)))
-    info = PortfolioInfo("Big", "SEK", base_investment=tuple(
-        BaseInvestment(y, Money(1_000_000.0, "SEK", 1_000_000.0)) for y in range(2017, 2026)))
-    return Portfolio(info, people, (), tuple(items))
-
-
-def render_model(portfolio: Portfolio, root: Path,
-                 modules: tuple[str, ...] = ("timeline",)) -> Rendered:
-    options = Options(root=root, docs_dir=root / "content")
-    figures = compute(portfolio, dt.date(2025, 12, 31))
-    return render_site(portfolio, figures, options, Translator.for_language("en"),
-                       dt.datetime(2025, 12, 31, tzinfo=dt.timezone.utc), modules=modules)
+from support import (
+    LAYERED_BETA,
+    Site,
+    big_portfolio,
+    chart_data,
+    layered_site,
+    read,
+    render,
+    render_model,
+    table,
+    text,
+)
 
 
 def timeline(site: Site) -> dict[str, str]:
@@ -163,7 +109,7 @@ def test_critical_events_chart_counts_them_per_year(site: Site) -> None:
 
 
 def test_hostile_story_titles_and_texts_are_text(site: Site) -> None:
-    beta = dict(BETA)
+    beta = dict(LAYERED_BETA)
     beta["stories"] = [{"date": "2024-02", "title": '<script>alert(1)</script>"><img src=x>',
                         "text": "Hi <b onmouseover=alert(2)>x</b> [a](javascript:alert(3))"}]
     pages = render(layered_site(site, beta=beta), ("timeline",))

@@ -22,7 +22,7 @@ from portfolio_plugin.pipeline import check
 from portfolio_plugin.problems import Problem, Problems
 from portfolio_plugin.validate import page_checker, validate
 
-from conftest import PARTNERS, Site
+from support import PARTNERS, Site
 
 Make = Callable[..., dict[str, Any]]
 

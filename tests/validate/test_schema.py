@@ -35,7 +35,7 @@ from portfolio_plugin.problems import Problem
 from portfolio_plugin.validate import ENGINE_FIELDS, INITIATIVE_FIELDS
 from portfolio_plugin.validate.schema import SCHEMAS
 
-from conftest import ROOT, Site
+from support import ROOT, Site
 
 REQUIRED = "title: Bike lanes\nsummary: Safer bike lanes.\nfacet: adaptive\nzone: green\n"
 FULL = REQUIRED.replace("zone: green", "zone: blue") + """\

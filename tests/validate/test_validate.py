@@ -20,7 +20,7 @@ from portfolio_plugin.model import (
 from portfolio_plugin.pipeline import check
 from portfolio_plugin.problems import Problem, Problems, Severity
 
-from conftest import Site
+from support import Site
 
 Make = Callable[..., dict[str, Any]]
 

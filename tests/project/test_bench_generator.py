@@ -14,7 +14,7 @@ from portfolio_plugin.model import FundingKind, StoryKind
 from portfolio_plugin.options import plugin_settings, read_config
 from portfolio_plugin.pipeline import check
 
-ROOT = Path(__file__).resolve().parent.parent
+from support import ROOT
 
 
 def _bench(script: str) -> ModuleType:

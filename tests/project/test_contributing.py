@@ -18,7 +18,7 @@ from portfolio_plugin.cli.scaffold import new_initiative
 from portfolio_plugin.options import read_config
 from portfolio_plugin.pipeline import check
 
-from conftest import ROOT
+from support import ROOT
 
 GUIDE = ROOT / "CONTRIBUTING.md"
 _FENCE = re.compile(r"^```(\w*)\n(.*?)^```$", re.MULTILINE | re.DOTALL)

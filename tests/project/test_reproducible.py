@@ -18,7 +18,8 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+from support import ROOT
+
 EPOCH = 1731622400  # 2024-11-14 22:13:20 UTC
 
 

@@ -1,5 +1,9 @@
 """The one rule of imports: the stages know nothing of MkDocs, of the adapter, or of the
-package that uses a second core; only the adapter imports that package."""
+package that uses a second core; only the adapter imports that package.
+
+And the tests' own layout: test modules sit in folders that mirror the package, and share
+what they share through tests/support.py (or a folder's conftest.py), never by importing
+each other."""
 
 from __future__ import annotations
 
@@ -8,7 +12,9 @@ from pathlib import Path
 
 import pytest
 
-PACKAGE = Path(__file__).resolve().parent.parent / "portfolio_plugin"
+from support import ROOT
+
+PACKAGE = ROOT / "portfolio_plugin"
 ENGINE = ("mkdocs", "properdocs")
 ADAPTER = "portfolio_plugin.adapter"
 PARALLEL = "portfolio_plugin.parallel"
@@ -76,3 +82,46 @@ def test_the_rule_sees_imports_hidden_in_functions() -> None:
     source = "def f():\n    from ..parallel import workers\n    import mkdocs.utils\n"
     found = imports_in(source, "portfolio_plugin.compute")
     assert "portfolio_plugin.parallel.workers" in found and "mkdocs.utils" in found
+
+
+# -- the tests' own layout ------------------------------------------------------------------
+
+TESTS = ROOT / "tests"
+SHARED = {"conftest.py", "support.py"}  # the only modules of tests/ itself
+TEST_MODULES = sorted(p for p in TESTS.rglob("test_*.py") if "corpus" not in p.parts)
+
+
+def relative_to_tests(path: Path) -> str:
+    return path.relative_to(TESTS).as_posix()
+
+
+def importable_names(path: Path) -> set[str]:
+    """The names a test module can be imported by (`test_x`, `render.test_x`, ...)."""
+    parts = path.relative_to(TESTS).with_suffix("").parts
+    return {".".join(parts[n:]) for n in range(len(parts))}
+
+
+def starting_package(path: Path) -> str:
+    """Where a test module's relative imports start ('' outside a package)."""
+    if not (path.parent / "__init__.py").is_file():
+        return ""
+    return ".".join(path.parent.relative_to(TESTS).parts)
+
+
+def test_no_test_module_imports_another_test_module() -> None:
+    bad: dict[str, list[str]] = {}
+    for path in TEST_MODULES:
+        others = set().union(*(importable_names(p) for p in TEST_MODULES if p != path))
+        source = path.read_text(encoding="utf-8")
+        found = sorted(imports_in(source, starting_package(path)) & others)
+        if found:
+            bad[relative_to_tests(path)] = found
+    assert len(TEST_MODULES) > 40
+    assert bad == {}, (f"test modules import other test modules: {bad}; move what they share "
+                       "to tests/support.py (or a fixture to conftest.py)")
+
+
+def test_no_test_module_sits_in_the_root_of_tests() -> None:
+    stray = sorted(p.name for p in TESTS.glob("*.py") if p.name not in SHARED)
+    assert stray == [], (f"{stray} sit in tests/: put each test module in the folder of the "
+                         "package it tests (tests/load/, tests/render/, ..., tests/project/)")

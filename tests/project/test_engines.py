@@ -12,12 +12,11 @@ from pathlib import Path
 
 import pytest
 import yaml
-from test_export import EPOCH, write_site
 
 from portfolio_plugin.cli import main
 from portfolio_plugin.i18n import Translator
 
-ROOT = Path(__file__).resolve().parent.parent
+from support import EPOCH, ROOT, write_site
 
 
 def build(engine: str, config: Path, out: Path) -> None:
