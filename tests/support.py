@@ -1,12 +1,17 @@
-"""What tests share: generated sites, the sources read on their own, and the export oracle.
+"""What tests share, in one module: tests import from here, never from each other.
 
-The start of one support module for all tests (instead of tests importing each other).
-
-The oracle reads a site's SOURCE files with PyYAML alone (never the plugin's loader, validator
-or model) and normalises them as DESIGN.md's contract says ("Initiative front-matter",
-"Open interface: data/portfolio.json", "Computed figures"): ISO dates as precise as given,
-partners as `{id, role}`, amounts in the portfolio currency, the defaults filled in. Tests
-compare what the pipeline published with it, field by field.
+- small sites on disk: `Site` (the `site` fixture of conftest.py writes one), `fill_in`;
+- the layered portfolio (`layered_site`) whose figures compute/test_compute.py works out by
+  hand, and the readers of generated pages (`render`, `table`, `chart_data`, `text`);
+- portfolios made of model objects (`make`, `fixture`, `generated`, `big_portfolio`) and
+  their `renderer`;
+- the Testvik site built whole (`write_site`, `mkdocs_build`), whose figures
+  export/test_export.py works out by hand;
+- the export oracle (`Source`): it reads a site's SOURCE files with PyYAML alone (never the
+  plugin's loader, validator or model) and normalises them as DESIGN.md's contract says
+  ("Initiative front-matter", "Open interface: data/portfolio.json", "Computed figures"): ISO
+  dates as precise as given, partners as `{id, role}`, amounts in the portfolio currency, the
+  defaults filled in. Tests compare what the pipeline published with it, field by field.
 """
 
 from __future__ import annotations
@@ -14,17 +19,52 @@ from __future__ import annotations
 import datetime as dt
 import importlib.util
 import json
+import os
+import random
 import re
+import subprocess
 import sys
+import textwrap
 from collections import defaultdict
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
+from html import unescape
+from html.parser import HTMLParser
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
 import yaml
+
+from portfolio_plugin import model
+from portfolio_plugin.compute import compute
+from portfolio_plugin.i18n import Translator
+from portfolio_plugin.model import (
+    BaseInvestment,
+    Facet,
+    Funding,
+    FundingKind,
+    Initiative,
+    Money,
+    PartialDate,
+    Partner,
+    PartnerRole,
+    Portfolio,
+    PortfolioInfo,
+    Position,
+    Sector,
+    Story,
+    StoryKind,
+    Text,
+    Theme,
+    Zone,
+    ZoneChange,
+)
+from portfolio_plugin.options import Options, read_config
+from portfolio_plugin.pipeline import analyse
+from portfolio_plugin.render import Rendered, Renderer, render_site
+from portfolio_plugin.validate.template import PLACEHOLDER
 
 ROOT = Path(__file__).resolve().parent.parent
 FACETS = ("mission-oriented", "enhancement-oriented", "anticipatory", "adaptive")
@@ -330,3 +370,634 @@ def cell(value: Any) -> str:
     """A value as a CSV cell of the export: empty for none, a formula guarded by '."""
     text = "" if value is None else str(value)
     return "'" + text if text.startswith(FORMULA_START) else text
+
+
+# -- small sites on disk (the `site` fixture of conftest.py writes one) -----------------------
+
+# The data files the `site` fixture writes.
+PORTFOLIO: dict[str, Any] = {
+    "name": "Test Portfolio",
+    "organisation": "city",
+    "currency": "SEK",
+    "exchange_rates": {"EUR": 10},
+    "base_investment": [
+        {"year": 2023, "amount": 1000, "funder": "city"},
+        {"year": 2024, "amount": 100, "funder": "agency", "currency": "EUR"},
+    ],
+    "themes": {"energy": {"title": "Energy"}, "mobility": {"title": "Mobility"}},
+    "mandates": {
+        "eu-mission": {"title": "EU cities mission", "level": "eu"},
+        "local-plan": {"title": "Local climate plan", "level": "local"},
+    },
+    "objectives": {
+        "climate": {"title": "Climate neutral", "description": "By 2030",
+                    "key_results": [{"title": "Halve emissions", "indicator": "CO2",
+                                     "target": "50%"}]},
+    },
+}
+PARTNERS: dict[str, Any] = {
+    "city": {"name": "The City", "sector": "public"},
+    "agency": {"name": "Innovation Agency", "sector": "funder"},
+    "lund-university": {"name": "Lund University", "sector": "academia"},
+    "acme": {"name": "Acme AB", "sector": "business"},
+}
+ASSETS: dict[str, Any] = {
+    "testbed": {"name": "City testbed", "kind": "testbed", "owner": "city"},
+}
+
+VALID = """\
+---
+title: Bike lanes
+summary: Safer bike lanes.
+facet: mission-oriented
+zone: green
+---
+Body.
+"""
+
+
+@dataclass
+class Site:
+    """A small site on disk: mkdocs.yml, content/initiatives and site_data."""
+
+    root: Path
+
+    @property
+    def initiatives(self) -> Path:
+        return self.root / "content" / "initiatives"
+
+    def page(self, slug: str, text: str) -> Path:
+        """Write an initiative page from its whole text."""
+        path = self.initiatives / f"{slug}.md"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text), encoding="utf-8")
+        return path
+
+    def front(self, slug: str, fields: dict[str, Any], body: str = "Body text.\n") -> Path:
+        """Write an initiative page from a front-matter mapping."""
+        front = yaml.safe_dump(fields, sort_keys=False, allow_unicode=True)
+        return self.page(slug, f"---\n{front}---\n{body}")
+
+    def data(self, name: str, content: Any) -> Path:
+        """Write a site_data file (a mapping is dumped as YAML; text is written as is)."""
+        path = self.root / "site_data" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, str):
+            path.write_text(textwrap.dedent(content), encoding="utf-8")
+        else:
+            path.write_text(yaml.safe_dump(content, sort_keys=False, allow_unicode=True),
+                            encoding="utf-8")
+        return path
+
+    @property
+    def options(self) -> Options:
+        return read_config(self.root / "mkdocs.yml")
+
+
+# What a partner writes in place of each placeholder of the page template.
+FILLED = {
+    "title": 'title: "Bike street"',
+    "summary": "  A street where children cycle safely to school.",
+    "facet": "facet: mission-oriented",
+    "zone": "zone: yellow",
+    "body": "Our own description of the street.",
+}
+
+
+def fill_in(text: str) -> str:
+    """Replace every placeholder of the template, as its author does."""
+    lines = text.split("\n")
+    for n, line in enumerate(lines):
+        if PLACEHOLDER not in line or line.startswith("#"):
+            continue
+        name = line.split(":", 1)[0].strip()
+        lines[n] = FILLED.get(name, FILLED["summary"] if line.startswith("  ")
+                              else FILLED["body"])
+    filled = "\n".join(lines)
+    assert f"{PLACEHOLDER}" not in "\n".join(
+        line for line in filled.split("\n") if not line.startswith("#"))
+    return filled
+
+
+# -- the layered portfolio: every rule of the layer model changes a number -------------------
+# (compute/test_compute.py works its figures out by hand; the page tests of leverage,
+# ecosystem, timeline and objectives read them on their pages)
+
+LAYERED_PORTFOLIO: dict[str, Any] = {
+    "name": "Layered",
+    "organisation": "city",
+    "currency": "SEK",
+    "exchange_rates": {"EUR": 10, "NOK": 0.5},
+    "base_investment": [
+        {"year": 2022, "amount": 1000, "funder": "city"},
+        {"year": 2023, "amount": 100, "funder": "agency", "currency": "EUR"},
+        {"year": 2023, "amount": 500, "funder": "city", "currency": "SEK"},
+    ],
+    "themes": {"energy": {"title": "Energy"}, "mobility": {"title": "Mobility"}},
+    "mandates": {
+        "eu-mission": {"title": "EU cities mission", "level": "eu"},
+        "local-plan": {"title": "Local climate plan", "level": "local"},
+    },
+    "objectives": {
+        "climate": {"title": "Climate neutral", "description": "By 2030",
+                    "key_results": [{"title": "Halve emissions", "indicator": "CO2",
+                                     "target": "50%"}]},
+    },
+}
+LAYERED_PARTNERS: dict[str, Any] = {
+    "city": {"name": "The City", "sector": "public", "description": "Runs the platform."},
+    "agency": {"name": "Innovation Agency", "sector": "funder"},
+    "lund-university": {"name": "Lund University", "sector": "academia"},
+    "acme": {"name": "Acme AB", "sector": "business", "url": "https://acme.example/"},
+}
+LAYERED_ASSETS: dict[str, Any] = {
+    "testbed": {"name": "City testbed", "kind": "testbed", "owner": "city"},
+}
+LAYERED_ALPHA: dict[str, Any] = {
+    "title": "Alpha heat", "summary": "Heat from the harbour.",
+    "facet": "mission-oriented", "zone": "green", "start": "2022-01",
+    "steward": "city", "partners": [{"id": "lund-university", "role": "Research"}],
+    "themes": ["energy"], "mandates": ["eu-mission"], "objectives": ["climate"],
+    "assets": ["testbed"],
+    "funding": [
+        {"funder": "city", "amount": 500, "year": 2022},
+        {"funder": "agency", "amount": 60, "year": 2023, "currency": "EUR"},
+        {"funder": "acme", "amount": 200, "year": 2023, "kind": "in-kind"},
+        {"funder": "city", "amount": 300, "year": 2024},
+    ],
+    "zone_history": [{"date": "2022-01", "zone": "yellow"},
+                     {"date": "2023-06", "zone": "green", "note": "Pilot"}],
+    "stories": [
+        {"date": "2023-03-01", "title": "Council says yes", "kind": "critical-event",
+         "partners": ["city", "agency"]},
+        {"date": "2023-05", "title": "First pipe laid", "kind": "milestone"},
+        {"date": "2024-01-10", "title": "Heat flows", "kind": "critical-event"},
+    ],
+    "indicators": [{"name": "Heat recovered", "unit": "MWh", "baseline": 0, "target": 100,
+                    "values": [{"date": "2023", "value": 20}, {"date": "2024", "value": 55}]}],
+}
+LAYERED_BETA: dict[str, Any] = {
+    "title": "Beta buses", "summary": "Electric buses for the outskirts.",
+    "facet": "adaptive", "zone": "yellow", "start": "2022", "layer": 3,
+    "steward": "acme", "partners": ["city"],
+    "themes": ["energy", "mobility"], "mandates": ["eu-mission", "local-plan"],
+    "funding": [
+        {"funder": "acme", "amount": 30, "year": 2023, "currency": "EUR"},
+        {"funder": "lund-university", "amount": 400, "year": 2024, "currency": "NOK"},
+        {"funder": "lund-university", "amount": 100, "year": 2022, "kind": "in-kind"},
+    ],
+    "stories": [
+        {"date": "2022", "title": "Depot found"},
+        {"date": "2024-06", "title": "Battery fire", "kind": "setback", "partners": ["acme"]},
+    ],
+}
+
+
+def layered_site(site: Site, alpha: dict[str, Any] | None = None,
+                 beta: dict[str, Any] | None = None,
+                 partners: dict[str, Any] | None = None) -> Site:
+    """Write the fixture portfolio into a site (parts may be replaced)."""
+    site.data("portfolio.yml", LAYERED_PORTFOLIO)
+    site.data("partners.yml", partners or LAYERED_PARTNERS)
+    site.data("assets.yml", LAYERED_ASSETS)
+    site.front("alpha", alpha or LAYERED_ALPHA)
+    site.front("beta", beta or LAYERED_BETA)
+    return site
+
+
+# -- portfolios made of model objects (overview, facet map, browsing, timeline) --------------
+# (render/test_overview.py checks the figures of `fixture`, worked out by hand below)
+
+AS_OF = dt.date(2025, 6, 30)
+HOSTILE = '<img src=x onerror=alert(1)>"</script><script>alert(2)</script>'
+
+
+def date(text: str) -> PartialDate:
+    parts = [int(p) for p in text.split("-")]
+    return PartialDate(*parts)  # type: ignore[arg-type]
+
+
+def cash(funder: str, amount: float, year: int,
+         kind: FundingKind = FundingKind.CASH) -> Funding:
+    return Funding(funder, Money(amount, "SEK", amount), year, kind)
+
+
+def make(slug: str, facet: Facet, zone: Zone, *, title: str | None = None,
+         history: tuple[tuple[str, Zone], ...] = (), funding: tuple[Funding, ...] = (),
+         stories: tuple[Story, ...] = (), position: Position | None = None,
+         start: str | None = None, steward: str | None = "city",
+         partners: tuple[str, ...] = (), themes: tuple[str, ...] = ()) -> Initiative:
+    return Initiative(
+        slug=slug, path=f"content/initiatives/{slug}.md",
+        title=Text.plain(title or slug.replace("-", " ").capitalize()),
+        summary=Text.plain(f"About {slug}."), facet=facet, zone=zone,
+        start=date(start) if start else None, steward=steward,
+        partners=tuple(PartnerRole(p) for p in partners), funding=funding,
+        themes=themes, zone_history=tuple(ZoneChange(date(d), z) for d, z in history),
+        stories=stories, position=position)
+
+
+MODEL_PARTNERS = (Partner("city", "The City", Sector.PUBLIC),
+            Partner("uni", "The University", Sector.ACADEMIA))
+MODEL_THEMES = (Theme("energy", "Energy"), Theme("care", "Care"))
+
+
+def portfolio_of(initiatives: list[Initiative] | tuple[Initiative, ...],
+                 partners: tuple[Partner, ...] = MODEL_PARTNERS,
+                 base: tuple[BaseInvestment, ...] = ()) -> Portfolio:
+    info = PortfolioInfo("Test portfolio", "SEK", "city", base_investment=base, themes=MODEL_THEMES)
+    return Portfolio(info, partners, (), tuple(initiatives))
+
+
+def renderer(portfolio: Portfolio, tmp_path: Path | None = None, page_size: int = 200,
+             language: str = "en", as_of: dt.date = AS_OF) -> Renderer:
+    root = tmp_path or Path("site")
+    options = Options(root=root, docs_dir=root / "content", page_size=page_size,
+                      language=language)
+    built = dt.datetime.combine(as_of, dt.time(12), tzinfo=dt.timezone.utc)
+    return Renderer(portfolio, compute(portfolio, as_of), options,
+                    Translator.for_language(language), built)
+
+
+def story(slug: str, day: str, kind: StoryKind = StoryKind.CRITICAL_EVENT) -> Story:
+    return Story(slug, date(day), f"Story of {slug} on {day}", kind)
+
+
+# The hand-computed fixture (as of 2025-06-30):
+# balance   mission: yellow 1 (200), green 0, blue 1 (100)   enhancement: yellow 1 (0)
+#           anticipatory: green 1 (400)                      adaptive: green 1 (300 + 700)
+#           totals: yellow 2 (200), green 2 (1,400), blue 1 (100); 5 initiatives (1,700)
+# moves     alpha 2022-05 Y>G, 2024-03 G>B; gamma 2022-02 Y>G, 2023-03 G>Y, 2024-09 Y>G;
+#           eps 2025-02 Y>G
+#           per year: 2022 forward 2 (Y>G 2); 2023 back 1 (G>Y); 2024 forward 2 (Y>G, G>B);
+#           2025 forward 1 (Y>G)
+# at end    2021 Y2; 2022 G2; 2023 Y2 G1; 2024 Y3 G1 B1; 2025 Y2 G2 B1
+# recent    (2024-06-30, 2025-06-30]: eps 2025-02 Y>G, gamma 2024-09 Y>G
+# figures   5 initiatives, 2 partners, money 1,000 (base) + 1,700 = 2,700, 1 critical event
+#           in 2025
+Y, G, B = Zone.YELLOW, Zone.GREEN, Zone.BLUE
+
+
+def fixture() -> Portfolio:
+    return portfolio_of([
+        make("alpha", Facet.MISSION, B, history=(("2021", Y), ("2022-05", G), ("2024-03", B)),
+             funding=(cash("city", 100, 2023), cash("uni", 50, 2023, FundingKind.IN_KIND)),
+             themes=("energy",)),
+        make("beta", Facet.MISSION, Y, history=(("2023", Y),), funding=(cash("uni", 200, 2024),),
+             stories=(story("beta", "2025-03-01"), story("beta", "2024-05-01"),
+                      story("beta", "2025-04-01", StoryKind.MILESTONE)),
+             partners=("uni",), themes=("energy", "care")),
+        make("gamma", Facet.ADAPTIVE, G,
+             history=(("2021-01", Y), ("2022-02", G), ("2023-03", Y), ("2024-09", G)),
+             funding=(cash("city", 300, 2022), cash("uni", 700, 2024))),
+        make("delta", Facet.ENHANCEMENT, Y, start="2024", steward=None),
+        make("eps", Facet.ANTICIPATORY, G, history=(("2024-12", Y), ("2025-02", G)),
+             funding=(cash("uni", 400, 2025),), position=Position(0.6, 0.1)),
+    ], base=(BaseInvestment(2024, Money(1000, "SEK", 1000), "city"),))
+
+
+WORDS = ("Shared", "electric", "cargo", "bikes", "for", "the", "harbour", "district",
+         "water", "leak", "detection", "school", "routes", "citizen", "panels", "on",
+         "climate", "energy", "cooperatives", "in", "Norrvik", "and", "Södra", "Hamnen")
+
+
+def generated(count: int, seed: int = 3) -> Portfolio:
+    """A big, realistic portfolio: long titles, several partners, funding, histories."""
+    rng = random.Random(seed)
+    partners = tuple(Partner(f"partner-{n}", f"Partner organisation number {n} AB",
+                             Sector.BUSINESS) for n in range(150))
+    facets = list(Facet)
+    zones = [Zone.YELLOW] * 5 + [Zone.GREEN] * 3 + [Zone.BLUE] * 2
+    initiatives = []
+    for n in range(count):
+        zone = rng.choice(zones)
+        title = " ".join(rng.choice(WORDS) for _ in range(rng.randint(5, 9))).capitalize()
+        year = rng.randint(2018, 2024)
+        history = [(str(year), Zone.YELLOW)]
+        if zone is not Zone.YELLOW:
+            history.append((f"{year + 1}-{rng.randint(1, 12):02d}", Zone.GREEN))
+        if zone is Zone.BLUE:
+            history.append((f"{year + 2}-{rng.randint(1, 12):02d}", Zone.BLUE))
+        chosen = tuple(rng.sample([p.id for p in partners], rng.randint(2, 6)))
+        initiatives.append(make(
+            f"initiative-{n:04d}", rng.choice(facets), zone, title=f"{title} {n}",
+            history=tuple(history), steward=chosen[0], partners=chosen[1:],
+            funding=tuple(cash(rng.choice(chosen), rng.randint(1, 90) * 50_000,
+                               rng.randint(2019, 2025)) for _ in range(rng.randint(0, 3))),
+            themes=(rng.choice(MODEL_THEMES).id,)))
+    return portfolio_of(initiatives, partners)
+
+
+def big_portfolio(initiatives: int = 1000, partners: int = 200, seed: int = 4) -> Portfolio:
+    """A large, realistic-looking portfolio built directly as model objects."""
+    rnd = random.Random(seed)
+    sectors = list(Sector)
+    people = tuple(Partner(f"partner-{n:03d}", f"Partner organisation number {n}",
+                           sectors[n % len(sectors)]) for n in range(partners))
+    items = []
+    for n in range(initiatives):
+        slug = f"initiative-{n:04d}"
+        members = rnd.sample(range(partners), rnd.randint(2, 4))
+        start = rnd.randint(2017, 2024)
+        stories = []
+        for k in range(rnd.randint(2, 5)):
+            year = rnd.randint(start, 2025)
+            stories.append(Story(
+                slug, PartialDate(year, rnd.randint(1, 12), rnd.randint(1, 28)),
+                f"Story {k} of initiative {n}: something changed",
+                rnd.choice(list(StoryKind)),
+                "A sentence or two about what happened and why it mattered to the people "
+                "who took part in it.",
+                partners=tuple(people[m].id for m in members[:2])))
+        items.append(Initiative(
+            slug=slug, path=f"content/initiatives/{slug}.md",
+            title=Text.plain(f"Initiative number {n}"), summary=Text.plain("A summary."),
+            facet=model.FACETS[n % 4], zone=model.ZONES[n % 3], start=PartialDate(start),
+            steward=people[members[0]].id,
+            partners=tuple(PartnerRole(people[m].id, "Partner") for m in members[1:]),
+            funding=tuple(Funding(people[m].id, Money(100_000.0, "SEK", 100_000.0),
+                                  rnd.randint(start, 2025)) for m in members[:2]),
+            stories=tuple(stories)))
+    info = PortfolioInfo("Big", "SEK", base_investment=tuple(
+        BaseInvestment(y, Money(1_000_000.0, "SEK", 1_000_000.0)) for y in range(2017, 2026)))
+    return Portfolio(info, people, (), tuple(items))
+
+
+def render_model(portfolio: Portfolio, root: Path,
+                 modules: tuple[str, ...] = ("timeline",)) -> Rendered:
+    options = Options(root=root, docs_dir=root / "content")
+    figures = compute(portfolio, dt.date(2025, 12, 31))
+    return render_site(portfolio, figures, options, Translator.for_language("en"),
+                       dt.datetime(2025, 12, 31, tzinfo=dt.timezone.utc), modules=modules)
+
+
+# -- reading the tables of a page (overview, facet map, browsing) ------------------------------
+
+
+class _Tables(HTMLParser):
+    """Text of every table cell, table by table, row by row."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tables: list[list[list[str]]] = []
+        self._cell: list[str] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "table":
+            self.tables.append([])
+        elif tag == "tr" and self.tables:
+            self.tables[-1].append([])
+        elif tag in ("td", "th"):
+            self._cell = []
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("td", "th") and self._cell is not None and self.tables:
+            self.tables[-1][-1].append(" ".join("".join(self._cell).split()))
+            self._cell = None
+
+    def handle_data(self, data: str) -> None:
+        if self._cell is not None:
+            self._cell.append(data)
+
+
+def tables(html: str) -> list[list[list[str]]]:
+    parser = _Tables()
+    parser.feed(html)
+    return parser.tables
+
+
+# -- reading generated pages: tables, charts, text -------------------------------------------
+
+MODULES = ("ecosystem", "leverage", "timeline", "objectives")
+
+
+def render(site: Site, modules: tuple[str, ...] = MODULES, language: str | None = None
+           ) -> dict[str, str]:
+    """The generated pages of this area, by docs path."""
+    build = analyse(site.options)
+    assert not build.problems.items, [str(p) for p in build.problems]
+    t = build.translator
+    if language is not None:
+        t = Translator.for_language(language)
+    return render_site(build.portfolio, build.figures, build.options, t, build.built,
+                       modules=modules).pages
+
+
+@dataclass
+class ParsedTable:
+    """A table's caption and the text of its cells, by part."""
+
+    where: tuple[str, ...]
+    caption: str = ""
+    head: list[list[str]] = field(default_factory=list)
+    body: list[list[str]] = field(default_factory=list)
+    foot: list[list[str]] = field(default_factory=list)
+
+
+class _Reader(HTMLParser):
+    """Tables (with the ids of the elements around them) and elements with an id."""
+
+    VOID = {"br", "img", "input", "meta", "link", "hr", "source", "col", "area", "wbr"}
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tables: list[ParsedTable] = []
+        self.ids: list[str | None] = []
+        self.current: ParsedTable | None = None
+        self.part = "body"
+        self.row: list[str] | None = None
+        self.cell: list[str] | None = None
+        self.in_caption = False
+        self.elements: list[tuple[str, dict[str, str | None]]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = dict(attrs)
+        self.elements.append((tag, found))
+        if tag not in self.VOID:
+            self.ids.append(found.get("id"))
+        if tag == "table":
+            self.current = ParsedTable(tuple(i for i in self.ids if i))
+        elif tag in ("thead", "tbody", "tfoot"):
+            self.part = {"thead": "head", "tbody": "body", "tfoot": "foot"}[tag]
+        elif tag == "tr":
+            self.row = []
+        elif tag in ("td", "th"):
+            self.cell = []
+        elif tag == "caption":
+            self.in_caption = True
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag not in self.VOID and self.ids:
+            self.ids.pop()
+        if tag in ("td", "th") and self.cell is not None and self.row is not None:
+            self.row.append(" ".join("".join(self.cell).split()))
+            self.cell = None
+        elif tag == "tr" and self.row is not None and self.current is not None:
+            getattr(self.current, self.part).append(self.row)
+            self.row = None
+        elif tag == "table" and self.current is not None:
+            self.tables.append(self.current)
+            self.current = None
+            self.part = "body"
+        elif tag == "caption":
+            self.in_caption = False
+
+    def handle_data(self, data: str) -> None:
+        if self.cell is not None:
+            self.cell.append(data)
+        elif self.in_caption and self.current is not None:
+            self.current.caption += data
+
+
+def read(html: str) -> _Reader:
+    reader = _Reader()
+    reader.feed(html)
+    return reader
+
+
+def table(html: str, container_id: str) -> ParsedTable:
+    """The first table inside the element with this id."""
+    for t in read(html).tables:
+        if container_id in t.where:
+            return t
+    raise AssertionError(f"no table in #{container_id}")
+
+
+def chart_data(html: str, chart_id: str) -> dict[str, Any]:
+    """The plotly figure published for a chart."""
+    match = re.search(rf'<script type="application/json" id="{chart_id}-data">(.*?)</script>',
+                      html, re.S)
+    assert match, chart_id
+    data: dict[str, Any] = json.loads(match.group(1))
+    return data
+
+
+def text(html: str) -> str:
+    """The visible text of a page, whitespace collapsed."""
+    without = re.sub(r"<script.*?</script>", " ", html, flags=re.S)
+    return " ".join(unescape(re.sub(r"<[^>]+>", " ", without)).split())
+
+
+# -- the Testvik site, built whole (export/test_export.py works out its figures by hand) ------
+
+EPOCH = "1700000000"  # 2023-11-14T22:13:20Z
+
+TESTVIK_PORTFOLIO_YML = """\
+name: Testvik Platform
+organisation: city
+currency: SEK
+exchange_rates: {EUR: 10}
+base_investment:
+  - {year: 2022, amount: 1000000, funder: city}
+  - {year: 2023, amount: 50000, funder: agency, currency: EUR}
+themes:
+  energy: {title: Energy}
+mandates:
+  green-deal: {title: Green Deal, level: eu, url: "https://example.org/green-deal"}
+objectives:
+  zero:
+    title: Zero emissions
+    key_results: [{title: Halve emissions}]
+"""
+TESTVIK_PARTNERS_YML = """\
+city: {name: Testvik City, sector: public, url: "https://city.example/"}
+agency: {name: Innovation Agency, sector: funder}
+uni: {name: Testvik University, sector: academia}
+firm: {name: Nordic Firm AB, sector: business}
+"""
+TESTVIK_ASSETS_YML = """\
+lab: {name: Street Lab, kind: testbed, owner: uni}
+"""
+TESTVIK_ALPHA = """\
+---
+title: Alpha pilot
+summary: Street lights that adapt.
+facet: mission-oriented
+zone: green
+start: 2022-03
+steward: city
+partners:
+  - {id: uni, role: research}
+  - firm
+funding:
+  - {funder: city, amount: 200000, year: 2022}
+  - {funder: agency, amount: 15000, year: 2023, currency: EUR}
+  - {funder: uni, amount: 30000, year: 2023, kind: in-kind}
+themes: [energy]
+mandates: [green-deal]
+objectives: [zero]
+assets: [lab]
+zone_history:
+  - {date: 2022-03, zone: yellow}
+  - {date: 2023-06, zone: green}
+stories:
+  - {date: 2023-06-01, title: Pilot started, kind: critical-event, text: "The *first* lights."}
+  - {date: 2022-05, title: '=HYPERLINK("https://evil.example")', kind: milestone}
+---
+Alpha's own description.
+"""
+TESTVIK_BETA = """\
+---
+title: Beta network
+summary: Partners start their own projects.
+facet: adaptive
+zone: yellow
+layer: 3
+steward: firm
+funding:
+  - {funder: firm, amount: 400000, year: 2024}
+stories:
+  - {date: 2024-02-10, title: "Network <formed> & more"}
+---
+Beta.
+"""
+TESTVIK_GAMMA = """\
+---
+title: Gamma service
+summary: A service now run by the city.
+facet: enhancement-oriented
+zone: blue
+status: completed
+start: 2020
+end: 2021
+stories:
+  - {date: 2021, title: Lessons learned, kind: learning, text: "-dash first"}
+---
+Gamma.
+"""
+
+
+def write_site(root: Path, site_url: str | None = None, federation: list[str] | None = None,
+               plugin: bool = True) -> Path:
+    """The fixture portfolio as a whole MkDocs site; returns the mkdocs.yml path."""
+    (root / "docs" / "initiatives").mkdir(parents=True, exist_ok=True)
+    (root / "site_data").mkdir(exist_ok=True)
+    config = ["site_name: Testvik", "docs_dir: docs",
+              "theme:", "  name: material", "  font: false",
+              "markdown_extensions: [attr_list, md_in_html, tables]"]
+    if site_url:
+        config.append(f"site_url: {site_url}")
+    if plugin:
+        config.append("plugins: [portfolio]")
+    (root / "mkdocs.yml").write_text("\n".join(config) + "\n", encoding="utf-8")
+    portfolio = TESTVIK_PORTFOLIO_YML
+    if federation:
+        portfolio += "federation:\n" + "".join(f"  - {json.dumps(s)}\n" for s in federation)
+    (root / "site_data" / "portfolio.yml").write_text(portfolio, encoding="utf-8")
+    (root / "site_data" / "partners.yml").write_text(TESTVIK_PARTNERS_YML, encoding="utf-8")
+    (root / "site_data" / "assets.yml").write_text(TESTVIK_ASSETS_YML, encoding="utf-8")
+    (root / "docs" / "index.md").write_text("# Testvik\n\nHello.\n", encoding="utf-8")
+    for slug, text in (("alpha", TESTVIK_ALPHA), ("beta", TESTVIK_BETA), ("gamma", TESTVIK_GAMMA)):
+        (root / "docs" / "initiatives" / f"{slug}.md").write_text(text, encoding="utf-8")
+    return root / "mkdocs.yml"
+
+
+def mkdocs_build(config: Path, out: Path, strict: bool = True) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ, SOURCE_DATE_EPOCH=EPOCH, NO_MKDOCS_2_WARNING="1")
+    command = [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(config), "-d", str(out)]
+    if strict:
+        command.append("--strict")
+    result = subprocess.run(command, capture_output=True, text=True, env=env, timeout=300,
+                            check=False)
+    assert result.returncode == 0, result.stderr
+    return result

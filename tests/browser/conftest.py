@@ -473,6 +473,33 @@ def open_page(browser: Any) -> Iterator[Callable[..., Visit]]:
         tab.context.close()
 
 
+def missing(visit: Visit, site: Path) -> list[str]:
+    """Requested paths of this site that the build did not write."""
+    found = []
+    for url in visit.requests:
+        path = urlsplit(url).path.lstrip("/")
+        target = site / path
+        if not (target.is_file() or (target / "index.html").is_file()):
+            found.append(path)
+    return found
+
+
+def assert_quiet(visit: Visit, site: Path | None = None) -> None:
+    """No console error, no page error, no request to another host (and, given the built
+    site, no request for a file the build did not write)."""
+    errors = visit.console_errors
+    if site is not None:
+        # Material's language switcher reads the sitemap.xml of each language; a build of
+        # one language alone has no other language's sitemap. Nothing else may be missing.
+        gone = missing(visit, site)
+        assert all(p.endswith("/sitemap.xml") for p in gone), gone
+        errors = [e for e in errors if not e.startswith("Failed to load resource")] + \
+            [e for e in errors if e.startswith("Failed to load resource")][len(gone):]
+    assert errors == [], errors
+    assert visit.page_errors == [], visit.page_errors
+    assert visit.hosts <= {"127.0.0.1"}, visit.hosts
+
+
 # ---------------------------------------------------------------------------------------------
 # axe-core
 

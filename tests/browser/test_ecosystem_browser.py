@@ -13,8 +13,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from .conftest import BuiltSite, Visit, describe_violations
-from .test_overview_browser import assert_quiet
+from .conftest import BuiltSite, Visit, assert_quiet, describe_violations
 
 WIDTHS = (390, 1280)
 CHARTS = {"portfolio/ecosystem/": 1, "portfolio/leverage/": 2, "portfolio/timeline/": 1}

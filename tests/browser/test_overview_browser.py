@@ -9,44 +9,17 @@ small site cut into pages of four proves the filters reach every page.
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 import pytest
 
-from .conftest import BuiltSite, Visit, describe_violations
+from .conftest import BuiltSite, Visit, assert_quiet, describe_violations
 
 WIDTHS = (390, 1280)
 
 
 def initiative_count(site: BuiltSite) -> int:
     return sum(1 for p in (site.site / "initiatives").iterdir() if (p / "index.html").is_file())
-
-
-def missing(visit: Visit, site: Path) -> list[str]:
-    """Requested paths of this site that the build did not write."""
-    found = []
-    for url in visit.requests:
-        path = urlsplit(url).path.lstrip("/")
-        target = site / path
-        if not (target.is_file() or (target / "index.html").is_file()):
-            found.append(path)
-    return found
-
-
-def assert_quiet(visit: Visit, site: Path | None = None) -> None:
-    errors = visit.console_errors
-    if site is not None:
-        # Material's language switcher reads the sitemap.xml of each language; a build of
-        # one language alone has no other language's sitemap. Nothing else may be missing.
-        gone = missing(visit, site)
-        assert all(p.endswith("/sitemap.xml") for p in gone), gone
-        errors = [e for e in errors if not e.startswith("Failed to load resource")] + \
-            [e for e in errors if e.startswith("Failed to load resource")][len(gone):]
-    assert errors == [], errors
-    assert visit.page_errors == [], visit.page_errors
-    assert visit.hosts <= {"127.0.0.1"}, visit.hosts
 
 
 @pytest.mark.parametrize("width", WIDTHS)

@@ -1,0 +1,147 @@
+"""The edit-preview loop: what `mkdocs serve` redoes after an edit."""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config import load_config
+from mkdocs.structure.files import get_files
+
+from portfolio_plugin import pipeline
+from portfolio_plugin.adapter.plugin import PortfolioPlugin
+
+from support import Site
+
+Make = Callable[..., dict[str, Any]]
+
+
+def serve_rebuild(site: Site) -> tuple[PortfolioPlugin, dict[str, float]]:
+    """One rebuild as `mkdocs serve` does it: a fresh config; MkDocs keeps the plugin."""
+    config = load_config(str(site.root / "mkdocs.yml"))
+    plugin = config.plugins["portfolio"]
+    assert isinstance(plugin, PortfolioPlugin)
+    if not getattr(plugin, "serving", False):
+        config.plugins.on_startup(command="serve", dirty=True)
+    config = config.plugins.on_config(config)
+    files = config.plugins.on_files(get_files(config), config=config)
+    return plugin, {f.src_uri: os.path.getmtime(f.abs_src_path) for f in files
+            if f.src_uri.startswith(("initiatives/", "portfolio/")) and f.abs_src_path}
+
+
+def test_a_serve_rebuild_rewrites_only_the_pages_whose_content_changed(
+        site: Site, initiative: Make) -> None:
+    for n in range(3):
+        site.front(f"item-{n}", initiative(title=f"Item {n}"))
+    plugin, first = serve_rebuild(site)
+    try:
+        time.sleep(0.05)
+        site.front("item-1", initiative(title="Item 1, edited"))
+        same, second = serve_rebuild(site)
+        assert same is plugin
+        assert second["initiatives/item-1.md"] > first["initiatives/item-1.md"]
+        assert second["initiatives/item-0.md"] == first["initiatives/item-0.md"]
+        assert second["initiatives/item-2.md"] == first["initiatives/item-2.md"]
+        spooled = Path(plugin.serve_spool or "") / "initiatives" / "item-1.md"
+        assert "Item 1, edited" in spooled.read_text(encoding="utf-8")
+    finally:
+        plugin.on_shutdown()
+        spool = plugin.serve_spool
+        plugin.on_startup(command="build", dirty=False)  # MkDocs keeps instances per process
+    assert spool is not None and not spool.exists()
+
+
+def test_unchanged_pages_are_neither_read_nor_rendered_again(site: Site, initiative: Make,
+                                                            monkeypatch: Any) -> None:
+    for n in range(3):
+        site.front(f"item-{n}", initiative(title=f"Item {n}"))
+    cache = pipeline.Cache()
+    pipeline.run(site.options, cache=cache)
+    read: list[str] = []
+    rendered: list[str] = []
+    import portfolio_plugin.load as load_module
+    import portfolio_plugin.render.initiative as initiative_module
+
+    real_read, real_render = load_module.read_page, initiative_module.initiative_page
+    monkeypatch.setattr(load_module, "read_page",
+                        lambda path, *a: read.append(path.stem) or real_read(path, *a))
+    monkeypatch.setattr(initiative_module, "initiative_page",
+                        lambda r, i: rendered.append(i.slug) or real_render(r, i))
+    time.sleep(0.02)
+    site.front("item-2", initiative(title="Item 2, edited"))
+    build = pipeline.run(site.options, cache=cache)
+    assert read == ["item-2"] and rendered == ["item-2"]
+    assert "Item 2, edited" in build.rendered.pages["initiatives/item-2.md"]
+
+
+def test_a_build_keeps_no_state_from_an_earlier_build(site: Site, initiative: Make) -> None:
+    site.front("item-0", initiative())
+    plugin = PortfolioPlugin()
+    plugin.load_config({})
+    plugin.on_startup(command="build", dirty=False)
+    assert plugin.cache is None and plugin.serve_spool is None
+
+
+def serve_files(site: Site) -> tuple[PortfolioPlugin, dict[str, Any]]:
+    """One `mkdocs serve` rebuild's files, by docs path."""
+    config = load_config(str(site.root / "mkdocs.yml"))
+    plugin = config.plugins["portfolio"]
+    assert isinstance(plugin, PortfolioPlugin)
+    config.plugins.on_startup(command="serve", dirty=False)
+    config = config.plugins.on_config(config)
+    files = config.plugins.on_files(get_files(config), config=config)
+    return plugin, {f.src_uri: f for f in files}
+
+
+def test_under_serve_an_invalid_page_shows_its_problems_escaped_in_place_of_the_old_page(
+        site: Site, initiative: Make) -> None:
+    site.front("good", initiative(title="Good work"))
+    site.front("item", initiative(title="Item"))
+    plugin, files = serve_files(site)
+    try:
+        time.sleep(0.02)
+        site.page("item", "---\ntitle: Secret <b>draft</b>\nsummary: s\n"
+                          "facet: '<script>alert(1)</script>'\nzone: green\n---\nSecret body.\n")
+        plugin, files = serve_files(site)
+        page = files["initiatives/item.md"].content_string
+        assert page.startswith("# This page has problems\n")
+        assert "Line 4, column 1</strong>: facet: is not a known value" in page
+        assert "&#39;&lt;script&gt;alert(1)&lt;/script&gt;&#39;" in page
+        assert "<script>" not in page and "Secret" not in page  # nothing else of the page
+        assert "content/initiatives/item.md is not published" in page
+        assert "Good work" in files["initiatives/good.md"].content_string
+    finally:
+        plugin.on_shutdown()
+        plugin.on_startup(command="build", dirty=False)
+
+
+def test_under_serve_a_page_that_cannot_be_read_shows_why_in_the_sites_language(
+        site: Site, initiative: Make) -> None:
+    config = (site.root / "mkdocs.yml").read_text(encoding="utf-8")
+    (site.root / "mkdocs.yml").write_text(config.replace("  font: false\n",
+                                                         "  font: false\n  language: sv\n"),
+                                          encoding="utf-8")
+    site.page("item", '---\ntitle: Item\nsummary: "never closed\nfacet: adaptive\n---\n')
+    plugin, files = serve_files(site)
+    try:
+        page = files["initiatives/item.md"].content_string
+        assert page.startswith("# Sidan har problem\n")
+        assert "Rad 3, kolumn 10</strong>: summary: invalid YAML" in page
+    finally:
+        plugin.on_shutdown()
+        plugin.on_startup(command="build", dirty=False)
+
+
+def test_a_build_never_publishes_the_problems_page(site: Site, initiative: Make) -> None:
+    site.page("item", "---\ntitle: Item\nsummary: s\nfacet: purple\nzone: green\n---\n")
+    config = load_config(str(site.root / "mkdocs.yml"))
+    config.plugins.on_startup(command="build", dirty=False)
+    config = config.plugins.on_config(config)
+    files = config.plugins.on_files(get_files(config), config=config)
+    try:
+        assert "initiatives/item.md" not in files.src_uris
+    finally:
+        config.plugins.on_build_error(error=RuntimeError("the test ends the build here"))
