@@ -51,6 +51,7 @@ from ..render.body import clean_page_body, mark_body
 from ..render.problems import problems_page
 
 log = get_plugin_logger(__name__)
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 PACKAGE_DIR = Path(__file__).parent.parent
 THEME_DIR = PACKAGE_DIR / "theme"
 # Material's inline-script partials as files, so `script-src 'self'` works (SECURITY.md).
@@ -519,7 +520,8 @@ def _around_author(page: Page, made: str, markdown: str) -> str:
     read from the author's file. The author's other front-matter fields (tags, hide, ...)
     stay in the page's meta for the theme and other plugins."""
     front, _, text = made.partition("\n---\n")
-    page.meta.update(yaml.safe_load(front.removeprefix("---\n")) or {})
+    # The plugin's own front-matter (escaped title, description, template), read by libyaml.
+    page.meta.update(yaml.load(front.removeprefix("---\n"), Loader=_YAML_LOADER) or {})  # noqa: S506 - a safe loader
     before, _, after = text.lstrip("\n").partition(AUTHOR)
     # Marked, so that its HTML can be found and cleaned (`render.body`).
     return before + mark_body(markdown.strip("\n")) + after

@@ -5,38 +5,27 @@ it sees any page."""
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import re
 import subprocess
 import sys
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
 import yaml
 
-from support import ROOT
+from support import bench
 
 EPOCH = "1700000000"  # 2023-11-14: the build date, which no page of the git history has
 COMMITTED = "2021-03-04T12:00:00+00:00"
-
-
-def _generator() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("bench_generate_plugins",
-                                                  ROOT / "bench" / "generate.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A generated portfolio of 24 initiatives, one of them tagged, in a git repository whose
     one commit is older than the build."""
-    root: Path = _generator().generate(24, tmp_path_factory.mktemp("plugins") / "site", seed=7)
+    root: Path = bench("generate").generate(24, tmp_path_factory.mktemp("plugins") / "site", seed=7)
     first = sorted((root / "content" / "initiatives").glob("*.md"))[0]
     text = first.read_text(encoding="utf-8")
     first.write_text(text.replace("---\n", "---\ntags:\n  - energy\n  - mobility\n", 1),

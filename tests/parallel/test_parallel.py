@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import dataclasses
 import gc
-import importlib.util
 import os
 import pickle
 import shutil
@@ -15,7 +14,6 @@ import weakref
 from collections.abc import Callable, Iterator
 from functools import partial
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
@@ -35,7 +33,7 @@ from portfolio_plugin.parallel.workers import Ends, can_fork, end, fork, map_in_
 from portfolio_plugin.pipeline import check, prepare
 from portfolio_plugin.render import Chunks, Plan, make
 
-from support import ROOT
+from support import bench
 
 needs_fork = pytest.mark.skipif(not can_fork(), reason="needs fork and a second core")
 
@@ -50,15 +48,6 @@ def small_work_is_split(monkeypatch: pytest.MonkeyPatch) -> None:
 def no_background(monkeypatch: pytest.MonkeyPatch) -> None:
     """The build reads the portfolio itself and forks a worker only to make the pages."""
     monkeypatch.setattr(Background, "start", classmethod(lambda cls, *a, **k: None))
-
-
-def _generator() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("bench_generate_parallel",
-                                                  ROOT / "bench" / "generate.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 # -- the production of generated pages -------------------------------------------------------
@@ -314,7 +303,8 @@ def test_an_item_that_cannot_be_made_fails_here_with_its_own_error(tmp_path: Pat
 @pytest.fixture(scope="module")
 def portfolio(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A generated portfolio of 60 initiatives with every field of the contract."""
-    site: Path = _generator().generate(60, tmp_path_factory.mktemp("parallel") / "site", seed=5)
+    site: Path = bench("generate").generate(60, tmp_path_factory.mktemp("parallel") / "site",
+                                            seed=5)
     return site
 
 
@@ -518,7 +508,7 @@ def checked_here_and(options: Any) -> tuple[Any, Any, list[str]]:
 @needs_fork
 def test_pages_read_in_two_halves_validate_exactly_as_read_in_one(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    site = _generator().generate(240, tmp_path / "site", seed=9)
+    site = bench("generate").generate(240, tmp_path / "site", seed=9)
     folder = site / "content" / "initiatives"
     (folder / "zz-broken.md").write_text("---\ntitle: [unclosed\n---\nBody\n",
                                          encoding="utf-8")
@@ -543,7 +533,7 @@ def test_parallel_false_never_forks(portfolio: Path, serial: dict[str, bytes], t
     def no_fork() -> int:
         raise AssertionError("a build with `parallel: false` forked")
 
-    big = _generator().generate(220, tmp_path / "big", seed=4)
+    big = bench("generate").generate(220, tmp_path / "big", seed=4)
     config = yaml.safe_load((big / "mkdocs.yml").read_text(encoding="utf-8"))
     config["plugins"] = ["search", {"portfolio": {"parallel": False}}]
     (big / "mkdocs.yml").write_text(yaml.safe_dump(config), encoding="utf-8")
@@ -618,7 +608,7 @@ def test_a_build_leaves_the_collector_as_it_found_it(portfolio: Path, tmp_path: 
 @pytest.fixture(scope="module")
 def checked_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """240 initiatives, one of them unreadable and one invalid."""
-    site: Path = _generator().generate(240, tmp_path_factory.mktemp("early") / "site", seed=3)
+    site: Path = bench("generate").generate(240, tmp_path_factory.mktemp("early") / "site", seed=3)
     folder = site / "content" / "initiatives"
     (folder / "zz-broken.md").write_text("---\ntitle: [unclosed\n---\nBody\n", encoding="utf-8")
     first = sorted(folder.glob("*.md"))[0]

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 import yaml
@@ -14,21 +11,9 @@ from portfolio_plugin.model import FundingKind, StoryKind
 from portfolio_plugin.options import plugin_settings, read_config
 from portfolio_plugin.pipeline import check
 
-from support import ROOT
+from support import bench
 
-
-def _bench(script: str) -> ModuleType:
-    """A script of `bench/` as a module (`bench/` is not a package)."""
-    spec = importlib.util.spec_from_file_location(f"bench_{script}",
-                                                  ROOT / "bench" / f"{script}.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up
-    spec.loader.exec_module(module)
-    return module
-
-
-generate = _bench("generate")
+generate = bench("generate")
 
 
 def test_twenty_generated_initiatives_validate_with_zero_problems(tmp_path: Path) -> None:
@@ -97,7 +82,7 @@ def test_partners_per_initiative_sets_the_size_of_the_partner_pool(tmp_path: Pat
 
 
 def test_a_given_site_gets_a_plain_twin_without_the_portfolio_plugin(tmp_path: Path) -> None:
-    run = _bench("run")
+    run = bench("run")
     site = generate.generate(3, tmp_path / "site")
     (site / generate.PLAIN_CONFIG).unlink()
     config = (site / "mkdocs.yml").read_text(encoding="utf-8")
@@ -118,7 +103,7 @@ def test_a_given_site_gets_a_plain_twin_without_the_portfolio_plugin(tmp_path: P
 
 
 def test_plugins_given_through_tags_stop_the_runner_with_a_message(tmp_path: Path) -> None:
-    run = _bench("run")
+    run = bench("run")
     site = tmp_path / "site"
     site.mkdir()
     (site / "mkdocs.yml").write_text(
