@@ -92,6 +92,12 @@ class PortfolioConfig(Config):
     pages, where the system can fork and has a second core (never under `mkdocs serve`).
     The site is the same either way."""
 
+    sanitise_bodies = c.Type(bool, default=True)
+    """Clean the HTML of initiative bodies: no script, event handlers, styles that do more
+    than align, frames, objects, forms, or links and images other than http(s), mailto and
+    relative ones (see SECURITY.md). `false` publishes the authors' raw HTML as it is: only
+    for a site that trusts everyone who can change an initiative page."""
+
 
 @dataclass
 class BuildState:
@@ -120,12 +126,6 @@ class BuildState:
     def ours(self, uri: str) -> bool:
         """Whether the page at `uri` is made by the plugin (generated, or an initiative's)."""
         return uri in self.generated or uri in self.initiatives
-
-    sanitise_bodies = c.Type(bool, default=True)
-    """Clean the HTML of initiative bodies: no script, event handlers, styles that do more
-    than align, frames, objects, forms, or links and images other than http(s), mailto and
-    relative ones (see SECURITY.md). `false` publishes the authors' raw HTML as it is: only
-    for a site that trusts everyone who can change an initiative page."""
 
 
 class PortfolioPlugin(BasePlugin[PortfolioConfig]):

@@ -376,3 +376,16 @@ def test_dev_sh_build_leaves_the_last_whole_site_or_the_new_one(
         assert pages == ["new mkdocs.yml\n", "new mkdocs.sv.yml\n"]
     assert sorted(p.name for p in tmp_path.iterdir()) == [
         ".venv", "dev.sh", "pyproject.toml", "site"]
+
+
+@pytest.mark.parametrize("option", ["initiatives", "initiatives_source", "site_data", "output",
+                                    "exports", "language", "page_size", "parallel",
+                                    "sanitise_bodies"])
+def test_every_option_the_readme_names_is_a_known_plugin_option(option: str) -> None:
+    from portfolio_plugin.adapter.plugin import PortfolioPlugin
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert f"`{option}`" in readme
+    value = {"page_size": 50, "parallel": False, "sanitise_bodies": False}.get(option, "x")
+    errors, warnings = PortfolioPlugin().load_config({option: value})
+    assert errors == [] and warnings == [], (errors, warnings)
