@@ -26,7 +26,6 @@ import feedparser
 import jsonschema
 import pytest
 
-from portfolio_plugin import export
 from portfolio_plugin.export import (
     CSV_COLUMNS,
     Exporter,
@@ -37,6 +36,7 @@ from portfolio_plugin.export import (
     json_bytes,
     spreadsheet_cell,
 )
+from portfolio_plugin.export import document as document_module
 from portfolio_plugin.options import read_config
 from portfolio_plugin.pipeline import analyse, run
 
@@ -335,7 +335,7 @@ def test_portfolio_json_comes_in_pieces_of_bounded_size(tmp_path: Path, epoch: s
     options = read_config(write_site(tmp_path))
     build = analyse(options)
     exporter = Exporter(build.portfolio, build.figures, options, build.translator, build.built)
-    monkeypatch.setattr(export, "PIECE", 512)
+    monkeypatch.setattr(document_module, "PIECE", 512)
     pieces = list(exporter.document_pieces())
     whole = json_bytes(exporter.document())
     assert b"".join(pieces) == whole
