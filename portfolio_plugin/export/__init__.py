@@ -19,8 +19,9 @@ from ..model import Portfolio
 from ..options import Options
 from ..render import Chunks
 from .base import FILES, PAGE_NAMES, amount, json_bytes, ratio, timestamp
-from .document import SCHEMA_VERSION, Document, export_document, export_schema
+from .document import Document, export_document, export_schema
 from .feeds import FEED_LIMIT, Feeds, xml_text
+from .models import SCHEMA_VERSION
 from .tables import CSV_COLUMNS, SEPARATOR, Tables, csv_bytes, csv_pieces, spreadsheet_cell
 
 __all__ = [

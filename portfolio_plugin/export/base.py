@@ -13,6 +13,9 @@ from ..model import Portfolio, Text
 from ..options import Options
 from ..render import Renderer
 from ..render.urls import relative_url
+from .models import amount, ratio
+
+__all__ = ["FILES", "PAGE_NAMES", "ExportBase", "amount", "json_bytes", "ratio", "timestamp"]
 
 # The generated pages other portfolios may link to, by name (see `Renderer.uri`).
 PAGE_NAMES = ("overview", "initiatives", "facet_map", "ecosystem", "leverage", "timeline",
@@ -28,17 +31,6 @@ FILES = {
     "atom": "stories.xml",
     "json_feed": "stories.json",
 }
-
-
-def amount(value: float) -> int | float:
-    """Money rounded to cents, as an integer when it is whole (so `1500000`, not `1500000.0`)."""
-    rounded = round(float(value), 2)
-    return int(rounded) if rounded.is_integer() else rounded
-
-
-def ratio(value: float | None) -> float | None:
-    """A leverage ratio, rounded to four decimals."""
-    return None if value is None else round(value, 4)
 
 
 def timestamp(moment: dt.datetime) -> str:
