@@ -383,3 +383,60 @@ def test_the_cached_copy_is_never_written_through_a_symlink(
     assert victim.read_text(encoding="utf-8") == "keep me\n"
     assert not cache.is_symlink()
     assert cache.read_bytes() == (tmp_path / "first.json").read_bytes()
+
+
+# -- versions: the reader is the export document's own models ------------------------------
+
+def test_a_newer_minor_with_fields_this_version_does_not_know_is_read(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    document = json.loads(first_document(tmp_path / "first", monkeypatch))
+    document["schema"] = "1.4"
+    document["impact_score"] = 7
+    document["portfolio"]["motto"] = "Together"
+    document["initiatives"][0]["budget_line"] = {"code": "A-12"}
+    document["leverage"]["total"]["layer5"] = 3
+    (tmp_path / "newer.json").write_text(json.dumps(document), encoding="utf-8")
+    options = read_config(write_second(tmp_path / "second", ["../newer.json"]))
+    summaries, problems = gather(options, ["../newer.json"])
+    assert problems == []
+    assert summaries[0].name == "Testvik Platform" and summaries[0].total.leverage == 0.5
+
+
+@pytest.mark.parametrize("version", ["2.0", "0.9"])
+def test_another_major_is_a_warning_naming_both_versions(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, version: str) -> None:
+    document = json.loads(first_document(tmp_path / "first", monkeypatch))
+    document["schema"] = version
+    (tmp_path / "other.json").write_text(json.dumps(document), encoding="utf-8")
+    options = read_config(write_second(tmp_path / "second", ["../other.json"]))
+    summaries, problems = gather(options, ["../other.json"])
+    assert summaries == ()
+    (problem,) = problems
+    assert problem.severity is Severity.WARNING and problem.field == "federation[0]"
+    assert f"version {version} of the portfolio.json format" in problem.message
+    assert "this site reads version 1.x only (it writes 1.0)" in problem.message
+
+
+def test_a_bad_remote_document_names_the_field_path(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    document = json.loads(first_document(tmp_path / "first", monkeypatch))
+    document["initiatives"][1]["facet"] = "sideways"
+    site = write_second(tmp_path / "second", ["inside.json"])
+    (site.parent / "inside.json").write_text(json.dumps(document), encoding="utf-8")
+    options = read_config(site)
+    _, problems = gather(options, ["inside.json"])
+    assert "does not match the portfolio.json schema: initiatives/1/facet: Input should be " \
+        "'mission-oriented'" in problems[0].message
+
+
+def test_keys_of_a_file_outside_the_site_are_never_quoted_in_a_path(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    document = json.loads(first_document(tmp_path / "first", monkeypatch))
+    document["initiatives"][0]["translations"] = {"hunter2": {"title": 5}}
+    (tmp_path / "outside.json").write_text(json.dumps(document), encoding="utf-8")
+    options = read_config(write_second(tmp_path / "second", ["../outside.json"]))
+    _, problems = gather(options, ["../outside.json"])
+    message = problems[0].message
+    assert "initiatives/0/translations/(a key)/title: a value that breaks the rule " \
+        "'string_type'" in message
+    assert "hunter2" not in message

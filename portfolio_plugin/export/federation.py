@@ -1,11 +1,12 @@
 """Portfolio of portfolios: reading other portfolios' published `portfolio.json`.
 
 `federation` in `portfolio.yml` lists them by path (relative to the folder of `mkdocs.yml`) or
-by http(s) URL. They are read at build time only, checked against the export schema, and
-summarised into the same small model as this portfolio, so the federation page compares like
-with like. The last good copy of each is kept in `<site_data>/.federation-cache/`: a portfolio
-that cannot be reached (or publishes something invalid) is a warning, and its cached copy is
-used instead.
+by http(s) URL. They are read at build time only, with the export document's own models
+(`models.py`: a document of this MAJOR and any MINOR is read, and fields this version does not
+know are ignored), and summarised into the same small model as this portfolio, so the
+federation page compares like with like. The last good copy of each is kept in
+`<site_data>/.federation-cache/`: a portfolio that cannot be reached (or publishes something
+invalid) is a warning, and its cached copy is used instead.
 """
 
 from __future__ import annotations
@@ -19,17 +20,17 @@ import urllib.parse
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
+
+from pydantic import ValidationError
 
 from ..load import MAX_DATA_BYTES, display_path
 from ..load.files import RefusedError, TooLargeError, inside, read_bytes, what_is
 from ..model import FACETS, ZONES
 from ..options import Options
 from ..problems import Problem, Severity
-from . import PAGE_NAMES, export_schema
-
-if TYPE_CHECKING:
-    import jsonschema
+from .base import PAGE_NAMES
+from .models import SCHEMA_MAJOR, SCHEMA_VERSION, Layers, PortfolioDocument, document_schema
 
 TIMEOUT = 5.0
 MAX_BYTES = 50 * 1024 * 1024
@@ -121,14 +122,6 @@ def is_url(source: str) -> bool:
     return source.lower().startswith(("http://", "https://"))
 
 
-def _validator() -> jsonschema.protocols.Validator:
-    import jsonschema  # only a portfolio that federates others needs it
-
-    schema = export_schema()
-    validator: jsonschema.protocols.Validator = jsonschema.Draft202012Validator(schema)
-    return validator
-
-
 def _refuse_constant(name: str) -> Any:
     raise ValueError(f"{name} is not a number JSON allows")
 
@@ -144,10 +137,57 @@ def _bounded(text: str) -> int | float:
     return value
 
 
-def parse(raw: bytes, quote: bool = True) -> dict[str, Any]:
-    """A published `portfolio.json`, checked against the schema; raises `UnreadableError`.
+class OtherMajorError(UnreadableError):
+    """A document of another MAJOR version of the format: not read at all."""
 
-    Without `quote` (a file outside the site), a schema error says where, not what is there.
+
+_VERSION = re.compile(r"^([0-9]+)\.([0-9]+)$")
+
+
+def _names() -> frozenset[str]:
+    """Every field name of the document (the parts of a path that are never content)."""
+    names: set[str] = set()
+
+    def walk(schema: Any) -> None:
+        if isinstance(schema, dict):
+            names.update(schema.get("properties", {}))
+            for value in schema.values():
+                walk(value)
+        elif isinstance(schema, list):
+            for value in schema:
+                walk(value)
+
+    walk(document_schema())
+    return frozenset(names)
+
+
+_FIELD_NAMES: frozenset[str] = frozenset()
+
+
+def _where(loc: Sequence[int | str], quote: bool) -> str:
+    """The field path of a problem; without `quote`, keys that are not field names (ids,
+    language codes, anything the document chose) are not shown."""
+    global _FIELD_NAMES
+    if not _FIELD_NAMES:
+        _FIELD_NAMES = _names()
+    parts = [str(part) if quote or isinstance(part, int) or part in _FIELD_NAMES else "(a key)"
+             for part in loc]
+    return "/".join(parts) or "(top level)"
+
+
+def version_of(data: Any) -> tuple[int, int] | None:
+    """The MAJOR and MINOR of a document's `schema`, if it has a readable one."""
+    found = data.get("schema") if isinstance(data, dict) else None
+    match = _VERSION.match(found) if isinstance(found, str) else None
+    return (int(match[1]), int(match[2])) if match else None
+
+
+def parse(raw: bytes, quote: bool = True) -> PortfolioDocument:
+    """A published `portfolio.json`, read with the export document's models; raises
+    `UnreadableError` (`OtherMajorError` for a document of another MAJOR version).
+
+    Any MINOR of this MAJOR is read; fields this version does not know are ignored. Without
+    `quote` (a file outside the site), an error says where, never what is there.
     """
     try:
         data = json.loads(raw.decode("utf-8-sig"), parse_constant=_refuse_constant,
@@ -156,18 +196,24 @@ def parse(raw: bytes, quote: bool = True) -> dict[str, Any]:
         raise UnreadableError("it is not UTF-8 text") from None
     except (ValueError, RecursionError) as exc:
         raise UnreadableError(f"it is not valid JSON ({exc})") from None
-    errors = sorted(_validator().iter_errors(data), key=lambda e: list(e.absolute_path))
-    if errors:
+    version = version_of(data)
+    if version is not None and version[0] != SCHEMA_MAJOR:
+        raise OtherMajorError(
+            f"it is written in version {version[0]}.{version[1]} of the portfolio.json format, "
+            f"and this site reads version {SCHEMA_MAJOR}.x only (it writes {SCHEMA_VERSION})")
+    try:
+        return PortfolioDocument.model_validate(data)
+    except ValidationError as exc:
+        errors = sorted(exc.errors(include_url=False, include_input=False),
+                        key=lambda e: [str(part) for part in e["loc"]])
         first = errors[0]
-        where = "/".join(str(p) for p in first.absolute_path) or "(top level)"
-        message = first.message if len(first.message) <= 160 else first.message[:157] + "..."
+        where = _where(first["loc"], quote)
+        message = first["msg"] if len(first["msg"]) <= 160 else first["msg"][:157] + "..."
         if not quote:
-            message = f"a value that breaks the rule {first.validator!r}"
+            message = f"a value that breaks the rule {first['type']!r}"
         more = f" and {len(errors) - 1} more problem(s)" if len(errors) > 1 else ""
         raise UnreadableError(f"it does not match the portfolio.json schema: {where}: "
-                         f"{message}{more}")
-    assert isinstance(data, dict)
-    return data
+                              f"{message}{more}") from None
 
 
 def fetch(url: str, timeout: float = TIMEOUT) -> bytes:
@@ -245,12 +291,12 @@ def _store(path: Path, raw: bytes, site: Path) -> None:
         pass
 
 
-def home_of(document: Mapping[str, Any], source: str) -> str | None:
+def home_of(document: PortfolioDocument, source: str) -> str | None:
     """The absolute address of a published site's root, if it can be known."""
-    site_url = document["portfolio"].get("site_url")
+    site_url = document.portfolio.site_url
     if isinstance(site_url, str) and is_url(site_url):
         return site_url.rstrip("/") + "/"
-    json_path = str(document["files"]["json"]).lstrip("/")
+    json_path = document.files.json_.lstrip("/")
     if is_url(source):
         parsed = urllib.parse.urlsplit(source)
         if parsed.path.endswith("/" + json_path):
@@ -272,7 +318,7 @@ def _web_address(home: str, relative: str) -> str | None:
     return address
 
 
-def summarise(document: Mapping[str, Any], source: str = "", local: bool = False,
+def summarise(document: PortfolioDocument, source: str = "", local: bool = False,
               cached: bool = False, page_paths: Mapping[str, str] | None = None
               ) -> PortfolioSummary:
     """The federation page's view of a (validated) `portfolio.json` document.
@@ -287,31 +333,29 @@ def summarise(document: Mapping[str, Any], source: str = "", local: bool = False
         home = home_of(document, source)
         if home:
             for name in PAGE_NAMES:
-                relative = document["pages"].get(name)
+                relative = getattr(document.pages, name, None)
                 address = _web_address(home, relative) if isinstance(relative, str) else None
                 if address:
                     pages.append((name, address))
-    balance = document["balance"]
     cells = []
     for facet in FACETS:
         for zone in ZONES:
-            cell = balance.get(facet.value, {}).get(zone.value, {"count": 0, "funding": 0})
-            cells.append((facet.value, zone.value, int(cell["count"]), float(cell["funding"])))
+            cell = document.balance.get(facet, {}).get(zone)
+            cells.append((facet.value, zone.value, cell.count if cell else 0,
+                          cell.funding if cell else 0.0))
 
-    def layers(row: Mapping[str, Any]) -> LayerYear:
-        return LayerYear(row.get("year"), float(row["layer1"]), float(row["layer2"]),
-                         float(row["layer3"]), int(row["layer4"]), row["leverage"])
+    def layers(row: Layers, year: int | None = None) -> LayerYear:
+        return LayerYear(year, row.layer1, row.layer2, row.layer3, row.layer4, row.leverage)
 
-    info = document["portfolio"]
+    info = document.portfolio
     return PortfolioSummary(
-        name=str(info["name"]), currency=str(info["currency"]),
-        generated=str(info["generated"]), source=source, local=local,
-        pages=tuple(pages), initiatives=len(document["initiatives"]),
-        partners=tuple(PartnerEntry(str(p["id"]), str(p["name"]), len(p["initiatives"]))
-                       for p in document["partners"]),
+        name=info.name, currency=info.currency, generated=info.generated, source=source,
+        local=local, pages=tuple(pages), initiatives=len(document.initiatives),
+        partners=tuple(PartnerEntry(p.id, p.name, len(p.initiatives))
+                       for p in document.partners),
         balance=tuple(cells),
-        years=tuple(layers(row) for row in document["leverage"]["years"]),
-        total=layers(document["leverage"]["total"]),
+        years=tuple(layers(row, row.year) for row in document.leverage.years),
+        total=layers(document.leverage.total),
         cached=cached,
     )
 
@@ -391,7 +435,7 @@ def read_one(options: Options, source: str) -> tuple[PortfolioSummary | None, st
         return None, f"{reason}; no earlier copy is cached, so it is left out"
     summary = summarise(document, source, cached=True)
     return summary, (f"{reason}; using the last good copy, generated "
-                     f"{document['portfolio']['generated']}")
+                     f"{document.portfolio.generated}")
 
 
 def gather(options: Options, sources: Iterable[str]
