@@ -10,6 +10,7 @@ import os
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -21,9 +22,11 @@ from test_export import EPOCH, write_site
 from portfolio_plugin.export import export_files
 from portfolio_plugin.export.federation import (
     CACHE_DIR,
+    CACHE_ROOT,
     LayerYear,
     PartnerEntry,
     PortfolioSummary,
+    cache_folder,
     cache_path,
     gather,
     shared_partners,
@@ -125,10 +128,14 @@ def test_a_second_site_sets_the_first_beside_itself(tmp_path: Path) -> None:
     # Feed readers find the stories from the page (and Material fetches nothing for them).
     assert '<link rel="alternate feed" type="application/atom+xml" ' \
         'title="Stories of Sjöby Labs (Atom)" href="../../data/stories.xml">' in page
-    # The last good copy is kept beside the site data.
-    cached = list((tmp_path / "second" / "site_data" / CACHE_DIR).glob("*.json"))
+    # The last good copy is kept in a cache folder beside mkdocs.yml that git ignores, never
+    # in site_data/ (the site's source).
+    cache = tmp_path / "second" / CACHE_ROOT
+    cached = list((cache / CACHE_DIR).glob("*.json"))
     assert len(cached) == 1
     assert cached[0].read_bytes() == published.read_bytes()
+    assert (cache / ".gitignore").read_text(encoding="utf-8").splitlines()[-1] == "*"
+    assert not list((tmp_path / "second" / "site_data").glob("**/*.json"))
     # And the second site's own export says it federates.
     own = json.loads((tmp_path / "second" / "site" / "data" / "portfolio.json").read_text(
         encoding="utf-8"))
@@ -221,7 +228,7 @@ def test_an_unreachable_url_is_a_warning_and_the_cached_copy_is_used(
     summaries, problems = gather(options, [url])
     assert problems == []
     assert summaries[0].name == "Testvik Platform" and not summaries[0].cached
-    cache = list((tmp_path / "second" / "site_data" / CACHE_DIR).glob("*.json"))
+    cache = list(cache_folder(options).glob("*.json"))
     assert [c.read_bytes() for c in cache] == [document]
 
     httpd.shutdown()
@@ -229,12 +236,22 @@ def test_an_unreachable_url_is_a_warning_and_the_cached_copy_is_used(
     summaries, problems = gather(options, [url])
     assert len(problems) == 1
     problem = problems[0]
-    assert problem.severity is Severity.WARNING
+    # A copy younger than federation_cache_days (7 by default) stands in: information only.
+    assert problem.severity is Severity.INFO
     assert "cannot be reached" in problem.message
-    assert "using the last good copy, generated 2023-11-14T22:13:20Z" in problem.message
+    assert "using the copy saved 1 minute(s) ago, generated 2023-11-14T22:13:20Z" \
+        in problem.message
     assert url in problem.message
     assert summaries[0].cached and summaries[0].name == "Testvik Platform"
     assert summaries[0].total.leverage == 0.5
+
+    # An older copy still stands in, with a warning.
+    eight_days_ago = time.time() - 8 * 86400
+    os.utime(cache[0], (eight_days_ago, eight_days_ago))
+    summaries, problems = gather(options, [url])
+    assert [p.severity for p in problems] == [Severity.WARNING]
+    assert "saved 8 day(s) ago" in problems[0].message
+    assert "(older than 7 day(s))" in problems[0].message and summaries[0].cached
 
 
 def test_a_url_without_a_site_address_links_to_pages_beside_the_document(

@@ -3,10 +3,12 @@
 `federation` in `portfolio.yml` lists them by path (relative to the folder of `mkdocs.yml`) or
 by http(s) URL. They are read at build time only, with the export document's own models
 (`models.py`: a document of this MAJOR and any MINOR is read, and fields this version does not
-know are ignored), and summarised into the same small model as this portfolio, so the
-federation page compares like with like. The last good copy of each is kept in
-`<site_data>/.federation-cache/`: a portfolio that cannot be reached (or publishes something
-invalid) is a warning, and its cached copy is used instead.
+know are ignored), checked for counts that disagree with their lists, and summarised into the
+same small model as this portfolio, so the federation page compares like with like; the same
+portfolio listed twice is shown once. A URL has one deadline for the whole request and a size
+cap (`remote.py`). The last good copy of each is kept in `.portfolio-cache/federation/` beside
+`mkdocs.yml` (git ignores it): while a portfolio is out of reach, a copy younger than
+`federation_cache_days` stands in with a note, an older one with a warning.
 """
 
 from __future__ import annotations
@@ -16,9 +18,10 @@ import json
 import math
 import os
 import re
+import time
 import urllib.parse
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -29,12 +32,20 @@ from ..load.files import RefusedError, TooLargeError, inside, read_bytes, what_i
 from ..model import FACETS, ZONES
 from ..options import Options
 from ..problems import Problem, Severity
+from . import remote
 from .base import PAGE_NAMES
 from .models import SCHEMA_MAJOR, SCHEMA_VERSION, Layers, PortfolioDocument, document_schema
+from .remote import is_url
 
-TIMEOUT = 5.0
+# Defaults of the plugin's `federation_timeout`, `federation_max_bytes` and
+# `federation_cache_days` (see `Options`).
+TIMEOUT = 10.0
 MAX_BYTES = 50 * 1024 * 1024
-CACHE_DIR = ".federation-cache"
+CACHE_DAYS = 7.0
+# The cache: a folder beside mkdocs.yml that git ignores (it holds its own .gitignore), never
+# in site_data/, which is the site's source (and watched by `mkdocs serve`).
+CACHE_ROOT = ".portfolio-cache"
+CACHE_DIR = "federation"
 REFUSED_WORDS = "it is refused"  # how a refused path's trouble begins (an error, not a warning)
 _NOT_NAME = re.compile(r"[^A-Za-z0-9]+")
 # Numbers another portfolio publishes are bounded as this one's are: its sums of amounts
@@ -81,6 +92,8 @@ class PortfolioSummary:
     years: tuple[LayerYear, ...]
     total: LayerYear
     cached: bool = False
+    # Other sources that publish the same portfolio (listed more than once, shown once).
+    also: tuple[str, ...] = ()
 
     def cell(self, facet: str, zone: str) -> tuple[int, float]:
         """Count and funding of one facet and zone."""
@@ -116,10 +129,10 @@ class SharedPartner:
 class UnreadableError(Exception):
     """A federated portfolio that could not be read; the message says why."""
 
-
-def is_url(source: str) -> bool:
-    """A source given as an http(s) URL rather than a path."""
-    return source.lower().startswith(("http://", "https://"))
+    def __init__(self, message: str, outage: bool = False) -> None:
+        super().__init__(message)
+        # Out of reach for now (a server down, slow, or saying so), rather than wrong.
+        self.outage = outage
 
 
 def _refuse_constant(name: str) -> Any:
@@ -216,27 +229,13 @@ def parse(raw: bytes, quote: bool = True) -> PortfolioDocument:
                               f"{message}{more}") from None
 
 
-def fetch(url: str, timeout: float = TIMEOUT) -> bytes:
-    """The bytes at an http(s) URL; raises `UnreadableError` with a short reason."""
-    if not is_url(url):
-        raise UnreadableError("only http and https addresses are read")
-    import urllib.error
-    import urllib.request  # only a portfolio that federates others by URL needs it
-
-    request = urllib.request.Request(url, headers={  # noqa: S310 - http(s) checked above
-        "Accept": "application/json", "User-Agent": "portfolio-plugin"})
+def fetch(url: str, timeout: float = TIMEOUT, max_bytes: int = MAX_BYTES) -> bytes:
+    """The bytes at an http(s) URL, within one deadline and a size cap (see `remote.py`);
+    raises `UnreadableError` with a short reason."""
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
-            data: bytes = response.read(MAX_BYTES + 1)
-    except urllib.error.HTTPError as exc:
-        raise UnreadableError(f"the server answered {exc.code} {exc.reason}") from None
-    except urllib.error.URLError as exc:
-        raise UnreadableError(f"it cannot be reached ({exc.reason})") from None
-    except (OSError, ValueError) as exc:
-        raise UnreadableError(f"it cannot be reached ({exc})") from None
-    if len(data) > MAX_BYTES:
-        raise UnreadableError(f"it is larger than {MAX_BYTES:,} bytes")
-    return data
+        return remote.fetch(url, timeout, max_bytes)
+    except remote.FetchError as exc:
+        raise UnreadableError(str(exc), outage=exc.outage) from None
 
 
 class RefusedFileError(UnreadableError):
@@ -247,46 +246,60 @@ class RefusedFileError(UnreadableError):
                          f"inside the site (found {found})")
 
 
-def read_path(path: Path, site: Path) -> bytes:
+def read_path(path: Path, site: Path, max_bytes: int = MAX_BYTES) -> bytes:
     """The bytes of a local file, a regular file read as written or through symlinks that stay
-    inside `site` (the site's folder, real), at most `MAX_BYTES` of them; raises
+    inside `site` (the site's folder, real), at most `max_bytes` of them; raises
     `UnreadableError` with a short reason (`RefusedFileError` before opening anything else).
     """
     try:
-        return read_bytes(path, site, MAX_BYTES, as_written=True)
+        return read_bytes(path, site, max_bytes, as_written=True)
     except RefusedError as exc:
         raise RefusedFileError(exc.found) from None
     except TooLargeError:
-        raise UnreadableError(f"it is larger than {MAX_BYTES:,} bytes") from None
+        raise UnreadableError(f"it is larger than {max_bytes:,} bytes") from None
     except OSError as exc:
         raise UnreadableError(f"the file cannot be read ({exc.strerror})") from None
+
+
+def cache_folder(options: Options) -> Path:
+    """The folder of the last good copies of federated portfolios."""
+    return options.root / CACHE_ROOT / CACHE_DIR
 
 
 def cache_path(options: Options, source: str) -> Path:
     """Where the last good copy of a federated portfolio is kept."""
     digest = hashlib.sha256(source.encode("utf-8")).hexdigest()[:12]
     readable = _NOT_NAME.sub("-", source).strip("-")[-60:].strip("-").lower()
-    return options.data_dir / CACHE_DIR / f"{readable}-{digest}.json"
+    return cache_folder(options) / f"{readable}-{digest}.json"
 
 
-def _store(path: Path, raw: bytes, site: Path) -> None:
-    # Written only when it changed, so `mkdocs serve` (which watches site_data/) does not
-    # rebuild forever; a folder that cannot be written only means there is no fallback.
-    # Never through a symlink (it would write over a file anywhere): one in its place is
-    # replaced, and a cache folder outside the site is not written at all.
+def _write_new(path: Path, data: bytes) -> None:
+    """Write a file (never through a symlink in its place)."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0)
+    descriptor = os.open(path, flags, 0o644)
+    with os.fdopen(descriptor, "wb") as out:
+        out.write(data)
+
+
+def _store(path: Path, raw: bytes, site: Path, max_bytes: int = MAX_BYTES) -> None:
+    # Written only when it changed (else only marked fresh), so that nothing rebuilds for
+    # it; a folder that cannot be written only means there is no fallback. Never through a
+    # symlink (it would write over a file anywhere): one in its place is replaced, and a
+    # cache folder outside the site is not written at all.
     try:
         if os.path.lexists(path):
-            if what_is(path, site) is None and read_bytes(path, site, MAX_BYTES) == raw:
+            if what_is(path, site) is None and read_bytes(path, site, max_bytes) == raw:
+                os.utime(path, follow_symlinks=False)
                 return
             if os.path.islink(path) or not path.is_file():
                 os.unlink(path)
         path.parent.mkdir(parents=True, exist_ok=True)
         if not inside(os.path.realpath(path.parent), os.fspath(site)):
             return
-        flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0)
-        descriptor = os.open(path, flags, 0o644)
-        with os.fdopen(descriptor, "wb") as out:
-            out.write(raw)
+        ignore = path.parent.parent / ".gitignore"
+        if not os.path.lexists(ignore):
+            _write_new(ignore, b"# Made by the portfolio plugin: copies of other portfolios.\n*\n")
+        _write_new(path, raw)
     except (OSError, RefusedError, TooLargeError):
         pass
 
@@ -409,49 +422,144 @@ def _line_of(options: Options, source: str) -> int:
     return 1
 
 
-def read_one(options: Options, source: str) -> tuple[PortfolioSummary | None, str | None]:
-    """One federated portfolio (or its cached copy), and what went wrong, if anything."""
+@dataclass(frozen=True)
+class Outcome:
+    """One federated portfolio as read (or its cached copy, or nothing), and what to say."""
+
+    summary: PortfolioSummary | None
+    document: PortfolioDocument | None = None
+    # (severity, message), in the order they are said.
+    notes: tuple[tuple[Severity, str], ...] = ()
+
+
+def read_one(options: Options, source: str) -> Outcome:
+    """One federated portfolio (or its cached copy), and what went wrong, if anything.
+
+    An outage (a server down, slow, or answering an error) with a cached copy younger than
+    `federation_cache_days` is information: the copy stands in. An older copy, or a document
+    that is wrong, is a warning; a path that is refused is an error.
+    """
     cache = cache_path(options, source)
     site = Path(os.path.realpath(options.root))
     try:
         if is_url(source):
-            raw = fetch(source)
+            raw = fetch(source, options.federation_timeout, options.federation_max_bytes)
             document = parse(raw)
         else:
             path = options.root / source
-            raw = read_path(path, site)
+            raw = read_path(path, site, options.federation_max_bytes)
             # Another site's file, outside this one: its content is never quoted.
             document = parse(raw, quote=inside(os.path.realpath(path), os.fspath(site)))
     except RefusedFileError as exc:
-        return None, f"{exc}; it is left out"
+        return Outcome(None, notes=((Severity.ERROR, f"{exc}; it is left out"),))
     except UnreadableError as exc:
-        reason = str(exc)
+        reason, outage = str(exc), exc.outage
     else:
-        _store(cache, raw, site)
-        return summarise(document, source), None
+        _store(cache, raw, site, options.federation_max_bytes)
+        summary, corrections = consistent(document, source)
+        return Outcome(summary, document,
+                       tuple((Severity.WARNING, text) for text in corrections))
     try:
-        document = parse(read_path(cache, site))
-    except UnreadableError:
-        return None, f"{reason}; no earlier copy is cached, so it is left out"
-    summary = summarise(document, source, cached=True)
-    return summary, (f"{reason}; using the last good copy, generated "
-                     f"{document.portfolio.generated}")
+        document = parse(read_path(cache, site, options.federation_max_bytes))
+        age = max(0.0, time.time() - os.stat(cache, follow_symlinks=False).st_mtime)
+    except (UnreadableError, OSError):
+        return Outcome(None, notes=((Severity.WARNING, f"{reason}; no earlier copy is "
+                                     "cached, so it is left out"),))
+    summary, corrections = consistent(document, source, cached=True)
+    days = options.federation_cache_days
+    fresh = outage and age <= days * 86400
+    said = (f"{reason}; using the copy saved {_age(age)} ago, generated "
+            f"{document.portfolio.generated}")
+    if outage and not fresh:
+        said += f" (older than {days:g} day(s))"
+    return Outcome(summary, document,
+                   ((Severity.INFO if fresh else Severity.WARNING, said),
+                    *((Severity.WARNING, text) for text in corrections)))
+
+
+def _age(seconds: float) -> str:
+    if seconds < 2 * 3600:
+        return f"{max(1, round(seconds / 60))} minute(s)"
+    if seconds < 2 * 86400:
+        return f"{round(seconds / 3600)} hour(s)"
+    return f"{round(seconds / 86400)} day(s)"
+
+
+def consistent(document: PortfolioDocument, source: str = "", cached: bool = False
+               ) -> tuple[PortfolioSummary, list[str]]:
+    """The summary of another portfolio's document, its counts made to agree with its lists,
+    and what was corrected.
+
+    A document trimmed by hand (or made wrong) may count more initiatives in its balance than
+    it lists, or name initiatives its lists do not hold: the federation page would draw a
+    share of 250 %. The lists are what the document shows, so the counts follow them.
+    """
+    summary = summarise(document, source, cached=cached)
+    corrections = []
+    listed = {i.id for i in document.initiatives}
+    counted = sum(count for _, _, count, _ in summary.balance)
+    if counted != len(document.initiatives):
+        cells: dict[tuple[str, str], tuple[int, float]] = {}
+        for i in document.initiatives:
+            count, funding = cells.get((i.facet.value, i.zone.value), (0, 0.0))
+            cells[i.facet.value, i.zone.value] = (count + 1, funding + i.cash)
+        balance = tuple((f, z, *cells.get((f, z), (0, 0.0))) for f, z, _, _ in summary.balance)
+        summary = replace(summary, balance=balance)
+        corrections.append(f"its balance counts {counted} initiative(s) but it lists "
+                           f"{len(document.initiatives)}; the balance is counted from the "
+                           "listed initiatives")
+    strays = [p for p in document.partners if not set(p.initiatives) <= listed]
+    if strays:
+        partners = tuple(PartnerEntry(p.id, p.name, len(set(p.initiatives) & listed))
+                         for p in document.partners)
+        summary = replace(summary, partners=partners)
+        corrections.append(f"{len(strays)} partner(s) name initiatives it does not list; only "
+                           "the listed initiatives are counted")
+    return summary, corrections
+
+
+def same_portfolio(document: PortfolioDocument) -> tuple[str, ...]:
+    """What makes two documents the same portfolio: its name and its site's address, or
+    (without an address) its name and the ids of its initiatives."""
+    info = document.portfolio
+    if info.site_url:
+        return ("site", info.name, info.site_url.rstrip("/"))
+    return ("ids", info.name, *sorted(i.id for i in document.initiatives))
 
 
 def gather(options: Options, sources: Iterable[str]
            ) -> tuple[tuple[PortfolioSummary, ...], list[Problem]]:
-    """Every federated portfolio that could be read, and a warning for each that could not."""
+    """Every federated portfolio that could be read (each once), and a problem for each
+    that could not, or was read with trouble."""
     display = display_path(options.data_dir / "portfolio.yml", options.root)
-    summaries = []
+    summaries: list[PortfolioSummary] = []
+    seen: dict[tuple[str, ...], int] = {}  # same portfolio -> its place in `summaries`
+    first_source: dict[str, int] = {}
     problems = []
+
+    def note(index: int, source: str, severity: Severity, text: str) -> None:
+        problems.append(Problem(display, _line_of(options, source), 1, f"federation[{index}]",
+                                f"{source}: {text}", severity=severity))
+
     for index, source in enumerate(sources):
-        summary, trouble = read_one(options, source)
-        if summary is not None:
-            summaries.append(summary)
-        if trouble:
-            # Out of reach is a warning (the cached copy stands in); refused is an error.
-            refused = summary is None and trouble.startswith(REFUSED_WORDS)
-            problems.append(Problem(display, _line_of(options, source), 1,
-                                    f"federation[{index}]", f"{source}: {trouble}",
-                                    severity=Severity.ERROR if refused else Severity.WARNING))
+        if source in first_source:  # the same source twice: read once
+            note(index, source, Severity.INFO,
+                 f"listed again (as federation[{first_source[source]}]); shown once")
+            continue
+        first_source[source] = index
+        outcome = read_one(options, source)
+        for severity, text in outcome.notes:
+            note(index, source, severity, text)
+        if outcome.summary is None or outcome.document is None:
+            continue
+        key = same_portfolio(outcome.document)
+        if key in seen:
+            place = seen[key]
+            kept = summaries[place]
+            summaries[place] = replace(kept, also=(*kept.also, source))
+            note(index, source, Severity.INFO,
+                 f"the same portfolio as {kept.source} ({kept.name}); shown once")
+            continue
+        seen[key] = len(summaries)
+        summaries.append(outcome.summary)
     return tuple(summaries), problems

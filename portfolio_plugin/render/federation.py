@@ -55,7 +55,9 @@ def federation_page(r: Renderer, others: Sequence[PortfolioSummary]) -> str:
     values = {
         "portfolios": portfolios,
         "others": others,
-        "missing": len(r.portfolio.info.federation) - len(others),
+        # Sources listed (each once) that neither they nor a copy could stand in for.
+        "missing": len(dict.fromkeys(r.portfolio.info.federation))
+        - sum(1 + len(p.also) for p in others),
         "cells": [(f.value, z.value) for f in FACETS for z in ZONES],
         "years": years,
         "shared": shared_partners(portfolios),
