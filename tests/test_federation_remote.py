@@ -299,3 +299,18 @@ def test_the_cache_is_never_in_site_data_and_git_ignores_it(
     assert "*" in (folder.parent / ".gitignore").read_text(encoding="utf-8").split()
     assert not [p for p in options.data_dir.rglob("*") if p.suffix == ".json"]
     assert sorted(os.listdir(options.data_dir)) == ["partners.yml", "portfolio.yml"]
+
+
+def test_an_answer_cut_short_says_so(
+        tmp_path: Path, serve: Callable[[dict[str, Handler]], str]) -> None:
+    def short(h: http.server.BaseHTTPRequestHandler) -> None:
+        h.send_response(200)
+        h.send_header("Content-Length", "1000")
+        h.end_headers()
+        h.wfile.write(b'{"schema": "1.0"')
+
+    url = serve({"/p.json": short}) + "/p.json"
+    options = second_options(tmp_path, [url])
+    summaries, problems = gather(options, [url])
+    assert summaries == ()
+    assert "it cannot be reached (the answer was cut short)" in problems[0].message

@@ -116,6 +116,8 @@ def _get(url: str, deadline: float, timeout: float, max_bytes: int
             pieces.append(piece)
         if cut.is_set():
             raise FetchError(f"it did not answer within {timeout:g} s")
+        if response.length:  # fewer bytes than its Content-Length said
+            raise http.client.IncompleteRead(b"", response.length)
         return None, b"".join(pieces)
     except FetchError:
         if cut.is_set():
@@ -136,6 +138,8 @@ def _reason(exc: BaseException) -> str:
         return "the host name is not known"
     if isinstance(exc, ConnectionRefusedError):
         return "connection refused"
+    if isinstance(exc, http.client.IncompleteRead):
+        return "the answer was cut short"
     if isinstance(exc, http.client.HTTPException):
         return "the server's answer is not HTTP"
     text = getattr(exc, "strerror", None) or exc.__class__.__name__
