@@ -13,13 +13,13 @@ from ..model import Portfolio, Text
 from ..options import Options
 from ..render import Renderer
 from ..render.urls import relative_url
-from .models import amount, ratio
+from .models import Pages, amount, ratio
 
 __all__ = ["FILES", "PAGE_NAMES", "ExportBase", "amount", "json_bytes", "ratio", "timestamp"]
 
-# The generated pages other portfolios may link to, by name (see `Renderer.uri`).
-PAGE_NAMES = ("overview", "initiatives", "facet_map", "ecosystem", "leverage", "timeline",
-              "objectives", "mandates", "data")
+# The generated pages other portfolios may link to, by name (see `Renderer.uri`): those of
+# `pages` in the document (`federation` only where the portfolio federates others).
+PAGE_NAMES = tuple(name for name in Pages.model_fields if name != "federation")
 # The published files, by their name in `files` of portfolio.json.
 FILES = {
     "json": "portfolio.json",

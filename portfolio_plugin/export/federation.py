@@ -46,7 +46,7 @@ CACHE_DAYS = 7.0
 # in site_data/, which is the site's source (and watched by `mkdocs serve`).
 CACHE_ROOT = ".portfolio-cache"
 CACHE_DIR = "federation"
-REFUSED_WORDS = "it is refused"  # how a refused path's trouble begins (an error, not a warning)
+REFUSED_WORDS = "it is refused"  # how a refused path's message begins (an error)
 _NOT_NAME = re.compile(r"[^A-Za-z0-9]+")
 # Numbers another portfolio publishes are bounded as this one's are: its sums of amounts
 # (each below 10^15) stay far below this, and any figure below it prints (`1e400` would be
