@@ -9,6 +9,7 @@ import dataclasses
 import http.server
 import json
 import os
+import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -314,3 +315,19 @@ def test_an_answer_cut_short_says_so(
     summaries, problems = gather(options, [url])
     assert summaries == ()
     assert "it cannot be reached (the answer was cut short)" in problems[0].message
+
+
+def test_a_host_name_lookup_that_hangs_is_cut_off_at_the_deadline(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # No socket timeout bounds a lookup (made even for an address such as 127.0.0.1); the
+    # deadline still does. The lookup is replaced by one that only waits.
+    def slow_lookup(*args: Any, **kwargs: Any) -> Any:
+        time.sleep(HOLD)
+        raise OSError("no answer")
+
+    monkeypatch.setattr(socket, "getaddrinfo", slow_lookup)
+    url = "http://127.0.0.1:9/portfolio.json"
+    options = second_options(tmp_path, [url], federation_timeout=1.0)
+    (summaries, problems), took = timed(options, [url])
+    assert took < 4, took
+    assert summaries == () and "did not answer within 1 s" in problems[0].message

@@ -15,9 +15,13 @@ import ssl
 import threading
 import time
 import urllib.parse
+from collections.abc import Callable
+from functools import partial
 
 REDIRECTS = 3
 PIECE = 1 << 16
+# Seconds past the deadline a request may take to notice it was cut off.
+GRACE = 0.5
 
 
 class FetchError(Exception):
@@ -43,11 +47,36 @@ def fetch(url: str, timeout: float, max_bytes: int) -> bytes:
     for _ in range(REDIRECTS + 1):
         if not is_url(url):
             raise FetchError("only http and https addresses are read", outage=False)
-        location, body = _get(url, deadline, timeout, max_bytes)
+        location, body = _within(deadline, timeout,
+                                 partial(_get, url, deadline, timeout, max_bytes))
         if location is None:
             return body
         url = urllib.parse.urljoin(url, location)
     raise FetchError(f"it redirects more than {REDIRECTS} times", outage=False)
+
+
+def _within(deadline: float, timeout: float,
+            work: Callable[[], tuple[str | None, bytes]]) -> tuple[str | None, bytes]:
+    """`work()` if it ends by the deadline. Looking up the host name is the one step no
+    socket timeout bounds: the request runs in a thread of its own, left behind (it ends
+    when the lookup does) if the time runs out."""
+    done: list[tuple[str | None, bytes]] = []
+    failed: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            done.append(work())
+        except BaseException as exc:  # handed to the caller below
+            failed.append(exc)
+
+    thread = threading.Thread(target=run, name="portfolio-federation", daemon=True)
+    thread.start()
+    thread.join(max(0.0, deadline - time.monotonic()) + GRACE)
+    if thread.is_alive():
+        raise FetchError(f"it did not answer within {timeout:g} s")
+    if failed:
+        raise failed[0]
+    return done[0]
 
 
 def _get(url: str, deadline: float, timeout: float, max_bytes: int
