@@ -130,9 +130,12 @@ def from_settings(root: Path, config: Mapping[str, Any], settings: Mapping[str, 
         parallel=bool(settings.get("parallel", True)),
         sanitise_bodies=bool(settings.get("sanitise_bodies", True)),
         markdown_extensions=_extension_names(config.get("markdown_extensions")),
-        federation_timeout=_positive(settings, "federation_timeout", 10.0),
-        federation_max_bytes=int(_positive(settings, "federation_max_bytes", 50 * 1024 * 1024)),
-        federation_cache_days=_positive(settings, "federation_cache_days", 7.0, zero=True),
+        federation_timeout=_positive(settings, "federation_timeout",
+                                     Options.federation_timeout),
+        federation_max_bytes=int(_positive(settings, "federation_max_bytes",
+                                           Options.federation_max_bytes)),
+        federation_cache_days=_positive(settings, "federation_cache_days",
+                                        Options.federation_cache_days, zero=True),
     )
 
 

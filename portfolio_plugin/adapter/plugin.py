@@ -91,14 +91,14 @@ class PortfolioConfig(Config):
     pages, where the system can fork and has a second core (never under `mkdocs serve`).
     The site is the same either way."""
 
-    federation_timeout = c.Type((int, float), default=10)
+    federation_timeout = c.Type((int, float), default=Options.federation_timeout)
     """Seconds another portfolio (`federation` in `portfolio.yml`) has to send its whole
     `portfolio.json`: one deadline for the request, however slowly the server sends."""
 
-    federation_max_bytes = c.Type(int, default=50 * 1024 * 1024)
+    federation_max_bytes = c.Type(int, default=Options.federation_max_bytes)
     """The largest `portfolio.json` read from another portfolio, in bytes."""
 
-    federation_cache_days = c.Type((int, float), default=7)
+    federation_cache_days = c.Type((int, float), default=Options.federation_cache_days)
     """How old the last good copy of another portfolio (kept in `.portfolio-cache/` beside
     `mkdocs.yml`) may be to stand in for it, when it is out of reach, with only a note in the
     log; an older copy stands in with a warning."""

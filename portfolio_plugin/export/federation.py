@@ -13,6 +13,7 @@ cap (`remote.py`). The last good copy of each is kept in `.portfolio-cache/feder
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import math
@@ -37,11 +38,9 @@ from .base import PAGE_NAMES
 from .models import SCHEMA_MAJOR, SCHEMA_VERSION, Layers, PortfolioDocument, document_schema
 from .remote import is_url
 
-# Defaults of the plugin's `federation_timeout`, `federation_max_bytes` and
-# `federation_cache_days` (see `Options`).
-TIMEOUT = 10.0
-MAX_BYTES = 50 * 1024 * 1024
-CACHE_DAYS = 7.0
+# Defaults of the plugin's `federation_timeout` and `federation_max_bytes` (see `Options`).
+TIMEOUT = Options.federation_timeout
+MAX_BYTES = Options.federation_max_bytes
 # The cache: a folder beside mkdocs.yml that git ignores (it holds its own .gitignore), never
 # in site_data/, which is the site's source (and watched by `mkdocs serve`).
 CACHE_ROOT = ".portfolio-cache"
@@ -157,6 +156,7 @@ class OtherMajorError(UnreadableError):
 _VERSION = re.compile(r"^([0-9]+)\.([0-9]+)$")
 
 
+@functools.cache
 def _names() -> frozenset[str]:
     """Every field name of the document (the parts of a path that are never content)."""
     names: set[str] = set()
@@ -174,16 +174,10 @@ def _names() -> frozenset[str]:
     return frozenset(names)
 
 
-_FIELD_NAMES: frozenset[str] = frozenset()
-
-
 def _where(loc: Sequence[int | str], quote: bool) -> str:
     """The field path of a problem; without `quote`, keys that are not field names (ids,
     language codes, anything the document chose) are not shown."""
-    global _FIELD_NAMES
-    if not _FIELD_NAMES:
-        _FIELD_NAMES = _names()
-    parts = [str(part) if quote or isinstance(part, int) or part in _FIELD_NAMES else "(a key)"
+    parts = [str(part) if quote or isinstance(part, int) or part in _names() else "(a key)"
              for part in loc]
     return "/".join(parts) or "(top level)"
 
