@@ -37,6 +37,12 @@ class Options:
     sanitise_bodies: bool = True  # clean the HTML of initiative bodies (`render.body`)
     # The site's Markdown extensions by name: `portfolio validate` renders bodies as the site.
     markdown_extensions: tuple[str, ...] = ()
+    # Federation (`federation` in portfolio.yml): seconds for the whole request of one other
+    # portfolio, its largest size, and how old a cached copy may be to stand in for one that
+    # is out of reach without a warning.
+    federation_timeout: float = 10.0
+    federation_max_bytes: int = 50 * 1024 * 1024
+    federation_cache_days: float = 7.0
 
     @property
     def initiatives_dir(self) -> Path:
@@ -124,7 +130,24 @@ def from_settings(root: Path, config: Mapping[str, Any], settings: Mapping[str, 
         parallel=bool(settings.get("parallel", True)),
         sanitise_bodies=bool(settings.get("sanitise_bodies", True)),
         markdown_extensions=_extension_names(config.get("markdown_extensions")),
+        federation_timeout=_positive(settings, "federation_timeout",
+                                     Options.federation_timeout),
+        federation_max_bytes=int(_positive(settings, "federation_max_bytes",
+                                           Options.federation_max_bytes)),
+        federation_cache_days=_positive(settings, "federation_cache_days",
+                                        Options.federation_cache_days, zero=True),
     )
+
+
+def _positive(settings: Mapping[str, Any], name: str, default: float,
+              zero: bool = False) -> float:
+    """A number setting above 0 (or at least 0); a setting that is not one is refused."""
+    value = settings.get(name, default)
+    if isinstance(value, bool) or not isinstance(value, int | float) \
+            or not (value >= 0 if zero else value > 0):
+        raise ConfigError(f"the portfolio plugin's {name} must be a number "
+                          f"{'of at least 0' if zero else 'above 0'} (found {value!r})")
+    return float(value)
 
 
 def _extension_names(extensions: Any) -> tuple[str, ...]:

@@ -15,10 +15,12 @@ from dataclasses import asdict, dataclass, field
 
 
 class Severity(str, enum.Enum):
-    """How bad a problem is: errors leave the item out; warnings keep it."""
+    """How bad a problem is: errors leave the item out; warnings keep it (and fail a strict
+    build); information is only said (a strict build passes)."""
 
     ERROR = "error"
     WARNING = "warning"
+    INFO = "info"
 
 
 @dataclass(frozen=True)
@@ -61,7 +63,8 @@ class Problem:
 
     def as_github(self) -> str:
         """A GitHub Actions workflow annotation."""
-        command = "error" if self.severity is Severity.ERROR else "warning"
+        command = {Severity.ERROR: "error", Severity.WARNING: "warning"}.get(self.severity,
+                                                                              "notice")
         message = _github_escape(self.describe())
         path = _github_escape(self.path, prop=True)
         return f"::{command} file={path},line={self.line},col={self.column}::{message}"
@@ -94,6 +97,11 @@ class Problems:
     more: dict[str, list[int]] = field(default_factory=dict)
     # What each line added by `close` stands for: (problems, errors among them).
     counted: list[tuple[int, int]] = field(default_factory=list)
+
+    @property
+    def serious(self) -> list[Problem]:
+        """Errors and warnings: what a strict build stops on."""
+        return [p for p in self.items if p.severity is not Severity.INFO]
 
     def full(self, path: str) -> bool:
         """Whether no more problems of this file are kept (see `count`)."""

@@ -3,9 +3,11 @@
     python schemas/update.py          # rewrite the files
     python schemas/update.py --check  # exit 1 if a file is out of date
 
-The schemas are made by `portfolio_plugin.validate.schema` from the model's enums and the validator's
-field lists; a test checks that the files here are what this script would write. Editors use
-them (see .vscode/settings.json): never edit them by hand.
+The schemas are made by `portfolio_plugin.validate.schema`: those of the site's files from
+the model's enums and the validator's field lists, `export.schema.json` (the published
+`portfolio.json`) from the export document's pydantic models. A test checks that the files
+here are what this script would write. Editors use them (see .vscode/settings.json): never
+edit them by hand.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from portfolio_plugin.validate.schema import SCHEMAS
 HERE = Path(__file__).resolve().parent
 # File stem -> key of portfolio_plugin.validate.schema.SCHEMAS.
 FILES = {"initiative": "initiative", "partners": "partners", "assets": "assets",
-         "portfolio": "portfolio"}
+         "portfolio": "portfolio", "export": "export"}
 
 
 def rendered() -> dict[str, str]:

@@ -1001,3 +1001,63 @@ def mkdocs_build(config: Path, out: Path, strict: bool = True) -> subprocess.Com
                             check=False)
     assert result.returncode == 0, result.stderr
     return result
+
+
+# -- two portfolios side by side (federation) -------------------------------------------------
+
+FIRST_URL = "https://testvik.example/showcase/"
+
+SECOND_PORTFOLIO = """\
+name: Sjöby Labs
+currency: EUR
+base_investment:
+  - {year: 2023, amount: 5000}
+"""
+SECOND_PARTNERS = """\
+uni: {name: Sjöby University, sector: academia}
+nordic-firm: {name: NORDIC FIRM AB, sector: business}
+solo: {name: Solo Org, sector: other}
+"""
+DELTA = """\
+---
+title: Delta foresight
+summary: Futures of the lake.
+facet: anticipatory
+zone: yellow
+partners: [uni, nordic-firm]
+funding:
+  - {funder: nordic-firm, amount: 1000, year: 2023}
+---
+Delta.
+"""
+
+
+def write_second(root: Path, federation: list[str]) -> Path:
+    """A second, independent portfolio (in euros) that federates others."""
+    (root / "docs" / "initiatives").mkdir(parents=True, exist_ok=True)
+    (root / "site_data").mkdir(exist_ok=True)
+    (root / "mkdocs.yml").write_text(
+        "site_name: Sjöby\ndocs_dir: docs\ntheme:\n  name: material\n  font: false\n"
+        "markdown_extensions: [attr_list, md_in_html, tables]\nplugins: [portfolio]\n",
+        encoding="utf-8")
+    text = SECOND_PORTFOLIO + "federation:\n" + "".join(f"  - {json.dumps(s)}\n"
+                                                         for s in federation)
+    (root / "site_data" / "portfolio.yml").write_text(text, encoding="utf-8")
+    (root / "site_data" / "partners.yml").write_text(SECOND_PARTNERS, encoding="utf-8")
+    (root / "docs" / "index.md").write_text("# Sjöby\n", encoding="utf-8")
+    (root / "docs" / "initiatives" / "delta.md").write_text(DELTA, encoding="utf-8")
+    return root / "mkdocs.yml"
+
+
+def first_document(root: Path, monkeypatch: Any) -> bytes:
+    """The first portfolio's portfolio.json, as its export would publish it
+    (`monkeypatch`: pytest's, to set the build date)."""
+    from portfolio_plugin.export import export_files
+    from portfolio_plugin.options import read_config
+    from portfolio_plugin.pipeline import analyse
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    options = read_config(write_site(root, FIRST_URL))
+    build = analyse(options)
+    files = export_files(build.portfolio, build.figures, options, build.translator, build.built)
+    return files["data/portfolio.json"]

@@ -40,12 +40,12 @@ from mkdocs.utils import dirname_to_title
 from ..i18n import Translator
 from ..load import Reader, display_path
 from ..load.files import folder_problems, refused_files
-from ..options import Options, from_settings
+from ..options import ConfigError, Options, from_settings
 from ..parallel.background import Background, initiative_sources
 from ..parallel.spool import AUTHOR, Production, Spool
 from ..parallel.workers import map_in_two
 from ..pipeline import Cache, prepare, static_sources
-from ..problems import Problem, Problems
+from ..problems import Problem, Problems, Severity
 from ..render import Plan, join_html_blocks, section_uris
 from ..render.body import clean_page_body, mark_body
 from ..render.problems import problems_page
@@ -97,6 +97,18 @@ class PortfolioConfig(Config):
     than align, frames, objects, forms, or links and images other than http(s), mailto and
     relative ones (see SECURITY.md). `false` publishes the authors' raw HTML as it is: only
     for a site that trusts everyone who can change an initiative page."""
+
+    federation_timeout = c.Type((int, float), default=Options.federation_timeout)
+    """Seconds another portfolio (`federation` in `portfolio.yml`) has to send its whole
+    `portfolio.json`: one deadline for the request, however slowly the server sends."""
+
+    federation_max_bytes = c.Type(int, default=Options.federation_max_bytes)
+    """The largest `portfolio.json` read from another portfolio, in bytes."""
+
+    federation_cache_days = c.Type((int, float), default=Options.federation_cache_days)
+    """How old the last good copy of another portfolio (kept in `.portfolio-cache/` beside
+    `mkdocs.yml`) may be to stand in for it, when it is out of reach, with only a note in the
+    log; an older copy stands in with a warning."""
 
 
 @dataclass
@@ -173,7 +185,10 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
                "markdown_extensions": [e for e in config.markdown_extensions
                                        if isinstance(e, str)]}
         root = Path(config.config_file_path).parent if config.config_file_path else Path.cwd()
-        return from_settings(root, raw, dict(self.config))
+        try:
+            return from_settings(root, raw, dict(self.config))
+        except ConfigError as exc:
+            raise PluginError(f"portfolio: {exc}") from None
 
     def on_pre_build(self, config: MkDocsConfig) -> None:
         """Refuse a `docs_dir` MkDocs cannot walk safely; where a second core can help,
@@ -431,11 +446,14 @@ def _report(problems: Problems, left_out: tuple[str, ...], strict: bool) -> None
     build fails here, whatever the level.
     """
     for problem in problems.sorted():
-        log.warning(str(problem))
+        if problem.severity is Severity.INFO:
+            log.info(str(problem))
+        else:
+            log.warning(str(problem))
     if problems.errors:
         left = ", ".join(left_out) or "none"
         log.warning(f"{problems.totals()[0]} error(s); initiatives left out: {left}")
-    if strict and len(problems):
+    if strict and problems.serious:
         raise PluginError(strict_message(problems))
 
 
@@ -445,7 +463,7 @@ STRICT_LISTED = 20
 def strict_message(problems: Problems) -> str:
     """Why a strict build stops: the counts and the first problems, one a line."""
     errors, warnings = problems.totals()
-    listed = problems.sorted()
+    listed = [p for p in problems.sorted() if p.severity is not Severity.INFO]
     lines = [f"portfolio: the portfolio has {errors} error(s) and {warnings} warning(s); "
              "a strict build stops on any:"]
     lines += [f"  {p}" for p in listed[:STRICT_LISTED]]

@@ -1,40 +1,51 @@
 """Portfolio of portfolios: reading other portfolios' published `portfolio.json`.
 
 `federation` in `portfolio.yml` lists them by path (relative to the folder of `mkdocs.yml`) or
-by http(s) URL. They are read at build time only, checked against the export schema, and
-summarised into the same small model as this portfolio, so the federation page compares like
-with like. The last good copy of each is kept in `<site_data>/.federation-cache/`: a portfolio
-that cannot be reached (or publishes something invalid) is a warning, and its cached copy is
-used instead.
+by http(s) URL. They are read at build time only, with the export document's own models
+(`models.py`: a document of this MAJOR and any MINOR is read, and fields this version does not
+know are ignored), checked for counts that disagree with their lists, and summarised into the
+same small model as this portfolio, so the federation page compares like with like; the same
+portfolio listed twice is shown once. A URL has one deadline for the whole request and a size
+cap (`remote.py`). The last good copy of each is kept in `.portfolio-cache/federation/` beside
+`mkdocs.yml` (git ignores it): while a portfolio is out of reach, a copy younger than
+`federation_cache_days` stands in with a note, an older one with a warning.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import math
 import os
 import re
+import time
 import urllib.parse
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
+
+from pydantic import ValidationError
 
 from ..load import MAX_DATA_BYTES, display_path
 from ..load.files import RefusedError, TooLargeError, inside, read_bytes, what_is
 from ..model import FACETS, ZONES
 from ..options import Options
 from ..problems import Problem, Severity
-from . import PAGE_NAMES, export_schema
+from . import remote
+from .base import PAGE_NAMES
+from .models import SCHEMA_MAJOR, SCHEMA_VERSION, Layers, PortfolioDocument, document_schema
+from .remote import is_url
 
-if TYPE_CHECKING:
-    import jsonschema
-
-TIMEOUT = 5.0
-MAX_BYTES = 50 * 1024 * 1024
-CACHE_DIR = ".federation-cache"
-REFUSED_WORDS = "it is refused"  # how a refused path's trouble begins (an error, not a warning)
+# Defaults of the plugin's `federation_timeout` and `federation_max_bytes` (see `Options`).
+TIMEOUT = Options.federation_timeout
+MAX_BYTES = Options.federation_max_bytes
+# The cache: a folder beside mkdocs.yml that git ignores (it holds its own .gitignore), never
+# in site_data/, which is the site's source (and watched by `mkdocs serve`).
+CACHE_ROOT = ".portfolio-cache"
+CACHE_DIR = "federation"
+REFUSED_WORDS = "it is refused"  # how a refused path's message begins (an error)
 _NOT_NAME = re.compile(r"[^A-Za-z0-9]+")
 # Numbers another portfolio publishes are bounded as this one's are: its sums of amounts
 # (each below 10^15) stay far below this, and any figure below it prints (`1e400` would be
@@ -80,6 +91,8 @@ class PortfolioSummary:
     years: tuple[LayerYear, ...]
     total: LayerYear
     cached: bool = False
+    # Other sources that publish the same portfolio (listed more than once, shown once).
+    also: tuple[str, ...] = ()
 
     def cell(self, facet: str, zone: str) -> tuple[int, float]:
         """Count and funding of one facet and zone."""
@@ -115,18 +128,10 @@ class SharedPartner:
 class UnreadableError(Exception):
     """A federated portfolio that could not be read; the message says why."""
 
-
-def is_url(source: str) -> bool:
-    """A source given as an http(s) URL rather than a path."""
-    return source.lower().startswith(("http://", "https://"))
-
-
-def _validator() -> jsonschema.protocols.Validator:
-    import jsonschema  # only a portfolio that federates others needs it
-
-    schema = export_schema()
-    validator: jsonschema.protocols.Validator = jsonschema.Draft202012Validator(schema)
-    return validator
+    def __init__(self, message: str, outage: bool = False) -> None:
+        super().__init__(message)
+        # Out of reach for now (a server down, slow, or saying so), rather than wrong.
+        self.outage = outage
 
 
 def _refuse_constant(name: str) -> Any:
@@ -144,10 +149,52 @@ def _bounded(text: str) -> int | float:
     return value
 
 
-def parse(raw: bytes, quote: bool = True) -> dict[str, Any]:
-    """A published `portfolio.json`, checked against the schema; raises `UnreadableError`.
+class OtherMajorError(UnreadableError):
+    """A document of another MAJOR version of the format: not read at all."""
 
-    Without `quote` (a file outside the site), a schema error says where, not what is there.
+
+_VERSION = re.compile(r"^([0-9]+)\.([0-9]+)$")
+
+
+@functools.cache
+def _names() -> frozenset[str]:
+    """Every field name of the document (the parts of a path that are never content)."""
+    names: set[str] = set()
+
+    def walk(schema: Any) -> None:
+        if isinstance(schema, dict):
+            names.update(schema.get("properties", {}))
+            for value in schema.values():
+                walk(value)
+        elif isinstance(schema, list):
+            for value in schema:
+                walk(value)
+
+    walk(document_schema())
+    return frozenset(names)
+
+
+def _where(loc: Sequence[int | str], quote: bool) -> str:
+    """The field path of a problem; without `quote`, keys that are not field names (ids,
+    language codes, anything the document chose) are not shown."""
+    parts = [str(part) if quote or isinstance(part, int) or part in _names() else "(a key)"
+             for part in loc]
+    return "/".join(parts) or "(top level)"
+
+
+def version_of(data: Any) -> tuple[int, int] | None:
+    """The MAJOR and MINOR of a document's `schema`, if it has a readable one."""
+    found = data.get("schema") if isinstance(data, dict) else None
+    match = _VERSION.match(found) if isinstance(found, str) else None
+    return (int(match[1]), int(match[2])) if match else None
+
+
+def parse(raw: bytes, quote: bool = True) -> PortfolioDocument:
+    """A published `portfolio.json`, read with the export document's models; raises
+    `UnreadableError` (`OtherMajorError` for a document of another MAJOR version).
+
+    Any MINOR of this MAJOR is read; fields this version does not know are ignored. Without
+    `quote` (a file outside the site), an error says where, never what is there.
     """
     try:
         data = json.loads(raw.decode("utf-8-sig"), parse_constant=_refuse_constant,
@@ -156,41 +203,33 @@ def parse(raw: bytes, quote: bool = True) -> dict[str, Any]:
         raise UnreadableError("it is not UTF-8 text") from None
     except (ValueError, RecursionError) as exc:
         raise UnreadableError(f"it is not valid JSON ({exc})") from None
-    errors = sorted(_validator().iter_errors(data), key=lambda e: list(e.absolute_path))
-    if errors:
+    version = version_of(data)
+    if version is not None and version[0] != SCHEMA_MAJOR:
+        raise OtherMajorError(
+            f"it is written in version {version[0]}.{version[1]} of the portfolio.json format, "
+            f"and this site reads version {SCHEMA_MAJOR}.x only (it writes {SCHEMA_VERSION})")
+    try:
+        return PortfolioDocument.model_validate(data)
+    except ValidationError as exc:
+        errors = sorted(exc.errors(include_url=False, include_input=False),
+                        key=lambda e: [str(part) for part in e["loc"]])
         first = errors[0]
-        where = "/".join(str(p) for p in first.absolute_path) or "(top level)"
-        message = first.message if len(first.message) <= 160 else first.message[:157] + "..."
+        where = _where(first["loc"], quote)
+        message = first["msg"] if len(first["msg"]) <= 160 else first["msg"][:157] + "..."
         if not quote:
-            message = f"a value that breaks the rule {first.validator!r}"
+            message = f"a value that breaks the rule {first['type']!r}"
         more = f" and {len(errors) - 1} more problem(s)" if len(errors) > 1 else ""
         raise UnreadableError(f"it does not match the portfolio.json schema: {where}: "
-                         f"{message}{more}")
-    assert isinstance(data, dict)
-    return data
+                              f"{message}{more}") from None
 
 
-def fetch(url: str, timeout: float = TIMEOUT) -> bytes:
-    """The bytes at an http(s) URL; raises `UnreadableError` with a short reason."""
-    if not is_url(url):
-        raise UnreadableError("only http and https addresses are read")
-    import urllib.error
-    import urllib.request  # only a portfolio that federates others by URL needs it
-
-    request = urllib.request.Request(url, headers={  # noqa: S310 - http(s) checked above
-        "Accept": "application/json", "User-Agent": "portfolio-plugin"})
+def fetch(url: str, timeout: float = TIMEOUT, max_bytes: int = MAX_BYTES) -> bytes:
+    """The bytes at an http(s) URL, within one deadline and a size cap (see `remote.py`);
+    raises `UnreadableError` with a short reason."""
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
-            data: bytes = response.read(MAX_BYTES + 1)
-    except urllib.error.HTTPError as exc:
-        raise UnreadableError(f"the server answered {exc.code} {exc.reason}") from None
-    except urllib.error.URLError as exc:
-        raise UnreadableError(f"it cannot be reached ({exc.reason})") from None
-    except (OSError, ValueError) as exc:
-        raise UnreadableError(f"it cannot be reached ({exc})") from None
-    if len(data) > MAX_BYTES:
-        raise UnreadableError(f"it is larger than {MAX_BYTES:,} bytes")
-    return data
+        return remote.fetch(url, timeout, max_bytes)
+    except remote.FetchError as exc:
+        raise UnreadableError(str(exc), outage=exc.outage) from None
 
 
 class RefusedFileError(UnreadableError):
@@ -201,56 +240,70 @@ class RefusedFileError(UnreadableError):
                          f"inside the site (found {found})")
 
 
-def read_path(path: Path, site: Path) -> bytes:
+def read_path(path: Path, site: Path, max_bytes: int = MAX_BYTES) -> bytes:
     """The bytes of a local file, a regular file read as written or through symlinks that stay
-    inside `site` (the site's folder, real), at most `MAX_BYTES` of them; raises
+    inside `site` (the site's folder, real), at most `max_bytes` of them; raises
     `UnreadableError` with a short reason (`RefusedFileError` before opening anything else).
     """
     try:
-        return read_bytes(path, site, MAX_BYTES, as_written=True)
+        return read_bytes(path, site, max_bytes, as_written=True)
     except RefusedError as exc:
         raise RefusedFileError(exc.found) from None
     except TooLargeError:
-        raise UnreadableError(f"it is larger than {MAX_BYTES:,} bytes") from None
+        raise UnreadableError(f"it is larger than {max_bytes:,} bytes") from None
     except OSError as exc:
         raise UnreadableError(f"the file cannot be read ({exc.strerror})") from None
+
+
+def cache_folder(options: Options) -> Path:
+    """The folder of the last good copies of federated portfolios."""
+    return options.root / CACHE_ROOT / CACHE_DIR
 
 
 def cache_path(options: Options, source: str) -> Path:
     """Where the last good copy of a federated portfolio is kept."""
     digest = hashlib.sha256(source.encode("utf-8")).hexdigest()[:12]
     readable = _NOT_NAME.sub("-", source).strip("-")[-60:].strip("-").lower()
-    return options.data_dir / CACHE_DIR / f"{readable}-{digest}.json"
+    return cache_folder(options) / f"{readable}-{digest}.json"
 
 
-def _store(path: Path, raw: bytes, site: Path) -> None:
-    # Written only when it changed, so `mkdocs serve` (which watches site_data/) does not
-    # rebuild forever; a folder that cannot be written only means there is no fallback.
-    # Never through a symlink (it would write over a file anywhere): one in its place is
-    # replaced, and a cache folder outside the site is not written at all.
+def _write_new(path: Path, data: bytes) -> None:
+    """Write a file (never through a symlink in its place)."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0)
+    descriptor = os.open(path, flags, 0o644)
+    with os.fdopen(descriptor, "wb") as out:
+        out.write(data)
+
+
+def _store(path: Path, raw: bytes, site: Path, max_bytes: int = MAX_BYTES) -> None:
+    # Written only when it changed (else only marked fresh), so that nothing rebuilds for
+    # it; a folder that cannot be written only means there is no fallback. Never through a
+    # symlink (it would write over a file anywhere): one in its place is replaced, and a
+    # cache folder outside the site is not written at all.
     try:
         if os.path.lexists(path):
-            if what_is(path, site) is None and read_bytes(path, site, MAX_BYTES) == raw:
+            if what_is(path, site) is None and read_bytes(path, site, max_bytes) == raw:
+                os.utime(path, follow_symlinks=False)
                 return
             if os.path.islink(path) or not path.is_file():
                 os.unlink(path)
         path.parent.mkdir(parents=True, exist_ok=True)
         if not inside(os.path.realpath(path.parent), os.fspath(site)):
             return
-        flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0)
-        descriptor = os.open(path, flags, 0o644)
-        with os.fdopen(descriptor, "wb") as out:
-            out.write(raw)
+        ignore = path.parent.parent / ".gitignore"
+        if not os.path.lexists(ignore):
+            _write_new(ignore, b"# Made by the portfolio plugin: copies of other portfolios.\n*\n")
+        _write_new(path, raw)
     except (OSError, RefusedError, TooLargeError):
         pass
 
 
-def home_of(document: Mapping[str, Any], source: str) -> str | None:
+def home_of(document: PortfolioDocument, source: str) -> str | None:
     """The absolute address of a published site's root, if it can be known."""
-    site_url = document["portfolio"].get("site_url")
+    site_url = document.portfolio.site_url
     if isinstance(site_url, str) and is_url(site_url):
         return site_url.rstrip("/") + "/"
-    json_path = str(document["files"]["json"]).lstrip("/")
+    json_path = document.files.json_.lstrip("/")
     if is_url(source):
         parsed = urllib.parse.urlsplit(source)
         if parsed.path.endswith("/" + json_path):
@@ -272,7 +325,7 @@ def _web_address(home: str, relative: str) -> str | None:
     return address
 
 
-def summarise(document: Mapping[str, Any], source: str = "", local: bool = False,
+def summarise(document: PortfolioDocument, source: str = "", local: bool = False,
               cached: bool = False, page_paths: Mapping[str, str] | None = None
               ) -> PortfolioSummary:
     """The federation page's view of a (validated) `portfolio.json` document.
@@ -287,31 +340,29 @@ def summarise(document: Mapping[str, Any], source: str = "", local: bool = False
         home = home_of(document, source)
         if home:
             for name in PAGE_NAMES:
-                relative = document["pages"].get(name)
+                relative = getattr(document.pages, name, None)
                 address = _web_address(home, relative) if isinstance(relative, str) else None
                 if address:
                     pages.append((name, address))
-    balance = document["balance"]
     cells = []
     for facet in FACETS:
         for zone in ZONES:
-            cell = balance.get(facet.value, {}).get(zone.value, {"count": 0, "funding": 0})
-            cells.append((facet.value, zone.value, int(cell["count"]), float(cell["funding"])))
+            cell = document.balance.get(facet, {}).get(zone)
+            cells.append((facet.value, zone.value, cell.count if cell else 0,
+                          cell.funding if cell else 0.0))
 
-    def layers(row: Mapping[str, Any]) -> LayerYear:
-        return LayerYear(row.get("year"), float(row["layer1"]), float(row["layer2"]),
-                         float(row["layer3"]), int(row["layer4"]), row["leverage"])
+    def layers(row: Layers, year: int | None = None) -> LayerYear:
+        return LayerYear(year, row.layer1, row.layer2, row.layer3, row.layer4, row.leverage)
 
-    info = document["portfolio"]
+    info = document.portfolio
     return PortfolioSummary(
-        name=str(info["name"]), currency=str(info["currency"]),
-        generated=str(info["generated"]), source=source, local=local,
-        pages=tuple(pages), initiatives=len(document["initiatives"]),
-        partners=tuple(PartnerEntry(str(p["id"]), str(p["name"]), len(p["initiatives"]))
-                       for p in document["partners"]),
+        name=info.name, currency=info.currency, generated=info.generated, source=source,
+        local=local, pages=tuple(pages), initiatives=len(document.initiatives),
+        partners=tuple(PartnerEntry(p.id, p.name, len(p.initiatives))
+                       for p in document.partners),
         balance=tuple(cells),
-        years=tuple(layers(row) for row in document["leverage"]["years"]),
-        total=layers(document["leverage"]["total"]),
+        years=tuple(layers(row, row.year) for row in document.leverage.years),
+        total=layers(document.leverage.total),
         cached=cached,
     )
 
@@ -365,49 +416,144 @@ def _line_of(options: Options, source: str) -> int:
     return 1
 
 
-def read_one(options: Options, source: str) -> tuple[PortfolioSummary | None, str | None]:
-    """One federated portfolio (or its cached copy), and what went wrong, if anything."""
+@dataclass(frozen=True)
+class Outcome:
+    """One federated portfolio as read (or its cached copy, or nothing), and what to say."""
+
+    summary: PortfolioSummary | None
+    document: PortfolioDocument | None = None
+    # (severity, message), in the order they are said.
+    notes: tuple[tuple[Severity, str], ...] = ()
+
+
+def read_one(options: Options, source: str) -> Outcome:
+    """One federated portfolio (or its cached copy), and what went wrong, if anything.
+
+    An outage (a server down, slow, or answering an error) with a cached copy younger than
+    `federation_cache_days` is information: the copy stands in. An older copy, or a document
+    that is wrong, is a warning; a path that is refused is an error.
+    """
     cache = cache_path(options, source)
     site = Path(os.path.realpath(options.root))
     try:
         if is_url(source):
-            raw = fetch(source)
+            raw = fetch(source, options.federation_timeout, options.federation_max_bytes)
             document = parse(raw)
         else:
             path = options.root / source
-            raw = read_path(path, site)
+            raw = read_path(path, site, options.federation_max_bytes)
             # Another site's file, outside this one: its content is never quoted.
             document = parse(raw, quote=inside(os.path.realpath(path), os.fspath(site)))
     except RefusedFileError as exc:
-        return None, f"{exc}; it is left out"
+        return Outcome(None, notes=((Severity.ERROR, f"{exc}; it is left out"),))
     except UnreadableError as exc:
-        reason = str(exc)
+        reason, outage = str(exc), exc.outage
     else:
-        _store(cache, raw, site)
-        return summarise(document, source), None
+        _store(cache, raw, site, options.federation_max_bytes)
+        summary, corrections = consistent(document, source)
+        return Outcome(summary, document,
+                       tuple((Severity.WARNING, text) for text in corrections))
     try:
-        document = parse(read_path(cache, site))
-    except UnreadableError:
-        return None, f"{reason}; no earlier copy is cached, so it is left out"
-    summary = summarise(document, source, cached=True)
-    return summary, (f"{reason}; using the last good copy, generated "
-                     f"{document['portfolio']['generated']}")
+        document = parse(read_path(cache, site, options.federation_max_bytes))
+        age = max(0.0, time.time() - os.stat(cache, follow_symlinks=False).st_mtime)
+    except (UnreadableError, OSError):
+        return Outcome(None, notes=((Severity.WARNING, f"{reason}; no earlier copy is "
+                                     "cached, so it is left out"),))
+    summary, corrections = consistent(document, source, cached=True)
+    days = options.federation_cache_days
+    fresh = outage and age <= days * 86400
+    said = (f"{reason}; using the copy saved {_age(age)} ago, generated "
+            f"{document.portfolio.generated}")
+    if outage and not fresh:
+        said += f" (older than {days:g} day(s))"
+    return Outcome(summary, document,
+                   ((Severity.INFO if fresh else Severity.WARNING, said),
+                    *((Severity.WARNING, text) for text in corrections)))
+
+
+def _age(seconds: float) -> str:
+    if seconds < 2 * 3600:
+        return f"{max(1, round(seconds / 60))} minute(s)"
+    if seconds < 2 * 86400:
+        return f"{round(seconds / 3600)} hour(s)"
+    return f"{round(seconds / 86400)} day(s)"
+
+
+def consistent(document: PortfolioDocument, source: str = "", cached: bool = False
+               ) -> tuple[PortfolioSummary, list[str]]:
+    """The summary of another portfolio's document, its counts made to agree with its lists,
+    and what was corrected.
+
+    A document trimmed by hand (or made wrong) may count more initiatives in its balance than
+    it lists, or name initiatives its lists do not hold: the federation page would draw a
+    share of 250 %. The lists are what the document shows, so the counts follow them.
+    """
+    summary = summarise(document, source, cached=cached)
+    corrections = []
+    listed = {i.id for i in document.initiatives}
+    counted = sum(count for _, _, count, _ in summary.balance)
+    if counted != len(document.initiatives):
+        cells: dict[tuple[str, str], tuple[int, float]] = {}
+        for i in document.initiatives:
+            count, funding = cells.get((i.facet.value, i.zone.value), (0, 0.0))
+            cells[i.facet.value, i.zone.value] = (count + 1, funding + i.cash)
+        balance = tuple((f, z, *cells.get((f, z), (0, 0.0))) for f, z, _, _ in summary.balance)
+        summary = replace(summary, balance=balance)
+        corrections.append(f"its balance counts {counted} initiative(s) but it lists "
+                           f"{len(document.initiatives)}; the balance is counted from the "
+                           "listed initiatives")
+    strays = [p for p in document.partners if not set(p.initiatives) <= listed]
+    if strays:
+        partners = tuple(PartnerEntry(p.id, p.name, len(set(p.initiatives) & listed))
+                         for p in document.partners)
+        summary = replace(summary, partners=partners)
+        corrections.append(f"{len(strays)} partner(s) name initiatives it does not list; only "
+                           "the listed initiatives are counted")
+    return summary, corrections
+
+
+def same_portfolio(document: PortfolioDocument) -> tuple[str, ...]:
+    """What makes two documents the same portfolio: its name and its site's address, or
+    (without an address) its name and the ids of its initiatives."""
+    info = document.portfolio
+    if info.site_url:
+        return ("site", info.name, info.site_url.rstrip("/"))
+    return ("ids", info.name, *sorted(i.id for i in document.initiatives))
 
 
 def gather(options: Options, sources: Iterable[str]
            ) -> tuple[tuple[PortfolioSummary, ...], list[Problem]]:
-    """Every federated portfolio that could be read, and a warning for each that could not."""
+    """Every federated portfolio that could be read (each once), and a problem for each
+    that could not, or was read with trouble."""
     display = display_path(options.data_dir / "portfolio.yml", options.root)
-    summaries = []
+    summaries: list[PortfolioSummary] = []
+    seen: dict[tuple[str, ...], int] = {}  # same portfolio -> its place in `summaries`
+    first_source: dict[str, int] = {}
     problems = []
+
+    def note(index: int, source: str, severity: Severity, text: str) -> None:
+        problems.append(Problem(display, _line_of(options, source), 1, f"federation[{index}]",
+                                f"{source}: {text}", severity=severity))
+
     for index, source in enumerate(sources):
-        summary, trouble = read_one(options, source)
-        if summary is not None:
-            summaries.append(summary)
-        if trouble:
-            # Out of reach is a warning (the cached copy stands in); refused is an error.
-            refused = summary is None and trouble.startswith(REFUSED_WORDS)
-            problems.append(Problem(display, _line_of(options, source), 1,
-                                    f"federation[{index}]", f"{source}: {trouble}",
-                                    severity=Severity.ERROR if refused else Severity.WARNING))
+        if source in first_source:  # the same source twice: read once
+            note(index, source, Severity.INFO,
+                 f"listed again (as federation[{first_source[source]}]); shown once")
+            continue
+        first_source[source] = index
+        outcome = read_one(options, source)
+        for severity, text in outcome.notes:
+            note(index, source, severity, text)
+        if outcome.summary is None or outcome.document is None:
+            continue
+        key = same_portfolio(outcome.document)
+        if key in seen:
+            place = seen[key]
+            kept = summaries[place]
+            summaries[place] = replace(kept, also=(*kept.also, source))
+            note(index, source, Severity.INFO,
+                 f"the same portfolio as {kept.source} ({kept.name}); shown once")
+            continue
+        seen[key] = len(summaries)
+        summaries.append(outcome.summary)
     return tuple(summaries), problems

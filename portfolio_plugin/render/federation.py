@@ -10,7 +10,8 @@ from collections.abc import Iterator, Sequence
 from functools import partial
 from typing import Any
 
-from ..export import PAGE_NAMES, export_document
+from ..export import PAGE_NAMES
+from ..export.document import Document
 from ..export.federation import PortfolioSummary, shared_partners, summarise
 from ..model import FACETS, ZONES
 from . import Later, Renderer
@@ -46,7 +47,7 @@ def federation_page(r: Renderer, others: Sequence[PortfolioSummary]) -> str:
     """The Markdown of the federation page."""
     here = r.uri("federation")
     # This portfolio as the others see it: from the document its portfolio.json holds.
-    document = export_document(r.portfolio, r.figures, r.options, r.t, r.built)
+    document = Document(r.portfolio, r.figures, r.options, r.t, r.built).document_model()
     ours = summarise(document, local=True,
                      page_paths={name: r.uri(name) for name in PAGE_NAMES})
     portfolios = (ours, *others)
@@ -54,7 +55,9 @@ def federation_page(r: Renderer, others: Sequence[PortfolioSummary]) -> str:
     values = {
         "portfolios": portfolios,
         "others": others,
-        "missing": len(r.portfolio.info.federation) - len(others),
+        # Sources listed (each once) that neither they nor a copy could stand in for.
+        "missing": len(dict.fromkeys(r.portfolio.info.federation))
+        - sum(1 + len(p.also) for p in others),
         "cells": [(f.value, z.value) for f in FACETS for z in ZONES],
         "years": years,
         "shared": shared_partners(portfolios),

@@ -9,7 +9,7 @@ import pytest
 
 from portfolio_plugin.cli import main
 from portfolio_plugin.export import FILES, export_schema
-from portfolio_plugin.export.federation import CACHE_DIR
+from portfolio_plugin.export.federation import CACHE_ROOT
 
 from support import EPOCH, mkdocs_build, write_site
 
@@ -49,7 +49,7 @@ def test_export_reads_no_other_portfolio(tmp_path: Path,
     config = write_site(tmp_path / "site", federation=["http://127.0.0.1:9/portfolio.json"])
     assert main(["export", "-f", str(config), "--out", str(tmp_path / "out")]) == 0
     assert "federation" not in capsys.readouterr().err
-    assert not (tmp_path / "site" / "site_data" / CACHE_DIR).exists()
+    assert not (tmp_path / "site" / CACHE_ROOT).exists()
 
 
 def test_schema_export_prints_the_schema_of_portfolio_json(

@@ -26,7 +26,6 @@ import feedparser
 import jsonschema
 import pytest
 
-from portfolio_plugin import export
 from portfolio_plugin.export import (
     CSV_COLUMNS,
     Exporter,
@@ -37,6 +36,8 @@ from portfolio_plugin.export import (
     json_bytes,
     spreadsheet_cell,
 )
+from portfolio_plugin.export import document as document_module
+from portfolio_plugin.export.models import PortfolioDocument, dump
 from portfolio_plugin.options import read_config
 from portfolio_plugin.pipeline import analyse, run
 
@@ -185,18 +186,52 @@ def test_the_schema_refuses_a_document_missing_its_figures(tmp_path: Path, epoch
         jsonschema.validate(doc, export_schema(), cls=jsonschema.Draft202012Validator)
 
 
-def test_every_key_of_the_document_is_described_by_the_schema(tmp_path: Path,
-                                                              epoch: str) -> None:
-    def walk(value: Any, schema: dict[str, Any], where: str) -> None:
-        if isinstance(value, dict) and "properties" in schema:
-            for key, item in value.items():
-                assert key in schema["properties"], f"{where}.{key} is not in the schema"
-                walk(item, schema["properties"][key], f"{where}.{key}")
-        elif isinstance(value, list) and "items" in schema:
-            for item in value:
-                walk(item, schema["items"], where + "[]")
+def test_the_published_schema_lets_a_newer_minor_add_fields(tmp_path: Path, epoch: str) -> None:
+    # A newer MINOR only adds optional fields: a reader of 1.0 (and its schema) must take them.
+    files = exported(tmp_path)
+    schema = json.loads(files["data/portfolio.schema.json"])
+    doc = json.loads(files["data/portfolio.json"])
+    doc["schema"] = "1.7"
+    doc["impact"] = {"score": 3}
+    doc["portfolio"]["motto"] = "Together"
+    doc["initiatives"][0]["budget_line"] = "A-12"
+    doc["leverage"]["total"]["layer5"] = 2
+    jsonschema.validate(doc, schema, cls=jsonschema.Draft202012Validator)
+    read = PortfolioDocument.model_validate(doc)
+    assert "impact" not in dump(read) and "budget_line" not in dump(read)["initiatives"][0]
 
-    walk(document(tmp_path), export_schema(), "")
+
+@pytest.mark.parametrize("version", ["2.0", "1", "1.0.1", "10.0", "v1.0"])
+def test_the_published_schema_accepts_only_major_dot_minor_of_this_major(
+        tmp_path: Path, epoch: str, version: str) -> None:
+    files = exported(tmp_path)
+    schema = json.loads(files["data/portfolio.schema.json"])
+    doc = json.loads(files["data/portfolio.json"])
+    doc["schema"] = version
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(doc, schema, cls=jsonschema.Draft202012Validator)
+
+
+def test_the_published_document_reads_back_into_the_models_as_the_same_bytes(
+        tmp_path: Path, epoch: str) -> None:
+    published = exported(tmp_path, SITE_URL)["data/portfolio.json"]
+    read = PortfolioDocument.model_validate_json(published)
+    assert read.schema_ == "1.0"
+    assert json_bytes(dump(read)) == published
+    # Money is rounded to cents and written as an integer when whole, read or made.
+    assert (b'"total":{"in_kind":30000,"layer1":1500000,"layer2":350000,"layer3":400000,'
+            b'"layer4":2,"leverage":0.5}') in published
+
+
+def test_the_published_schema_carries_the_models_descriptions(tmp_path: Path,
+                                                              epoch: str) -> None:
+    schema = json.loads(exported(tmp_path)["data/portfolio.schema.json"])
+    layers = schema["$defs"]["Layers"]["properties"]
+    assert layers["leverage"]["description"].startswith("(layer2 + layer3) / layer1")
+    assert schema["$defs"]["Initiative"]["description"] == "An initiative."
+    assert schema["title"] == "Innovation portfolio"
+    # Titles only on the models: a field's name is its title.
+    assert "title" not in layers["layer1"]
 
 
 def test_the_same_input_gives_the_same_bytes(tmp_path: Path, epoch: str) -> None:
@@ -224,7 +259,7 @@ def test_portfolio_json_comes_in_pieces_of_bounded_size(tmp_path: Path, epoch: s
     options = read_config(write_site(tmp_path))
     build = analyse(options)
     exporter = Exporter(build.portfolio, build.figures, options, build.translator, build.built)
-    monkeypatch.setattr(export, "PIECE", 512)
+    monkeypatch.setattr(document_module, "PIECE", 512)
     pieces = list(exporter.document_pieces())
     whole = json_bytes(exporter.document())
     assert b"".join(pieces) == whole

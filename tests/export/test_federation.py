@@ -8,6 +8,7 @@ import http.server
 import json
 import os
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -18,9 +19,11 @@ from corpus.special import SPECIAL, bounded, make
 from portfolio_plugin.export import export_files
 from portfolio_plugin.export.federation import (
     CACHE_DIR,
+    CACHE_ROOT,
     LayerYear,
     PartnerEntry,
     PortfolioSummary,
+    cache_folder,
     cache_path,
     gather,
     shared_partners,
@@ -30,60 +33,14 @@ from portfolio_plugin.options import read_config
 from portfolio_plugin.pipeline import analyse, run
 from portfolio_plugin.problems import Severity
 
-from support import EPOCH, mkdocs_build, write_site
-
-FIRST_URL = "https://testvik.example/showcase/"
-
-SECOND_PORTFOLIO = """\
-name: Sjöby Labs
-currency: EUR
-base_investment:
-  - {year: 2023, amount: 5000}
-"""
-SECOND_PARTNERS = """\
-uni: {name: Sjöby University, sector: academia}
-nordic-firm: {name: NORDIC FIRM AB, sector: business}
-solo: {name: Solo Org, sector: other}
-"""
-DELTA = """\
----
-title: Delta foresight
-summary: Futures of the lake.
-facet: anticipatory
-zone: yellow
-partners: [uni, nordic-firm]
-funding:
-  - {funder: nordic-firm, amount: 1000, year: 2023}
----
-Delta.
-"""
-
-
-def write_second(root: Path, federation: list[str]) -> Path:
-    """A second, independent portfolio (in euros) that federates others."""
-    (root / "docs" / "initiatives").mkdir(parents=True, exist_ok=True)
-    (root / "site_data").mkdir(exist_ok=True)
-    (root / "mkdocs.yml").write_text(
-        "site_name: Sjöby\ndocs_dir: docs\ntheme:\n  name: material\n  font: false\n"
-        "markdown_extensions: [attr_list, md_in_html, tables]\nplugins: [portfolio]\n",
-        encoding="utf-8")
-    text = SECOND_PORTFOLIO + "federation:\n" + "".join(f"  - {json.dumps(s)}\n"
-                                                         for s in federation)
-    (root / "site_data" / "portfolio.yml").write_text(text, encoding="utf-8")
-    (root / "site_data" / "partners.yml").write_text(SECOND_PARTNERS, encoding="utf-8")
-    (root / "docs" / "index.md").write_text("# Sjöby\n", encoding="utf-8")
-    (root / "docs" / "initiatives" / "delta.md").write_text(DELTA, encoding="utf-8")
-    return root / "mkdocs.yml"
-
-
-def first_document(root: Path, monkeypatch: pytest.MonkeyPatch) -> bytes:
-    """The first portfolio's portfolio.json, as its export would publish it."""
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
-    options = read_config(write_site(root, FIRST_URL))
-    build = analyse(options)
-    files = export_files(build.portfolio, build.figures, options, build.translator, build.built)
-    return files["data/portfolio.json"]
-
+from support import (
+    EPOCH,
+    FIRST_URL,
+    first_document,
+    mkdocs_build,
+    write_second,
+    write_site,
+)
 
 # -- two real sites ------------------------------------------------------------------------
 
@@ -113,10 +70,14 @@ def test_a_second_site_sets_the_first_beside_itself(tmp_path: Path) -> None:
     # Feed readers find the stories from the page (and Material fetches nothing for them).
     assert '<link rel="alternate feed" type="application/atom+xml" ' \
         'title="Stories of Sjöby Labs (Atom)" href="../../data/stories.xml">' in page
-    # The last good copy is kept beside the site data.
-    cached = list((tmp_path / "second" / "site_data" / CACHE_DIR).glob("*.json"))
+    # The last good copy is kept in a cache folder beside mkdocs.yml that git ignores, never
+    # in site_data/ (the site's source).
+    cache = tmp_path / "second" / CACHE_ROOT
+    cached = list((cache / CACHE_DIR).glob("*.json"))
     assert len(cached) == 1
     assert cached[0].read_bytes() == published.read_bytes()
+    assert (cache / ".gitignore").read_text(encoding="utf-8").splitlines()[-1] == "*"
+    assert not list((tmp_path / "second" / "site_data").glob("**/*.json"))
     # And the second site's own export says it federates.
     own = json.loads((tmp_path / "second" / "site" / "data" / "portfolio.json").read_text(
         encoding="utf-8"))
@@ -209,7 +170,7 @@ def test_an_unreachable_url_is_a_warning_and_the_cached_copy_is_used(
     summaries, problems = gather(options, [url])
     assert problems == []
     assert summaries[0].name == "Testvik Platform" and not summaries[0].cached
-    cache = list((tmp_path / "second" / "site_data" / CACHE_DIR).glob("*.json"))
+    cache = list(cache_folder(options).glob("*.json"))
     assert [c.read_bytes() for c in cache] == [document]
 
     httpd.shutdown()
@@ -217,12 +178,22 @@ def test_an_unreachable_url_is_a_warning_and_the_cached_copy_is_used(
     summaries, problems = gather(options, [url])
     assert len(problems) == 1
     problem = problems[0]
-    assert problem.severity is Severity.WARNING
+    # A copy younger than federation_cache_days (7 by default) stands in: information only.
+    assert problem.severity is Severity.INFO
     assert "cannot be reached" in problem.message
-    assert "using the last good copy, generated 2023-11-14T22:13:20Z" in problem.message
+    assert "using the copy saved 1 minute(s) ago, generated 2023-11-14T22:13:20Z" \
+        in problem.message
     assert url in problem.message
     assert summaries[0].cached and summaries[0].name == "Testvik Platform"
     assert summaries[0].total.leverage == 0.5
+
+    # An older copy still stands in, with a warning.
+    eight_days_ago = time.time() - 8 * 86400
+    os.utime(cache[0], (eight_days_ago, eight_days_ago))
+    summaries, problems = gather(options, [url])
+    assert [p.severity for p in problems] == [Severity.WARNING]
+    assert "saved 8 day(s) ago" in problems[0].message
+    assert "(older than 7 day(s))" in problems[0].message and summaries[0].cached
 
 
 def test_a_url_without_a_site_address_links_to_pages_beside_the_document(
@@ -371,3 +342,60 @@ def test_the_cached_copy_is_never_written_through_a_symlink(
     assert victim.read_text(encoding="utf-8") == "keep me\n"
     assert not cache.is_symlink()
     assert cache.read_bytes() == (tmp_path / "first.json").read_bytes()
+
+
+# -- versions: the reader is the export document's own models ------------------------------
+
+def test_a_newer_minor_with_fields_this_version_does_not_know_is_read(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    document = json.loads(first_document(tmp_path / "first", monkeypatch))
+    document["schema"] = "1.4"
+    document["impact_score"] = 7
+    document["portfolio"]["motto"] = "Together"
+    document["initiatives"][0]["budget_line"] = {"code": "A-12"}
+    document["leverage"]["total"]["layer5"] = 3
+    (tmp_path / "newer.json").write_text(json.dumps(document), encoding="utf-8")
+    options = read_config(write_second(tmp_path / "second", ["../newer.json"]))
+    summaries, problems = gather(options, ["../newer.json"])
+    assert problems == []
+    assert summaries[0].name == "Testvik Platform" and summaries[0].total.leverage == 0.5
+
+
+@pytest.mark.parametrize("version", ["2.0", "0.9"])
+def test_another_major_is_a_warning_naming_both_versions(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, version: str) -> None:
+    document = json.loads(first_document(tmp_path / "first", monkeypatch))
+    document["schema"] = version
+    (tmp_path / "other.json").write_text(json.dumps(document), encoding="utf-8")
+    options = read_config(write_second(tmp_path / "second", ["../other.json"]))
+    summaries, problems = gather(options, ["../other.json"])
+    assert summaries == ()
+    (problem,) = problems
+    assert problem.severity is Severity.WARNING and problem.field == "federation[0]"
+    assert f"version {version} of the portfolio.json format" in problem.message
+    assert "this site reads version 1.x only (it writes 1.0)" in problem.message
+
+
+def test_a_bad_remote_document_names_the_field_path(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    document = json.loads(first_document(tmp_path / "first", monkeypatch))
+    document["initiatives"][1]["facet"] = "sideways"
+    site = write_second(tmp_path / "second", ["inside.json"])
+    (site.parent / "inside.json").write_text(json.dumps(document), encoding="utf-8")
+    options = read_config(site)
+    _, problems = gather(options, ["inside.json"])
+    assert "does not match the portfolio.json schema: initiatives/1/facet: Input should be " \
+        "'mission-oriented'" in problems[0].message
+
+
+def test_keys_of_a_file_outside_the_site_are_never_quoted_in_a_path(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    document = json.loads(first_document(tmp_path / "first", monkeypatch))
+    document["initiatives"][0]["translations"] = {"hunter2": {"title": 5}}
+    (tmp_path / "outside.json").write_text(json.dumps(document), encoding="utf-8")
+    options = read_config(write_second(tmp_path / "second", ["../outside.json"]))
+    _, problems = gather(options, ["../outside.json"])
+    message = problems[0].message
+    assert "initiatives/0/translations/(a key)/title: a value that breaks the rule " \
+        "'string_type'" in message
+    assert "hunter2" not in message

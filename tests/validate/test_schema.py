@@ -399,7 +399,7 @@ def test_the_enumerations_of_the_schemas_are_the_models() -> None:
     assert _values(mandate["properties"]["level"]) == [m.value for m in MandateLevel]
 
 
-@pytest.mark.parametrize("name", ["initiative", "partners", "assets", "portfolio"])
+@pytest.mark.parametrize("name", ["initiative", "partners", "assets", "portfolio", "export"])
 def test_each_schema_is_a_valid_json_schema(name: str) -> None:
     Draft202012Validator.check_schema(SCHEMAS[name]())
 
@@ -414,8 +414,9 @@ def _update_script() -> ModuleType:
 
 def test_the_committed_schema_files_are_the_generated_ones() -> None:
     generated = _update_script().rendered()
-    assert sorted(generated) == ["assets.schema.json", "initiative.schema.json",
-                                 "partners.schema.json", "portfolio.schema.json"]
+    assert sorted(generated) == ["assets.schema.json", "export.schema.json",
+                                 "initiative.schema.json", "partners.schema.json",
+                                 "portfolio.schema.json"]
     for name, text in generated.items():
         committed = (ROOT / "schemas" / name).read_text(encoding="utf-8")
         assert committed == text, f"schemas/{name} is out of date: run python schemas/update.py"
@@ -433,7 +434,7 @@ def test_the_update_script_check_mode_finds_a_stale_file(
     assert module.main([]) == 0 and module.main(["--check"]) == 0
 
 
-@pytest.mark.parametrize("name", ["initiative", "partners", "assets", "portfolio"])
+@pytest.mark.parametrize("name", ["initiative", "partners", "assets", "portfolio", "export"])
 def test_portfolio_schema_prints_the_committed_file(
         name: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["schema", name]) == 0
