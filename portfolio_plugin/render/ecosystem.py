@@ -14,6 +14,7 @@ from ..compute import PartnerFigures, partner_links
 from ..model import FACETS, Asset, FundingKind, Initiative, Partner, Sector
 from . import FACET_SYMBOLS, ZONE_SYMBOLS, Later, Renderer
 from .charts import Cell, Chart, Link, Table, base_layout, label, plain_figure, trace
+from .linked import partner_organisation
 
 # Above this many initiatives the network shows partners and their shared work only:
 # one marker per initiative would be unreadable and heavy.
@@ -370,7 +371,7 @@ def partner_page(r: Renderer, partner: Partner) -> str:
         partner=partner, pf=pf, rows=rows[:PARTNER_INITIATIVES_SHOWN],
         more_rows=max(0, len(rows) - PARTNER_INITIATIVES_SHOWN), owned=owned,
         stories=stories, more_stories=max(0, len(pf.stories) - len(stories)),
-        base_years=base_years,
+        base_years=base_years, jsonld=partner_organisation(r, partner),
     )
 
 

@@ -9,55 +9,8 @@ from typing import Any
 from ..model import FundingKind, Initiative
 from . import MARKER, Later, PageText, Renderer, split_html_blocks
 from .charts import CONFIG, Chart, Table, base_layout, label
+from .linked import project
 from .text import markdown_text, theme_text, yaml_front_matter
-
-
-def jsonld(r: Renderer, i: Initiative) -> dict[str, Any]:
-    """schema.org `Project`: funders as `MonetaryGrant`s, partners as members."""
-    info = r.portfolio.info
-    data: dict[str, Any] = {
-        "@context": "https://schema.org",
-        "@type": "Project",
-        "name": r.text(i.title),
-        "description": r.text(i.summary),
-        "identifier": i.slug,
-    }
-    if r.options.site_url:
-        data["url"] = r.options.site_url.rstrip("/") + "/" + r.site_url(
-            r.options.initiative_uri(i.slug))
-    if i.start:
-        data["foundingDate"] = i.start.iso()
-    if i.end:
-        data["dissolutionDate"] = i.end.iso()
-    members = []
-    for pid in i.partner_ids:
-        partner = r.partner(pid)
-        if partner:
-            member: dict[str, Any] = {"@type": "Organization", "name": partner.name,
-                                      "identifier": partner.id}
-            if partner.url:
-                member["url"] = partner.url
-            members.append(member)
-    if members:
-        data["member"] = members
-    grants = []
-    for f in i.funding:
-        funder = r.partner(f.funder)
-        grants.append({
-            "@type": "MonetaryGrant",
-            "funder": {"@type": "Organization", "name": funder.name if funder else f.funder,
-                       "identifier": f.funder},
-            "amount": {"@type": "MonetaryAmount", "value": round(f.amount, 2),
-                       "currency": info.currency},
-            "startDate": str(f.year),
-            "description": r.t(f"funding.{f.kind.value}"),
-        })
-    if grants:
-        data["funding"] = grants
-    steward = r.partner(i.steward) if i.steward else None
-    if steward:
-        data["parentOrganization"] = {"@type": "Organization", "name": steward.name}
-    return data
 
 
 def indicator_charts(r: Renderer, i: Initiative) -> list[Chart]:
@@ -116,7 +69,7 @@ def initiative_page(r: Renderer, i: Initiative) -> PageText:
         funders=sorted({f.funder for f in i.funding if f.kind is FundingKind.CASH}),
         steward=r.partner_link(i.steward, link) if i.steward else None,
         partners=[(r.partner_link(p.id, link), p.role or "") for p in i.partners],
-        jsonld=jsonld(r, i))
+        jsonld=project(r, i))
     foot = r.render_macro(
         here, "initiative_foot.html", "foot", i=i,
         funding=[(f, r.partner_link(f.funder, link), money(f.amount, currency),

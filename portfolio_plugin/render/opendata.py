@@ -9,6 +9,7 @@ from functools import partial
 from ..export import CSV_COLUMNS, FEED_LIMIT, FILES, Exporter
 from . import Later, Renderer
 from .charts import Link, Table
+from .linked import dataset
 
 # Top-level keys of portfolio.json, in the order the Data page explains them.
 JSON_KEYS = ("schema", "portfolio", "pages", "files", "initiatives", "partners", "assets",
@@ -54,6 +55,7 @@ def data_page(r: Renderer) -> str:
         "feed_limit": FEED_LIMIT, "stories": len(r.figures.stories),
         "generated": t.date(r.built.date()),
         "federated": bool(r.portfolio.info.federation),
+        "jsonld": dataset(r),
     }
     return r.page(here, "data.md", t("opendata.title"), t("opendata.description"), **values)
 

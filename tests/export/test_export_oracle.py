@@ -18,6 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urljoin
 
 import pytest
 import yaml
@@ -265,9 +266,33 @@ def stories_csv(published: Published) -> list[str]:
 # -- pages ------------------------------------------------------------------------------------
 
 
+# Where the site's address is not set, a page's JSON-LD gives IRIs relative to the page: they
+# are compared once resolved against the page's address on a made-up host.
+NOWHERE = "https://site.invalid/"
+
+
+def iri(source: Source, docs_path: str, fragment: str) -> str:
+    """The absolute IRI of a thing whose page is `docs_path`, from the contract's URLs."""
+    page = (source.url(docs_path, absolute=True) if source.site_url
+            else NOWHERE + source.url(docs_path))
+    return f"{page}#{fragment}"
+
+
+def resolved(data: Any, base: str) -> Any:
+    """JSON-LD with every `@id` resolved against the address of its page."""
+    if isinstance(data, dict):
+        return {key: urljoin(base, value) if key == "@id" and isinstance(value, str)
+                else resolved(value, base) for key, value in data.items()}
+    if isinstance(data, list):
+        return [resolved(value, base) for value in data]
+    return data
+
+
 def organisation(source: Source, pid: str) -> dict[str, Any]:
     partner = source.partners[pid]
-    return {"@type": "Organization", "name": partner["name"], "identifier": pid,
+    return {"@type": "Organization", "@id": iri(source, f"portfolio/partners/{pid}.md",
+                                                 "organization"),
+            "name": partner["name"], "identifier": pid,
             **({"url": partner["url"]} if partner.get("url") else {})}
 
 
@@ -278,7 +303,8 @@ def jsonld(source: Source, slug: str) -> dict[str, Any]:
     if i["steward"] and i["steward"] not in members:
         members.insert(0, i["steward"])
     data: dict[str, Any] = {
-        "@context": "https://schema.org", "@type": "Project", "name": i["title"],
+        "@context": "https://schema.org", "@type": "Project",
+        "@id": iri(source, f"initiatives/{slug}.md", "initiative"), "name": i["title"],
         "description": i["summary"], "identifier": slug,
     }
     if source.site_url:
@@ -291,16 +317,16 @@ def jsonld(source: Source, slug: str) -> dict[str, Any]:
     if i["funding"]:
         data["funding"] = [{
             "@type": "MonetaryGrant",
-            "funder": {"@type": "Organization", "name": source.partners[f["funder"]]["name"],
-                       "identifier": f["funder"]},
+            "funder": organisation(source, f["funder"]),
             "amount": {"@type": "MonetaryAmount", "value": f["amount"],
-                       "currency": source.currency},
-            "startDate": str(f["year"]),
+                       "currency": source.currency, "validFrom": f"{f['year']}-01-01",
+                       "validThrough": f"{f['year']}-12-31"},
             "description": source.words[f"funding.{f['kind']}"],
         } for f in i["funding"]]
     if i["steward"]:
-        data["parentOrganization"] = {"@type": "Organization",
-                                      "name": source.partners[i["steward"]]["name"]}
+        data["parentOrganization"] = organisation(source, i["steward"])
+    data["memberOf"] = {"@type": "Organization", "@id": iri(source, "index.md", "platform"),
+                        "name": source.portfolio["name"]}
     return data
 
 
@@ -310,7 +336,9 @@ def json_ld(published: Published) -> list[str]:
     for slug in source.pages:
         found = script_json(published.pages[f"initiatives/{slug}.md"], "application/ld+json")
         assert len(found) == 1, f"initiative {slug!r}: one JSON-LD block"
-        lines += mismatches(f"initiative {slug!r} JSON-LD", jsonld(source, slug), found[0])
+        base = iri(source, f"initiatives/{slug}.md", "")
+        lines += mismatches(f"initiative {slug!r} JSON-LD", jsonld(source, slug),
+                            resolved(found[0], base))
     return lines
 
 
