@@ -1,5 +1,6 @@
 """The open data says what the sources say: every exported field of every initiative, partner
-and story, in `portfolio.json`, in each CSV file and in each initiative page's JSON-LD, equals
+and story, in `portfolio.json`, in each CSV file and in each initiative and partner page's
+JSON-LD (their `@id`s resolved against the page's address), equals
 the front-matter and `site_data/` read on their own (see `support.Source`), and the figures
 (balance, leverage, the facet map) are those computed from the sources by DESIGN.md's formulas.
 
@@ -342,6 +343,37 @@ def json_ld(published: Published) -> list[str]:
     return lines
 
 
+def partner_jsonld(source: Source, pid: str) -> dict[str, Any]:
+    """schema.org's `Organization` of a partner page, from `partners.yml` and the initiatives
+    that name the partner as steward or partner (a funder only is no member)."""
+    data: dict[str, Any] = {"@context": "https://schema.org", **organisation(source, pid)}
+    if source.partners[pid].get("description"):
+        data["description"] = source.partners[pid]["description"]
+    member_of = [{"@type": "Project", "@id": iri(source, f"initiatives/{i['id']}.md",
+                                                 "initiative"), "name": i["title"]}
+                 for i in sorted(source.initiatives(), key=lambda i: i["id"])
+                 if pid == i["steward"] or pid in (p["id"] for p in i["partners"])]
+    if member_of:
+        data["memberOf"] = member_of
+    if source.portfolio.get("organisation") == pid:
+        data["subOrganization"] = {"@type": "Organization",
+                                   "@id": iri(source, "index.md", "platform"),
+                                   "name": source.portfolio["name"]}
+    return data
+
+
+def partners_json_ld(published: Published) -> list[str]:
+    source = published.source
+    lines = []
+    for pid in sorted(source.partners):
+        docs_path = f"portfolio/partners/{pid}.md"
+        found = script_json(published.pages[docs_path], "application/ld+json")
+        assert len(found) == 1, f"partner {pid!r}: one JSON-LD block"
+        lines += mismatches(f"partner {pid!r} JSON-LD", partner_jsonld(source, pid),
+                            resolved(found[0], iri(source, docs_path, "")))
+    return lines
+
+
 def facet_map(published: Published) -> list[str]:
     source = published.source
     page = published.pages["portfolio/facet-map.md"]
@@ -423,6 +455,11 @@ def test_every_row_of_stories_csv_equals_its_front_matter_newest_first(
 def test_the_json_ld_of_every_initiative_page_equals_its_front_matter(
         published: Published) -> None:
     assert_none(json_ld(published))
+
+
+def test_the_json_ld_of_every_partner_page_equals_partners_yml_and_the_front_matter(
+        published: Published) -> None:
+    assert_none(partners_json_ld(published))
 
 
 def test_the_facet_map_shows_each_initiative_once_in_its_own_facet_and_zone(
