@@ -40,14 +40,30 @@ def placeholders(value: Any, path: PathKey = ()) -> list[PathKey]:
     return found
 
 
+def _holds_any(value: Any) -> bool:
+    """Whether any text in `value` holds a placeholder: the walk of every page, kept cheap
+    (no paths are made unless one does)."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if PLACEHOLDER in item and item.lstrip().startswith(PLACEHOLDER):
+                return True
+        elif isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return False
+
+
 def check_page(page: Page, problems: Problems,
                check: Callable[[Problems], Initiative | None]) -> Initiative | None:
     """`check(problems)` of a page, unless it holds placeholders: then one problem for each
     placeholder, and of the other problems those of other fields (a placeholder is not also
     'not a known value'); the page is left out."""
-    held = placeholders(page.data.value)
+    held = placeholders(page.data.value) if _holds_any(page.data.value) else []
     lines = [n for n, line in enumerate(page.body.split("\n"))
-             if line.lstrip().startswith(PLACEHOLDER)]
+             if line.lstrip().startswith(PLACEHOLDER)] if PLACEHOLDER in page.body else []
     if not held and not lines:
         return check(problems)
     for path in held:
