@@ -62,16 +62,16 @@ def document(root: Path, site_url: str | None = None) -> dict[str, Any]:
 
 
 def csv_rows(data: bytes) -> list[dict[str, str]]:
-    return list(csv.DictReader(io.StringIO(data.decode("utf-8"))))
+    return list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
 
 
 # -- portfolio.json ------------------------------------------------------------------------
 
 def test_every_file_is_published_under_the_exports_folder(tmp_path: Path, epoch: str) -> None:
     assert sorted(exported(tmp_path)) == [
-        "data/funding.csv", "data/initiatives.csv", "data/partners.csv", "data/portfolio.json",
-        "data/portfolio.schema.json", "data/stories.csv", "data/stories.json",
-        "data/stories.xml"]
+        "data/datapackage.json", "data/funding.csv", "data/initiatives.csv",
+        "data/partners.csv", "data/portfolio.json", "data/portfolio.schema.json",
+        "data/stories.csv", "data/stories.json", "data/stories.xml"]
 
 
 def test_the_document_names_the_portfolio_and_the_build_date(tmp_path: Path, epoch: str) -> None:
@@ -279,7 +279,7 @@ def test_csv_files_have_a_header_and_one_row_per_item(tmp_path: Path, epoch: str
     for name, count in (("initiatives", 3), ("partners", 4), ("funding", 6), ("stories", 4)):
         data = files[f"data/{name}.csv"]
         data.decode("utf-8")
-        header = next(csv.reader(io.StringIO(data.decode("utf-8"))))
+        header = next(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
         assert tuple(header) == CSV_COLUMNS[name]
         assert len(csv_rows(data)) == count
 
