@@ -553,15 +553,16 @@ def _portfolio_info(doc: Located | None, path: str, problems: Problems,
         themes=tuple(themes.values()), mandates=tuple(mandates.values()),
         objectives=tuple(objectives.values()), federation=tuple(federation),
         description=r.text(("description",), data.get("description", MISSING)) or "",
-        licence=_licence(r, data.get("licence", MISSING), doc is not None),
+        licence=_licence(r, data.get("licence", MISSING), bool(data)),
     )
     return info, r, data.get("themes") is not None
 
 
 def _licence(r: Reader, value: Any, written: bool) -> str | None:
     """The SPDX id of the open data's licence: a common one, or any id of the right shape
-    (warned about, with the closest common one); none is a warning where portfolio.yml is
-    written, since data without a licence cannot be reused with confidence."""
+    (warned about, with the closest common one); none is a warning where portfolio.yml says
+    anything at all (a site without one, or with an empty one, is not told), since data
+    without a licence cannot be reused with confidence."""
     expected = "an SPDX licence id such as CC-BY-4.0"
     if value is MISSING or value is None:
         if written:

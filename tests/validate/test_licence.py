@@ -112,3 +112,9 @@ def test_the_portfolio_schema_knows_the_licence_field(written: str, valid: bool)
     schema = portfolio_schema()
     assert "licence" in schema["properties"]
     assert Draft202012Validator(schema).is_valid({"licence": written}) is valid
+
+
+def test_an_empty_portfolio_yml_is_not_told_about_a_licence(site: Site) -> None:
+    (site.root / "site_data" / "portfolio.yml").write_bytes(b"\xef\xbb\xbf")
+    _, problems = check(site.options)
+    assert licence_problems(problems) == []
