@@ -27,7 +27,7 @@ def test_the_data_page_names_the_licence_and_links_its_text(language: str) -> No
     assert t("opendata.licence") in page
     assert ('<a href="https://creativecommons.org/licenses/by/4.0/" rel="license" '
             'hreflang="en">Creative Commons Attribution 4.0 International</a> '
-            '(<code>CC-BY-4.0</code>)') in page
+            '<span class="pf-licence-id">(<code>CC-BY-4.0</code>)</span>') in page
     assert t("opendata.no_licence") not in page
 
 
