@@ -391,6 +391,7 @@ class Generator:
             "name": f"Benchmark Innovation Platform ({self.count} initiatives)",
             "organisation": self.organisation,
             "currency": "SEK",
+            "licence": "CC-BY-4.0",
             "exchange_rates": {"EUR": 11.5},
             "base_investment": base,
             "themes": {tid: {"title": title} for tid, title in THEMES.items()},

@@ -428,6 +428,48 @@ class PortfolioInfo:
     objectives: tuple[Objective, ...] = ()
     federation: tuple[str, ...] = ()
     description: str = ""
+    licence: str | None = None  # SPDX id of the open data's licence
+
+
+@dataclass(frozen=True)
+class Licence:
+    """A licence of open data, by its SPDX id."""
+
+    id: str
+    name: str
+    url: str
+
+
+# Common licences of open data (SPDX ids, full names, the text's address). Another id of the
+# right shape is accepted with a warning; its address is then its SPDX page.
+LICENCES = {licence.id: licence for licence in (
+    Licence("CC0-1.0", "Creative Commons Zero v1.0 Universal",
+            "https://creativecommons.org/publicdomain/zero/1.0/"),
+    Licence("CC-BY-4.0", "Creative Commons Attribution 4.0 International",
+            "https://creativecommons.org/licenses/by/4.0/"),
+    Licence("CC-BY-SA-4.0", "Creative Commons Attribution Share Alike 4.0 International",
+            "https://creativecommons.org/licenses/by-sa/4.0/"),
+    Licence("ODbL-1.0", "Open Data Commons Open Database License v1.0",
+            "https://opendatacommons.org/licenses/odbl/1-0/"),
+    Licence("ODC-By-1.0", "Open Data Commons Attribution License v1.0",
+            "https://opendatacommons.org/licenses/by/1-0/"),
+    Licence("PDDL-1.0", "Open Data Commons Public Domain Dedication & License 1.0",
+            "https://opendatacommons.org/licenses/pddl/1-0/"),
+    Licence("DL-DE-BY-2.0", "Data licence Germany - attribution - version 2.0",
+            "https://www.govdata.de/dl-de/by-2-0"),
+    Licence("DL-DE-ZERO-2.0", "Data licence Germany - Zero - version 2.0",
+            "https://www.govdata.de/dl-de/zero-2-0"),
+    Licence("NLOD-2.0", "Norwegian Licence for Open Government Data (NLOD) 2.0",
+            "https://data.norge.no/nlod/en/2.0"),
+    Licence("OGL-UK-3.0", "Open Government Licence v3.0",
+            "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"),
+)}
+
+
+def licence(spdx_id: str) -> Licence:
+    """The licence of an SPDX id: a common one by name, any other by its SPDX page."""
+    return LICENCES.get(spdx_id) or Licence(
+        spdx_id, spdx_id, f"https://spdx.org/licenses/{spdx_id}.html")
 
 
 @dataclass(frozen=True)

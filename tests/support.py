@@ -379,6 +379,7 @@ PORTFOLIO: dict[str, Any] = {
     "name": "Test Portfolio",
     "organisation": "city",
     "currency": "SEK",
+    "licence": "ODbL-1.0",
     "exchange_rates": {"EUR": 10},
     "base_investment": [
         {"year": 2023, "amount": 1000, "funder": "city"},
@@ -487,6 +488,7 @@ LAYERED_PORTFOLIO: dict[str, Any] = {
     "name": "Layered",
     "organisation": "city",
     "currency": "SEK",
+    "licence": "CC-BY-4.0",
     "exchange_rates": {"EUR": 10, "NOK": 0.5},
     "base_investment": [
         {"year": 2022, "amount": 1000, "funder": "city"},
@@ -886,6 +888,7 @@ TESTVIK_PORTFOLIO_YML = """\
 name: Testvik Platform
 organisation: city
 currency: SEK
+licence: CC0-1.0
 exchange_rates: {EUR: 10}
 base_investment:
   - {year: 2022, amount: 1000000, funder: city}
@@ -1010,6 +1013,7 @@ FIRST_URL = "https://testvik.example/showcase/"
 SECOND_PORTFOLIO = """\
 name: Sjöby Labs
 currency: EUR
+licence: CC-BY-4.0
 base_investment:
   - {year: 2023, amount: 5000}
 """

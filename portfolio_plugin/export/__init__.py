@@ -1,7 +1,8 @@
 """The open interface: the whole portfolio as data files any program (or spreadsheet) can read.
 
 `data/portfolio.json` (described by `data/portfolio.schema.json`, see `document.py`), CSV files
-beside it (`tables.py`) and feeds of the stories (`feeds.py`). Every figure comes from
+beside it (`tables.py`), feeds of the stories (`feeds.py`) and `datapackage.json`, which
+describes them all (`package.py`). Every figure comes from
 `compute/`, the same figures the pages show. The bytes depend only on the input and the build
 date (`SOURCE_DATE_EPOCH`), never on the order files were read in: keys are sorted and every
 list has a stable order. This module only names the files and what other packages import.
@@ -22,6 +23,7 @@ from .base import FILES, PAGE_NAMES, amount, json_bytes, ratio, timestamp
 from .document import Document, export_document, export_schema
 from .feeds import FEED_LIMIT, Feeds, xml_text
 from .models import SCHEMA_VERSION
+from .package import Package
 from .tables import CSV_COLUMNS, SEPARATOR, Tables, csv_bytes, csv_pieces, spreadsheet_cell
 
 __all__ = [
@@ -31,7 +33,7 @@ __all__ = [
 ]
 
 
-class Exporter(Document, Tables, Feeds):
+class Exporter(Document, Tables, Feeds, Package):
     """Builds the export files of one portfolio; `files()` gives them all."""
 
     def files(self, document: dict[str, Any] | None = None) -> dict[str, bytes]:
@@ -57,6 +59,7 @@ class Exporter(Document, Tables, Feeds):
             "stories_csv": self.stories_csv,
             "atom": self.atom,
             "json_feed": self.json_feed,
+            "datapackage": self.datapackage,
         }
         return {self.r.export_uri(FILES[key]): make for key, make in made.items()}
 

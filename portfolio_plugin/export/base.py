@@ -30,6 +30,7 @@ FILES = {
     "stories_csv": "stories.csv",
     "atom": "stories.xml",
     "json_feed": "stories.json",
+    "datapackage": "datapackage.json",
 }
 
 

@@ -18,6 +18,9 @@ from . import models as m
 from .base import FILES, PAGE_NAMES, ExportBase, timestamp
 from .models import SCHEMA_VERSION, dump
 
+# The files `files` of the document lists (format 1.0: all but datapackage.json).
+DOCUMENT_FILES = frozenset(f.alias or name for name, f in m.Files.model_fields.items())
+
 # Bytes of JSON text gathered before a piece of `portfolio.json` is handed on.
 PIECE = 1 << 16
 
@@ -94,7 +97,7 @@ class Document(ExportBase):
                 for b in info.base_investment])
         yield "pages", m.Pages(**pages)
         yield "files", m.Files(**{key: self.page(self.r.export_uri(name))
-                                  for key, name in FILES.items()})
+                                  for key, name in FILES.items() if key in DOCUMENT_FILES})
         yield "themes", [m.Theme(id=t.id, title=t.title,
                                  url=self.page(self.r.uri(f"theme:{t.id}")),
                                  initiatives=[i.slug for i in self.initiatives

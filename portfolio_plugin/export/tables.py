@@ -3,30 +3,102 @@
 from __future__ import annotations
 
 import csv
+import enum
 import io
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from typing import Any
 
+from ..model import Facet, FundingKind, Sector, Status, StoryKind, Zone
 from ..render import Chunks
 from .base import ExportBase, amount
 
 # Cells a spreadsheet would run as a formula start with one of these.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 SEPARATOR = "; "
+BOM = "\ufeff"  # written first in every CSV file, so that spreadsheets read it as UTF-8
 
 
+@dataclass(frozen=True)
+class Column:
+    """A column of a CSV file, as its Table Schema field (in `datapackage.json`) describes it:
+    a Frictionless type, and what every value meets. What it means is said in the site's
+    language by the catalogue (`opendata.col.<table>.<name>`), for the Data page and the
+    data package alike."""
+
+    name: str
+    type: str = "string"  # string, integer, number or year
+    required: bool = False
+    unique: bool = False
+    enum: tuple[str | int, ...] = ()
+    pattern: str | None = None
+    minimum: int | None = None
+
+
+def _choices(kind: type[enum.Enum]) -> tuple[str, ...]:
+    return tuple(str(member.value) for member in kind)
+
+
+_ID = Column("id", required=True, unique=True)
+
+
+def _money(name: str) -> Column:
+    return Column(name, "number", minimum=0)
+
+
+def _count(name: str) -> Column:
+    return Column(name, "integer", minimum=0)
+
+
+# Dates are written as precise as they were given: YYYY, YYYY-MM or YYYY-MM-DD.
+_DATE = r"\d{4}(-\d{2}(-\d{2})?)?"
+_CURRENCY = "[A-Z]{3}"
+
+# The columns of each CSV file, in order: the one definition the files, the Data page and
+# `datapackage.json` read.
+COLUMNS: dict[str, tuple[Column, ...]] = {
+    "initiatives": (
+        _ID, Column("title", required=True), Column("summary"),
+        Column("facet", required=True, enum=_choices(Facet)),
+        Column("zone", required=True, enum=_choices(Zone)),
+        Column("status", required=True, enum=_choices(Status)),
+        Column("start", pattern=_DATE), Column("end", pattern=_DATE),
+        Column("layer", "integer", required=True, enum=(2, 3)), Column("steward"),
+        Column("partners"), Column("funders"), Column("themes"), Column("mandates"),
+        Column("objectives"), Column("assets"), _money("cash"),
+        _money("in_kind"), Column("currency", pattern=_CURRENCY),
+        _count("stories"), _count("critical_events"), Column("url"),
+    ),
+    "partners": (
+        _ID, Column("name", required=True),
+        Column("sector", required=True, enum=_choices(Sector)), Column("website"),
+        _count("initiatives"), Column("initiative_ids"), Column("stewards"),
+        _money("cash"), _money("in_kind"),
+        _money("base_investment"), Column("currency", pattern=_CURRENCY),
+        Column("first_year", "year"), Column("url"),
+    ),
+    "funding": (
+        Column("layer", "integer", required=True, enum=(1, 2, 3)), Column("initiative"),
+        Column("funder"), Column("year", "year", required=True),
+        Column("kind", required=True, enum=_choices(FundingKind)),
+        _money("amount"), Column("currency", pattern=_CURRENCY),
+        _money("original_amount"), Column("original_currency", pattern=_CURRENCY),
+    ),
+    "stories": (
+        Column("date", required=True, pattern=_DATE), Column("initiative", required=True),
+        Column("initiative_title"), Column("title", required=True),
+        Column("kind", required=True, enum=_choices(StoryKind)), Column("text"),
+        Column("link"), Column("partners"), Column("url"),
+    ),
+}
 CSV_COLUMNS: dict[str, tuple[str, ...]] = {
-    "initiatives": ("id", "title", "summary", "facet", "zone", "status", "start", "end",
-                    "layer", "steward", "partners", "funders", "themes", "mandates",
-                    "objectives", "assets", "cash", "in_kind", "currency", "stories",
-                    "critical_events", "url"),
-    "partners": ("id", "name", "sector", "website", "initiatives", "initiative_ids",
-                 "stewards", "cash", "in_kind", "base_investment", "currency", "first_year",
-                 "url"),
-    "funding": ("layer", "initiative", "funder", "year", "kind", "amount", "currency",
-                "original_amount", "original_currency"),
-    "stories": ("date", "initiative", "initiative_title", "title", "kind", "text", "link",
-                "partners", "url"),
+    table: tuple(column.name for column in columns) for table, columns in COLUMNS.items()}
+# How the tables refer to each other: (table, its columns) -> (table, columns referred to).
+PRIMARY_KEYS = {"initiatives": ("id",), "partners": ("id",)}
+FOREIGN_KEYS: dict[str, tuple[tuple[tuple[str, ...], str, tuple[str, ...]], ...]] = {
+    "initiatives": ((("steward",), "partners", ("id",)),),
+    "funding": ((("initiative",), "initiatives", ("id",)), (("funder",), "partners", ("id",))),
+    "stories": ((("initiative",), "initiatives", ("id",)),),
 }
 
 
@@ -106,7 +178,9 @@ def spreadsheet_cell(value: Any) -> Any:
 
 
 def csv_bytes(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
-    """UTF-8 CSV with a header row, formula-safe cells and RFC 4180 line ends."""
+    """UTF-8 CSV with a byte-order mark, a header row, formula-safe cells and RFC 4180 line
+    ends. The mark is what makes Excel read the file as UTF-8 (else å, ä and ö come out
+    garbled); Python reads it with `encoding="utf-8-sig"`, Frictionless on its own."""
     return b"".join(csv_pieces(header, rows))
 
 
@@ -114,6 +188,7 @@ def csv_pieces(header: Sequence[str], rows: Iterable[Sequence[Any]],
                piece: int = 65536) -> Iterator[bytes]:
     """`csv_bytes` in pieces of about `piece` characters, made as the rows come."""
     buffer = io.StringIO()
+    buffer.write(BOM)
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(header)
     for row in rows:

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from functools import partial
 
 from ..export import CSV_COLUMNS, FEED_LIMIT, FILES, Exporter
+from ..model import licence
 from . import Later, Renderer
 from .charts import Link, Table
 from .linked import dataset
@@ -19,6 +20,7 @@ JSON_KEYS = ("schema", "portfolio", "pages", "files", "initiatives", "partners",
 FORMATS = {
     "json": "JSON", "schema": "JSON Schema", "initiatives_csv": "CSV", "partners_csv": "CSV",
     "funding_csv": "CSV", "stories_csv": "CSV", "atom": "Atom", "json_feed": "JSON Feed",
+    "datapackage": "Data Package",
 }
 CSV_FILES = (("initiatives_csv", "initiatives"), ("partners_csv", "partners"),
              ("funding_csv", "funding"), ("stories_csv", "stories"))
@@ -56,6 +58,8 @@ def data_page(r: Renderer) -> str:
         "generated": t.date(r.built.date()),
         "federated": bool(r.portfolio.info.federation),
         "jsonld": dataset(r),
+        "licence": licence(r.portfolio.info.licence) if r.portfolio.info.licence else None,
+        "package_uri": r.export_uri(FILES["datapackage"]),
     }
     return r.page(here, "data.md", t("opendata.title"), t("opendata.description"), **values)
 

@@ -20,6 +20,7 @@ from ..load import Checked, Page, Sources
 from ..load.yamlsafe import BigNumber, Located, PathKey
 from ..load.yamlsafe import path_text as render_path
 from ..model import (
+    LICENCES,
     Asset,
     AssetKind,
     BaseInvestment,
@@ -62,6 +63,9 @@ _DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?\Z")
 _CURRENCY = re.compile(r"[A-Z]{3}\Z")
 _LANGUAGE = re.compile(r"[a-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})?\Z")
 _ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*\Z")
+# An SPDX licence id: letters, digits, '.', '-' and '+' (`CC-BY-4.0`, `GPL-2.0+`).
+SPDX_PATTERN = r"[A-Za-z0-9][A-Za-z0-9.+-]*"
+_SPDX = re.compile(SPDX_PATTERN + r"\Z")
 _SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):")
 _WEB_SCHEMES = {"http", "https", "mailto"}
 _UNSAFE_URL_CHARS = re.compile(r"[\s\x00-\x1f\x7f]")
@@ -480,7 +484,7 @@ def _portfolio_info(doc: Located | None, path: str, problems: Problems,
     r = Reader(path, doc or Located({}), problems)
     data = r.mapping((), r.doc.value, (
         "name", "organisation", "currency", "exchange_rates", "base_investment", "themes",
-        "mandates", "objectives", "federation", "description")) or {}
+        "mandates", "objectives", "federation", "description", "licence")) or {}
     name = r.text(("name",), data.get("name", MISSING)) or site_name
     currency = r.text(("currency",), data.get("currency", MISSING)) or "EUR"
     if not _CURRENCY.match(currency):
@@ -549,8 +553,38 @@ def _portfolio_info(doc: Located | None, path: str, problems: Problems,
         themes=tuple(themes.values()), mandates=tuple(mandates.values()),
         objectives=tuple(objectives.values()), federation=tuple(federation),
         description=r.text(("description",), data.get("description", MISSING)) or "",
+        licence=_licence(r, data.get("licence", MISSING), bool(data)),
     )
     return info, r, data.get("themes") is not None
+
+
+def _licence(r: Reader, value: Any, written: bool) -> str | None:
+    """The SPDX id of the open data's licence: a common one, or any id of the right shape
+    (warned about, with the closest common one); none is a warning where portfolio.yml says
+    anything at all (a site without one, or with an empty one, is not told), since data
+    without a licence cannot be reused with confidence."""
+    expected = "an SPDX licence id such as CC-BY-4.0"
+    if value is MISSING or value is None:
+        if written:
+            r.report(("licence",), "no licence for the published data: others cannot know "
+                     "whether they may reuse it", expected=expected, found="nothing",
+                     severity=Severity.WARNING)
+        return None
+    text = r.text(("licence",), value)
+    if not text:
+        return None
+    if not _SPDX.match(text):
+        r.report(("licence",), "is not an SPDX licence id",
+                 expected=expected + " (letters, digits, '.', '-' and '+')",
+                 found=describe(text), suggestion=suggest(text, LICENCES))
+        return None
+    known = {spdx_id.lower(): spdx_id for spdx_id in LICENCES}
+    if text.lower() in known:  # SPDX ids are matched without regard to case
+        return known[text.lower()]
+    r.report(("licence",), "is not a licence this plugin knows; it is published as given",
+             expected="one of " + ", ".join(LICENCES), found=repr(text),
+             suggestion=suggest(text, LICENCES), severity=Severity.WARNING)
+    return text
 
 
 def _entries(r: Reader, where: PathKey, value: Any) -> list[tuple[str, Any]]:

@@ -10,7 +10,17 @@ import enum
 from typing import Any
 
 from ..export import export_schema
-from ..model import AssetKind, Facet, FundingKind, MandateLevel, Sector, Status, StoryKind, Zone
+from ..model import (
+    LICENCES,
+    AssetKind,
+    Facet,
+    FundingKind,
+    MandateLevel,
+    Sector,
+    Status,
+    StoryKind,
+    Zone,
+)
 from . import (
     AMOUNT,
     ENGINE_FIELDS,
@@ -19,6 +29,7 @@ from . import (
     MAP,
     NOT_TEXT_CHARACTERS,
     RATE,
+    SPDX_PATTERN,
     SUMMARY_MAX,
     YEARS,
     Bounds,
@@ -120,6 +131,9 @@ YEAR = {"anyOf": [{"type": "integer", "minimum": YEARS[0], "maximum": YEARS[1]},
         "description": f"A year from {YEARS[0]} to {YEARS[1]}"}
 INDICATOR_VALUE = _number(INDICATOR)
 CURRENCY = {"type": "string", "pattern": "^[A-Z]{3}$", "description": "ISO 4217 code"}
+LICENCE = {"type": "string", "pattern": f"^{SPDX_PATTERN}$",
+           "examples": list(LICENCES),
+           "description": "SPDX id of the open data's licence, e.g. CC-BY-4.0"}
 IDS = {"type": "array", "items": {"type": "string", "pattern": ID_PATTERN}}
 
 
@@ -212,7 +226,7 @@ def portfolio_schema() -> dict[str, Any]:
         "$id": SCHEMA_ID + "portfolio-config.schema.json", "title": "Portfolio",
         **_object({
             "name": STRING, "organisation": PARTNER_ID, "currency": CURRENCY,
-            "description": STRING,
+            "description": STRING, "licence": LICENCE,
             "exchange_rates": {"type": "object", "propertyNames": {"pattern": "^[A-Z]{3}$"},
                                "additionalProperties": _number(
                                    RATE, "Units of the portfolio currency per unit: above 0, "

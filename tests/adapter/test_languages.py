@@ -250,7 +250,7 @@ def data_names(build: Build) -> tuple[str, ...]:
     names: list[str] = []
     for uri, data in build.rendered.files.items():
         if uri.endswith(".csv"):
-            names += data.decode("utf-8").splitlines()[0].split(",")
+            names += data.decode("utf-8-sig").splitlines()[0].split(",")
     return tuple(names)
 
 

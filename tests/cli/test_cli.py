@@ -25,7 +25,7 @@ def test_export_writes_the_same_bytes_as_the_built_site(tmp_path: Path,
     config = write_site(tmp_path / "site", "https://testvik.example/")
     mkdocs_build(config, tmp_path / "built")
     assert main(["export", "-f", str(config), "--out", str(tmp_path / "out")]) == 0
-    assert "wrote 8 file(s)" in capsys.readouterr().out
+    assert "wrote 9 file(s)" in capsys.readouterr().out
     written = sorted(p.name for p in (tmp_path / "out").iterdir())
     assert written == sorted(FILES.values())
     for name in written:

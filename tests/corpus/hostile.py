@@ -89,6 +89,7 @@ def portfolio_yml() -> dict[str, Any]:
         "name": text("all", "Portfolio"),
         "organisation": "city",
         "currency": "SEK",
+        "licence": "CC-BY-4.0",
         "exchange_rates": {"EUR": 11.5},
         "description": text("all", "Description"),
         "base_investment": [

@@ -62,16 +62,16 @@ def document(root: Path, site_url: str | None = None) -> dict[str, Any]:
 
 
 def csv_rows(data: bytes) -> list[dict[str, str]]:
-    return list(csv.DictReader(io.StringIO(data.decode("utf-8"))))
+    return list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
 
 
 # -- portfolio.json ------------------------------------------------------------------------
 
 def test_every_file_is_published_under_the_exports_folder(tmp_path: Path, epoch: str) -> None:
     assert sorted(exported(tmp_path)) == [
-        "data/funding.csv", "data/initiatives.csv", "data/partners.csv", "data/portfolio.json",
-        "data/portfolio.schema.json", "data/stories.csv", "data/stories.json",
-        "data/stories.xml"]
+        "data/datapackage.json", "data/funding.csv", "data/initiatives.csv",
+        "data/partners.csv", "data/portfolio.json", "data/portfolio.schema.json",
+        "data/stories.csv", "data/stories.json", "data/stories.xml"]
 
 
 def test_the_document_names_the_portfolio_and_the_build_date(tmp_path: Path, epoch: str) -> None:
@@ -278,10 +278,37 @@ def test_csv_files_have_a_header_and_one_row_per_item(tmp_path: Path, epoch: str
     files = exported(tmp_path)
     for name, count in (("initiatives", 3), ("partners", 4), ("funding", 6), ("stories", 4)):
         data = files[f"data/{name}.csv"]
-        data.decode("utf-8")
-        header = next(csv.reader(io.StringIO(data.decode("utf-8"))))
+        header = next(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
         assert tuple(header) == CSV_COLUMNS[name]
         assert len(csv_rows(data)) == count
+
+
+def test_every_csv_file_starts_with_one_byte_order_mark_so_excel_reads_it_as_utf8(
+        tmp_path: Path, epoch: str) -> None:
+    files = exported(tmp_path)
+    for name in CSV_COLUMNS:
+        data = files[f"data/{name}.csv"]
+        assert data.startswith(b"\xef\xbb\xbf" + CSV_COLUMNS[name][0].encode()), name
+        assert data.count(b"\xef\xbb\xbf") == 1, name
+
+
+def test_reading_a_csv_file_with_utf8_sig_gives_the_rows_as_written(tmp_path: Path,
+                                                                    epoch: str) -> None:
+    data = csv_bytes(("id", "name"), [["sjo", "Sjöby Ålänningar Ärlig"], ["x", "=1+1"]])
+    assert list(csv.reader(io.StringIO(data.decode("utf-8-sig")))) == [
+        ["id", "name"], ["sjo", "Sjöby Ålänningar Ärlig"], ["x", "'=1+1"]]
+    partners = exported(tmp_path)["data/partners.csv"]
+    with_mark = list(csv.reader(io.StringIO(partners.decode("utf-8-sig"))))
+    assert with_mark == list(csv.reader(io.StringIO(partners[3:].decode("utf-8"))))
+    assert with_mark[0] == list(CSV_COLUMNS["partners"])
+
+
+def test_a_csv_file_made_in_pieces_has_its_mark_only_at_the_start() -> None:
+    pieces = list(csv_pieces(("name",), ([f"Göran {n}"] for n in range(500)), piece=200))
+    assert len(pieces) > 5
+    assert pieces[0].startswith(b"\xef\xbb\xbfname\r\n")
+    assert all(not piece.startswith(b"\xef\xbb\xbf") for piece in pieces[1:])
+    assert csv_rows(b"".join(pieces))[499] == {"name": "Göran 499"}
 
 
 def test_a_csv_file_is_made_in_pieces_as_its_rows_come() -> None:

@@ -51,7 +51,7 @@ class Published:
 
     def csv(self, name: str) -> tuple[list[str], list[dict[str, str]]]:
         """A CSV file's header and rows."""
-        reader = csv.DictReader(io.StringIO(self.files[f"data/{name}"].decode("utf-8"),
+        reader = csv.DictReader(io.StringIO(self.files[f"data/{name}"].decode("utf-8-sig"),
                                             newline=""))
         rows = list(reader)
         return list(reader.fieldnames or ()), rows
@@ -513,6 +513,7 @@ INITIATIVE = st.fixed_dictionaries(
                                                  "direction": st.sampled_from([-0.5, 0, 1])})})
 SITE_DATA = {
     "portfolio.yml": {"name": "Oracle portfolio", "organisation": "city", "currency": "SEK",
+                      "licence": "CC-BY-SA-4.0",
                       "exchange_rates": {"EUR": 11.5},
                       "themes": {"energy": {"title": "Energy"},
                                  "mobility": {"title": "Mobility"}},

@@ -124,7 +124,7 @@ def test_an_invalid_document_is_a_warning_and_is_left_out(tmp_path: Path) -> Non
     assert "not valid JSON" in problems[1].message
     assert problems[0].path == "site_data/portfolio.yml"
     assert problems[0].field == "federation[0]"
-    assert problems[0].line == 6  # the line of the entry in portfolio.yml
+    assert problems[0].line == 7  # the line of the entry in portfolio.yml
     assert "left out" in problems[0].message
 
 
@@ -303,7 +303,7 @@ def test_a_federation_path_that_is_not_a_regular_file_is_an_error_and_is_never_r
     summaries, problems = bounded(gather, options, sources)
     assert summaries == ()
     assert len(problems) == 1 and problems[0].severity is Severity.ERROR
-    assert problems[0].field == "federation[0]" and problems[0].line == 6
+    assert problems[0].field == "federation[0]" and problems[0].line == 7
     assert "refused" in problems[0].message and "left out" in problems[0].message
     assert f"found {SPECIAL[kind][1]})" in problems[0].message
 

@@ -29,7 +29,8 @@ from portfolio_plugin.validate import validate
 VALID = "title: Valid title\nsummary: A valid summary.\nfacet: adaptive\nzone: green\n"
 PARTNERS = {"city": {"name": "The City", "sector": "public"},
             "acme": {"name": "Acme AB", "sector": "business"}}
-PORTFOLIO = {"name": "Hostile YAML", "organisation": "city", "currency": "SEK"}
+PORTFOLIO = {"name": "Hostile YAML", "organisation": "city", "currency": "SEK",
+             "licence": "CC-BY-4.0"}
 MAX_SECONDS = 1.0
 MAX_TRACED_BYTES = 32 * 1024 * 1024
 BIG = 50 * 1024 * 1024

@@ -210,7 +210,7 @@ def test_a_built_site_lists_no_initiative_in_the_sidebar(tmp_path: Path) -> None
     (root / "content" / "initiatives").mkdir(parents=True)
     (root / "content" / "index.md").write_text("# Home\n", encoding="utf-8")
     (root / "site_data").mkdir()
-    (root / "site_data" / "portfolio.yml").write_text("name: P\ncurrency: SEK\n",
+    (root / "site_data" / "portfolio.yml").write_text("name: P\ncurrency: SEK\nlicence: CC0-1.0\n",
                                                       encoding="utf-8")
     for n in range(3):
         (root / "content" / "initiatives" / f"i-{n}.md").write_text(textwrap.dedent(f"""\

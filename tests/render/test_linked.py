@@ -255,7 +255,9 @@ def test_the_data_page_carries_a_dataset_with_every_file_to_download(site: Built
     city = address(site_url, "portfolio/partners/city.md") + "#organization"
     assert [c["@id"] for c in values(dataset, "creator")] == [city]
     assert [p["@id"] for p in values(dataset, "publisher")] == [city]
-    assert SCHEMA + "license" not in dataset  # portfolio.yml names no licence
+    # portfolio.yml names its licence (CC0-1.0): the Dataset links its SPDX page.
+    assert [x["@id"] for x in values(dataset, "license")] == [
+        "https://spdx.org/licenses/CC0-1.0.html"]
     files = {}
     for download in values(dataset, "distribution"):
         assert types(download) == {"DataDownload"}

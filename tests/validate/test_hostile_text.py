@@ -343,14 +343,14 @@ def test_portfolio_json_holds_the_payloads_as_plain_strings(site: Path) -> None:
 def test_csv_cells_never_start_a_spreadsheet_formula(site: Path) -> None:
     checked = 0
     for name in ("initiatives.csv", "partners.csv", "funding.csv", "stories.csv"):
-        rows = list(csv.reader(io.StringIO((site / "data" / name).read_text("utf-8"))))
+        rows = list(csv.reader(io.StringIO((site / "data" / name).read_text("utf-8-sig"))))
         assert len(rows) > 1, name
         for row in rows[1:]:
             for cell in row:
                 checked += 1
                 assert not cell.startswith(("=", "+", "-", "@", "\t", "\r")), (name, cell)
     initiatives = {r["id"]: r for r in csv.DictReader(
-        io.StringIO((site / "data" / "initiatives.csv").read_text("utf-8")))}
+        io.StringIO((site / "data" / "initiatives.csv").read_text("utf-8-sig")))}
     assert initiatives["hostile-formula"]["title"] == "'" + hostile.FORMULAS["title"]
     assert initiatives["hostile-img"]["title"] == f"Title {hostile.PAYLOADS['img']}"
     assert checked > 100

@@ -264,7 +264,7 @@ def number_site(root: Path, field: str, text: str) -> Options:
     (data / "partners.yml").write_text(PARTNERS, encoding="utf-8")
     (data / "assets.yml").write_text("", encoding="utf-8")
     (data / "portfolio.yml").write_text(
-        "name: Numbers\norganisation: city\ncurrency: SEK\n"
+        "name: Numbers\norganisation: city\ncurrency: SEK\nlicence: CC0-1.0\n"
         f"exchange_rates: {{EUR: {at('exchange_rates.EUR', '1')}}}\n"
         f"base_investment:\n  - {{year: {at('base_investment[0].year', '2024')}, "
         f"amount: {at('base_investment[0].amount', '1000')}, funder: city}}\n",
@@ -349,7 +349,8 @@ def test_thousands_of_amounts_at_the_top_of_the_range_stay_finite_on_every_page(
             f"layer: {2 + n % 2}\nfunding:\n{lines}---\n", encoding="utf-8")
     # A base investment of one cent: the leverage is about 10^20.
     (root / "site_data" / "portfolio.yml").write_text(
-        "name: Big\norganisation: city\ncurrency: SEK\nexchange_rates: {EUR: 1}\n"
+        "name: Big\norganisation: city\ncurrency: SEK\nlicence: CC0-1.0\n"
+        "exchange_rates: {EUR: 1}\n"
         "base_investment: [{year: 2024, amount: 0.01, funder: city}]\n", encoding="utf-8")
     build = run(options, built=BUILT)
     assert not build.problems.errors, [str(p) for p in build.problems.errors]

@@ -335,7 +335,7 @@ def test_a_partner_needs_a_name_and_a_known_sector(site: Site, initiative: Make)
     site.data("partners.yml", {"city": {"name": "City", "sector": "public"},
                                "acme": {"name": "Acme", "sector": "company"}})
     site.data("assets.yml", {})
-    site.data("portfolio.yml", {"name": "P", "currency": "SEK"})
+    site.data("portfolio.yml", {"name": "P", "currency": "SEK", "licence": "CC0-1.0"})
     site.front("x", initiative(partners=["acme"]))
     portfolio, problems = run(site)
     fields = sorted(p.field for p in problems.errors)
@@ -348,7 +348,7 @@ def test_a_partner_logo_must_be_a_file_of_the_site(site: Site) -> None:
     site.data("partners.yml", {"city": {"name": "City", "sector": "public",
                                         "logo": "https://tracker.example/logo.png"}})
     site.data("assets.yml", {})
-    site.data("portfolio.yml", {"name": "P", "currency": "SEK"})
+    site.data("portfolio.yml", {"name": "P", "currency": "SEK", "licence": "CC0-1.0"})
     assert only(run(site)[1]).field == "city.logo"
 
 
@@ -646,7 +646,7 @@ def test_a_mandate_url_refuses_protocol_relative_addresses(site: Site) -> None:
 def test_a_logo_must_stay_inside_the_site(site: Site, logo: str, message: str) -> None:
     site.data("partners.yml", {"city": {"name": "City", "sector": "public", "logo": logo}})
     site.data("assets.yml", {})
-    site.data("portfolio.yml", {"name": "P", "currency": "SEK"})
+    site.data("portfolio.yml", {"name": "P", "currency": "SEK", "licence": "CC0-1.0"})
     problem = only(run(site)[1])
     assert problem.field == "city.logo" and message in problem.message, str(problem)
     assert problem.expected == "a path relative to the docs folder, inside it"
@@ -656,6 +656,6 @@ def test_a_logo_must_stay_inside_the_site(site: Site, logo: str, message: str) -
 def test_a_logo_inside_the_site_is_kept_as_written(site: Site, logo: str) -> None:
     site.data("partners.yml", {"city": {"name": "City", "sector": "public", "logo": logo}})
     site.data("assets.yml", {})
-    site.data("portfolio.yml", {"name": "P", "currency": "SEK"})
+    site.data("portfolio.yml", {"name": "P", "currency": "SEK", "licence": "CC0-1.0"})
     portfolio, problems = run(site)
     assert not problems.items and portfolio.partners[0].logo == logo
