@@ -29,6 +29,9 @@ ATOM = "http://www.w3.org/2005/Atom"
 XML = "http://www.w3.org/XML/1998/namespace"
 # Feeds carry the newest stories only; every story is in stories.csv and portfolio.json.
 FEED_LIMIT = 500
+# The feed of an initiative or partner carries fewer: readers follow them for what is new, and
+# a thousand partners in thousands of initiatives would otherwise make hundreds of megabytes.
+ITEM_FEED_LIMIT = 20
 # Characters XML 1.0 cannot carry at all.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
@@ -114,7 +117,7 @@ class Feeds(ExportBase):
                     self.r.feed_uri("initiatives", i.slug),
                     self.t("opendata.feed_title", name=title),
                     self.text(i.summary), self.options.initiative_uri(i.slug),
-                    i.stories[:FEED_LIMIT])
+                    i.stories[:ITEM_FEED_LIMIT])
         return feeds
 
     @cached_property
@@ -126,10 +129,10 @@ class Feeds(ExportBase):
             lists = self.r.partner_stories(p.id)
             if not lists:
                 continue
-            # Each list is newest first: the newest FEED_LIMIT of them all, without sorting
-            # every story of a partner in thousands of initiatives.
+            # Each list is newest first: the newest ITEM_FEED_LIMIT of them all, without
+            # sorting every story of a partner in thousands of initiatives.
             merged = list(islice(heapq.merge(*lists, key=lambda s: s.date.key,
-                                             reverse=True), FEED_LIMIT))
+                                             reverse=True), ITEM_FEED_LIMIT))
             feeds[p.id] = Feed(
                 self.r.feed_uri("partners", p.id),
                 self.t("opendata.feed_title", name=p.name),
@@ -194,12 +197,26 @@ class Feeds(ExportBase):
             if s.link:
                 sub(entry, "link", rel="related", href=s.link)
             sub(entry, "category", term=s.kind.value, label=self.t(f"kind.{s.kind.value}"))
-            sub(entry, "summary", self._summary(s), type="text")
-            if s.text:
-                sub(entry, "content", str(safe_markdown(s.text)), type="html")
+            summary, content = self._pieces(s)
+            sub(entry, "summary", summary, type="text")
+            if content:
+                sub(entry, "content", content, type="html")
         ElementTree.indent(feed)
         data: bytes = ElementTree.tostring(feed, encoding="utf-8", xml_declaration=True)
         return data + b"\n"
+
+    def _pieces(self, s: Story) -> tuple[str, str]:
+        """A story's summary and content (HTML, "" without text), made once for every feed
+        it is in."""
+        made = self._made.get(id(s))
+        if made is None:
+            made = self._made[id(s)] = (self._summary(s),
+                                        str(safe_markdown(s.text)) if s.text else "")
+        return made
+
+    @cached_property
+    def _made(self) -> dict[int, tuple[str, str]]:
+        return {}
 
     def _summary(self, s: Story) -> str:
         initiative = self.r.initiative(s.initiative)
@@ -224,19 +241,20 @@ class Feeds(ExportBase):
         items = []
         ids = self._story_ids
         for s in f.stories:
+            summary, content = self._pieces(s)
             item: dict[str, Any] = {
                 "id": ids[id(s)],
                 "url": self.from_path(name, self.options.initiative_uri(s.initiative)),
                 "title": s.title,
-                "summary": self._summary(s),
+                "summary": summary,
                 "content_text": s.text or s.title,
                 "date_published": _day(s.date),
                 "tags": [s.kind.value],
                 "_portfolio": {"initiative": s.initiative, "kind": s.kind.value,
                                "date": s.date.iso(), "partners": list(s.partners)},
             }
-            if s.text:
-                item["content_html"] = str(safe_markdown(s.text))
+            if content:
+                item["content_html"] = content
             if s.link:
                 item["external_url"] = s.link
             items.append(item)
