@@ -1032,13 +1032,6 @@ Delta.
 """
 
 
-def with_site_url(site: Site, site_url: str = "https://test.example/") -> None:
-    """Give a site its address (a strict build warns without it: the feeds need it)."""
-    config = site.root / "mkdocs.yml"
-    config.write_text(f"site_url: {site_url}\n" + config.read_text(encoding="utf-8"),
-                      encoding="utf-8")
-
-
 def write_second(root: Path, federation: list[str]) -> Path:
     """A second, independent portfolio (in euros) that federates others."""
     (root / "docs" / "initiatives").mkdir(parents=True, exist_ok=True)

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 from corpus.special import SECRET, SPECIAL, make
 
-from support import ROOT, VALID, Site, with_site_url
+from support import ROOT, VALID, Site
 
 Make = Callable[..., dict[str, Any]]
 
@@ -66,7 +66,6 @@ def test_a_strict_build_fails_on_any_problem(site: Site, initiative: Make) -> No
 
 
 def test_a_strict_build_of_a_valid_site_passes(site: Site, initiative: Make) -> None:
-    with_site_url(site)  # without it, the build warns that the feeds need it
     site.front("good", initiative(partners=["city", {"id": "acme", "role": "Builds"}]))
     result = mkdocs(site.root, "--strict")
     assert result.returncode == 0, result.stderr
@@ -262,7 +261,6 @@ def test_a_build_publishes_no_symlink_leaving_the_site_no_device_and_no_fifo(
 
 
 def test_a_symlink_to_a_file_inside_the_site_is_published(site: Site) -> None:
-    with_site_url(site)
     site.page("good", VALID)
     (site.root / "notes.txt").write_text("plain notes\n", encoding="utf-8")
     os.symlink("../notes.txt", site.root / "content" / "notes.txt")
