@@ -30,6 +30,8 @@ class Options:
     language: str = "en"
     directory_urls: bool = True
     site_url: str | None = None
+    # The configuration file's name, as problems about it name it.
+    config_file: str = "mkdocs.yml"
     page_size: int = 200
     locales: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = field(default=())
     initiatives_source: str | None = None
@@ -106,7 +108,8 @@ def plugin_settings(plugins: Any) -> Mapping[str, Any] | None:
     return None
 
 
-def from_settings(root: Path, config: Mapping[str, Any], settings: Mapping[str, Any]) -> Options:
+def from_settings(root: Path, config: Mapping[str, Any], settings: Mapping[str, Any],
+                  config_file: str = "mkdocs.yml") -> Options:
     """Options from a site's configuration mapping and the plugin's own settings."""
     # Absolute, as the folders below are: paths shown to users are made relative to it.
     root = root.resolve()
@@ -124,6 +127,7 @@ def from_settings(root: Path, config: Mapping[str, Any], settings: Mapping[str, 
         language=str(language),
         directory_urls=bool(config.get("use_directory_urls", True)),
         site_url=config.get("site_url"),
+        config_file=config_file,
         page_size=int(settings.get("page_size", 200)),
         initiatives_source=(str(settings["initiatives_source"])
                             if settings.get("initiatives_source") else None),
@@ -167,7 +171,7 @@ def read_config(path: Path) -> Options:
     """Options from a `mkdocs.yml` file, for the CLI."""
     config = _config_mapping(path)
     settings = plugin_settings(config.get("plugins")) or {}
-    return from_settings(path.resolve().parent, config, settings)
+    return from_settings(path.resolve().parent, config, settings, path.name)
 
 
 def _merged(parent: dict[str, Any], child: dict[str, Any]) -> dict[str, Any]:

@@ -103,9 +103,11 @@ def prepare(options: Options, built: dt.datetime | None = None,
             ) -> tuple[Build, Plan]:
     """Load, validate and compute, and name every page and file to make (see `Plan`)."""
     from .export.federation import gather
+    from .export.feeds import feed_problems
     from .render import plan_site
 
     build = analyse(options, built, cache, reader)
+    build.problems.extend(feed_problems(options))
     # Other portfolios are read at build time only (never by `validate` or `export`).
     federated, federation_problems = gather(options, build.portfolio.info.federation)
     build.problems.extend(federation_problems)

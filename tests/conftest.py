@@ -17,12 +17,14 @@ from support import ASSETS, PARTNERS, PORTFOLIO, Site
 
 @pytest.fixture
 def site(tmp_path: Path) -> Site:
-    """A valid small site with data files and no initiatives yet."""
+    """A valid small site with data files and no initiatives yet (and an address: without
+    one, the build warns that the feeds need it)."""
     root = tmp_path / "site"
     (root / "content" / "initiatives").mkdir(parents=True)
     (root / "content" / "index.md").write_text("# Home\n", encoding="utf-8")
     (root / "mkdocs.yml").write_text(textwrap.dedent("""\
         site_name: Test site
+        site_url: https://test.example/
         docs_dir: content
         theme:
           name: material

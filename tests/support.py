@@ -1041,7 +1041,8 @@ def write_second(root: Path, federation: list[str]) -> Path:
     (root / "docs" / "initiatives").mkdir(parents=True, exist_ok=True)
     (root / "site_data").mkdir(exist_ok=True)
     (root / "mkdocs.yml").write_text(
-        "site_name: Sjöby\ndocs_dir: docs\ntheme:\n  name: material\n  font: false\n"
+        "site_name: Sjöby\nsite_url: https://sjoby.example/\ndocs_dir: docs\n"
+        "theme:\n  name: material\n  font: false\n"
         "markdown_extensions: [attr_list, md_in_html, tables]\nplugins: [portfolio]\n",
         encoding="utf-8")
     text = SECOND_PORTFOLIO + "federation:\n" + "".join(f"  - {json.dumps(s)}\n"

@@ -186,7 +186,8 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
                                        if isinstance(e, str)]}
         root = Path(config.config_file_path).parent if config.config_file_path else Path.cwd()
         try:
-            return from_settings(root, raw, dict(self.config))
+            return from_settings(root, raw, dict(self.config),
+                                 Path(config.config_file_path or "mkdocs.yml").name)
         except ConfigError as exc:
             raise PluginError(f"portfolio: {exc}") from None
 

@@ -64,12 +64,13 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     """Write the open data files without building the site."""
-    from ..export import export_files
+    from ..export import export_files, feed_problems
     from ..pipeline import analyse, write
     from ..render import Rendered
 
     options = _options(args)
     build = analyse(options)
+    build.problems.extend(feed_problems(options))
     files = export_files(build.portfolio, build.figures, options, build.translator, build.built)
     out = Path(args.out)
     prefix = options.exports.strip("/") + "/"

@@ -21,15 +21,16 @@ from ..options import Options
 from ..render import Chunks
 from .base import FILES, PAGE_NAMES, amount, json_bytes, ratio, timestamp
 from .document import Document, export_document, export_schema
-from .feeds import FEED_LIMIT, Feeds, xml_text
+from .feeds import FEED_LIMIT, Feed, Feeds, feed_problems, xml_text
 from .models import SCHEMA_VERSION
 from .package import Package
 from .tables import CSV_COLUMNS, SEPARATOR, Tables, csv_bytes, csv_pieces, spreadsheet_cell
 
 __all__ = [
-    "CSV_COLUMNS", "FEED_LIMIT", "FILES", "PAGE_NAMES", "SCHEMA_VERSION", "SEPARATOR",
+    "CSV_COLUMNS", "FEED_LIMIT", "FILES", "Feed", "PAGE_NAMES", "SCHEMA_VERSION", "SEPARATOR",
     "Exporter", "amount", "csv_bytes", "csv_pieces", "export_document", "export_files",
-    "export_schema", "json_bytes", "ratio", "spreadsheet_cell", "timestamp", "xml_text",
+    "export_schema", "feed_problems", "json_bytes", "ratio", "spreadsheet_cell", "timestamp",
+    "xml_text",
 ]
 
 
@@ -61,7 +62,9 @@ class Exporter(Document, Tables, Feeds, Package):
             "json_feed": self.json_feed,
             "datapackage": self.datapackage,
         }
-        return {self.r.export_uri(FILES[key]): make for key, make in made.items()}
+        files = {self.r.export_uri(FILES[key]): make for key, make in made.items()}
+        files.update(self.feed_makers())
+        return files
 
 
 def export_files(portfolio: Portfolio, figures: Figures, options: Options,

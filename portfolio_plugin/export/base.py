@@ -82,9 +82,14 @@ class ExportBase:
 
     def from_file(self, name: str, uri: str) -> str:
         """A link from a published file to a page: absolute if possible, else relative."""
+        return self.from_path(self.r.export_uri(name), uri)
+
+    def from_path(self, path: str, uri: str) -> str:
+        """A link from the file at docs path `path` to a page: absolute if possible, else
+        relative."""
         if self.options.site_url:
             return self.absolute(uri)
-        return relative_url(self.r.export_uri(name), uri, self.options.directory_urls)
+        return relative_url(path, uri, self.options.directory_urls)
 
     def text(self, value: Text) -> str:
         """Text in the site's language."""

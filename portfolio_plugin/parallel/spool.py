@@ -217,7 +217,9 @@ class Production:
 
     def start(self, parallel: bool) -> bool:
         """Start making: with a worker process if asked and possible (True), else all now."""
-        if not (parallel and can_fork() and worth_splitting(len(self.uris))):
+        # Pages, not files, are what a worker saves time on (a feed per initiative is not).
+        pages = sum(1 for uri in self.uris if uri.endswith(".md"))
+        if not (parallel and can_fork() and worth_splitting(pages)):
             self.make_here()
             return False
         reader, writer = os.pipe()

@@ -254,6 +254,26 @@ class Renderer:
         """The docs path of an open-data file such as `portfolio.json`."""
         return f"{self.options.exports}/{name}"
 
+    def feed_uri(self, kind: str, key: str) -> str:
+        """The docs path, without extension (`.xml`: Atom, `.json`: JSON Feed), of the feed of
+        an initiative (`kind` "initiatives", `key` its slug) or partner ("partners", id)."""
+        return self.export_uri(f"feeds/{kind}/{key}")
+
+    def partner_stories(self, partner_id: str) -> list[tuple[Story, ...]]:
+        """The stories, newest first, of each initiative the partner takes part in (as
+        steward, partner or funder) that has any: what the partner's feed holds."""
+        pf = self.figures.partner(partner_id)
+        lists = (self._initiatives[slug].stories for slug, _ in (pf.initiatives if pf else ())
+                 if slug in self._initiatives)
+        return [stories for stories in lists if stories]
+
+    def feed_meta(self, stem: str, title: str) -> list[dict[str, str]]:
+        """The page's own feeds, as the page template announces them (`feeds` meta)."""
+        return [{"title": theme_text(f"{title} (Atom)"), "type": "application/atom+xml",
+                 "path": self.site_url(stem + ".xml")},
+                {"title": theme_text(f"{title} (JSON Feed)"), "type": "application/feed+json",
+                 "path": self.site_url(stem + ".json")}]
+
     def asset_uri(self, name: str) -> str:
         """The docs path of a static file of the plugin (script, style)."""
         return f"assets/portfolio/{name}"

@@ -365,10 +365,14 @@ def partner_page(r: Renderer, partner: Partner) -> str:
     # Consecutive years as a span (2019–2026), others listed.
     base_years = (f"{years[0]}–{years[-1]}" if len(years) > 2 and years[-1] - years[0] ==
                   len(years) - 1 else ", ".join(str(y) for y in years))
+    feed = r.feed_uri("partners", partner.id) if r.partner_stories(partner.id) else None
+    # The page template announces the partner's own feeds (see `Renderer.feed_meta`).
+    meta = ({"feeds": r.feed_meta(feed, r.t("opendata.feed_title", name=partner.name))}
+            if feed else None)
     return r.page(
         here, "partner.md", partner.name,
         partner.description or r.t("ecosystem.partner_description", name=partner.name),
-        partner=partner, pf=pf, rows=rows[:PARTNER_INITIATIVES_SHOWN],
+        meta=meta, feed=feed, partner=partner, pf=pf, rows=rows[:PARTNER_INITIATIVES_SHOWN],
         more_rows=max(0, len(rows) - PARTNER_INITIATIVES_SHOWN), owned=owned,
         stories=stories, more_stories=max(0, len(pf.stories) - len(stories)),
         base_years=base_years, jsonld=partner_organisation(r, partner),

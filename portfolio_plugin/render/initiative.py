@@ -78,13 +78,18 @@ def initiative_page(r: Renderer, i: Initiative) -> PageText:
                  for f in sorted(i.funding, key=lambda f: f.year)],
         journey=[(step, step.date.iso(), r.t.date(step.date)) for step in i.zone_history],
         assets=[a for a in (r.portfolio.asset(x) for x in i.assets) if a is not None],
-        indicator_charts=indicator_charts(r, i))
+        indicator_charts=indicator_charts(r, i),
+        feed=r.feed_uri("initiatives", i.slug) if i.stories else None)
     title = r.text(i.title)
-    front = yaml_front_matter({
+    fields: dict[str, Any] = {
         "title": theme_text(title),
         "description": theme_text(r.text(i.summary)),
         "template": "portfolio.html",
-    })
+    }
+    if i.stories:  # the page template announces the initiative's own feeds
+        fields["feeds"] = r.feed_meta(r.feed_uri("initiatives", i.slug),
+                                      r.t("opendata.feed_title", name=title))
+    front = yaml_front_matter(fields)
     body = i.body.strip("\n")
     head_marked, head_parts = split_html_blocks(str(head))
     foot_marked, foot_parts = split_html_blocks(str(foot))

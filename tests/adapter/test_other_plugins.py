@@ -44,6 +44,7 @@ def built(site: Path, name: str, plugins: list[Any], **extra: Any) -> dict[str, 
     """Build with these plugins (`--strict`, in a fresh process); every HTML page by path."""
     config = yaml.safe_load((site / "mkdocs.yml").read_text(encoding="utf-8"))
     config["plugins"] = plugins
+    config["site_url"] = "https://test.example/"  # a strict build warns without it (feeds)
     config.update(extra)
     path = site / f"mkdocs-{name}.yml"
     path.write_text(yaml.safe_dump(config), encoding="utf-8")

@@ -43,6 +43,7 @@ def minimal_site(tmp_path_factory: pytest.TempPathFactory,
         "mkdocs.yml": readme_minimal_config(),
         "content/index.md": "# Our innovation portfolio\n\nWhat we do, with whom.\n",
         "site_data/portfolio.yml": "name: Our portfolio\norganisation: city\ncurrency: SEK\n"
+                                   "licence: CC-BY-4.0\n"
                                    "base_investment:\n  - {year: 2024, amount: 50000, "
                                    "funder: city}\n",
         "site_data/partners.yml": "city:\n  name: The City\n  sector: public\n",
@@ -51,7 +52,9 @@ def minimal_site(tmp_path_factory: pytest.TempPathFactory,
                                        ("mission-oriented", "blue"))):
         files[f"content/initiatives/work-{n}.md"] = INITIATIVE.format(
             title=f"Work {n}", facet=facet, zone=zone)
-    return build_site(tmp_path_factory.mktemp("minimal"), files, strict=True)
+    site = build_site(tmp_path_factory.mktemp("minimal"), files, strict=True)
+    assert site.returncode == 0, site.log
+    return site
 
 
 def published_pages(site: BuiltSite) -> list[str]:
@@ -69,7 +72,9 @@ def test_axe_finds_no_violation_on_any_page_of_the_minimal_site(
         open_page: Callable[..., Visit], axe: Callable[..., list[dict[str, Any]]]) -> None:
     url = serve(minimal_site.site)
     found = {}
-    for page in published_pages(minimal_site):
+    pages = published_pages(minimal_site)
+    assert len(pages) > 15, pages  # (an empty site would pass with nothing to check)
+    for page in pages:
         for width in (1280, 390):
             visit = open_page(url + page.lstrip("/"), width=width, height=900)
             visit.wait_for_charts()

@@ -108,7 +108,8 @@ def published(request: pytest.FixtureRequest,
     if varied:
         vary(site, language)
     build = run(read_config(site / "mkdocs.yml"), built=BUILT, with_static=False)
-    assert [str(p) for p in build.problems.items] == []
+    # Without site_url, only the warning that the feeds need it.
+    assert [str(p) for p in build.problems.items if p.field != "site_url" or site_url] == []
     return Published(Source.read(site), build.rendered.files, build.rendered.pages, varied)
 
 
@@ -557,7 +558,8 @@ def test_hand_built_front_matter_is_exported_as_the_contract_says(
     with tempfile.TemporaryDirectory() as folder:
         site = write_site(Path(folder), pages, language)
         build = run(read_config(site / "mkdocs.yml"), built=BUILT, with_static=False)
-        assert [str(p) for p in build.problems.items] == []
+        # No site_url: only the warning that the feeds need it.
+        assert [str(p) for p in build.problems.items if p.field != "site_url"] == []
         published = Published(Source.read(site), build.rendered.files, build.rendered.pages,
                               varied=True)
         lines = [line for check in CHECKS for line in check(published)]

@@ -44,8 +44,9 @@ def test_the_reference_site_builds_alike_with_mkdocs_and_properdocs(tmp_path: Pa
     made = pages(tmp_path / "mkdocs")
     assert made == pages(tmp_path / "properdocs")
     assert {"index.html", "portfolio/data/index.html"} <= made
-    data = sorted(p.name for p in (tmp_path / "mkdocs" / "data").iterdir())
-    assert "portfolio.json" in data
+    data = sorted(p.relative_to(tmp_path / "mkdocs" / "data").as_posix()
+                  for p in (tmp_path / "mkdocs" / "data").rglob("*") if p.is_file())
+    assert "portfolio.json" in data and "feeds/initiatives/shared-city-cars.xml" in data
     for name in data:
         assert (tmp_path / "mkdocs" / "data" / name).read_bytes() == \
             (tmp_path / "properdocs" / "data" / name).read_bytes(), name
@@ -55,7 +56,8 @@ def test_the_reference_site_builds_alike_with_mkdocs_and_properdocs(tmp_path: Pa
 def plain_site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Path]:
     """The fixture built twice: with the plugin, and from generated Markdown without it."""
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
-    config = write_site(tmp_path / "site")
+    # With its address: a strict build warns without it (the feeds need it).
+    config = write_site(tmp_path / "site", "https://testvik.example/")
     build("mkdocs", config, tmp_path / "with-plugin")
 
     # An engine without plugins, as ENGINES.md says: docs_dir without the initiative sources,

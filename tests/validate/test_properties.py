@@ -192,7 +192,8 @@ PIPELINE_SETTINGS = settings(max_examples=150, deadline=None, database=None,
                              suppress_health_check=[HealthCheck.function_scoped_fixture,
                                                     HealthCheck.too_slow])
 BUILT = dt.datetime(2025, 6, 1, tzinfo=dt.timezone.utc)
-MKDOCS = "site_name: Numbers\ndocs_dir: content\nplugins:\n  - portfolio\n"
+MKDOCS = ("site_name: Numbers\nsite_url: https://numbers.example/\ndocs_dir: content\n"
+          "plugins:\n  - portfolio\n")
 # Numbers as an author could write them: huge and tiny, negative, near the largest float,
 # beyond it, thousands of digits, NaN and infinities, and numbers in range.
 NUMBER_TEXTS = st.one_of(
