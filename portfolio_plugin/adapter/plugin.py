@@ -25,7 +25,6 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-import yaml
 from markupsafe import Markup, escape
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
@@ -49,9 +48,9 @@ from ..problems import Problem, Problems, Severity
 from ..render import Plan, join_html_blocks, section_uris
 from ..render.body import clean_page_body, mark_body
 from ..render.problems import problems_page
+from ..render.text import read_front_matter
 
 log = get_plugin_logger(__name__)
-_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 PACKAGE_DIR = Path(__file__).parent.parent
 THEME_DIR = PACKAGE_DIR / "theme"
 # Material's inline-script partials as files, so `script-src 'self'` works (SECURITY.md).
@@ -397,7 +396,7 @@ def _plan(state: BuildState, cache: Cache | None) -> tuple[Problems, tuple[str, 
         if summary is not None:
             assert background is not None
             state.production = background.production(
-                summary, spool, partial(_remake, options, summary.built))
+                summary, spool, partial(_remake, options, summary.built, _reader(state)))
             problems, left_out, uris = summary.problems, summary.left_out, summary.uris
             state.initiatives = summary.initiatives
             state.section_title = summary.words["nav.section"]
@@ -411,7 +410,8 @@ def _plan(state: BuildState, cache: Cache | None) -> tuple[Problems, tuple[str, 
             if state.serving:
                 state.problems, state.translator = build.problems, build.translator
             state.production = Production(plan, spool,
-                                          remake=partial(_remake, options, build.built))
+                                          remake=partial(_remake, options, build.built,
+                                                         _reader(state)))
             del build, plan
     except OSError as exc:  # a folder that cannot be read at all stops the build
         raise PluginError(f"portfolio: cannot read the portfolio: {exc}") from None
@@ -435,9 +435,9 @@ def _reader(state: BuildState) -> Reader | None:
     return map_in_two if state.options.parallel and not state.serving else None
 
 
-def _remake(options: Options, built: dt.datetime) -> Plan:
+def _remake(options: Options, built: dt.datetime, reader: Reader | None) -> Plan:
     """The plan of a build made again from its input (for pages a worker did not make)."""
-    return prepare(options, built=built, reader=map_in_two if options.parallel else None)[1]
+    return prepare(options, built=built, reader=reader)[1]
 
 
 def _report(problems: Problems, left_out: tuple[str, ...], strict: bool) -> None:
@@ -538,9 +538,8 @@ def _around_author(page: Page, made: str, markdown: str) -> str:
     then the facts above the author's text and the journey below it) around the text MkDocs
     read from the author's file. The author's other front-matter fields (tags, hide, ...)
     stay in the page's meta for the theme and other plugins."""
-    front, _, text = made.partition("\n---\n")
-    # The plugin's own front-matter (escaped title, description, template), read by libyaml.
-    page.meta.update(yaml.load(front.removeprefix("---\n"), Loader=_YAML_LOADER) or {})  # noqa: S506 - a safe loader
+    fields, text = read_front_matter(made)  # escaped title, description, template
+    page.meta.update(fields)
     before, _, after = text.lstrip("\n").partition(AUTHOR)
     # Marked, so that its HTML can be found and cleaned (`render.body`).
     return before + mark_body(markdown.strip("\n")) + after

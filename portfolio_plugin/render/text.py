@@ -133,3 +133,14 @@ def yaml_front_matter(fields: dict[str, Any]) -> str:
         lines.append(f"{key}: {json.dumps(value, ensure_ascii=False)}")
     lines.append("---")
     return "\n".join(lines) + "\n"
+
+
+def read_front_matter(page: str) -> tuple[dict[str, Any], str]:
+    """The fields and the rest of a page that starts with a `yaml_front_matter` block: each
+    line is a key and a JSON value, read back as JSON (no YAML reader needed)."""
+    front, _, rest = page.removeprefix("---\n").partition("\n---\n")
+    fields = {}
+    for line in front.split("\n"):
+        key, _, value = line.partition(": ")
+        fields[key] = json.loads(value)
+    return fields, rest
