@@ -80,10 +80,6 @@ class ExportBase:
             return self.options.site_url.rstrip("/") + "/" + url
         return url
 
-    def from_file(self, name: str, uri: str) -> str:
-        """A link from a published file to a page: absolute if possible, else relative."""
-        return self.from_path(self.r.export_uri(name), uri)
-
     def from_path(self, path: str, uri: str) -> str:
         """A link from the file at docs path `path` to a page: absolute if possible, else
         relative."""
