@@ -466,10 +466,14 @@ LICENCES = {licence.id: licence for licence in (
 )}
 
 
+def spdx_page(spdx_id: str) -> str:
+    """The SPDX page of a licence id: where any licence is described, common or not."""
+    return f"https://spdx.org/licenses/{spdx_id}.html"
+
+
 def licence(spdx_id: str) -> Licence:
     """The licence of an SPDX id: a common one by name, any other by its SPDX page."""
-    return LICENCES.get(spdx_id) or Licence(
-        spdx_id, spdx_id, f"https://spdx.org/licenses/{spdx_id}.html")
+    return LICENCES.get(spdx_id) or Licence(spdx_id, spdx_id, spdx_page(spdx_id))
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..export import FILES
-from ..model import Initiative, Partner
+from ..model import Initiative, Partner, spdx_page
 from . import Renderer
 
 CONTEXT = "https://schema.org"
@@ -84,13 +84,6 @@ def platform(r: Renderer, here: str, whole: bool = False) -> dict[str, Any]:
     if owner:
         node["parentOrganization"] = organisation(r, here, owner)
     return node
-
-
-def licence_url(licence: object) -> str | None:
-    """The SPDX page of a licence id (`CC-BY-4.0`), for schema.org's `license` (a URL)."""
-    if not isinstance(licence, str) or not licence.strip():
-        return None
-    return f"https://spdx.org/licenses/{licence.strip()}.html"
 
 
 def project(r: Renderer, i: Initiative) -> dict[str, Any]:
@@ -183,10 +176,8 @@ def dataset(r: Renderer) -> dict[str, Any]:
     }
     if r.options.site_url:
         data["url"] = address(r, here, here)
-    # `licence` is a newer field of portfolio.yml: read where the contract has it.
-    licence = licence_url(getattr(info, "licence", None))
-    if licence:
-        data["license"] = licence
+    if info.licence:
+        data["license"] = spdx_page(info.licence)  # schema.org's `license` is a URL
     data["distribution"] = [{
         "@type": "DataDownload",
         "@id": address(r, here, r.export_uri(FILES[key])),
