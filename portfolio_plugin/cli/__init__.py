@@ -1,4 +1,4 @@
-"""The `portfolio` command: validate, schema, new, export, generate.
+"""The `portfolio` command: validate, schema, new, export, generate, import.
 
 It reads the same `mkdocs.yml` as the plugin (`-f`), and runs the same pipeline.
 No traceback reaches the user: problems are reported, unexpected failures are summarised.
@@ -106,6 +106,40 @@ def cmd_generate(args: argparse.Namespace) -> int:
     return 1 if build.problems.errors and args.strict else 0
 
 
+def cmd_import(args: argparse.Namespace) -> int:
+    """Make initiative pages from a spreadsheet; write nothing if any row has an error."""
+    from .importer import import_spreadsheet, partners_text, problem_order, write_all
+
+    options = _options(args)
+    extra = {table: Path(getattr(args, table)) for table in ("funding", "stories", "partners")
+             if getattr(args, table)}
+    result = import_spreadsheet(options, Path(args.file), extra, update=args.update)
+    for problem in sorted(result.problems, key=problem_order):
+        print(problem)
+    errors = len(result.errors)
+    if errors:
+        print(f"{errors} error(s) in {args.file}. Nothing was written: correct the cells "
+              "named above and run the import again.", file=sys.stderr)
+        return 1
+    files = [(page.path, page.text) for page in result.pages]
+    if result.partners and result.partners_path is not None:
+        old = result.partners_path.read_text(encoding="utf-8") \
+            if result.partners_path.exists() else ""
+        files.append((result.partners_path, partners_text(old, result.partners)))
+    write_all(files)
+    root = options.root
+    for page in result.pages:
+        print(f"{'updated' if page.updated else 'wrote'} {display_path(page.path, root)}")
+    if result.partners and result.partners_path is not None:
+        print(f"added {len(result.partners)} partner(s) to "
+              f"{display_path(result.partners_path, root)}: {', '.join(result.partners)}")
+    new = sum(1 for page in result.pages if not page.updated)
+    print(f"{result.rows} row(s) read: {new} new page(s), "
+          f"{len(result.pages) - new} updated, {len(result.unchanged)} unchanged.",
+          file=sys.stderr)
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     """The command-line interface."""
     main_parser = argparse.ArgumentParser(
@@ -142,7 +176,22 @@ def parser() -> argparse.ArgumentParser:
                           "pages' template portfolio.html into; without it, pages use the "
                           "theme's default template")
     generate.set_defaults(func=cmd_generate)
-    for sub in (validate, schema, new, export, generate):
+    spreadsheet = commands.add_parser(
+        "import", help="make initiative pages from a spreadsheet (CSV or XLSX)",
+        description="Make initiative pages from a spreadsheet with the columns of the "
+                    "published initiatives.csv. An XLSX workbook may hold sheets named "
+                    "initiatives, funding, stories and partners. Nothing is written if any "
+                    "row has an error.")
+    spreadsheet.add_argument("file", help="the spreadsheet: .xlsx or .csv")
+    for table in ("funding", "stories", "partners"):
+        spreadsheet.add_argument(f"--{table}", metavar="FILE",
+                                 help=f"the {table} table, as a file of the columns of "
+                                      f"{table}.csv")
+    spreadsheet.add_argument("--update", action="store_true",
+                             help="change pages that exist: only the fields whose columns "
+                                  "are in the spreadsheet")
+    spreadsheet.set_defaults(func=cmd_import)
+    for sub in (validate, schema, new, export, generate, spreadsheet):
         sub.add_argument("-f", "--config-file", default=argparse.SUPPRESS,
                          help="the site's mkdocs.yml")
     return main_parser

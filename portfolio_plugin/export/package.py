@@ -112,6 +112,8 @@ class Package(ExportBase):
             constraints["pattern"] = column.pattern
         if column.minimum is not None:
             constraints["minimum"] = column.minimum
+        if column.maximum is not None:
+            constraints["maximum"] = column.maximum
         if constraints:
             field["constraints"] = constraints
         return field

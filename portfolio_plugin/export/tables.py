@@ -5,11 +5,12 @@ from __future__ import annotations
 import csv
 import enum
 import io
+import json
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ..model import Facet, FundingKind, Sector, Status, StoryKind, Zone
+from ..model import Facet, FundingKind, Initiative, Sector, Status, StoryKind, Zone
 from ..render import Chunks
 from .base import ExportBase, amount
 
@@ -27,12 +28,13 @@ class Column:
     data package alike."""
 
     name: str
-    type: str = "string"  # string, integer, number or year
+    type: str = "string"  # string, integer, number, year, object or array (JSON text)
     required: bool = False
     unique: bool = False
     enum: tuple[str | int, ...] = ()
     pattern: str | None = None
     minimum: int | None = None
+    maximum: int | None = None
 
 
 def _choices(kind: type[enum.Enum]) -> tuple[str, ...]:
@@ -68,6 +70,13 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
         Column("objectives"), Column("assets"), _money("cash"),
         _money("in_kind"), Column("currency", pattern=_CURRENCY),
         _count("stories"), _count("critical_events"), Column("url"),
+        # Added in 1.1 so that every front-matter field has a column (`portfolio import`
+        # reads them back): what has no flat form is JSON text, as in portfolio.json.
+        Column("translations", "object"), Column("partner_roles", "object"),
+        Column("zone_history", "array"), Column("indicators", "array"),
+        Column("position_certainty", "number", minimum=-1, maximum=1),
+        Column("position_direction", "number", minimum=-1, maximum=1),
+        Column("links", "array"),
     ),
     "partners": (
         _ID, Column("name", required=True),
@@ -93,6 +102,23 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
 }
 CSV_COLUMNS: dict[str, tuple[str, ...]] = {
     table: tuple(column.name for column in columns) for table, columns in COLUMNS.items()}
+# What `portfolio import` reads back of each table: the columns that are front-matter (or
+# partners.yml), and a few a person may add (an initiative's Markdown `body`, a funding
+# `note`). The other columns are figures made from these, known and not read.
+IMPORTED: dict[str, tuple[str, ...]] = {
+    "initiatives": (
+        "id", "title", "summary", "facet", "zone", "status", "start", "end", "layer",
+        "steward", "partners", "themes", "mandates", "objectives", "assets", "translations",
+        "partner_roles", "zone_history", "indicators", "position_certainty",
+        "position_direction", "links", "body"),
+    "funding": ("initiative", "funder", "year", "kind", "amount", "currency",
+                "original_amount", "original_currency", "note"),
+    "stories": ("date", "initiative", "title", "kind", "text", "link", "partners"),
+    "partners": ("id", "name", "sector", "website", "description", "logo"),
+}
+NOT_IMPORTED: dict[str, tuple[str, ...]] = {
+    table: tuple(c for c in CSV_COLUMNS[table] if c not in IMPORTED[table])
+    for table in CSV_COLUMNS}
 # How the tables refer to each other: (table, its columns) -> (table, columns referred to).
 PRIMARY_KEYS = {"initiatives": ("id",), "partners": ("id",)}
 FOREIGN_KEYS: dict[str, tuple[tuple[tuple[str, ...], str, tuple[str, ...]], ...]] = {
@@ -121,7 +147,28 @@ class Tables(ExportBase):
                 amount(i.in_kind), self.currency, len(i.stories),
                 sum(1 for s in i.stories if s.kind.value == "critical-event"),
                 self.absolute(self.options.initiative_uri(i.slug)),
+                *self._front_matter_cells(i),
             ]
+
+    def _front_matter_cells(self, i: Initiative) -> list[Any]:
+        """The columns of the fields that have no flat form, as `portfolio.json` gives them."""
+        translations = {name: {lang: text for lang, text in value.values if lang}
+                        for name, value in (("title", i.title), ("summary", i.summary))}
+        roles = {p.id: p.role for p in i.partners if p.role is not None}
+        return [
+            json_cell({k: v for k, v in translations.items() if v}),
+            json_cell(roles),
+            json_cell([_given_only({"date": z.date.iso(), "zone": z.zone.value,
+                                    "note": z.note}) for z in i.zone_history]),
+            json_cell([_given_only({
+                "name": n.name, "unit": n.unit, "baseline": _given(n.baseline),
+                "target": _given(n.target),
+                "values": [{"date": v.date.iso(), "value": number(v.value)}
+                           for v in n.values]}) for n in i.indicators]),
+            number(i.position.certainty) if i.position else "",
+            number(i.position.direction) if i.position else "",
+            json_cell([{"title": link.title, "url": link.url} for link in i.links]),
+        ]
 
     def partners_csv(self) -> Chunks:
         """One row per partner."""
@@ -168,6 +215,29 @@ class Tables(ExportBase):
                 s.title, s.kind.value, s.text, s.link or "", SEPARATOR.join(s.partners),
                 self.absolute(self.options.initiative_uri(s.initiative)),
             ]
+
+
+def json_cell(value: Any) -> str:
+    """A cell of JSON text (compact, keys in their order), empty for nothing."""
+    if not value:
+        return ""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def number(value: float | None) -> int | float | str:
+    """A number as written by its author: `180`, not `180.0`; empty for nothing."""
+    if value is None:
+        return ""
+    return int(value) if float(value).is_integer() else value
+
+
+def _given_only(item: dict[str, Any]) -> dict[str, Any]:
+    """The parts of an item its author gave (an empty note or unit is not written)."""
+    return {key: value for key, value in item.items() if value not in ("", None, [])}
+
+
+def _given(value: float | None) -> int | float | None:
+    return None if value is None else number(value)  # type: ignore[return-value]
 
 
 def spreadsheet_cell(value: Any) -> Any:

@@ -643,6 +643,13 @@ def _partners(doc: Located | None, path: str, problems: Problems) -> dict[str, P
     return result
 
 
+def partners_of(doc: Located, path: str) -> tuple[dict[str, Partner], Problems]:
+    """The partners of a `partners.yml`-shaped document (`{id: {name, sector, ...}}`) and
+    their problems, with the rules of `site_data/partners.yml`."""
+    problems = Problems()
+    return _partners(doc, path, problems), problems
+
+
 def _assets(doc: Located | None, path: str, problems: Problems,
             partners: Mapping[str, Partner]) -> dict[str, Asset]:
     result: dict[str, Asset] = {}
