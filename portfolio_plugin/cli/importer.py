@@ -553,19 +553,45 @@ def updated_text(text: str, changes: dict[str, Any]) -> str:
 
 # -- the import ---------------------------------------------------------------------------------
 
-def _normal(value: Any) -> Any:
-    """A value as the validator reads it, to tell whether a field really changes."""
+# What a field or part means when it is left out, as the validator reads it.
+_DEFAULTS: dict[str, dict[str, Any]] = {
+    "": {"status": "active", "layer": 2},
+    "funding": {"kind": "cash"},
+    "stories": {"kind": "critical-event"},
+}
+
+
+def _normal(value: Any, key: str = "", currency: str = "") -> Any:
+    """A value as the validator reads it (defaults written out, a partner id as {id}, dated
+    lists in date order), to tell whether a field really changes."""
     if isinstance(value, dict):
-        return {k: _normal(v) for k, v in value.items() if v is not None}
+        found = {k: _normal(v, k, currency) for k, v in value.items()
+                 if v not in (None, "", [])}
+        defaults = dict(_DEFAULTS.get(key, {}))
+        if key == "funding":
+            defaults["currency"] = currency
+        return {**{k: _normal(v, k) for k, v in defaults.items()}, **found}
     if isinstance(value, list):
-        return [_normal(v) for v in value]
+        items = [_normal({"id": v} if key == "partners" and isinstance(v, str) else v, key,
+                         currency) for v in value]
+        if key in ("stories", "zone_history", "values"):
+            items.sort(key=lambda item: json.dumps(item, sort_keys=True, default=str))
+            items.sort(key=lambda item: str(item.get("date", "")) if isinstance(item, dict)
+                       else "")
+        return items
     if isinstance(value, bool):
         return value
     if isinstance(value, (int, float)):
-        return float(value)
+        return str(value) if key in ("date", "start", "end") else float(value)
     if isinstance(value, str):
         return value.strip()
     return value
+
+
+def _changed(old: dict[str, Any], key: str, new: Any, currency: str) -> bool:
+    before = old.get(key, _DEFAULTS[""].get(key))
+    after = _DEFAULTS[""].get(key) if new is ABSENT else new
+    return bool(_normal({key: before}, "", currency) != _normal({key: after}, "", currency))
 
 
 def import_spreadsheet(options: Options, main: Path, extra: dict[str, Path] | None = None,
@@ -647,7 +673,7 @@ def import_spreadsheet(options: Options, main: Path, extra: dict[str, Path] | No
             old = read_page(path, display)
             assert isinstance(old, Page)
             changes = {k: v for k, v in fields.items()
-                       if _normal(old.data.value.get(k)) != _normal(None if v is ABSENT else v)}
+                       if _changed(old.data.value, k, v, currency)}
             text = updated_text(old_text, changes)
             if entry.body is not None and old.body.strip() != entry.body.strip():
                 text = text[:len(text) - len(old.body)] + entry.body.rstrip("\n") + "\n"

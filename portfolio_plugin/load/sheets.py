@@ -55,6 +55,8 @@ class Cell:
                 where += f" ({column_letter(self.index)})"
             else:
                 where += " (not in the sheet)"
+        elif self.index:
+            where += f", column {column_letter(self.index)}"
         return where
 
 
@@ -219,6 +221,7 @@ def _table(display: str, name: str, grid: list[tuple[int, list[Any]]],
             expected="one value per cell", found=f"merged cells {label}"))
     named: dict[str, int] = {}
     unnamed: list[int] = []
+    said: set[int] = set()
     for index, value in enumerate(header, 1):
         text = clean(value)
         if text is None:
@@ -241,14 +244,16 @@ def _table(display: str, name: str, grid: list[tuple[int, list[Any]]],
             value = clean(values[index - 1]) if index <= len(values) else None
             if value is not None:
                 cells[column] = value
-        for index in unnamed:
-            if index <= len(values) and clean(values[index - 1]) is not None:
+        beyond = range(len(header) + 1, len(values) + 1)
+        for index in [*unnamed, *beyond]:
+            if index <= len(values) and clean(values[index - 1]) is not None \
+                    and index not in said:
                 problems.append(sheet_problem(
                     Cell(display, name, number, "", index),
                     f"column {column_letter(index)} holds a value but has no name in the "
                     f"header row ({header_row})", expected="a column name in the header row",
                     found=describe_cell(values[index - 1])))
-                unnamed.remove(index)  # said once per column
+                said.add(index)  # once per column
         if cells:
             sheet.rows.append(Row(number, cells))
     return sheet
