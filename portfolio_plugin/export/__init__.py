@@ -25,6 +25,7 @@ from .feeds import FEED_LIMIT, Feed, Feeds, feed_problems, xml_text
 from .models import SCHEMA_VERSION
 from .package import Package
 from .tables import CSV_COLUMNS, SEPARATOR, Tables, csv_bytes, csv_pieces, spreadsheet_cell
+from .template import Template
 
 __all__ = [
     "CSV_COLUMNS", "FEED_LIMIT", "FILES", "Feed", "PAGE_NAMES", "SCHEMA_VERSION", "SEPARATOR",
@@ -34,7 +35,7 @@ __all__ = [
 ]
 
 
-class Exporter(Document, Tables, Feeds, Package):
+class Exporter(Document, Tables, Feeds, Package, Template):
     """Builds the export files of one portfolio; `files()` gives them all."""
 
     def files(self, document: dict[str, Any] | None = None) -> dict[str, bytes]:
@@ -61,6 +62,7 @@ class Exporter(Document, Tables, Feeds, Package):
             "atom": self.atom,
             "json_feed": self.json_feed,
             "datapackage": self.datapackage,
+            "template": self.template,
         }
         files = {self.r.export_uri(FILES[key]): make for key, make in made.items()}
         files.update(self.feed_makers())

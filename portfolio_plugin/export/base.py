@@ -31,6 +31,7 @@ FILES = {
     "atom": "stories.xml",
     "json_feed": "stories.json",
     "datapackage": "datapackage.json",
+    "template": "initiatives-template.xlsx",
 }
 
 

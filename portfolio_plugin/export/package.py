@@ -27,6 +27,8 @@ RESOURCES = {
     "stories_csv": ("stories", "csv", "text/csv"),
     "atom": ("stories-atom", "xml", "application/atom+xml"),
     "json_feed": ("stories-json-feed", "json", "application/feed+json"),
+    "template": ("initiatives-template", "xlsx",
+                 "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
 }
 # The CSV files are tabular: each holds the table of `COLUMNS` of its resource's name.
 TABLES = {key: name for key, (name, kind, _) in RESOURCES.items() if kind == "csv"}
@@ -74,6 +76,8 @@ class Package(ExportBase):
             # Said outright: a reader would otherwise take `*.schema.json` for a Table Schema.
             "type": "json" if file_format == "json" else "file",
         }
+        if file_format == "xlsx":  # a zip of its own: no text encoding
+            del resource["encoding"]
         table = TABLES.get(key)
         if table is not None:
             resource["profile"] = "tabular-data-resource"

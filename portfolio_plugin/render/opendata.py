@@ -21,6 +21,7 @@ FORMATS = {
     "json": "JSON", "schema": "JSON Schema", "initiatives_csv": "CSV", "partners_csv": "CSV",
     "funding_csv": "CSV", "stories_csv": "CSV", "atom": "Atom", "json_feed": "JSON Feed",
     "datapackage": "Data Package",
+    "template": "Excel (XLSX)",
 }
 CSV_FILES = (("initiatives_csv", "initiatives"), ("partners_csv", "partners"),
              ("funding_csv", "funding"), ("stories_csv", "stories"))

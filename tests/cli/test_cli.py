@@ -25,8 +25,8 @@ def test_export_writes_the_same_bytes_as_the_built_site(tmp_path: Path,
     config = write_site(tmp_path / "site", "https://testvik.example/")
     mkdocs_build(config, tmp_path / "built")
     assert main(["export", "-f", str(config), "--out", str(tmp_path / "out")]) == 0
-    # 9 files of the whole site, and Atom and JSON feeds of 3 initiatives and 4 partners.
-    assert "wrote 23 file(s)" in capsys.readouterr().out
+    # 10 files of the whole site, and Atom and JSON feeds of 3 initiatives and 4 partners.
+    assert "wrote 24 file(s)" in capsys.readouterr().out
     out = tmp_path / "out"
     written = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
     assert [name for name in written if not name.startswith("feeds/")] == sorted(FILES.values())

@@ -82,7 +82,7 @@ def test_the_package_describes_every_other_published_file(tmp_path: Path, epoch:
     assert described == published
     assert {r["name"] for r in package(files)["resources"]} == {
         "portfolio", "portfolio-schema", "initiatives", "partners", "funding", "stories",
-        "stories-atom", "stories-json-feed"}
+        "stories-atom", "stories-json-feed", "initiatives-template"}
 
 
 def test_each_csv_file_is_a_table_whose_fields_are_its_columns_in_order(
@@ -98,7 +98,8 @@ def test_each_csv_file_is_a_table_whose_fields_are_its_columns_in_order(
         assert names == columns
         header = next(csv.reader(io.StringIO(files[f"data/{table}.csv"].decode("utf-8-sig"))))
         assert tuple(header) == names
-        assert all(f["description"] and f["type"] in ("string", "integer", "number", "year")
+        assert all(f["description"] and f["type"] in ("string", "integer", "number", "year",
+                                                     "object", "array")
                    for f in resource["schema"]["fields"])
 
 
@@ -160,6 +161,8 @@ def test_json_files_and_feeds_are_resources_of_their_own_kind(tmp_path: Path,
         "portfolio.schema.json": ("json", "application/schema+json", False),
         "stories.json": ("json", "application/feed+json", False),
         "stories.xml": ("xml", "application/atom+xml", False),
+        "initiatives-template.xlsx": (
+            "xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", False),
     }
 
 

@@ -70,7 +70,8 @@ def csv_rows(data: bytes) -> list[dict[str, str]]:
 def test_every_file_is_published_under_the_exports_folder(tmp_path: Path, epoch: str) -> None:
     files = sorted(exported(tmp_path))
     assert [f for f in files if not f.startswith("data/feeds/")] == [
-        "data/datapackage.json", "data/funding.csv", "data/initiatives.csv",
+        "data/datapackage.json", "data/funding.csv", "data/initiatives-template.xlsx",
+        "data/initiatives.csv",
         "data/partners.csv", "data/portfolio.json", "data/portfolio.schema.json",
         "data/stories.csv", "data/stories.json", "data/stories.xml"]
     # The feeds of each initiative and partner (tests/export/test_feeds.py).
