@@ -367,9 +367,10 @@ def _number(value: Any) -> float | None:
 
 
 def cell(value: Any) -> str:
-    """A value as a CSV cell of the export: empty for none, a formula guarded by '."""
+    """A value as a CSV cell of the export: empty for none, a text that a spreadsheet would
+    read as a formula guarded by ' (a negative number stays a number)."""
     text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_START) else text
+    return "'" + text if isinstance(value, str) and text.startswith(FORMULA_START) else text
 
 
 # -- small sites on disk (the `site` fixture of conftest.py writes one) -----------------------
