@@ -146,6 +146,22 @@ def new_file_page(r: Renderer) -> dict[str, str] | None:
     return {"url": f"{repo}/new/{branch}", "folder": _source_folder(r), "host": "GitHub"}
 
 
+# What a schema says to people rather than to a checker: left out of the page's copy, which
+# only checks (the words are English, and the page speaks the site's language).
+_WORDS_OF_SCHEMA = ("description", "title", "examples", "$schema", "$id")
+
+
+def checking_schema(schema: Any) -> Any:
+    """A schema without its descriptions and titles: the rules alone."""
+    if isinstance(schema, dict):
+        return {key: (checking_schema(value) if key != "properties"
+                      else {name: checking_schema(prop) for name, prop in value.items()})
+                for key, value in schema.items() if key not in _WORDS_OF_SCHEMA}
+    if isinstance(schema, list):
+        return [checking_schema(item) for item in schema]
+    return schema
+
+
 def _source_folder(r: Renderer) -> str:
     """The initiatives' folder as problems name it: relative to the site's root."""
     try:
@@ -159,7 +175,7 @@ def form_data(r: Renderer, fields: tuple[FormField, ...]) -> dict[str, Any]:
     t = r.t
     return {
         "language": t.language,
-        "schema": SCHEMAS["initiative"](),
+        "schema": checking_schema(SCHEMAS["initiative"]()),
         "fields": [f.name for f in fields],
         "required": [f.name for f in fields if f.required],
         "words": {key: t(f"propose.{key}") for key in WORDS},
@@ -182,7 +198,7 @@ def propose_page(r: Renderer) -> str:
     return r.page(here, "propose.md", r.t("propose.title"), r.t("propose.description"),
                   fields=by_name, data=form_data(r, fields), repo=repo,
                   summary_max=by_name["summary"].max_length if "summary" in by_name
-                  else SUMMARY_MAX)
+                  else SUMMARY_MAX, suffix=".md")
 
 
 def pages(r: Renderer) -> Iterator[tuple[str, Later]]:
