@@ -273,8 +273,8 @@
         lines.push(key + ": " + quote(v));
       }
     });
-    var body = value("body").replace(/\r\n?/g, "\n").trim() || say("default_body");
-    return lines.concat(["---", "", body, ""]).join("\n");
+    var body = value("body").replace(/\r\n?/g, "\n").trim();
+    return lines.concat(["---", ""]).concat(body ? [body, ""] : []).join("\n");
   }
 
   function fileName() { return value("slug").trim() + ".md"; }
@@ -366,6 +366,12 @@
     }
     if (name === "slug") slugEdited = value("slug") !== "";
     if (name === "summary") counter();
+    /* Text that is too long, or holds a character text may not, is said at once; other
+       messages wait until the reader leaves the field (half a date is not yet wrong). */
+    var kind = name && fieldOf(name).getAttribute("data-pf-control");
+    if (!touched[name] && (kind === "text" || kind === "textarea" || kind === "body") && check(name)) {
+      touched[name] = true;
+    }
     recheck(name);
     result.hidden = true; /* what was made no longer matches the form */
   });

@@ -48,7 +48,7 @@ CHECKS = ("required", "too_long", "too_long.expected", "too_long.found", "contro
           "slug", "slug.expected", "slug_taken", "slug_taken.expected", "schema",
           "schema.expected", "problem")
 WORDS = (*(f"check.{key}" for key in CHECKS), "errors_one", "errors_many", "count",
-         "download_file", "default_body")
+         "download_file")
 
 
 @dataclass(frozen=True)

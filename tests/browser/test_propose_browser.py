@@ -254,3 +254,18 @@ def test_axe_finds_no_violation_on_the_proposal_form(
     assert page.evaluate("document.documentElement.scrollWidth") <= width
     violations = axe(settled(page))
     assert violations == [], describe_violations(violations)
+
+
+def test_a_summary_too_long_is_said_while_the_partner_types(
+        site: BuiltSite, serve: Callable[..., str], open_page: Callable[..., Visit]) -> None:
+    page = open_page(serve(site.site) + "portfolio/propose/", fresh=True).page
+    tab_to(page, "#pf-f-summary")
+    page.keyboard.type("y" * 300)
+    assert page.locator("#pf-f-summary-msg").inner_text() == ""
+    page.keyboard.type("yz")
+    assert page.locator("#pf-f-summary-msg").inner_text() == (
+        "is too long (302 characters) (expected at most 300 characters, found 302 characters)")
+    assert "302 of 300 characters used." in page.locator("#pf-f-summary-hint").inner_text()
+    page.keyboard.press("Backspace")
+    page.keyboard.press("Backspace")
+    assert page.locator("#pf-f-summary-msg").inner_text() == ""
