@@ -254,7 +254,8 @@
     return doc;
   }
 
-  /* YAML that any YAML reader reads as written: every text a JSON string (quoted, escaped). */
+  /* YAML that any YAML reader reads as written: every text a JSON string (quoted, escaped;
+     the line and paragraph separators too, which some editors show as line breaks). */
   function quote(v) {
     return JSON.stringify(v).replace(/\u2028/g, "\\u2028").replace(/\u2029/g, "\\u2029");
   }

@@ -15,6 +15,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+import yaml
 
 from .conftest import DEFAULT_MKDOCS_YML, BuiltSite, Visit, describe_violations
 
@@ -269,3 +270,36 @@ def test_a_summary_too_long_is_said_while_the_partner_types(
     page.keyboard.press("Backspace")
     page.keyboard.press("Backspace")
     assert page.locator("#pf-f-summary-msg").inner_text() == ""
+
+
+HOSTILE = 'He said "no": #1 \\ {a: [b]} & *x !tag %y @z `c`\u2028- yes: \'q\''
+
+
+def test_any_text_the_partner_types_is_read_back_as_typed(
+        site: BuiltSite, serve: Callable[..., str], open_page: Callable[..., Visit]) -> None:
+    """Quotes, colons, hashes, backslashes, YAML's indicators and a line separator: the
+    front-matter quotes and escapes them, so the page says what was typed."""
+    page = open_page(serve(site.site) + "portfolio/propose/", fresh=True).page
+    page.fill("#pf-f-title", HOSTILE)
+    page.fill("#pf-f-slug", "hostile-text")
+    page.fill("#pf-f-summary", "no")
+    page.check("#pf-f-facet-3")
+    page.check("#pf-f-zone-0")
+    page.fill("#pf-f-body", "---\nnot: front-matter\n---\n")
+    page.click("button[type=submit]")
+    text = page.input_value("#pf-propose-text")
+    saved = site.root / "content" / "initiatives" / "hostile-text.md"
+    saved.write_text(text, encoding="utf-8")
+    try:
+        result = subprocess.run(
+            [sys.executable, "-m", "portfolio_plugin.cli", "-f", str(site.root / "mkdocs.yml"),
+             "validate", "--strict", "--format", "json"],
+            capture_output=True, text=True, check=False, timeout=120,
+            env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+        assert result.returncode == 0, result.stdout + result.stderr
+        front = yaml.safe_load(text.split("---\n")[1])
+        assert front["title"] == {"en": HOSTILE}
+        assert front["summary"] == {"en": "no"}
+        assert text.endswith("---\n\n---\nnot: front-matter\n---\n")
+    finally:
+        saved.unlink()
