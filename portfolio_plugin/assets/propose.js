@@ -280,8 +280,11 @@
 
   function fileName() { return value("slug").trim() + ".md"; }
 
+  /* The host's new-file page in the initiatives' folder (the address its own "Add file"
+     button opens), with the file's name and text filled in. */
   function newFileUrl() {
-    return data.repo.url + "?filename=" + encodeURIComponent(data.repo.folder + "/" + fileName()) +
+    var folder = data.repo.folder.split("/").filter(Boolean).map(encodeURIComponent).join("/");
+    return data.repo.url + (folder ? "/" + folder : "") + "?filename=" + encodeURIComponent(fileName()) +
       "&value=" + encodeURIComponent(text);
   }
 

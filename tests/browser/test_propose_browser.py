@@ -187,9 +187,9 @@ def test_a_partner_fills_the_form_by_keyboard_and_validate_accepts_the_page(
         href = page.get_attribute("[data-pf-new-file]", "href") or ""
         parts = urlsplit(href)
         assert (parts.scheme, parts.netloc, parts.path) == (
-            "https", "github.com", "/norrvik/portfolio/new/trunk")
+            "https", "github.com", "/norrvik/portfolio/new/trunk/content/initiatives")
         query = parse_qs(parts.query, keep_blank_values=True)
-        assert query["filename"] == ["content/initiatives/school-bikes.md"]
+        assert query["filename"] == ["school-bikes.md"]
         assert query["value"] == [text]
     finally:
         saved.unlink()
