@@ -201,3 +201,22 @@ def test_the_page_links_the_new_file_page_only_where_the_site_names_a_repository
     options = dataclasses.replace(r.options, repo_url="https://github.com/norrvik/portfolio")
     page = propose_page(with_options(r, options))
     assert 'href="https://github.com/norrvik/portfolio/new/main"' in page
+
+
+@pytest.mark.parametrize("language", ["en", "sv"])
+def test_the_overview_and_the_list_of_initiatives_link_the_proposal_page(language: str) -> None:
+    from portfolio_plugin.render import make, plan_site
+
+    r = renderer(fixture(), language=language)
+    plan = plan_site(r.portfolio, r.figures, r.options, r.t, r.built,
+                     modules=("overview", "browse", "propose"))
+    pages = {uri: make(item) for uri, item in plan.items}
+    assert "portfolio/propose.md" in pages
+    title = r.t("propose.title")
+    assert title != "propose.title"
+    for uri, link in (("portfolio/index.md", "propose/"),
+                      ("portfolio/initiatives.md", "../propose/")):
+        page = pages[uri]
+        assert isinstance(page, str)
+        hrefs = [a.get("href") for tag, a in read(page).elements if tag == "a"]
+        assert link in hrefs, (uri, hrefs)
