@@ -30,6 +30,10 @@ class Options:
     language: str = "en"
     directory_urls: bool = True
     site_url: str | None = None
+    # Where the site's source is kept (MkDocs' `repo_url` and `edit_uri`): the "Propose an
+    # initiative" page opens the host's new-file page there.
+    repo_url: str | None = None
+    edit_uri: str | None = None
     # The configuration file's name, as problems about it name it.
     config_file: str = "mkdocs.yml"
     page_size: int = 200
@@ -127,6 +131,8 @@ def from_settings(root: Path, config: Mapping[str, Any], settings: Mapping[str, 
         language=str(language),
         directory_urls=bool(config.get("use_directory_urls", True)),
         site_url=config.get("site_url"),
+        repo_url=_text_setting(config.get("repo_url")),
+        edit_uri=_text_setting(config.get("edit_uri")),
         config_file=config_file,
         page_size=int(settings.get("page_size", 200)),
         initiatives_source=(str(settings["initiatives_source"])
@@ -141,6 +147,11 @@ def from_settings(root: Path, config: Mapping[str, Any], settings: Mapping[str, 
         federation_cache_days=_positive(settings, "federation_cache_days",
                                         Options.federation_cache_days, zero=True),
     )
+
+
+def _text_setting(value: Any) -> str | None:
+    """A text setting, or None where it is absent or empty."""
+    return str(value) if isinstance(value, str) and value.strip() else None
 
 
 def _positive(settings: Mapping[str, Any], name: str, default: float,

@@ -23,7 +23,7 @@ if TYPE_CHECKING:  # imported where used: `portfolio validate` needs none of the
     from .i18n import Translator
     from .render import Plan, Rendered, Sink
 
-ASSETS = ("portfolio.js", "portfolio.css")
+ASSETS = ("portfolio.js", "portfolio.css", "propose.js")
 
 
 @dataclass

@@ -180,6 +180,7 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
         """The core's options from MkDocs' configuration."""
         raw = {"docs_dir": config.docs_dir, "site_name": config.site_name,
                "use_directory_urls": config.use_directory_urls, "site_url": config.site_url,
+               "repo_url": config.repo_url, "edit_uri": config.edit_uri,
                "theme": {"language": config.theme.get("language", "en")},
                "markdown_extensions": [e for e in config.markdown_extensions
                                        if isinstance(e, str)]}

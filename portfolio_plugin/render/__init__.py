@@ -33,7 +33,8 @@ T = TypeVar("T")
 
 # Page modules, in the order their pages are made.
 PAGE_MODULES: tuple[str, ...] = ("initiative", "opendata", "federation", "ecosystem",
-                                  "leverage", "timeline", "objectives", "overview", "browse")
+                                  "leverage", "timeline", "objectives", "overview", "browse",
+                                  "propose")
 
 ZONE_SHAPES = {Zone.YELLOW: "circle", Zone.GREEN: "diamond", Zone.BLUE: "square"}
 ZONE_SYMBOLS = {Zone.YELLOW: "○", Zone.GREEN: "◇", Zone.BLUE: "■"}
@@ -53,6 +54,7 @@ SECTION_PAGES: dict[str, str] = {
     "mandates": "mandates.md",
     "data": "data.md",
     "federation": "federation.md",
+    "propose": "propose.md",
 }
 
 

@@ -63,6 +63,7 @@ def page_links(r: Renderer) -> tuple[PageLink, ...]:
              "mandates", "data"]
     if r.portfolio.info.federation:
         names.append("federation")
+    names.append("propose")
     return tuple(PageLink(r.uri(n), t(f"overview.page.{n}"), t(f"overview.page.{n}.about"))
                  for n in names)
 

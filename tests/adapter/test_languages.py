@@ -379,9 +379,10 @@ def test_the_finder_finds_english_words_on_every_page_of_the_english_site() -> N
 
 _JINJA = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.S)
 _TAG = re.compile(r"""<(?:[^>"']|"[^"]*"|'[^']*')*>""")
-# Attributes read or shown as text (`data-pf-chart` names its data block: an id).
-_SHOWN = re.compile(r'\s(?:aria-label|title|alt|placeholder|content|data-pf-(?!chart=)[\w-]+)'
-                    r'="([^"]*)"')
+# Attributes read or shown as text (`data-pf-chart` names its data block, `data-pf-propose`
+# the proposal form's; `data-pf-field`, `-message` and `-control` name a field and its kind).
+_SHOWN = re.compile(r'\s(?:aria-label|title|alt|placeholder|content|'
+                    r'data-pf-(?!chart=|propose=|field=|message=|control=)[\w-]+)="([^"]*)"')
 # Names of formats, the same in every language.
 _FORMAT_NAMES = {"Atom", "JSON", "Feed"}
 

@@ -136,7 +136,7 @@ def test_a_site_without_a_nav_lists_the_portfolio_sections_in_their_order(
     assert links == [".", "about/", "portfolio/", "portfolio/initiatives/",
                      "portfolio/facet-map/", "portfolio/ecosystem/", "portfolio/leverage/",
                      "portfolio/timeline/", "portfolio/objectives/", "portfolio/mandates/",
-                     "portfolio/data/"]
+                     "portfolio/data/", "portfolio/propose/"]
     # Initiative, partner and listing pages stay out of the sidebar.
     assert not [link for link in links if "bikes" in link or "partners" in link]
     # Previous and next follow the sidebar's order.
