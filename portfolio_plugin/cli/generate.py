@@ -16,6 +16,7 @@ import shutil
 import tempfile
 from dataclasses import dataclass, replace
 from importlib import resources
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 
@@ -193,6 +194,17 @@ def write_folder(out: Path, texts: dict[str, str], files: dict[str, bytes],
     return len(copies) + len(files) + len(texts)
 
 
+def _package_files(folder: Traversable, below: str = "") -> dict[str, bytes]:
+    """The files of a folder of the package by path in it."""
+    found: dict[str, bytes] = {}
+    for item in sorted(folder.iterdir(), key=lambda i: i.name):
+        if item.is_dir():
+            found.update(_package_files(item, f"{below}{item.name}/"))
+        elif item.is_file():
+            found[below + item.name] = item.read_bytes()
+    return found
+
+
 def generate(config_file: Path, out: Path, engine: str = "zensical",
              strict: bool = False) -> tuple[int, list[Problem]]:
     """Make the folder for `engine`; return how many files it has (0: not written, with
@@ -212,8 +224,14 @@ def generate(config_file: Path, out: Path, engine: str = "zensical",
     copies = {f"docs/{uri}": path for uri, path in
               own_files(options.docs_dir, options, problems, skip_sources=True).items()}
     # The pages name the plugin's page template; the site's own overrides win over it.
-    template = resources.files("portfolio_plugin") / "theme" / PAGE_TEMPLATE
-    files = {f"overrides/{PAGE_TEMPLATE}": template.read_bytes()}
+    package = resources.files("portfolio_plugin")
+    files = {f"overrides/{PAGE_TEMPLATE}": (package / "theme" / PAGE_TEMPLATE).read_bytes()}
+    name = theme.get("name") if isinstance(theme, dict) else theme
+    if engine == "mkdocs" and name == "material":
+        # Material's inline scripts from files, as the plugin gives them (SECURITY.md);
+        # Zensical's theme has scripts of its own, which these would replace.
+        files.update({f"overrides/{uri}": data for uri, data in
+                      _package_files(package / "theme_material").items()})
     if custom_dir is not None and custom_dir.is_dir():
         copies.update({f"overrides/{uri}": path for uri, path in
                        own_files(custom_dir, options, problems).items()})

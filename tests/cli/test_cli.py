@@ -112,6 +112,10 @@ def test_generate_writes_links_for_the_engine_that_builds_the_folder(tmp_path: P
         facet_map = (tmp_path / engine / "docs" / "portfolio" / "facet-map.md").read_text(
             encoding="utf-8")
         assert f'"{chart}"' in facet_map, engine
+    # Material's inline scripts from files, as the plugin gives them, for MkDocs only:
+    # Zensical's theme has scripts of its own.
+    assert (tmp_path / "m" / "overrides" / "partials" / "javascripts" / "base.html").is_file()
+    assert not (tmp_path / "z" / "overrides" / "partials").exists()
 
 
 def test_generate_leaves_the_initiative_sources_out(tmp_path: Path,
@@ -149,6 +153,19 @@ def test_generate_is_reproducible_and_replaces_its_own_folder(tmp_path: Path) ->
     (out / "site" / "stale.html").write_text("old build", encoding="utf-8")
     assert main(["generate", "-f", str(config), "--out", str(out)]) == 0
     assert files_of(out) == first
+
+
+def test_generate_copies_no_symlink_that_leaves_the_site(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    config = write_site(tmp_path / "site")
+    secret = tmp_path / "secret.txt"
+    secret.write_text("not for the site", encoding="utf-8")
+    (tmp_path / "site" / "docs" / "notes.txt").symlink_to(secret)
+    out = tmp_path / "out"
+    assert main(["generate", "--strict", "-f", str(config), "--out", str(out)]) == 1
+    assert "docs/notes.txt:1:1: error:" in capsys.readouterr().err and not out.exists()
+    assert main(["generate", "-f", str(config), "--out", str(out)]) == 0
+    assert not (out / "docs" / "notes.txt").exists() and (out / "docs" / "index.md").is_file()
 
 
 @pytest.mark.parametrize("where", ["mine", "docs", "."])

@@ -127,21 +127,30 @@ def test_zensical_builds_the_same_pages_as_the_plugin(mkdocs_site: Path,
         encoding="utf-8")
 
 
-def test_the_plugins_links_work_from_files_without_directory_urls(tmp_path: Path) -> None:
-    # The reference site without directory URLs, and without the language switcher (its
-    # links are the site's `extra.alternate`, written for a server: `./`, `sv/`).
+@pytest.mark.parametrize("engine", ["mkdocs", "zensical"])
+def test_the_links_work_from_files_without_directory_urls(engine: str, tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch
+                                                          ) -> None:
+    # The reference site without directory URLs, built by the plugin (MkDocs) or from the
+    # folder of `portfolio generate` (Zensical), and read from file://. Without the language
+    # switcher: its links are the site's `extra.alternate`, written for a server (`./`, `sv/`).
     for name in ("content", "site_data", "overrides"):
         shutil.copytree(ROOT / name, tmp_path / name)
     shutil.copy(ROOT / "mkdocs.yml", tmp_path)
     config = tmp_path / "flat.yml"
     config.write_text("INHERIT: mkdocs.yml\nuse_directory_urls: false\n"
                       "extra:\n  alternate: []\n", encoding="utf-8")
-    build("mkdocs", config, tmp_path / "site")
-    found = crawl(tmp_path / "site", files=True)
+    if engine == "mkdocs":
+        site = tmp_path / "site"
+        build("mkdocs", config, site)
+    else:
+        monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+        assert main(["generate", "-f", str(config), "--out", str(tmp_path / "z")]) == 0
+        site = zensical_build(tmp_path / "z" / "mkdocs.yml")
+    found = crawl(site, files=True)
     no_broken_links(found)
     assert found.pages > 100 and found.links > 5000, (found.pages, found.links)
-    html = (tmp_path / "site" / "initiatives" / "shared-city-cars.html").read_text(
-        encoding="utf-8")
+    html = (site / "initiatives" / "shared-city-cars.html").read_text(encoding="utf-8")
     assert 'href="../portfolio/index.html"' in html
 
 
