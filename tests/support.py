@@ -1074,7 +1074,8 @@ def first_document(root: Path, monkeypatch: Any) -> bytes:
 
 # The attributes that link a page to another page or file of the site.
 LINK_ATTRIBUTES = {"a": "href", "link": "href", "script": "src", "img": "src",
-                   "source": "src", "iframe": "src", "area": "href"}
+                   "source": "src", "iframe": "src", "area": "href",
+                   "form": "data-pf-source"}  # the listings' index, which the script reads
 
 
 class _Links(HTMLParser):

@@ -79,10 +79,15 @@ def engine_config(config: dict[str, Any]) -> dict[str, Any]:
     """The site's configuration for the folder: its pages in `docs/`, its theme overrides in
     `overrides/`, the site built into `site/`; no `portfolio` plugin, and the plugin's style
     and script loaded as the plugin would add them."""
-    made = {key: value for key, value in config.items()
-            if key not in ("INHERIT", "watch", "docs_dir", "site_dir")}
-    made["docs_dir"] = "docs"
-    made["site_dir"] = "site"
+    made: dict[str, Any] = {}
+    for key, value in config.items():
+        if key in ("INHERIT", "watch", "docs_dir", "site_dir"):
+            continue
+        made[key] = value
+        if key == "site_name":  # the folders first, where a reader looks for them
+            made.update(docs_dir="docs", site_dir="site")
+    made.setdefault("docs_dir", "docs")
+    made.setdefault("site_dir", "site")
     theme = config.get("theme") or {}
     theme = dict(theme) if isinstance(theme, dict) else {"name": theme}
     theme["custom_dir"] = "overrides"
