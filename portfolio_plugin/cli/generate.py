@@ -75,10 +75,11 @@ def _represent_tagged(dumper: yaml.SafeDumper, data: Tagged) -> yaml.Node:
 _Dumper.add_representer(Tagged, _represent_tagged)
 
 
-def engine_config(config: dict[str, Any]) -> dict[str, Any]:
+def engine_config(config: dict[str, Any], options: Options) -> dict[str, Any]:
     """The site's configuration for the folder: its pages in `docs/`, its theme overrides in
     `overrides/`, the site built into `site/`; no `portfolio` plugin, and the plugin's style
-    and script loaded as the plugin would add them."""
+    and script loaded as the plugin would add them (and the open data's folder named for the
+    page template, where it is not `data`)."""
     made: dict[str, Any] = {}
     for key, value in config.items():
         if key in ("INHERIT", "watch", "docs_dir", "site_dir"):
@@ -98,6 +99,10 @@ def engine_config(config: dict[str, Any]) -> dict[str, Any]:
     elif isinstance(plugins, list):
         made["plugins"] = [p for p in plugins if p != "portfolio"
                            and not (isinstance(p, dict) and "portfolio" in p)]
+    if options.exports != "data":
+        extra = config.get("extra")
+        made["extra"] = {**(extra if isinstance(extra, dict) else {}),
+                         "portfolio_exports": options.exports}
     for key, asset in zip(("extra_css", "extra_javascript"), ASSETS, strict=True):
         listed = list(config.get(key) or [])
         if asset not in [str(item) for item in listed]:
@@ -250,7 +255,7 @@ def generate(config_file: Path, out: Path, engine: str = "zensical",
     files.update({f"docs/{uri}": data for uri, data in build.rendered.files.items()})
     copies = {uri: path for uri, path in copies.items()
               if uri not in texts and uri not in files}
-    texts["mkdocs.yml"] = config_text(engine_config(config), engine)
+    texts["mkdocs.yml"] = config_text(engine_config(config, options), engine)
     count = write_folder(out, texts, files, copies)
     return count, build.problems.sorted()
 

@@ -127,6 +127,29 @@ def test_zensical_builds_the_same_pages_as_the_plugin(mkdocs_site: Path,
         encoding="utf-8")
 
 
+def test_a_site_with_folders_of_its_own_builds_with_zensical_without_a_broken_link(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    config = write_site(tmp_path / "site", "https://testvik.example/")
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        "plugins: [portfolio]", "plugins:\n  - search\n  - portfolio:\n"
+        "      output: showcase\n      exports: opendata\n      page_size: 1\n"),
+        encoding="utf-8")
+    (tmp_path / "site" / "docs" / "about.md").write_text(
+        "# About\n\nSee [the money](showcase/leverage.md) and [Alpha](initiatives/alpha.md).\n",
+        encoding="utf-8")
+    out = tmp_path / "build"
+    assert main(["generate", "--strict", "-f", str(config), "--out", str(out)]) == 0
+    site = zensical_build(out / "mkdocs.yml")
+    found = crawl(site)
+    no_broken_links(found)
+    assert found.pages > 20, found.pages
+    assert (site / "opendata" / "portfolio.json").is_file()
+    assert (site / "showcase" / "initiatives" / "page-3" / "index.html").is_file()
+    overview = (site / "showcase" / "index.html").read_text(encoding="utf-8")
+    assert 'href="../opendata/stories.xml"' in overview
+
+
 @pytest.mark.parametrize("engine", ["mkdocs", "zensical"])
 def test_the_links_work_from_files_without_directory_urls(engine: str, tmp_path: Path,
                                                           monkeypatch: pytest.MonkeyPatch
