@@ -17,7 +17,7 @@ import tempfile
 from dataclasses import dataclass, replace
 from importlib import resources
 from importlib.resources.abc import Traversable
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 import yaml
@@ -120,6 +120,41 @@ def config_text(config: dict[str, Any], engine: str) -> str:
     body = yaml.dump(config, Dumper=_Dumper, sort_keys=False, allow_unicode=True,
                      default_flow_style=False, width=100)
     return head + body
+
+
+def navigation(pages: list[str], sections: list[str], title: str) -> list[Any]:
+    """The navigation of a site that leaves it to the engine, as the plugin makes it with
+    MkDocs: the hand-written pages (`pages`) as MkDocs orders them (index first, folders
+    last, each folder a section named after it), and the portfolio's section pages in their
+    order, in a section titled in the site's language. Never the initiative, partner or
+    listing pages: a navigation that lists them all makes every page carry them."""
+    def order(uri: str) -> tuple[tuple[str, ...], bool, str]:
+        parts = PurePosixPath(uri).parts
+        return (parts[:-1], PurePosixPath(uri).stem not in ("index", "README"), parts[-1])
+
+    rank = {uri: n for n, uri in enumerate(sections)}
+    listed = sorted(set(pages) | set(sections), key=order)
+    # The section pages first in their folder, in their order; the others after, as they were.
+    listed.sort(key=lambda uri: (PurePosixPath(uri).parts[:-1], rank.get(uri, len(rank))))
+    section_folder = PurePosixPath(sections[0]).parent.parts if sections else None
+    nav: list[Any] = []
+    for uri in listed:
+        branch, folders = nav, PurePosixPath(uri).parent.parts
+        for depth in range(1, len(folders) + 1):
+            name = title if folders[:depth] == section_folder else _folder_title(folders[depth - 1])
+            node = next((item for item in branch if isinstance(item, dict) and name in item), None)
+            if node is None:
+                node = {name: []}
+                branch.append(node)
+            branch = node[name]
+        branch.append(uri)
+    return nav
+
+
+def _folder_title(name: str) -> str:
+    """A folder's section title, as MkDocs makes it."""
+    title = name.replace("-", " ").replace("_", " ")
+    return title.capitalize() if title.lower() == title else title
 
 
 def _is_initiative_source(uri: str, options: Options) -> bool:
@@ -255,7 +290,16 @@ def generate(config_file: Path, out: Path, engine: str = "zensical",
     files.update({f"docs/{uri}": data for uri, data in build.rendered.files.items()})
     copies = {uri: path for uri, path in copies.items()
               if uri not in texts and uri not in files}
-    texts["mkdocs.yml"] = config_text(engine_config(config, options), engine)
+    settings = engine_config(config, options)
+    if "nav" not in settings:
+        from ..render import section_uris
+
+        settings["nav"] = navigation(
+            [uri[len("docs/"):] for uri in copies if uri.startswith("docs/")
+             and uri.endswith(".md")],
+            [uri for uri in section_uris(options.output) if uri in build.rendered.pages],
+            build.translator("nav.section"))
+    texts["mkdocs.yml"] = config_text(settings, engine)
     count = write_folder(out, texts, files, copies)
     return count, build.problems.sorted()
 

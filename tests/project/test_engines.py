@@ -216,6 +216,22 @@ def test_generated_markdown_makes_the_same_pages_without_the_plugin(
         assert (with_plugin / "data" / name).read_bytes() == \
             (without / "data" / name).read_bytes()
     assert (without / "assets" / "portfolio" / "plotly.min.js").is_file()
+    # The site leaves its navigation to the engine: the folder's is the plugin's (the
+    # section pages in order, under a title in the site's language; no initiative).
+    assert navigation(without / "index.html") == navigation(with_plugin / "index.html")
+    assert "Portfolio" in navigation(with_plugin / "index.html")
+    assert not any("initiatives/alpha" in item for item in navigation(without / "index.html"))
+
+
+def navigation(page: Path) -> list[str]:
+    """The sidebar's links and section titles, in order."""
+    html = page.read_text(encoding="utf-8")
+    start = html.index('<nav class="md-nav md-nav--primary"')
+    found = re.findall(r'href="([^"]*)"|<label class="md-nav__link"[^>]*>\s*'
+                       r'<span class="md-ellipsis">\s*([^<]*?)\s*<',
+                       html[start:html.index('<div class="md-sidebar md-sidebar--secondary"',
+                                             start)])
+    return [link or label for link, label in found]
 
 
 def test_generated_pages_show_the_figures_without_the_plugin(
