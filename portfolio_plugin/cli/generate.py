@@ -75,11 +75,12 @@ def _represent_tagged(dumper: yaml.SafeDumper, data: Tagged) -> yaml.Node:
 _Dumper.add_representer(Tagged, _represent_tagged)
 
 
-def engine_config(config: dict[str, Any], options: Options) -> dict[str, Any]:
+def engine_config(config: dict[str, Any], options: Options, out: Path) -> dict[str, Any]:
     """The site's configuration for the folder: its pages in `docs/`, its theme overrides in
     `overrides/`, the site built into `site/`; no `portfolio` plugin, and the plugin's style
     and script loaded as the plugin would add them (and the open data's folder named for the
-    page template, where it is not `data`)."""
+    page template, where it is not `data`). MkDocs hooks, Python files of the site, are
+    named from the folder (Zensical runs none)."""
     made: dict[str, Any] = {}
     for key, value in config.items():
         if key in ("INHERIT", "watch", "docs_dir", "site_dir"):
@@ -99,6 +100,11 @@ def engine_config(config: dict[str, Any], options: Options) -> dict[str, Any]:
     elif isinstance(plugins, list):
         made["plugins"] = [p for p in plugins if p != "portfolio"
                            and not (isinstance(p, dict) and "portfolio" in p)]
+    hooks = config.get("hooks")
+    if isinstance(hooks, list):
+        made["hooks"] = [os.path.relpath(options.root / hook, out.resolve())
+                         if isinstance(hook, str) and not os.path.isabs(hook) else hook
+                         for hook in hooks]
     if options.exports != "data":
         extra = config.get("extra")
         made["extra"] = {**(extra if isinstance(extra, dict) else {}),
@@ -290,7 +296,7 @@ def generate(config_file: Path, out: Path, engine: str = "zensical",
     files.update({f"docs/{uri}": data for uri, data in build.rendered.files.items()})
     copies = {uri: path for uri, path in copies.items()
               if uri not in texts and uri not in files}
-    settings = engine_config(config, options)
+    settings = engine_config(config, options, out)
     if "nav" not in settings:
         from ..render import section_uris
 

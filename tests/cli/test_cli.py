@@ -73,8 +73,8 @@ def test_generate_writes_a_folder_that_an_engine_builds_as_it_is(tmp_path: Path)
         '{% extends "base.html" %}\n', encoding="utf-8")
     text = config.read_text(encoding="utf-8").replace(
         "theme:\n  name: material\n", "theme:\n  name: material\n  custom_dir: overrides\n")
-    config.write_text(text + "extra:\n  analytics: !ENV [ANALYTICS, none]\n",
-                      encoding="utf-8")
+    config.write_text(text + "extra:\n  analytics: !ENV [ANALYTICS, none]\n"
+                      "hooks: [hooks/site.py]\n", encoding="utf-8")
     out = tmp_path / "build" / "zensical"
     assert main(["generate", "-f", str(config), "--out", str(out)]) == 0
     for path in ("docs/index.md", "docs/initiatives/alpha.md", "docs/portfolio/data.md",
@@ -87,6 +87,7 @@ def test_generate_writes_a_folder_that_an_engine_builds_as_it_is(tmp_path: Path)
     settings = yaml.load(written, Loader=yaml.BaseLoader)
     assert settings["docs_dir"] == "docs" and settings["theme"]["custom_dir"] == "overrides"
     assert settings["plugins"] == []  # the site listed the portfolio plugin alone
+    assert settings["hooks"] == ["../../site/hooks/site.py"]  # the site's, from the folder
     assert settings["extra_css"] == ["assets/portfolio/portfolio.css"]
     assert settings["extra_javascript"] == ["assets/portfolio/portfolio.js"]
     assert 'template: "portfolio.html"' in (out / "docs" / "portfolio" / "data.md").read_text(
