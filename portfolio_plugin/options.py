@@ -29,6 +29,9 @@ class Options:
     exports: str = "data"
     language: str = "en"
     directory_urls: bool = True
+    # Links in pages' HTML relative to the Markdown file, pages named by their `.md` path, for
+    # an engine that rewrites them (Zensical, see render.urls); the plugin's build writes URLs.
+    source_links: bool = False
     site_url: str | None = None
     # Where the site's source is kept (MkDocs' `repo_url` and `edit_uri`): the "Propose an
     # initiative" page opens the host's new-file page there.
@@ -180,7 +183,7 @@ def _extension_names(extensions: Any) -> tuple[str, ...]:
 
 def read_config(path: Path) -> Options:
     """Options from a `mkdocs.yml` file, for the CLI."""
-    config = _config_mapping(path)
+    config = config_mapping(path)
     settings = plugin_settings(config.get("plugins")) or {}
     return from_settings(path.resolve().parent, config, settings, path.name)
 
@@ -195,14 +198,16 @@ def _merged(parent: dict[str, Any], child: dict[str, Any]) -> dict[str, Any]:
     return result
 
 
-def _config_mapping(path: Path, depth: int = 0) -> dict[str, Any]:
-    """A configuration file as a mapping, with the file it names in `INHERIT` below it."""
+def config_mapping(path: Path, loader: type[yaml.SafeLoader] = _ConfigLoader,
+                   depth: int = 0) -> dict[str, Any]:
+    """A configuration file as a mapping, with the file it names in `INHERIT` below it
+    (read by `loader`: by default, tags are read as the plain values they tag)."""
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read the configuration: {exc.strerror}") from None
     try:
-        config = yaml.load(text, Loader=_ConfigLoader)  # noqa: S506 - a SafeLoader subclass
+        config = yaml.load(text, Loader=loader)  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as exc:
         raise ConfigError(f"{path}: the configuration is not valid YAML: {exc}") from None
     if not isinstance(config, dict):
@@ -212,5 +217,5 @@ def _config_mapping(path: Path, depth: int = 0) -> dict[str, Any]:
     if isinstance(parent, str):
         if depth >= 10:
             raise ConfigError(f"{path}: INHERIT goes more than 10 files deep")
-        mapping = _merged(_config_mapping(path.parent / parent, depth + 1), mapping)
+        mapping = _merged(config_mapping(path.parent / parent, loader, depth + 1), mapping)
     return mapping

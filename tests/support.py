@@ -7,6 +7,7 @@
   their `renderer`;
 - the Testvik site built whole (`write_site`, `mkdocs_build`), whose figures
   export/test_export.py works out by hand;
+- a link checker over a built site (`crawl`), as a web server or as `file://` would serve it;
 - the export oracle (`Source`): it reads a site's SOURCE files with PyYAML alone (never the
   plugin's loader, validator or model) and normalises them as DESIGN.md's contract says
   ("Initiative front-matter", "Open interface: data/portfolio.json", "Computed figures"): ISO
@@ -34,6 +35,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from types import ModuleType
 from typing import Any
+from urllib.parse import unquote, urlsplit
 
 import yaml
 
@@ -1067,3 +1069,97 @@ def first_document(root: Path, monkeypatch: Any) -> bytes:
     build = analyse(options)
     files = export_files(build.portfolio, build.figures, options, build.translator, build.built)
     return files["data/portfolio.json"]
+
+
+# -- a link checker over a built site ----------------------------------------------------------
+
+# The attributes that link a page to another page or file of the site.
+LINK_ATTRIBUTES = {"a": "href", "link": "href", "script": "src", "img": "src",
+                   "source": "src", "iframe": "src", "area": "href",
+                   "form": "data-pf-source"}  # the listings' index, which the script reads
+
+
+class _Links(HTMLParser):
+    """The links of one HTML page, and the anchors (`id`, `name`) it has."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.links: list[str] = []
+        self.anchors: set[str] = set()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = dict(attrs)
+        for name in ("id", "name") if tag in ("a", "map") else ("id",):
+            if found.get(name):
+                self.anchors.add(str(found[name]))
+        attribute = LINK_ATTRIBUTES.get(tag)
+        value = found.get(attribute) if attribute else None
+        if value is not None:
+            self.links.append(value)
+
+
+@dataclass
+class Crawl:
+    """What `crawl` found: pages read, internal links checked, and the broken ones as
+    (page, link, why)."""
+
+    pages: int = 0
+    links: int = 0
+    broken: list[tuple[str, str, str]] = field(default_factory=list)
+
+
+def _parsed(page: Path, known: dict[Path, _Links]) -> _Links:
+    if page not in known:
+        parser = _Links()
+        parser.feed(page.read_text(encoding="utf-8", errors="replace"))
+        known[page] = parser
+    return known[page]
+
+
+def crawl(site: Path, files: bool = False) -> Crawl:
+    """Check every internal link (a, link, script, img, ...) of every page of a built site:
+    each must lead to a file of the site, and a #fragment to an anchor of the page it names.
+
+    As a web server serves the site, a link to a folder reaches its index.html; as `file://`
+    does (`files=True`), a folder is a broken link. Links with a scheme or a host (external,
+    `mailto:`, `data:`) are not checked.
+    """
+    site = site.resolve()
+    known: dict[Path, _Links] = {}
+    result = Crawl()
+    for page in sorted(site.rglob("*.html")):
+        result.pages += 1
+        where = page.relative_to(site).as_posix()
+        for link in _parsed(page, known).links:
+            parts = urlsplit(link)
+            if parts.scheme or parts.netloc or link.startswith("//"):
+                continue
+            result.links += 1
+            path = unquote(parts.path)
+            if not path:
+                target = page
+            elif path.startswith("/"):
+                target = site / path.lstrip("/")
+            else:
+                target = page.parent / path
+            target = Path(os.path.normpath(target))
+            if target != site and site not in target.parents:
+                result.broken.append((where, link, "leaves the site"))
+                continue
+            if target.is_dir():
+                # `..` and `.` resolve to the folder with its slash, as `../` and `./` do.
+                slashed = not path or path.endswith("/") or path.rsplit("/", 1)[-1] in (".", "..")
+                if files or not slashed:
+                    # file:// shows a folder as a listing; a server redirects a folder
+                    # without its slash, which breaks the page's relative links.
+                    result.broken.append((where, link, "a folder"))
+                    continue
+                target = target / "index.html"
+            if not target.is_file():
+                result.broken.append((where, link, "no such file"))
+                continue
+            if parts.fragment and target.suffix == ".html":
+                anchor = unquote(parts.fragment)
+                if anchor not in _parsed(target, known).anchors:
+                    result.broken.append((where, link, f"no anchor #{anchor}"))
+    return result

@@ -10,14 +10,12 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
-from importlib import resources
 from pathlib import Path
 
 from ..load import display_path
 from ..options import ConfigError, Options, read_config
 from ..problems import format_problems
-
-PAGE_TEMPLATE = "portfolio.html"
+from .generate import ENGINES
 
 
 def _options(args: argparse.Namespace) -> Options:
@@ -82,28 +80,20 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_generate(args: argparse.Namespace) -> int:
-    """Write every generated page as Markdown, with data files, for engines without plugins."""
-    from ..pipeline import run, write
+    """Write the whole site as a folder that an engine without plugins builds as is."""
+    from .generate import generate
 
-    options = _options(args)
-    build = run(options)
     out = Path(args.out)
-    if args.overrides:
-        # The pages name the plugin's page template; put it in the site's theme folder.
-        theme = Path(args.overrides)
-        theme.mkdir(parents=True, exist_ok=True)
-        (theme / PAGE_TEMPLATE).write_bytes(
-            (resources.files("portfolio_plugin") / "theme" / PAGE_TEMPLATE).read_bytes())
-    else:
-        # Without it, the pages use the theme's own page template.
-        line = f'template: "{PAGE_TEMPLATE}"\n'
-        build.rendered.pages = {uri: text.replace(line, "", 1) if text.startswith("---\n")
-                                else text for uri, text in build.rendered.pages.items()}
-    written = write(build.rendered, out)
-    for problem in build.problems.sorted():
+    count, problems = generate(Path(args.config_file), out, args.engine, args.strict)
+    for problem in problems:
         print(str(problem), file=sys.stderr)
-    print(f"wrote {len(written)} file(s) to {out}")
-    return 1 if build.problems.errors and args.strict else 0
+    if not count:
+        print(f"portfolio: nothing written to {out}: the portfolio has errors", file=sys.stderr)
+        return 1
+    build = "zensical build" if args.engine == "zensical" else "mkdocs build"
+    print(f"wrote {count} file(s) to {out}; build the site with: "
+          f"{build} -f {(out / 'mkdocs.yml').as_posix()}")
+    return 0
 
 
 def cmd_import(args: argparse.Namespace) -> int:
@@ -169,12 +159,15 @@ def parser() -> argparse.ArgumentParser:
     export.add_argument("--strict", action="store_true", help="exit 1 on errors")
     export.set_defaults(func=cmd_export)
 
-    generate = commands.add_parser("generate", help="write the generated pages as Markdown")
-    generate.add_argument("--out", required=True, help="folder to write to")
-    generate.add_argument("--strict", action="store_true", help="exit 1 on errors")
-    generate.add_argument("--overrides", help="the theme folder (custom_dir) to write the "
-                          "pages' template portfolio.html into; without it, pages use the "
-                          "theme's default template")
+    generate = commands.add_parser(
+        "generate", help="write the whole site as a folder an engine without plugins builds")
+    generate.add_argument("--out", required=True,
+                          help="the folder to write (new, or written by generate before)")
+    generate.add_argument("--engine", choices=ENGINES, default="zensical",
+                          help="the engine that builds it: its links are written for it "
+                          "(mkdocs: MkDocs or ProperDocs without the plugin)")
+    generate.add_argument("--strict", action="store_true",
+                          help="write nothing and exit 1 on errors")
     generate.set_defaults(func=cmd_generate)
     spreadsheet = commands.add_parser(
         "import", help="make initiative pages from a spreadsheet (CSV or XLSX)",

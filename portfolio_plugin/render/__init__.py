@@ -24,7 +24,7 @@ from ..model import Facet, Initiative, Partner, Portfolio, Status, Story, StoryK
 from ..options import Options
 from .charts import localised_figure, plotly_locale
 from .text import json_in_html, markdown_text, safe_markdown, theme_text, yaml_front_matter
-from .urls import linker, page_url
+from .urls import link_folder, linker, page_url, relative_url
 
 if TYPE_CHECKING:
     from .timeline import StoryItem, StoryLinks
@@ -157,7 +157,8 @@ class Renderer:
     def __post_init__(self) -> None:
         self.env = environment()
         self._initiatives = {i.slug: i for i in self.portfolio.initiatives}
-        self._link: Callable[[str], str] = linker("index.md", self.options.directory_urls)
+        self._here = "index.md"
+        self._link: Callable[[str], str] = self.linker(self._here)
         self._used: set[object] = set()
         self._shared: object | None = None
         self._memo: dict[object, object] = {}
@@ -166,8 +167,8 @@ class Renderer:
         # that macros are imported without context: Jinja caches those imports, where an
         # import "with context" runs the whole macro file again on every render.
         self.env.globals.update(
-            t=self.t, r=self, url=self.url, portfolio=self.portfolio, figures=self.figures,
-            info=self.portfolio.info, lang=self.t.language,
+            t=self.t, r=self, url=self.url, address=self.address, portfolio=self.portfolio,
+            figures=self.figures, info=self.portfolio.info, lang=self.t.language,
             currency=self.portfolio.info.currency, zone_shapes=ZONE_SHAPES,
             zone_symbols=ZONE_SYMBOLS, facet_symbols=FACET_SYMBOLS)
 
@@ -238,6 +239,10 @@ class Renderer:
         """A link from the page being rendered to a docs path."""
         return self._link(target)
 
+    def address(self, target: str) -> str:
+        """A URL from the page being rendered to a docs path, for a script to read."""
+        return relative_url(self._here, target, self.options.directory_urls)
+
     # -- addresses ----------------------------------------------------------------------
     def uri(self, name: str) -> str:
         """The docs path of a generated page by name: `overview`, `leverage`, ..."""
@@ -285,8 +290,18 @@ class Renderer:
         return page_url(uri, self.options.directory_urls)
 
     def linker(self, here: str) -> Callable[[str], str]:
-        """A function that makes links relative to the page at `here`."""
+        """A function that makes links relative to the page at `here`, as its HTML writes
+        them (see render.urls)."""
+        return linker(here, self.options.directory_urls, self.options.source_links)
+
+    def url_linker(self, here: str) -> Callable[[str], str]:
+        """A function that makes URLs relative to the page at `here`'s URL, for scripts to
+        read (chart data): no engine rewrites those."""
         return linker(here, self.options.directory_urls)
+
+    def link_folder(self, here: str) -> str:
+        """The folder that links of the page at `here` are relative to."""
+        return link_folder(here, self.options.directory_urls, self.options.source_links)
 
     # -- lookups ------------------------------------------------------------------------
     def initiative(self, slug: str) -> Initiative | None:
@@ -373,12 +388,12 @@ class Renderer:
     def _render(self, here: str, template: str, context: dict[str, Any]) -> str:
         # Links are made relative to `here` for the length of this render, also by macros
         # (which see only globals); a render inside a render restores the outer page after.
-        outer = self._link
-        self._link = linker(here, self.options.directory_urls)
+        outer = self._link, self._here
+        self._link, self._here = self.linker(here), here
         try:
             return self.env.get_template(template).render(context)
         finally:
-            self._link = outer
+            self._link, self._here = outer
 
     def render_macro(self, here: str, template: str, name: str, *args: Any,
                      **values: Any) -> Markup:
@@ -387,12 +402,12 @@ class Renderer:
         module = self._modules.get(template)
         if module is None:
             module = self._modules[template] = self.env.get_template(template).module
-        outer = self._link
-        self._link = linker(here, self.options.directory_urls)
+        outer = self._link, self._here
+        self._link, self._here = self.linker(here), here
         try:
             return Markup(getattr(module, name)(*args, **values))  # noqa: S704 - autoescaped
         finally:
-            self._link = outer
+            self._link, self._here = outer
 
     def page(self, here: str, template: str, title: str, description: str = "",
              meta: object = None, **values: Any) -> str:

@@ -187,7 +187,7 @@ def with_rows(r: Renderer, page: ListPage) -> ListPage:
     rows = tuple(ordered[page.first_row - 1:page.last_row]) if page.first_row else ()
     # A row links the same way from every listing page as deep as this one (they all live
     # under the generated pages' folder), so each is rendered once per depth.
-    depth = r.site_url(here).count("/")
+    depth = r.link_folder(here).count("/")
     shared = r.shared()
     link = r.linker(here)
     selects = r.once(f"browse.selects:{page.omit}", lambda: r.render_macro(

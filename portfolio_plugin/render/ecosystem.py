@@ -144,7 +144,7 @@ def _ordered_partners(r: Renderer, ids: Sequence[str]) -> list[Partner]:
 def _partner_trace(r: Renderer, here: str, partners: Sequence[Partner],
                    places: dict[str, tuple[float, float]], counts: dict[str, int],
                    sizes: dict[str, float]) -> list[dict[str, Any]]:
-    url = r.linker(here)
+    url = r.url_linker(here)  # for the chart's script
     traces = []
     for sector in Sector:
         members = [p for p in partners if p.sector is sector]
@@ -256,7 +256,7 @@ def _bipartite(r: Renderer, here: str, shown: Sequence[Partner],
                ) -> tuple[list[dict[str, Any]], list[tuple[Cell, ...]]]:
     """Initiatives on a ring inside the partners' circle, each towards its partners."""
     t = r.t
-    url = r.linker(here)
+    address = r.url_linker(here)  # for the chart's script
     members: dict[str, list[str]] = defaultdict(list)
     for pf in r.figures.partners:
         for slug, _role in pf.initiatives:
@@ -292,7 +292,7 @@ def _bipartite(r: Renderer, here: str, shown: Sequence[Partner],
             text=[label(r.text(i.title)) + "<br>" + label(t(
                 "ecosystem.network_initiative_hover", facet=t(f"facet.{i.facet.value}"),
                 count=len(members.get(i.slug, [])))) for i in chosen],
-            customdata=[[url(r.options.initiative_uri(i.slug))] for i in chosen],
+            customdata=[[address(r.options.initiative_uri(i.slug))] for i in chosen],
             hovertemplate="%{text}<extra></extra>"))
     rows: list[tuple[Cell, ...]] = []
     counts = _involved(r)

@@ -232,7 +232,7 @@ def map_figure(r: Renderer, here: str) -> dict[str, Any]:
     many = len(initiatives) > 200
     # Hover labels name fewer partners as the portfolio grows, to keep the page light.
     named = 1 if len(initiatives) > 500 else 3 if many else 6
-    link = r.linker(here)
+    link = r.url_linker(here)  # for the chart's script
     # One placement for the overview's map and the facet map's page.
     placed = r.once("facetmap.markers", lambda: {m.slug: m for m in markers(initiatives)})
     layout = base_layout(

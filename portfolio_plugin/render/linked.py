@@ -36,7 +36,7 @@ def address(r: Renderer, here: str, uri: str) -> str:
     if r.options.site_url:
         path, hash_sign, fragment = uri.partition("#")
         return r.options.site_url.rstrip("/") + "/" + r.site_url(path) + hash_sign + fragment
-    return r.linker(here)(uri)
+    return r.url_linker(here)(uri)  # read as data: no engine rewrites it
 
 
 def initiative_id(r: Renderer, here: str, slug: str) -> str:

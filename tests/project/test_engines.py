@@ -1,5 +1,6 @@
-"""Any engine: the reference site builds alike with MkDocs and ProperDocs, and the Markdown that
-`portfolio generate` writes makes complete pages on an engine that runs no plugins."""
+"""Any engine: the reference site builds alike with MkDocs and ProperDocs, the folder that
+`portfolio generate` writes builds as is with Zensical (and with MkDocs without the plugin),
+and every built site has no broken internal link."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import re
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -16,7 +18,10 @@ import yaml
 from portfolio_plugin.cli import main
 from portfolio_plugin.i18n import Translator
 
-from support import EPOCH, ROOT, write_site
+from support import EPOCH, ROOT, Crawl, crawl, write_site
+
+# The reference site: English, and Swedish built into its sv/ folder.
+LANGUAGES = (("mkdocs.yml", ""), ("mkdocs.sv.yml", "sv"))
 
 
 def build(engine: str, config: Path, out: Path) -> None:
@@ -25,6 +30,23 @@ def build(engine: str, config: Path, out: Path) -> None:
         [sys.executable, "-m", engine, "build", "--strict", "-q", "-f", str(config),
          "-d", str(out)], capture_output=True, text=True, env=env, timeout=600, check=False)
     assert result.returncode == 0, f"{engine}: {result.stderr[-3000:]}"
+
+
+def zensical_build(config: Path) -> Path:
+    """Build a folder of `portfolio generate` with Zensical as ENGINES.md says; the site."""
+    env = dict(os.environ, SOURCE_DATE_EPOCH=EPOCH)
+    result = subprocess.run([sys.executable, "-m", "zensical", "build", "--strict", "-f",
+                             str(config)], capture_output=True, text=True, env=env,
+                            cwd=config.parent.parent, timeout=600, check=False)
+    assert result.returncode == 0, f"zensical: {result.stdout[-2000:]}{result.stderr[-2000:]}"
+    return config.parent / "site"
+
+
+def reference_site(engine: str, out: Path) -> Path:
+    """The reference site built with the plugin by MkDocs or ProperDocs."""
+    for config, below in LANGUAGES:
+        build(engine, ROOT / config, out / below)
+    return out
 
 
 def pages(site: Path) -> set[str]:
@@ -38,45 +60,147 @@ def article(path: Path) -> str:
     return html[start:html.index("</article>", start)]
 
 
-def test_the_reference_site_builds_alike_with_mkdocs_and_properdocs(tmp_path: Path) -> None:
-    build("mkdocs", ROOT / "mkdocs.yml", tmp_path / "mkdocs")
-    build("properdocs", ROOT / "mkdocs.yml", tmp_path / "properdocs")
-    made = pages(tmp_path / "mkdocs")
-    assert made == pages(tmp_path / "properdocs")
-    assert {"index.html", "portfolio/data/index.html"} <= made
-    data = sorted(p.relative_to(tmp_path / "mkdocs" / "data").as_posix()
-                  for p in (tmp_path / "mkdocs" / "data").rglob("*") if p.is_file())
+def no_broken_links(found: Crawl) -> None:
+    assert not found.broken, "\n".join(f"{page}: {link} ({why})"
+                                        for page, link, why in found.broken[:40])
+
+
+@pytest.fixture(scope="module")
+def mkdocs_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return reference_site("mkdocs", tmp_path_factory.mktemp("mkdocs") / "site")
+
+
+@pytest.fixture(scope="module")
+def properdocs_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return reference_site("properdocs", tmp_path_factory.mktemp("properdocs") / "site")
+
+
+@pytest.fixture(scope="module")
+def zensical_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The reference site as ENGINES.md builds it with Zensical: `portfolio generate`, then
+    `zensical build` of the folder, for each language."""
+    folder = tmp_path_factory.mktemp("zensical")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+        for config, below in LANGUAGES:
+            out = folder / "build" / (below or "en")
+            assert main(["generate", "--strict", "-f", str(ROOT / config),
+                         "--out", str(out)]) == 0
+            site = zensical_build(out / "mkdocs.yml")
+            if below:
+                site.rename(folder / "build" / "en" / "site" / below)
+    return folder / "build" / "en" / "site"
+
+
+def test_the_reference_site_builds_alike_with_mkdocs_and_properdocs(
+        mkdocs_site: Path, properdocs_site: Path) -> None:
+    made = pages(mkdocs_site)
+    assert made == pages(properdocs_site)
+    assert {"index.html", "portfolio/data/index.html", "sv/index.html"} <= made
+    data = sorted(p.relative_to(mkdocs_site / "data").as_posix()
+                  for p in (mkdocs_site / "data").rglob("*") if p.is_file())
     assert "portfolio.json" in data and "feeds/initiatives/shared-city-cars.xml" in data
     for name in data:
-        assert (tmp_path / "mkdocs" / "data" / name).read_bytes() == \
-            (tmp_path / "properdocs" / "data" / name).read_bytes(), name
+        assert (mkdocs_site / "data" / name).read_bytes() == \
+            (properdocs_site / "data" / name).read_bytes(), name
 
 
-@pytest.fixture
-def plain_site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Path]:
-    """The fixture built twice: with the plugin, and from generated Markdown without it."""
+@pytest.mark.parametrize("engine", ["mkdocs", "properdocs", "zensical"])
+def test_every_internal_link_of_the_reference_site_resolves_under_each_engine(
+        engine: str, request: pytest.FixtureRequest) -> None:
+    site: Path = request.getfixturevalue(f"{engine}_site")
+    found = crawl(site)
+    no_broken_links(found)
+    # Both languages, each page with its many links (figures, listings, the theme's).
+    assert found.pages > 200 and found.links > 12000, (found.pages, found.links)
+
+
+def test_zensical_builds_the_same_pages_as_the_plugin(mkdocs_site: Path,
+                                                      zensical_site: Path) -> None:
+    assert pages(zensical_site) == pages(mkdocs_site)
+    overview = (zensical_site / "portfolio" / "index.html").read_text(encoding="utf-8")
+    # The plugin's page template (feed links) and style are there without the plugin.
+    assert 'href="../data/stories.xml"' in overview
+    assert "assets/portfolio/portfolio.css" in overview
+    initiative = (zensical_site / "initiatives" / "shared-city-cars" / "index.html")
+    assert 'href="../../portfolio/partners/norrvik-city/"' in initiative.read_text(
+        encoding="utf-8")
+
+
+def test_a_site_with_folders_of_its_own_builds_with_zensical_without_a_broken_link(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    config = write_site(tmp_path / "site", "https://testvik.example/")
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        "plugins: [portfolio]", "plugins:\n  - search\n  - portfolio:\n"
+        "      output: showcase\n      exports: opendata\n      page_size: 1\n"),
+        encoding="utf-8")
+    (tmp_path / "site" / "docs" / "about.md").write_text(
+        "# About\n\nSee [the money](showcase/leverage.md) and [Alpha](initiatives/alpha.md).\n",
+        encoding="utf-8")
+    out = tmp_path / "build"
+    assert main(["generate", "--strict", "-f", str(config), "--out", str(out)]) == 0
+    site = zensical_build(out / "mkdocs.yml")
+    found = crawl(site)
+    no_broken_links(found)
+    assert found.pages > 20, found.pages
+    assert (site / "opendata" / "portfolio.json").is_file()
+    assert (site / "showcase" / "initiatives" / "page-3" / "index.html").is_file()
+    overview = (site / "showcase" / "index.html").read_text(encoding="utf-8")
+    assert 'href="../opendata/stories.xml"' in overview
+
+
+@pytest.mark.parametrize("engine", ["mkdocs", "zensical"])
+def test_the_links_work_from_files_without_directory_urls(engine: str, tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch
+                                                          ) -> None:
+    # The reference site without directory URLs, built by the plugin (MkDocs) or from the
+    # folder of `portfolio generate` (Zensical), and read from file://. Without the language
+    # switcher: its links are the site's `extra.alternate`, written for a server (`./`, `sv/`).
+    for name in ("content", "site_data", "overrides"):
+        shutil.copytree(ROOT / name, tmp_path / name)
+    shutil.copy(ROOT / "mkdocs.yml", tmp_path)
+    config = tmp_path / "flat.yml"
+    config.write_text("INHERIT: mkdocs.yml\nuse_directory_urls: false\n"
+                      "extra:\n  alternate: []\n", encoding="utf-8")
+    if engine == "mkdocs":
+        site = tmp_path / "site"
+        build("mkdocs", config, site)
+    else:
+        monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+        assert main(["generate", "-f", str(config), "--out", str(tmp_path / "z")]) == 0
+        site = zensical_build(tmp_path / "z" / "mkdocs.yml")
+    found = crawl(site, files=True)
+    no_broken_links(found)
+    assert found.pages > 100 and found.links > 5000, (found.pages, found.links)
+    html = (site / "initiatives" / "shared-city-cars.html").read_text(encoding="utf-8")
+    assert 'href="../portfolio/index.html"' in html
+
+
+@pytest.fixture(scope="module")
+def plain_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, Path]]:
+    """The fixture built twice: with the plugin, and from generated Markdown without it."""
+    tmp_path = tmp_path_factory.mktemp("plain")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+        yield _plain_site(tmp_path)
+
+
+def _plain_site(tmp_path: Path) -> tuple[Path, Path]:
     # With its address: a strict build warns without it (the feeds need it).
     config = write_site(tmp_path / "site", "https://testvik.example/")
     build("mkdocs", config, tmp_path / "with-plugin")
 
-    # An engine without plugins, as ENGINES.md says: docs_dir without the initiative sources,
-    # overlaid with what `portfolio generate` writes.
+    # An engine without plugins: the folder `portfolio generate` writes for MkDocs, built as
+    # it is (its own configuration, without the plugin).
     plain = tmp_path / "plain"
-    shutil.copytree(tmp_path / "site" / "docs", plain / "docs",
-                    ignore=lambda folder, names: [n for n in names if n.endswith(".md")]
-                    if Path(folder).name == "initiatives" else [])
-    assert not list((plain / "docs" / "initiatives").iterdir())
-    assert main(["generate", "-f", str(config), "--out", str(plain / "docs"),
-                 "--overrides", str(plain / "overrides")]) == 0
-    settings = yaml.safe_load(config.read_text(encoding="utf-8"))
-    del settings["plugins"]
-    settings["theme"]["custom_dir"] = "overrides"
-    settings["extra_css"] = ["assets/portfolio/portfolio.css"]
-    settings["extra_javascript"] = ["assets/portfolio/portfolio.js"]
-    (plain / "mkdocs.yml").write_text(yaml.safe_dump(settings), encoding="utf-8")
-    assert "portfolio" not in (plain / "mkdocs.yml").read_text(encoding="utf-8").split(
-        "extra_css")[0]
+    assert main(["generate", "-f", str(config), "--out", str(plain), "--engine", "mkdocs"]) == 0
+    settings = yaml.safe_load((plain / "mkdocs.yml").read_text(encoding="utf-8"))
+    assert "portfolio" not in settings["plugins"]
+    assert settings["extra_css"] == ["assets/portfolio/portfolio.css"]
+    # The rendered initiative page, not its source.
+    assert not (plain / "docs" / "initiatives" / "alpha.md").read_text(
+        encoding="utf-8").startswith("---\ntitle: Alpha pilot\nsummary:")
     build("mkdocs", plain / "mkdocs.yml", tmp_path / "without-plugin")
     return tmp_path / "with-plugin", tmp_path / "without-plugin"
 
@@ -92,6 +216,22 @@ def test_generated_markdown_makes_the_same_pages_without_the_plugin(
         assert (with_plugin / "data" / name).read_bytes() == \
             (without / "data" / name).read_bytes()
     assert (without / "assets" / "portfolio" / "plotly.min.js").is_file()
+    # The site leaves its navigation to the engine: the folder's is the plugin's (the
+    # section pages in order, under a title in the site's language; no initiative).
+    assert navigation(without / "index.html") == navigation(with_plugin / "index.html")
+    assert "Portfolio" in navigation(with_plugin / "index.html")
+    assert not any("initiatives/alpha" in item for item in navigation(without / "index.html"))
+
+
+def navigation(page: Path) -> list[str]:
+    """The sidebar's links and section titles, in order."""
+    html = page.read_text(encoding="utf-8")
+    start = html.index('<nav class="md-nav md-nav--primary"')
+    found = re.findall(r'href="([^"]*)"|<label class="md-nav__link"[^>]*>\s*'
+                       r'<span class="md-ellipsis">\s*([^<]*?)\s*<',
+                       html[start:html.index('<div class="md-sidebar md-sidebar--secondary"',
+                                             start)])
+    return [link or label for link, label in found]
 
 
 def test_generated_pages_show_the_figures_without_the_plugin(

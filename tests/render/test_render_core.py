@@ -23,15 +23,15 @@ from portfolio_plugin.render.text import (
     safe_markdown,
     theme_text,
 )
-from portfolio_plugin.render.urls import page_url, relative_url
+from portfolio_plugin.render.urls import linker, page_url, relative_url
 
 from support import ROOT
 
 
 @pytest.mark.parametrize(("uri", "dirs", "url"), [
     ("index.md", True, ""), ("a/index.md", True, "a/"), ("a/b.md", True, "a/b/"),
-    ("a/b.md", False, "a/b.html"), ("a/index.md", False, "a/"), ("data/x.json", True,
-                                                                  "data/x.json"),
+    ("a/b.md", False, "a/b.html"), ("a/index.md", False, "a/index.html"),
+    ("index.md", False, "index.html"), ("data/x.json", True, "data/x.json"),
 ])
 def test_page_urls_follow_mkdocs(uri: str, dirs: bool, url: str) -> None:
     assert page_url(uri, dirs) == url
@@ -59,6 +59,30 @@ def test_a_relative_link_always_leads_from_the_page_to_its_target(
     base = posixpath.dirname("/" + page_url(here_uri, dirs) + ("x" if dirs else ""))
     resolved = posixpath.normpath(posixpath.join(base, relative_url(here_uri, there_uri, dirs)))
     assert resolved == posixpath.normpath("/" + page_url(there_uri, dirs))
+
+
+@given(st.lists(st.sampled_from(["a", "b", "c"]), max_size=3),
+       st.lists(st.sampled_from(["a", "b", "d"]), max_size=3),
+       st.sampled_from(["page.md", "index.md", "x.json"]), st.booleans())
+def test_the_fast_linker_makes_the_same_links_as_relative_url(
+        here: list[str], there: list[str], name: str, dirs: bool) -> None:
+    here_uri, there_uri = "/".join([*here, "page.md"]), "/".join([*there, name])
+    assert linker(here_uri, dirs)(there_uri) == relative_url(here_uri, there_uri, dirs)
+    assert linker(here_uri, dirs)(there_uri + "#x") == relative_url(here_uri, there_uri + "#x",
+                                                                    dirs)
+
+
+@given(st.lists(st.sampled_from(["a", "b", "c"]), max_size=3),
+       st.lists(st.sampled_from(["a", "b", "d"]), max_size=3),
+       st.sampled_from(["page.md", "other.md", "index.md", "x.json"]), st.booleans())
+def test_a_source_link_leads_from_the_markdown_file_to_the_targets_file(
+        here: list[str], there: list[str], name: str, dirs: bool) -> None:
+    # For Zensical, which reads a link of a page's HTML as it reads a Markdown link.
+    here_uri, there_uri = "/".join([*here, "page.md"]), "/".join([*there, name])
+    link = linker(here_uri, dirs, source=True)(there_uri)
+    assert posixpath.normpath(posixpath.join(posixpath.dirname("/" + here_uri), link)) == \
+        "/" + there_uri
+    assert linker(here_uri, dirs, source=True)(here_uri + "#part") == "#part"
 
 
 @pytest.mark.parametrize(("url", "safe"), [
