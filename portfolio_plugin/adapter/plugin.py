@@ -35,6 +35,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.utils import dirname_to_title
+from mkdocs.utils.templates import TemplateContext
 
 from ..i18n import Translator
 from ..load import Reader, display_path
@@ -306,8 +307,8 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
             state.production = None
         return env
 
-    def on_page_context(self, context: dict[str, Any], page: Page, config: MkDocsConfig,
-                        nav: Navigation) -> dict[str, Any]:
+    def on_page_context(self, context: TemplateContext, /, *, page: Page,
+                        config: MkDocsConfig, nav: Navigation) -> TemplateContext:
         """The language switch and `hreflang` links of this page lead to this page in each
         language (see `adapter.languages`); the site's list comes back after the page."""
         state = self._state()
