@@ -35,6 +35,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.utils import dirname_to_title
+from mkdocs.utils.templates import TemplateContext
 
 from ..i18n import Translator
 from ..load import Reader, display_path
@@ -49,6 +50,7 @@ from ..render import Plan, join_html_blocks, section_uris
 from ..render.body import clean_page_body, mark_body
 from ..render.problems import problems_page
 from ..render.text import read_front_matter
+from .languages import page_alternates
 
 log = get_plugin_logger(__name__)
 PACKAGE_DIR = Path(__file__).parent.parent
@@ -133,6 +135,8 @@ class BuildState:
     # invalid initiatives.
     problems: Problems | None = None
     translator: Translator | None = None
+    # The site's `extra.alternate`, while a page is given its own (see on_page_context).
+    alternates: Any = None
 
     def ours(self, uri: str) -> bool:
         """Whether the page at `uri` is made by the plugin (generated, or an initiative's)."""
@@ -304,12 +308,28 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
             state.production = None
         return env
 
+    def on_page_context(self, context: TemplateContext, /, *, page: Page,
+                        config: MkDocsConfig, nav: Navigation) -> TemplateContext:
+        """The language switch and `hreflang` links of this page lead to this page in each
+        language (see `adapter.languages`); the site's list comes back after the page."""
+        state = self._state()
+        extra = config.extra
+        state.alternates = extra.get("alternate")
+        links = page_alternates(state.alternates, page.url, page.file.src_uri,
+                                state.ours(page.file.src_uri), state.options.root,
+                                config.site_url)
+        if links is not None:
+            extra["alternate"] = links
+        return context
+
     # Before any other plugin's post_page (a minifier): they see each page whole.
     @event_priority(100)
     def on_post_page(self, output: str, page: Page, config: MkDocsConfig) -> str:
         """Put the generated HTML blocks back where their markers are (Markdown is spared
         parsing them, and the search index holds each page's own text, not its tables)."""
         state = self._state()
+        if state.alternates is not None:
+            config.extra["alternate"] = state.alternates
         uri = page.file.src_uri
         if not state.ours(uri) or state.spool is None:
             return output

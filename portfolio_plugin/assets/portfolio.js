@@ -7,6 +7,14 @@
   var plotlyUrl = here ? new URL("plotly.min.js", here).href : null;
   var plotlyPromise = null;
 
+  /* Each page's hreflang links name that same page in each language (the plugin writes
+     them). Material's script would look for a sitemap.xml beside each of them, to find the
+     page it is on in the other language: not needed, and a failed request per language on
+     every page. Taken out of its sight before it looks (it runs at DOMContentLoaded); the
+     links stay in the page as written for search engines. */
+  var alternates = document.querySelectorAll('link[rel="alternate"][hreflang]');
+  for (var a = 0; a < alternates.length; a++) alternates[a].setAttribute("rel", "alternate pf-language");
+
   function loadPlotly() {
     if (window.Plotly) return Promise.resolve(window.Plotly);
     if (!plotlyPromise) {

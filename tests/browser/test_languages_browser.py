@@ -91,20 +91,24 @@ def test_the_facet_maps_hover_label_shows_the_swedish_title(
     assert "Förbättringsorienterad" in hovered and "Grön zon" in hovered
 
 
-def test_the_language_switcher_leads_to_the_other_language(
-        swedish: BuiltSite, reference_url: str, open_page: Callable[..., Visit]) -> None:
-    visit = open_page(reference_url + "sv/portfolio/leverage/")
+@pytest.mark.parametrize("path", ["portfolio/leverage/", "initiatives/citizen-panels/",
+                                  "about/", ""])
+def test_the_language_switch_and_hreflang_lead_to_the_same_page_in_the_other_language(
+        path: str, swedish: BuiltSite, reference_url: str,
+        open_page: Callable[..., Visit]) -> None:
+    """From a generated page, an initiative, a hand-written page and the home, both ways;
+    the head's hreflang links name the same addresses as the switch."""
+    visit = open_page(reference_url + "sv/" + path)
     page = visit.page
-    page.locator(".md-header__option .md-select").hover()
-    page.locator(".md-select__link[hreflang=en]").click()
-    page.wait_for_load_state("load")
-    assert page.url == reference_url
-    assert page.evaluate("document.documentElement.lang") == "en"
-    page.locator(".md-header__option .md-select").hover()
-    page.locator(".md-select__link[hreflang=sv]").click()
-    page.wait_for_load_state("load")
-    assert page.url == reference_url + "sv/"
-    assert page.evaluate("document.documentElement.lang") == "sv"
+    for lang, target in (("en", path), ("sv", "sv/" + path)):
+        hreflang = page.evaluate(
+            f"document.querySelector('link[hreflang={lang}]').href")
+        assert hreflang == reference_url + target
+        page.locator(".md-header__option .md-select").hover()
+        page.locator(f".md-select__link[hreflang={lang}]").click()
+        page.wait_for_load_state("load")
+        assert page.url == reference_url + target
+        assert page.evaluate("document.documentElement.lang") == lang
 
 
 def test_plotlys_own_tool_tips_are_swedish(
