@@ -181,8 +181,8 @@ def form_data(r: Renderer, fields: tuple[FormField, ...]) -> dict[str, Any]:
         "words": {key: t(f"propose.{key}") for key in WORDS},
         "years": list(YEARS),
         "not_text": NOT_TEXT_CHARACTERS, "bidi": BIDI_CHARACTERS,
-        "taken": sorted(i.slug for i in r.portfolio.initiatives)
-        + sorted(r.portfolio.left_out),
+        # Published initiatives only: a page left out (invalid) is never named on the site.
+        "taken": sorted(i.slug for i in r.portfolio.initiatives),
         "folder": r.options.initiatives,
         "repo": new_file_page(r),
         "source": _source_folder(r),
