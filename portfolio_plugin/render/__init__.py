@@ -33,7 +33,8 @@ T = TypeVar("T")
 
 # Page modules, in the order their pages are made.
 PAGE_MODULES: tuple[str, ...] = ("initiative", "opendata", "federation", "ecosystem",
-                                  "leverage", "timeline", "objectives", "overview", "browse")
+                                  "leverage", "timeline", "objectives", "overview", "browse",
+                                  "report")
 
 ZONE_SHAPES = {Zone.YELLOW: "circle", Zone.GREEN: "diamond", Zone.BLUE: "square"}
 ZONE_SYMBOLS = {Zone.YELLOW: "○", Zone.GREEN: "◇", Zone.BLUE: "■"}
@@ -243,6 +244,8 @@ class Renderer:
         kind, _, key = name.partition(":")
         if key and kind in ("facet", "zone", "theme"):
             return f"{base}/{kind}s/{key}.md"
+        if name == "report":  # the index of the years' reports (render/report.py)
+            return f"{base}/report/index.md"
         section = SECTION_PAGES.get(name)
         return f"{base}/{section}" if section is not None else name
 
