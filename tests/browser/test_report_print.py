@@ -60,7 +60,7 @@ def printed(visit: Visit, folder: Path) -> list[str]:
 def test_every_printed_page_names_the_site_the_year_and_the_date_made(
         language: str, reference_site: BuiltSite, reference_url: str,
         open_page: Callable[..., Visit], tmp_path: Path) -> None:
-    path, title, made_word, headings, page_word = REPORTS[language]
+    path, title, made_word, _, page_word = REPORTS[language]
     visit = open_page(reference_url + path)
     assert_quiet(visit, reference_site.site)
     pages = printed(visit, tmp_path)
