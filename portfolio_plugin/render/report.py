@@ -11,7 +11,7 @@ shows. Printed, each page carries the site's name, the year and the date the sit
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
 from functools import partial
 
@@ -150,16 +150,19 @@ def _value(r: Renderer, value: float, unit: str) -> str:
     return f"{text} {unit}".strip()
 
 
-def objective_progress(r: Renderer, year: int | None) -> tuple[ObjectiveProgress, ...]:
+def objective_progress(r: Renderer, year: int | None,
+                       running: Collection[str] | None = None) -> tuple[ObjectiveProgress, ...]:
     """Each objective's key results with the progress of the indicators that name them, as
-    measured by the end of `year` (all values without one)."""
+    measured by the end of `year` (all values without one), and how many initiatives work
+    towards it (of `running`, the slugs of a year's initiatives, where given)."""
     until = year_end(year) if year is not None else None
     result = []
     for o in r.portfolio.info.objectives:
         krs = tuple(KeyResultProgress(kr, tuple(
             Measured(i, ind, progress(ind, until))
             for i, ind in key_result_indicators(r.portfolio, kr))) for kr in o.key_results)
-        count = sum(1 for i in r.portfolio.initiatives if o.id in i.objectives)
+        count = sum(1 for i in r.portfolio.initiatives if o.id in i.objectives
+                    and (running is None or i.slug in running))
         result.append(ObjectiveProgress(o, krs, count))
     return tuple(result)
 
@@ -332,7 +335,7 @@ def year_page(r: Renderer, year: int, newer: int | None, older: int | None) -> s
     t = r.t
     here = report_uri(r, year)
     y = year_figures(r.portfolio, r.figures, year)
-    objectives = objective_progress(r, year)
+    objectives = objective_progress(r, year, frozenset(y.initiatives))
     balance: Balance = y.balance
     events = y.critical_events
     others = tuple(s for s in y.stories if s not in set(events))

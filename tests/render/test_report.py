@@ -72,7 +72,7 @@ def test_there_is_a_report_for_every_year_with_stories_money_or_values(
         ["portfolio/report/index.md"] + [f"portfolio/report/{y}.md" for y in years])
     assert sorted(files) == [f"portfolio/report/print-{y}.css" for y in years]
     index = pages["portfolio/report/index.md"]
-    linked = re.findall(r'<a href="(\d{4})/">Annual report \1</a>', index)
+    linked = re.findall(r'<a href="(\d{4})/" aria-label="Annual report \1">\1</a>', index)
     assert linked == [str(y) for y in reversed(years)]  # newest first
 
 
@@ -190,6 +190,7 @@ def test_key_results_show_their_indicators_progress_in_words(tmp_path: Path) -> 
     # In an earlier year's report, the values measured by then.
     assert "On track: 0 % of the way" in progress_cells(pages["portfolio/report/2020.md"])[0]
     said = text(pages["portfolio/report/2024.md"])
+    assert "Initiatives of 2024 working towards it: 1" in said
     assert "Of the 3 key results of the objectives, 0 are reached, 1 on track and 1 behind" \
         in said
 
