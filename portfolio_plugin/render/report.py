@@ -359,6 +359,7 @@ def year_page(r: Renderer, year: int, newer: int | None, older: int | None) -> s
         balance=balance_view(r, balance), facets=facet_chart(r, y), layers=layers_chart(r, y),
         year_ratio=ratio(r, y.layers.leverage),
         total_ratio=ratio(r, r.figures.leverage.total.leverage),
+        total_has_ratio=r.figures.leverage.total.leverage is not None,
         objectives=objectives,
         words=lambda p: progress_words(r, p),
         detail=lambda p, unit="": progress_detail(r, p, unit),

@@ -86,8 +86,8 @@ def test_a_years_stories_and_critical_events_are_those_dated_that_year(
         figures = key_figures(page)
         assert figures[4] == str(len(events)), year
         said = text(page)
-        assert (f"{len(events)} critical events were recorded, and {len(dated) - len(events)} "
-                "other stories") in said, year
+        assert (f"Critical events recorded: {len(events)}; other stories (milestones, lessons "
+                f"and setbacks): {len(dated) - len(events)}.") in said, year
         # Listed newest first, with their initiative.
         listed = re.findall(r'<time datetime="([\d-]+)">', page.split("Critical events of")[1]
                             .split("<h3>Other stories")[0])
@@ -228,6 +228,7 @@ def test_a_year_without_base_investment_has_no_leverage_ratio(tmp_path: Path) ->
     said = text(pages["portfolio/report/2024.md"])
     assert "There was no base investment that year, so there is no leverage ratio." in said
     assert key_figures(pages["portfolio/report/2024.md"])[3] == "–"
+    assert "There has been no base investment in any year, so there is no ratio" in said
 
 
 def test_every_word_of_the_report_is_in_english_and_swedish() -> None:
