@@ -238,3 +238,12 @@ def test_every_word_of_the_report_is_in_english_and_swedish() -> None:
         text_ = (folder / language / "report.yml").read_text(encoding="utf-8")
         keys[language] = set(re.findall(r"^([a-z][\w.-]+):", text_, re.M))
     assert keys["en"] == keys["sv"]
+
+
+def test_each_years_timeline_links_to_its_report() -> None:
+    build = analyse(read_config(ROOT / "mkdocs.yml"))
+    timeline = render_site(build.portfolio, build.figures, build.options, build.translator,
+                           build.built, modules=("timeline",)).pages
+    for year in {s.date.year for s in build.figures.stories}:
+        assert (f'<a href="../../report/{year}/">Annual report {year}: the year in plain words'
+                in timeline[f"portfolio/timeline/{year}.md"]), year
