@@ -147,7 +147,8 @@ def test_the_print_stylesheet_names_the_site_the_year_and_the_date_made(
 
 
 def model_report(tmp_path: Path, objectives: tuple[Objective, ...], name: str = "Test portfolio",
-                 language: str = "en") -> tuple[dict[str, str], dict[str, bytes]]:
+                 language: str = "en", modules: tuple[str, ...] = ("report",)
+                 ) -> tuple[dict[str, str], dict[str, bytes]]:
     on_track = Indicator("Trips by bike", "%", 10, 30, (
         IndicatorValue(date("2020"), 10), IndicatorValue(date("2024"), 20)), "bike-trips",
         None, date("2028"))
@@ -166,7 +167,7 @@ def model_report(tmp_path: Path, objectives: tuple[Objective, ...], name: str = 
     options = Options(root=tmp_path, docs_dir=tmp_path / "content", language=language)
     built = dt.datetime(2025, 3, 1, 12, tzinfo=dt.timezone.utc)
     rendered = render_site(portfolio, compute(portfolio, dt.date(2025, 3, 1)), options,
-                           Translator.for_language(language), built, modules=("report",))
+                           Translator.for_language(language), built, modules=modules)
     return dict(rendered.pages), rendered.files
 
 
@@ -247,3 +248,10 @@ def test_each_years_timeline_links_to_its_report() -> None:
     for year in {s.date.year for s in build.figures.stories}:
         assert (f'<a href="../../report/{year}/">Annual report {year}: the year in plain words'
                 in timeline[f"portfolio/timeline/{year}.md"]), year
+
+
+def test_an_initiative_page_tells_each_indicators_progress_in_words(tmp_path: Path) -> None:
+    pages, _ = model_report(tmp_path, OBJECTIVES, modules=("initiative",))
+    said = text(pages["initiatives/alpha.md"])
+    assert "Progress: On track, 50 % of the way, 50 % expected by then (20 %, 2024)." in said
+    assert "Progress: Behind, 3 % of the way, 50 % expected by then (390 kt, 2024)." in said
