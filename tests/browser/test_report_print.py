@@ -19,6 +19,11 @@ from portfolio_plugin.i18n import Translator
 
 from .conftest import SOURCE_DATE_EPOCH, BuiltSite, Visit, assert_quiet, describe_violations
 
+# SECURITY.md's policy without even inline styles (as tests/browser/test_csp.py has it).
+NO_INLINE_STYLE = ("default-src 'self'; script-src 'self'; style-src 'self'; "
+                   "img-src 'self' data:; font-src 'self'; connect-src 'self'; "
+                   "object-src 'none'; base-uri 'self'; form-action 'self'; "
+                   "frame-ancestors 'none'")
 MADE = dt.datetime.fromtimestamp(int(SOURCE_DATE_EPOCH), dt.timezone.utc).date()
 # (language, path, the report's title, the made line, the section headings, the page word)
 REPORTS = {
@@ -101,3 +106,18 @@ def test_the_report_on_a_screen_is_accessible_and_fits_a_phone(
     assert not any(url.endswith("plotly.min.js") for url in visit.requests)
     violations = axe(page)
     assert violations == [], describe_violations(violations)
+
+
+@pytest.mark.parametrize("language", sorted(REPORTS))
+def test_the_report_needs_no_inline_style_or_script(
+        language: str, reference_site: BuiltSite, serve: Callable[..., str],
+        open_page: Callable[..., Visit], tmp_path: Path) -> None:
+    """Its bars are SVG attributes and its print stylesheet a file of the site: the strict
+    policy without even inline styles holds, on screen and in print."""
+    url = serve(reference_site.site, {"Content-Security-Policy": NO_INLINE_STYLE})
+    visit = open_page(url + REPORTS[language][0], fresh=True)
+    pages = printed(visit, tmp_path)
+    assert REPORTS[language][1] in pages[-1]  # the print stylesheet was allowed to load
+    visit.page.wait_for_timeout(100)
+    assert visit.csp_messages == [] and visit.csp_violations() == [], visit.csp_messages
+    assert visit.page_errors == [], visit.page_errors
