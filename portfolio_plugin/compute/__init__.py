@@ -561,14 +561,15 @@ def _dated_years(initiative: Initiative) -> list[int]:
             + [v.date.year for ind in initiative.indicators for v in ind.values])
 
 
-def years_active(initiative: Initiative, as_of: dt.date) -> tuple[int, int] | None:
+def years_active(initiative: Initiative, as_of: dt.date,
+                 dated: Sequence[int] | None = None) -> tuple[int, int] | None:
     """The first and last year an initiative ran: from its `start` (else its first dated
     record: money, story, zone or measurement) to its `end` (else, once completed or
     discontinued, its last dated record; else the year of `as_of`, or its last record if
     later). An idea never ran; an initiative without any date runs in the year of `as_of`."""
     if initiative.status is Status.IDEA and initiative.start is None:
         return None
-    dated = _dated_years(initiative)
+    dated = _dated_years(initiative) if dated is None else dated
     first = initiative.start.year if initiative.start else min(dated, default=as_of.year)
     if initiative.end is not None:
         last = initiative.end.year
@@ -617,10 +618,11 @@ def year_figures(portfolio: Portfolio, figures: Figures, year: int) -> YearFigur
     """The figures of one year (see `YearFigures`), from the same definitions as the rest."""
     running: list[Initiative] = []
     for i in portfolio.initiatives:
-        span = years_active(i, figures.as_of)
+        dated = _dated_years(i)
+        span = years_active(i, figures.as_of, dated)
         # Money or a story of the year counts it in, whatever its dates say: the year's
         # balance then holds all of the year's project money.
-        if (span is not None and span[0] <= year <= span[1]) or year in _dated_years(i):
+        if (span is not None and span[0] <= year <= span[1]) or year in dated:
             running.append(i)
     partners: dict[str, None] = {}
     counts: dict[tuple[Facet, Zone], int] = defaultdict(int)

@@ -25,7 +25,7 @@ from ..compute import (
     year_figures,
     years_with_records,
 )
-from ..model import FACETS, Indicator, Initiative, KeyResult, Objective, Partner
+from ..model import FACETS, Indicator, Initiative, KeyResult, Objective, Partner, StoryKind
 from . import FACET_SYMBOLS, Later, Renderer
 from .charts import Table
 from .facetmap import FACET_COLOURS, balance_view
@@ -109,6 +109,11 @@ def print_css_uri(r: Renderer, year: int) -> str:
 def report_years(r: Renderer) -> tuple[int, ...]:
     """The years a report is made of (stories, money or measured values), oldest first."""
     return r.once("report.years", lambda: years_with_records(r.portfolio))
+
+
+def figures_of(r: Renderer, year: int) -> YearFigures:
+    """The figures of a year, made once per run (its page and the index show them)."""
+    return r.once(f"report.figures.{year}", lambda: year_figures(r.portfolio, r.figures, year))
 
 
 def year_end(year: int) -> dt.date:
@@ -334,11 +339,11 @@ def year_page(r: Renderer, year: int, newer: int | None, older: int | None) -> s
     """The Markdown of one year's report."""
     t = r.t
     here = report_uri(r, year)
-    y = year_figures(r.portfolio, r.figures, year)
+    y = figures_of(r, year)
     objectives = objective_progress(r, year, frozenset(y.initiatives))
     balance: Balance = y.balance
     events = y.critical_events
-    others = tuple(s for s in y.stories if s not in set(events))
+    others = tuple(s for s in y.stories if s.kind is not StoryKind.CRITICAL_EVENT)
     stories_years = {s.date.year for s in r.figures.stories}
     cur = r.portfolio.info.currency
     return r.page(
@@ -395,7 +400,7 @@ def index_page(r: Renderer) -> str:
     cur = r.portfolio.info.currency
     entries = []
     for year in reversed(report_years(r)):
-        y = year_figures(r.portfolio, r.figures, year)
+        y = figures_of(r, year)
         lay = y.layers
         entries.append(YearEntry(year, report_uri(r, year), t.number(len(y.initiatives)),
                                  t.money(lay.layer1 + lay.layer2 + lay.layer3, cur,
