@@ -220,7 +220,8 @@ def summary_sentences(r: Renderer, y: YearFigures, objectives: Sequence[Objectiv
     sentences.append(t("report.says.stories", events=t.number(events),
                        others=t.number(len(y.stories) - events)))
     if y.new_partners or y.new_funders:
-        sentences.append(t("report.says.newcomers", partners=t.number(len(y.new_partners)),
+        sentences.append(t("report.says.newcomers", year=y.year,
+                           partners=t.number(len(y.new_partners)),
                            funders=t.number(len(y.new_funders))))
     counts = progress_counts(objectives)
     total = sum(counts.values())

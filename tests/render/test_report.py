@@ -117,6 +117,8 @@ def test_a_years_money_and_newcomers_are_the_sources(
         assert float(facets.foot[0][2].replace(",", "")) == expected[1] + expected[2], year
         new_funders = sorted(source.partners[f]["name"] for f, y in first.items() if y == year)
         assert f"New funders ({len(new_funders)})" in text(page), year
+        if new_funders:
+            assert f"; new funders: {len(new_funders)}." in text(page), year
         for name in new_funders:
             assert name in text(page), (year, name)
 
