@@ -4,7 +4,8 @@
 #                       version into site/sv/ (both --strict)
 #   bash dev.sh serve   install, then serve the English site at http://127.0.0.1:8000
 #                       (the Swedish one: .venv/bin/mkdocs serve -f mkdocs.sv.yml)
-#   bash dev.sh test    install (Python, Chromium, axe-core), then ruff, mypy and all tests
+#   bash dev.sh test    install (Python, Chromium, pdftotext, axe-core), then ruff, mypy and
+#                       all tests
 set -euo pipefail
 cd "$(dirname "$0")"
 VENV=.venv
@@ -33,6 +34,16 @@ browser_deps() {
       DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core >/dev/null
     else
       echo "dev.sh: the browser tests need Debian's chromium: sudo apt-get install -y chromium" >&2
+      exit 1
+    fi
+  fi
+  # pdftotext (poppler-utils) reads back the year's report that Chromium prints.
+  if ! command -v pdftotext >/dev/null 2>&1; then
+    if [ "$(id -u)" = 0 ]; then
+      apt-get update -qq
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils >/dev/null
+    else
+      echo "dev.sh: the browser tests need pdftotext: sudo apt-get install -y poppler-utils" >&2
       exit 1
     fi
   fi
@@ -71,7 +82,7 @@ case "${1:-}" in
     "$VENV/bin/pytest" -q -p no:cacheprovider "${@:2}"
     ;;
   *)
-    sed -n '2,7p' "$0" >&2
+    sed -n '2,8p' "$0" >&2
     exit 2
     ;;
 esac

@@ -335,6 +335,9 @@ class Indicator:
     baseline: float | None = None
     target: float | None = None
     values: tuple[IndicatorValue, ...] = ()
+    id: str | None = None  # what a key result's `indicator` names
+    baseline_date: PartialDate | None = None
+    target_date: PartialDate | None = None
 
 
 @_pickled_as_fields

@@ -252,9 +252,11 @@ class Source:
                                    key=lambda z: first_day(z["date"])),
             "stories": sorted((self.story(slug, s) for s in fm.get("stories", [])),
                               key=lambda s: first_day(s["date"]), reverse=True),
-            "indicators": [{"name": n["name"], "unit": n.get("unit", ""),
+            "indicators": [{"id": n.get("id"), "name": n["name"], "unit": n.get("unit", ""),
                             "baseline": _number(n.get("baseline")),
+                            "baseline_date": iso(n.get("baseline_date")),
                             "target": _number(n.get("target")),
+                            "target_date": iso(n.get("target_date")),
                             "values": sorted(({"date": iso(v["date"]),
                                                "value": float(v["value"])}
                                               for v in n.get("values", [])),

@@ -6,6 +6,7 @@ Everything here is a pure function of the validated `Portfolio` (and, for "recen
 from __future__ import annotations
 
 import datetime as dt
+import enum
 import itertools
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
@@ -17,9 +18,14 @@ from ..model import (
     ZONES,
     Facet,
     FundingKind,
+    Indicator,
+    IndicatorValue,
     Initiative,
+    KeyResult,
     Layer,
+    PartialDate,
     Portfolio,
+    Status,
     Story,
     StoryKind,
     Zone,
@@ -461,4 +467,182 @@ def compute(portfolio: Portfolio, as_of: dt.date) -> Figures:
         stories=stories,
         as_of=as_of,
         asset_users=asset_users(portfolio),
+    )
+
+
+# -- progress of an indicator ----------------------------------------------------------------
+
+# How far short of the expected share an indicator may be and still be on track.
+ON_TRACK_MARGIN = 0.05
+
+
+class ProgressState(str, enum.Enum):
+    """Where an indicator stands against its target, in words a reader can act on."""
+
+    REACHED = "reached"
+    ON_TRACK = "on-track"
+    BEHIND = "behind"
+    UNDER_WAY = "under-way"  # moving, but without a target date nothing says how fast
+    NO_TARGET = "no-target"  # measured, but there is nothing to measure it against
+    NO_DATA = "no-data"
+
+
+@dataclass(frozen=True)
+class Progress:
+    """DESIGN's progress of an indicator: `share` of the way from baseline to target at the
+    latest value (None without a target), and the share of the time from the baseline's
+    date to the target date elapsed at that value (`expected`, None without a target date)."""
+
+    state: ProgressState
+    share: float | None = None
+    expected: float | None = None
+    latest: IndicatorValue | None = None
+    baseline: float | None = None
+
+
+def day_of(date: PartialDate) -> dt.date:
+    """A partial date as a day: the first day of its period, as dates sort everywhere."""
+    return dt.date(*date.key)
+
+
+def progress(indicator: Indicator, until: dt.date | None = None) -> Progress:
+    """How far an indicator has come (DESIGN, "Progress of an indicator"), from the values
+    measured up to `until` (all of them without it).
+
+    share = (latest - baseline) / (target - baseline), so a target below the baseline works
+    alike; `reached` when share >= 1. With a `target_date`, the expected share is the time
+    elapsed at the latest value over the span from `baseline_date` (else the first value's
+    date) to the target date: `on track` when share >= expected - 0.05, else `behind`.
+    Without values: `no data`. A missing baseline is the first value; without a target there
+    is no share (`no target`), without a target date no expected share (`under way`).
+    """
+    values = [v for v in indicator.values if until is None or day_of(v.date) <= until]
+    if not values:
+        return Progress(ProgressState.NO_DATA)
+    latest = values[-1]
+    baseline = indicator.baseline if indicator.baseline is not None \
+        else indicator.values[0].value
+    target = indicator.target
+    if target is None:
+        return Progress(ProgressState.NO_TARGET, latest=latest, baseline=baseline)
+    if target == baseline:  # nothing to move: the target is held or it is not
+        share = 1.0 if latest.value == target else 0.0
+    else:
+        share = (latest.value - baseline) / (target - baseline)
+    if share >= 1:
+        return Progress(ProgressState.REACHED, share, latest=latest, baseline=baseline)
+    if indicator.target_date is None:
+        return Progress(ProgressState.UNDER_WAY, share, latest=latest, baseline=baseline)
+    start = day_of(indicator.baseline_date or indicator.values[0].date)
+    span = (day_of(indicator.target_date) - start).days
+    elapsed = (day_of(latest.date) - start).days
+    expected = 1.0 if span <= 0 else min(1.0, max(0.0, elapsed / span))
+    state = ProgressState.ON_TRACK if share >= expected - ON_TRACK_MARGIN \
+        else ProgressState.BEHIND
+    return Progress(state, share, expected, latest, baseline)
+
+
+def key_result_indicators(portfolio: Portfolio, key_result: KeyResult
+                          ) -> tuple[tuple[Initiative, Indicator], ...]:
+    """The indicators that name a key result's `indicator` by their `id`, with their
+    initiatives, in the portfolio's order: what the key result's progress is made of."""
+    if not key_result.indicator:
+        return ()
+    return tuple((i, ind) for i in portfolio.initiatives for ind in i.indicators
+                 if ind.id == key_result.indicator)
+
+
+# -- one year -----------------------------------------------------------------------------------
+
+
+def _dated_years(initiative: Initiative) -> list[int]:
+    return ([f.year for f in initiative.funding] + [s.date.year for s in initiative.stories]
+            + [z.date.year for z in initiative.zone_history]
+            + [v.date.year for ind in initiative.indicators for v in ind.values])
+
+
+def years_active(initiative: Initiative, as_of: dt.date,
+                 dated: Sequence[int] | None = None) -> tuple[int, int] | None:
+    """The first and last year an initiative ran: from its `start` (else its first dated
+    record: money, story, zone or measurement) to its `end` (else, once completed or
+    discontinued, its last dated record; else the year of `as_of`, or its last record if
+    later). An idea never ran; an initiative without any date runs in the year of `as_of`."""
+    if initiative.status is Status.IDEA and initiative.start is None:
+        return None
+    dated = _dated_years(initiative) if dated is None else dated
+    first = initiative.start.year if initiative.start else min(dated, default=as_of.year)
+    if initiative.end is not None:
+        last = initiative.end.year
+    elif initiative.status in (Status.COMPLETED, Status.DISCONTINUED):
+        last = max(dated, default=first)
+    else:
+        last = max([as_of.year, *dated])
+    return (first, max(first, last))
+
+
+def years_with_records(portfolio: Portfolio) -> tuple[int, ...]:
+    """Every year that has stories, money (base investment or funding) or measured values,
+    oldest first: the years a report can be made of."""
+    years = {b.year for b in portfolio.info.base_investment}
+    for i in portfolio.initiatives:
+        years.update(f.year for f in i.funding)
+        years.update(s.date.year for s in i.stories)
+        years.update(v.date.year for ind in i.indicators for v in ind.values)
+    return tuple(sorted(years))
+
+
+@dataclass(frozen=True)
+class YearFigures:
+    """What one year's report tells: the initiatives that ran (`years_active`, or with money,
+    a story, a zone change or a measurement that year), with whom, with what money
+    (`layers`: the year's row of the layer model), where they stood at the year's end
+    (`balance`: zone at the year's end, cash of that year), the year's stories, newest first,
+    and who joined."""
+
+    year: int
+    initiatives: tuple[str, ...]
+    partners: tuple[str, ...]
+    balance: Balance
+    layers: LayerFigures
+    stories: tuple[Story, ...]
+    new_partners: tuple[str, ...]
+    new_funders: tuple[str, ...]
+
+    @property
+    def critical_events(self) -> tuple[Story, ...]:
+        """The year's critical events (layer 4), newest first."""
+        return tuple(s for s in self.stories if s.kind is StoryKind.CRITICAL_EVENT)
+
+
+def year_figures(portfolio: Portfolio, figures: Figures, year: int) -> YearFigures:
+    """The figures of one year (see `YearFigures`), from the same definitions as the rest."""
+    running: list[Initiative] = []
+    for i in portfolio.initiatives:
+        dated = _dated_years(i)
+        span = years_active(i, figures.as_of, dated)
+        # Money or a story of the year counts it in, whatever its dates say: the year's
+        # balance then holds all of the year's project money.
+        if (span is not None and span[0] <= year <= span[1]) or year in dated:
+            running.append(i)
+    partners: dict[str, None] = {}
+    counts: dict[tuple[Facet, Zone], int] = defaultdict(int)
+    money: dict[tuple[Facet, Zone], float] = defaultdict(float)
+    for i in running:
+        partners.update(dict.fromkeys(i.partner_ids))
+        partners.update(dict.fromkeys(f.funder for f in i.funding if f.year == year))
+        zone = zone_at(i, year) or i.zone
+        counts[i.facet, zone] += 1
+        money[i.facet, zone] += sum(amount for y, amount in _cash(i) if y == year)
+    layers = next((y for y in figures.leverage.years if y.year == year),
+                  LayerFigures(year, 0.0, 0.0, 0.0, 0))
+    return YearFigures(
+        year=year,
+        initiatives=tuple(i.slug for i in running),
+        partners=tuple(partners),
+        balance=Balance(tuple((f, z, Cell(counts[f, z], money[f, z]))
+                              for f in FACETS for z in ZONES)),
+        layers=layers,
+        stories=tuple(s for s in figures.stories if s.date.year == year),
+        new_partners=dict(figures.new_partners).get(year, ()),
+        new_funders=dict(figures.new_funders).get(year, ()),
     )

@@ -192,8 +192,11 @@ class Document(ExportBase):
             "zone_history": [{"date": z.date.iso(), "zone": z.zone, "note": z.note}
                              for z in i.zone_history],
             "stories": [self._story(s) for s in i.stories],
-            "indicators": [{"name": n.name, "unit": n.unit, "baseline": n.baseline,
+            "indicators": [{"id": n.id, "name": n.name, "unit": n.unit,
+                            "baseline": n.baseline,
+                            "baseline_date": n.baseline_date.iso() if n.baseline_date else None,
                             "target": n.target,
+                            "target_date": n.target_date.iso() if n.target_date else None,
                             "values": [{"date": v.date.iso(), "value": v.value}
                                        for v in n.values]} for n in i.indicators],
             "position": ({"certainty": i.position.certainty,

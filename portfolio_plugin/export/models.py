@@ -18,7 +18,7 @@ from ..model import AssetKind, Facet, FundingKind, Layer, MandateLevel, Sector, 
 from ..model import Zone as ZoneName
 
 SCHEMA_MAJOR = 1
-SCHEMA_MINOR = 0
+SCHEMA_MINOR = 1  # 1.1: an indicator's id, baseline_date and target_date
 SCHEMA_VERSION = f"{SCHEMA_MAJOR}.{SCHEMA_MINOR}"
 SCHEMA_URI = "https://json-schema.org/draft/2020-12/schema"
 SCHEMA_ID = "https://portfolio-showcase.example/schemas/portfolio.schema.json"
@@ -199,12 +199,15 @@ class Measurement(Part):
 
 
 class Indicator(Part):
-    """An indicator."""
+    """An indicator (`id`, `baseline_date` and `target_date` since version 1.1)."""
 
+    id: str | None = Field(default=None, description="What a key result's `indicator` names")
     name: str
     unit: str
     baseline: float | None
+    baseline_date: Date | None = None
     target: float | None
+    target_date: Date | None = None
     values: list[Measurement]
 
 

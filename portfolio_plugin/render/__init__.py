@@ -34,7 +34,7 @@ T = TypeVar("T")
 # Page modules, in the order their pages are made.
 PAGE_MODULES: tuple[str, ...] = ("initiative", "opendata", "federation", "ecosystem",
                                   "leverage", "timeline", "objectives", "overview", "browse",
-                                  "propose")
+                                  "propose", "report")
 
 ZONE_SHAPES = {Zone.YELLOW: "circle", Zone.GREEN: "diamond", Zone.BLUE: "square"}
 ZONE_SYMBOLS = {Zone.YELLOW: "○", Zone.GREEN: "◇", Zone.BLUE: "■"}
@@ -250,6 +250,8 @@ class Renderer:
         kind, _, key = name.partition(":")
         if key and kind in ("facet", "zone", "theme"):
             return f"{base}/{kind}s/{key}.md"
+        if name == "report":  # the index of the years' reports (render/report.py)
+            return f"{base}/report/index.md"
         section = SECTION_PAGES.get(name)
         return f"{base}/{section}" if section is not None else name
 

@@ -6,10 +6,12 @@ from collections.abc import Iterator
 from functools import partial
 from typing import Any
 
+from ..compute import progress
 from ..model import FundingKind, Initiative
 from . import MARKER, Later, PageText, Renderer, split_html_blocks
 from .charts import CONFIG, Chart, Table, base_layout, label
 from .linked import project
+from .report import progress_detail, progress_words
 from .text import markdown_text, theme_text, yaml_front_matter
 
 
@@ -48,7 +50,12 @@ def indicator_charts(r: Renderer, i: Initiative) -> list[Chart]:
         table = Table((r.t("initiative.date"), f"{ind.name} ({ind.unit})" if ind.unit
                        else ind.name), rows + tuple(extra_rows), numeric=(1,), footer=footer)
         caption = f"{ind.name}" + (f" ({ind.unit})" if ind.unit else "")
-        charts.append(Chart(f"indicator-{i.slug}-{n}", caption, figure, table, 300))
+        # Its progress in words (DESIGN): how far, and whether on track.
+        now = progress(ind)
+        summary = r.t("progress.summary", words=progress_words(r, now),
+                      detail=progress_detail(r, now, ind.unit))
+        charts.append(Chart(f"indicator-{i.slug}-{n}", caption, figure, table, 300,
+                            summary=summary))
     return charts
 
 

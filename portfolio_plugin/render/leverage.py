@@ -22,7 +22,9 @@ def ratio(r: Renderer, value: float | None) -> str:
     return "–" if value is None else r.t.number(value, 2) + "×"
 
 
-def _row(r: Renderer, first: str, f: LayerFigures) -> tuple[str, ...]:
+def layer_row(r: Renderer, first: str, f: LayerFigures) -> tuple[str, ...]:
+    """One row of the layer model's table: a year (or the total) with its four layers,
+    in-kind money and the leverage ratio."""
     # Amounts as whole numbers: the caption names the currency, and the table stays narrow.
     t = r.t
     return (first, t.number(f.layer1), t.number(f.layer2), t.number(f.layer3),
@@ -38,10 +40,10 @@ def layer_table(r: Renderer) -> Table:
         (t("leverage.year"), t("leverage.col_layer1"), t("leverage.col_layer2"),
          t("leverage.col_layer3"), t("leverage.col_layers23"), t("leverage.col_in_kind"),
          t("leverage.col_layer4"), t("leverage.ratio")),
-        tuple(_row(r, str(y.year), y) for y in lev.years),
+        tuple(layer_row(r, str(y.year), y) for y in lev.years),
         t("leverage.table_caption", currency=r.portfolio.info.currency),
         numeric=(1, 2, 3, 4, 5, 6, 7),
-        footer=_row(r, t("leverage.total"), lev.total))
+        footer=layer_row(r, t("leverage.total"), lev.total))
 
 
 def layer_chart(r: Renderer, table: Table) -> Chart:

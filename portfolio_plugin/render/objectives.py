@@ -121,12 +121,19 @@ def _value(r: Renderer, value: float | None) -> str:
 
 def objectives_page(r: Renderer) -> str:
     """The Markdown of the objectives page."""
+    from .report import objective_progress, progress_detail, progress_length, progress_words
+
     t = r.t
     here = r.uri("objectives")
     entries = objective_entries(r)
     return r.page(here, "objectives.md", t("objectives.title"), t("objectives.description"),
                   entries=entries, value=lambda v: _value(r, v),
-                  unlinked=sum(1 for i in r.portfolio.initiatives if not i.objectives))
+                  unlinked=sum(1 for i in r.portfolio.initiatives if not i.objectives),
+                  # Each key result with the progress of the indicators that name it.
+                  progress={o.objective.id: o.key_results for o in objective_progress(r, None)},
+                  words=lambda p: progress_words(r, p),
+                  detail=lambda p, unit="": progress_detail(r, p, unit),
+                  length=progress_length)
 
 
 def mandates_page(r: Renderer) -> str:

@@ -60,7 +60,7 @@ def page_links(r: Renderer) -> tuple[PageLink, ...]:
     """Every other generated page, in the order a newcomer would read them."""
     t = r.t
     names = ["facet_map", "initiatives", "ecosystem", "leverage", "timeline", "objectives",
-             "mandates", "data"]
+             "mandates", "report", "data"]
     if r.portfolio.info.federation:
         names.append("federation")
     names.append("propose")

@@ -12,6 +12,7 @@ from markupsafe import Markup
 from ..model import FACETS, Facet, Partner, Story, StoryKind
 from . import Later, Renderer
 from .charts import Chart, Table, bar_chart
+from .report import report_uri
 from .text import safe_markdown
 
 # A story's links from one page: to its initiative, and each partner's (link, name).
@@ -190,7 +191,7 @@ def year_page(r: Renderer, year: int, stories: Sequence[Story],
     return r.page(
         here, "timeline_year.md", t("timeline.year_title", year=year),
         t("timeline.year_description", year=year, count=len(stories)),
-        view=view, year=year, newer=newer, older=older,
+        view=view, year=year, newer=newer, older=older, report=report_uri(r, year),
         feed_atom=r.export_uri("stories.xml"), feed_json=r.export_uri("stories.json"),
     )
 

@@ -116,6 +116,8 @@ INITIATIVE_FIELDS = (
     "layer", "funding", "themes", "mandates", "objectives", "assets", "zone_history",
     "stories", "indicators", "position", "links",
 )
+INDICATOR_FIELDS = ("id", "name", "unit", "baseline", "baseline_date", "target", "target_date",
+                    "values")
 # Front-matter keys that MkDocs or its themes read; they are allowed beside ours.
 ENGINE_FIELDS = ("template", "hide", "search", "tags", "description", "icon", "subtitle",
                  "comments", "social")
@@ -842,11 +844,22 @@ def _indicators(r: Reader, value: Any) -> tuple[Indicator, ...]:
     result = []
     for index, item in enumerate(r.items(("indicators",), value)):
         where: PathKey = ("indicators", index)
-        fields = r.mapping(where, item, ("name", "unit", "baseline", "target", "values")) or {}
+        fields = r.mapping(where, item, INDICATOR_FIELDS) or {}
         name = r.text(where + ("name",), fields.get("name", MISSING), True)
         unit = r.text(where + ("unit",), fields.get("unit", MISSING)) or ""
+        ident = r.text(where + ("id",), fields.get("id", MISSING))
+        if ident is not None and not _ID.match(ident):
+            r.report(where + ("id",), "is not a valid id",
+                     expected="letters, digits, '.', '_' or '-'", found=repr(ident))
+            ident = None
         baseline = r.number(where + ("baseline",), fields.get("baseline", MISSING), INDICATOR)
+        baseline_date = r.date(where + ("baseline_date",), fields.get("baseline_date", MISSING))
         target = r.number(where + ("target",), fields.get("target", MISSING), INDICATOR)
+        target_date = r.date(where + ("target_date",), fields.get("target_date", MISSING))
+        if baseline_date and target_date and target_date.key <= baseline_date.key:
+            r.report(where + ("target_date",), "is not after baseline_date",
+                     expected=f"a date after {baseline_date}", found=str(target_date))
+            target_date = None
         values = []
         for v_index, v_item in enumerate(r.items(where + ("values",),
                                                  fields.get("values", MISSING))):
@@ -859,7 +872,9 @@ def _indicators(r: Reader, value: Any) -> tuple[Indicator, ...]:
                 values.append(IndicatorValue(date, number))
         values.sort(key=lambda v: v.date.key)
         if name:
-            result.append(Indicator(name, unit, baseline, target, tuple(values)))
+            result.append(Indicator(name, unit, baseline, target, tuple(values),
+                                    sys.intern(ident) if ident else None, baseline_date,
+                                    target_date))
     return tuple(result)
 
 

@@ -167,8 +167,14 @@ def frontmatter_schema() -> dict[str, Any]:
             "text": {**TEXT, "description": "Markdown without raw HTML"},
             "link": URL, "partners": IDS}, ("date", "title"))},
         "indicators": {"type": "array", "items": _object({
+            "id": {"type": "string", "pattern": ID_PATTERN,
+                   "description": "What a key result's `indicator` names"},
             "name": LINE, "unit": TEXT,
-            "baseline": INDICATOR_VALUE, "target": INDICATOR_VALUE,
+            "baseline": INDICATOR_VALUE,
+            "baseline_date": _date("When the baseline was measured (else the first value's "
+                                   "date)"),
+            "target": INDICATOR_VALUE,
+            "target_date": _date("When the target is to be reached, after baseline_date"),
             "values": {"type": "array", "items": _object({
                 "date": _date("Date of the measurement"), "value": INDICATOR_VALUE},
                 ("date", "value"))}}, ("name",))},

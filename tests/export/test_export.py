@@ -80,7 +80,7 @@ def test_every_file_is_published_under_the_exports_folder(tmp_path: Path, epoch:
 
 def test_the_document_names_the_portfolio_and_the_build_date(tmp_path: Path, epoch: str) -> None:
     doc = document(tmp_path)
-    assert doc["schema"] == "1.0"
+    assert doc["schema"] == "1.1"
     assert doc["portfolio"]["name"] == "Testvik Platform"
     assert doc["portfolio"]["currency"] == "SEK"
     assert doc["portfolio"]["generated"] == "2023-11-14T22:13:20Z"
@@ -220,7 +220,7 @@ def test_the_published_document_reads_back_into_the_models_as_the_same_bytes(
         tmp_path: Path, epoch: str) -> None:
     published = exported(tmp_path, SITE_URL)["data/portfolio.json"]
     read = PortfolioDocument.model_validate_json(published)
-    assert read.schema_ == "1.0"
+    assert read.schema_ == "1.1"
     assert json_bytes(dump(read)) == published
     # Money is rounded to cents and written as an integer when whole, read or made.
     assert (b'"total":{"in_kind":30000,"layer1":1500000,"layer2":350000,"layer3":400000,'

@@ -60,7 +60,8 @@ class Published:
 def vary(site: Path, language: str) -> None:
     """Make every other page use what the generator never writes: the defaults left out
     (status, layer, story kind), a title in another language only, a summary in two, a
-    title a spreadsheet would run as a formula, and unquoted years."""
+    title a spreadsheet would run as a formula, unquoted years, and indicators' ids and
+    dates."""
     for n, page in enumerate(sorted((site / "content" / "initiatives").glob("*.md"))):
         if n % 2:
             continue
@@ -73,9 +74,13 @@ def vary(site: Path, language: str) -> None:
         for story in fm.get("stories", []):
             if story.get("kind") == "critical-event":
                 del story["kind"]
-        for indicator in fm.get("indicators", []):
+        for k, indicator in enumerate(fm.get("indicators", [])):
             for value in indicator["values"]:
                 value["date"] = int(value["date"])
+            # What a key result names, and the span its progress is judged over.
+            indicator["id"] = f"{page.stem}-{k}"
+            indicator["baseline_date"] = "2019-06"
+            indicator["target_date"] = 2031
         if n % 4 == 0:
             other = "en" if language == "sv" else "sv"
             if isinstance(fm["title"], str):

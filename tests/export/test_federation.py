@@ -375,7 +375,7 @@ def test_another_major_is_a_warning_naming_both_versions(
     (problem,) = problems
     assert problem.severity is Severity.WARNING and problem.field == "federation[0]"
     assert f"version {version} of the portfolio.json format" in problem.message
-    assert "this site reads version 1.x only (it writes 1.0)" in problem.message
+    assert "this site reads version 1.x only (it writes 1.1)" in problem.message
 
 
 def test_a_bad_remote_document_names_the_field_path(

@@ -218,7 +218,7 @@ def test_a_newer_major_served_is_a_warning_naming_both_versions(
     assert summaries == ()
     assert problems[0].severity is Severity.WARNING
     assert "version 2.0 of the portfolio.json format" in problems[0].message
-    assert "reads version 1.x only (it writes 1.0)" in problems[0].message
+    assert "reads version 1.x only (it writes 1.1)" in problems[0].message
 
 
 # -- outages -----------------------------------------------------------------------------------

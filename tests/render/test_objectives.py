@@ -35,7 +35,8 @@ def test_each_objective_has_an_anchor_description_and_key_results(site: Site) ->
     assert "By 2030" in text(section)
     key_results = read(section).tables[0]
     assert key_results.caption == "Key results"
-    assert key_results.body == [["Halve emissions", "CO2", "50%"]]
+    assert key_results.body == [["Halve emissions", "CO2", "50%",
+                                 "No data: no initiative reports an indicator for it yet."]]
     assert '<a href="#objective-climate">Climate neutral</a>' in page
 
 
@@ -130,3 +131,14 @@ def test_hostile_titles_of_objectives_and_mandates_are_text(site: Site) -> None:
         assert "<svg" not in page and "<b>x" not in page and "<i>u" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in built["portfolio/objectives.md"]
     assert "&lt;img src=x onerror=alert(1)&gt;" in built["portfolio/mandates.md"]
+
+
+def test_a_key_result_shows_the_progress_of_the_indicators_that_name_it(site: Site) -> None:
+    heat = {**LAYERED_ALPHA["indicators"][0], "id": "CO2", "target_date": "2025"}
+    layered_site(site, alpha={**LAYERED_ALPHA, "indicators": [heat]})
+    page = render(site, ("objectives",))["portfolio/objectives.md"]
+    key_results = read(page).tables[0]
+    # 55 of 100 at 2024, from 2023 (the first value) to 2025: half the time, so on track.
+    assert key_results.body == [[
+        "Halve emissions", "Heat recovered (Alpha heat)", "50%",
+        "On track: 55 % of the way, 50 % expected by then (55 MWh, 2024)."]]

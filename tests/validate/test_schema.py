@@ -67,10 +67,13 @@ stories:
     partners: [city, acme]
   - {date: 2025, title: The council decided to scale up}
 indicators:
-  - name: Cyclists per day
+  - id: cyclists
+    name: Cyclists per day
     unit: trips
     baseline: 120
+    baseline_date: 2024-01
     target: 400.5
+    target_date: 2028
     values:
       - {date: 2024-06, value: 180}
       - {date: 2025-06, value: 260}
@@ -203,6 +206,11 @@ CASES: list[tuple[str, str, bool, str]] = [
      "position.direction"),
     ("an indicator without a name", REQUIRED + "indicators: [{unit: kg}]\n", False,
      "indicators[0].name"),
+    ("an indicator id with a space", REQUIRED + "indicators: [{name: n, id: my trips}]\n",
+     False, "indicators[0].id"),
+    ("an indicator target date in words",
+     REQUIRED + "indicators: [{name: n, target_date: next year}]\n", False,
+     "indicators[0].target_date"),
     ("an indicator value that is text",
      REQUIRED + "indicators: [{name: n, values: [{date: 2024, value: many}]}]\n", False,
      "indicators[0].values[0].value"),
@@ -252,6 +260,9 @@ BEYOND_SCHEMA: list[tuple[str, str, str]] = [
     ("an unknown asset", REQUIRED + "assets: [harbour]\n", "assets[0]"),
     ("a date not in the calendar", REQUIRED + "start: 2023-02-29\n", "start"),
     ("end before start", REQUIRED + "start: 2024-05\nend: 2023\n", "end"),
+    ("an indicator's target date before its baseline date",
+     REQUIRED + "indicators: [{name: n, baseline_date: 2025, target_date: 2024-12}]\n",
+     "indicators[0].target_date"),
     ("a zone history ending elsewhere",
      REQUIRED + "zone_history: [{date: 2024, zone: yellow}]\n", "zone_history[0].zone"),
     ("a currency without a rate",

@@ -659,3 +659,23 @@ def test_a_logo_inside_the_site_is_kept_as_written(site: Site, logo: str) -> Non
     site.data("portfolio.yml", {"name": "P", "currency": "SEK", "licence": "CC0-1.0"})
     portfolio, problems = run(site)
     assert not problems.items and portfolio.partners[0].logo == logo
+
+
+def test_an_indicator_keeps_its_id_baseline_date_and_target_date(
+        site: Site, initiative: Make) -> None:
+    site.front("bike-lanes", initiative(indicators=[{
+        "id": "cyclists", "name": "Cyclists", "baseline": 120, "baseline_date": "2024-01",
+        "target": 400, "target_date": 2028, "values": [{"date": "2025-06", "value": 180}]}]))
+    portfolio, problems = run(site)
+    assert not problems.items, [str(p) for p in problems]
+    found = portfolio.initiatives[0].indicators[0]
+    assert (found.id, found.baseline_date, found.target_date) == (
+        "cyclists", PartialDate(2024, 1), PartialDate(2028))
+
+
+def test_an_indicator_target_date_must_come_after_its_baseline_date(
+        site: Site, initiative: Make) -> None:
+    site.front("bike-lanes", initiative(indicators=[{
+        "name": "Cyclists", "baseline_date": "2025", "target_date": "2025"}]))
+    _, problems = run(site)
+    assert only(problems).field == "indicators[0].target_date"
