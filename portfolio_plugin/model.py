@@ -276,6 +276,7 @@ class Funding:
     money: Money
     year: int
     kind: FundingKind = FundingKind.CASH
+    note: str = ""
 
     @property
     def amount(self) -> float:

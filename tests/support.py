@@ -206,7 +206,8 @@ class Source:
     def funding(self, entry: dict[str, Any]) -> dict[str, Any]:
         """One funding entry, with its defaults (cash, the portfolio currency)."""
         return {"funder": entry["funder"], "year": int(entry["year"]),
-                "kind": entry.get("kind", "cash"), **self.money(entry)}
+                "kind": entry.get("kind", "cash"), **self.money(entry),
+                "note": entry.get("note", "")}
 
     def url(self, docs_path: str, absolute: bool = False) -> str:
         """A page's URL: site-relative, or absolute where asked and `site_url` is set."""

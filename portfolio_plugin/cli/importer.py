@@ -561,6 +561,10 @@ _DEFAULTS: dict[str, dict[str, Any]] = {
 }
 
 
+# The fields that hold a date (a year alone reads as a number in YAML).
+DATE_KEYS = ("date", "start", "end", "baseline_date", "target_date")
+
+
 def _normal(value: Any, key: str = "", currency: str = "") -> Any:
     """A value as the validator reads it (defaults written out, a partner id as {id}, dated
     lists in date order), to tell whether a field really changes."""
@@ -582,7 +586,7 @@ def _normal(value: Any, key: str = "", currency: str = "") -> Any:
     if isinstance(value, bool):
         return value
     if isinstance(value, (int, float)):
-        return str(value) if key in ("date", "start", "end") else float(value)
+        return str(value) if key in DATE_KEYS else float(value)
     if isinstance(value, str):
         return value.strip()
     return value

@@ -182,7 +182,8 @@ class Document(ExportBase):
             "funding": [{"funder": f.funder, "year": f.year, "kind": f.kind, "amount": f.amount,
                          "currency": self.currency,
                          "original_amount": f.money.original_amount,
-                         "original_currency": f.money.currency} for f in i.funding],
+                         "original_currency": f.money.currency, "note": f.note}
+                        for f in i.funding],
             "cash": i.cash,
             "in_kind": i.in_kind,
             "themes": i.themes,

@@ -170,6 +170,7 @@ class Funding(Part):
     currency: Currency = Field(description="The portfolio currency")
     original_amount: Money = Field(description="As given, before conversion")
     original_currency: Currency = Field(description="As given, before conversion")
+    note: str = Field("", description="The author's note on this money (added in 1.1)")
 
 
 class ZoneStep(Part):

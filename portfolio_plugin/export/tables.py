@@ -92,6 +92,7 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
         Column("kind", required=True, enum=_choices(FundingKind)),
         _money("amount"), Column("currency", pattern=_CURRENCY),
         _money("original_amount"), Column("original_currency", pattern=_CURRENCY),
+        Column("note"),  # added in 1.1: the author's note on the money (front-matter)
     ),
     "stories": (
         Column("date", required=True, pattern=_DATE), Column("initiative", required=True),
@@ -161,8 +162,10 @@ class Tables(ExportBase):
             json_cell([_given_only({"date": z.date.iso(), "zone": z.zone.value,
                                     "note": z.note}) for z in i.zone_history]),
             json_cell([_given_only({
-                "name": n.name, "unit": n.unit, "baseline": _given(n.baseline),
+                "id": n.id, "name": n.name, "unit": n.unit, "baseline": _given(n.baseline),
+                "baseline_date": n.baseline_date.iso() if n.baseline_date else None,
                 "target": _given(n.target),
+                "target_date": n.target_date.iso() if n.target_date else None,
                 "values": [{"date": v.date.iso(), "value": number(v.value)}
                            for v in n.values]}) for n in i.indicators]),
             number(i.position.certainty) if i.position else "",
@@ -196,12 +199,12 @@ class Tables(ExportBase):
         for b in sorted(self.portfolio.info.base_investment,
                         key=lambda b: (b.year, b.funder or "")):
             yield [1, "", b.funder or "", b.year, "cash", amount(b.money.amount),
-                   self.currency, amount(b.money.original_amount), b.money.currency]
+                   self.currency, amount(b.money.original_amount), b.money.currency, ""]
         for i in self.initiatives:
             for f in i.funding:
                 yield [i.layer.value, i.slug, f.funder, f.year, f.kind.value,
                        amount(f.amount), self.currency, amount(f.money.original_amount),
-                       f.money.currency]
+                       f.money.currency, f.note]
 
     def stories_csv(self) -> Chunks:
         """One row per story, newest first."""

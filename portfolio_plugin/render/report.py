@@ -138,7 +138,7 @@ def progress_detail(r: Renderer, p: Progress, unit: str = "") -> str:
     when = t.date(p.latest.date)
     if p.share is None:
         return t("progress.detail.no_target", latest=latest, date=when)
-    share = t.percent(max(p.share, -9.99))
+    share = t.percent(min(max(p.share, -9.99), 9.99))  # a share beyond ±999 % says no more
     if p.expected is None:
         return t("progress.detail.share", share=share, latest=latest, date=when)
     return t("progress.detail.expected", share=share, expected=t.percent(p.expected),

@@ -790,13 +790,13 @@ def _funding(r: Reader, value: Any, ctx: _Context) -> tuple[Funding, ...]:
         year = r.year(where + ("year",), fields.get("year", MISSING), True)
         kind = r.choice(where + ("kind",), fields.get("kind", MISSING), FundingKind,
                         default=FundingKind.CASH)
-        r.text(where + ("note",), fields.get("note", MISSING))  # not kept, but text all the same
+        note = r.text(where + ("note",), fields.get("note", MISSING)) or ""
         if amount is None:
             continue
         money = _money(r, where, amount, fields.get("currency", MISSING), ctx.currency,
                        ctx.rates)
         if funder and year is not None and kind and money:
-            result.append(Funding(funder, money, year, kind))
+            result.append(Funding(funder, money, year, kind, note))
     return tuple(result)
 
 

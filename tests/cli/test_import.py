@@ -41,6 +41,9 @@ def empty_reference(tmp_path: Path) -> Path:
     return root
 
 
+DATE_KEYS = ("date", "start", "end", "baseline_date", "target_date")
+
+
 def normalised(value: Any, key: str = "") -> Any:
     """Front-matter as the contract reads it: dates as ISO text, numbers as floats, a partner
     id as {id}, defaults written out, and lists the validator orders put in that order."""
@@ -63,7 +66,7 @@ def normalised(value: Any, key: str = "") -> Any:
     if isinstance(value, bool):
         return value
     if isinstance(value, (int, float)):
-        return str(value) if key in ("date", "start", "end") else float(value)
+        return str(value) if key in DATE_KEYS else float(value)
     if isinstance(value, str):
         return value.strip()
     return value

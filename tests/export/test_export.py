@@ -122,7 +122,8 @@ def test_initiatives_are_normalised_with_money_converted_and_kept_as_given(
     assert alpha["partners"] == [{"id": "uni", "role": "research"}, {"id": "firm", "role": None}]
     assert alpha["funding"][1] == {"funder": "agency", "year": 2023, "kind": "cash",
                                    "amount": 150000, "currency": "SEK",
-                                   "original_amount": 15000, "original_currency": "EUR"}
+                                   "original_amount": 15000, "original_currency": "EUR",
+                                   "note": ""}
     assert alpha["funding"][2]["kind"] == "in-kind"
     assert (alpha["cash"], alpha["in_kind"]) == (350000, 30000)
     assert alpha["zone_history"] == [{"date": "2022-03", "zone": "yellow", "note": ""},

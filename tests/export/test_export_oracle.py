@@ -290,7 +290,8 @@ def funding_csv(published: Published) -> list[str]:
     base = sorted(source.base_investment(), key=lambda b: (b["year"], b["funder"] or ""))
     rows = [{"layer": 1, "initiative": "", "funder": b["funder"], "year": b["year"],
              "kind": "cash", **{k: b[k] for k in ("amount", "currency", "original_amount",
-                                                  "original_currency")}} for b in base]
+                                                  "original_currency")}, "note": ""}
+            for b in base]
     rows += [{"layer": i["layer"], "initiative": i["id"], **f}
              for i in source.initiatives() for f in i["funding"]]
     return csv_mismatches(published, "funding.csv", rows, "initiative")
