@@ -69,7 +69,8 @@ def test_money_gathered_by_funder_is_computed_by_hand(pages: dict[str, str]) -> 
 def test_the_sector_matrix_counts_initiatives_where_sectors_meet(pages: dict[str, str]) -> None:
     found = table(pages["portfolio/ecosystem.md"], "pf-sector-matrix")
     assert found.caption == "Initiatives in which partners of two sectors work together"
-    assert found.head == [["Sector", "Public sector", "Business", "Academia", "Funders"]]
+    assert found.head == [["Sector", "with Public sector", "with Business", "with Academia",
+                           "with Funders"]]
     # Alpha joins all four sectors, beta all but the funders: worked out by hand.
     assert found.body == [["Public sector", "0", "2", "2", "1"],
                           ["Business", "2", "0", "2", "1"],
@@ -98,7 +99,8 @@ def test_every_partner_is_listed_with_those_it_works_with_most(pages: dict[str, 
     rows = re.findall(r'<tr data-pf-item data-sector="([a-z-]+)"><th scope="row"><a href="([^"]+)"',
                       page)
     assert rows[2] == ("public", "../partners/city/")
-    assert '<a href="../partners/city/#works-with">3</a>' in page
+    assert ('<a href="../partners/city/#pf-works-with" aria-label="The City works with 3 '
+            'partners: the list">3</a>') in page
     # Every cell of a row has its column's name, for the cards on a phone.
     assert page.count('data-label="Works most with (initiatives in common)"') == 4
     assert 'data-pf-filter="pf-collaboration"' in page and 'name="sector"' in page
@@ -127,7 +129,7 @@ def test_large_portfolios_list_every_partner_and_stay_light(tmp_path: Path) -> N
 
 def test_partner_page_lists_whom_it_works_with_and_on_what(pages: dict[str, str]) -> None:
     page = pages["portfolio/partners/city.md"]
-    assert '<p id="works-with">The City shares initiatives with 3 other partners' in page
+    assert '<p id="pf-works-with">The City shares initiatives with 3 other partners' in page
     found = read(page).tables[1]
     assert found.caption == "Partners it works with and the initiatives they share"
     assert found.body == [["Acme AB", "Business", "2", "Alpha heat; Beta buses"],
