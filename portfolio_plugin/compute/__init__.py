@@ -466,6 +466,11 @@ def collaborators(partners: Sequence[PartnerFigures]) -> dict[str, tuple[Collabo
         for pid, others in shared.items()}
 
 
+def joint_initiatives(partners: Sequence[PartnerFigures]) -> int:
+    """How many initiatives bring two or more partners together (in any role)."""
+    return sum(1 for ids in _members(partners).values() if len(ids) > 1)
+
+
 def sector_links(partners: Sequence[PartnerFigures], sectors: dict[str, Sector]
                  ) -> dict[tuple[Sector, Sector], int]:
     """For each pair of sectors (both orders; a sector with itself too), in how many

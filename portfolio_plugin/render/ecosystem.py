@@ -4,12 +4,11 @@ one page per partner."""
 from __future__ import annotations
 
 import math
-from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import partial
 
-from ..compute import PartnerFigures, sector_links
+from ..compute import PartnerFigures, joint_initiatives, sector_links
 from ..model import Asset, FundingKind, Initiative, Partner, Sector
 from . import FACET_SYMBOLS, ZONE_SYMBOLS, Later, Renderer
 from .charts import Cell, Link, Table
@@ -137,17 +136,22 @@ class Companion:
 
     href: str
     name: str
-    shared: int
+    shared: str
 
 
 @dataclass(frozen=True)
 class CollaborationRow:
-    """One partner in the table of who works with whom."""
+    """One partner in the table of who works with whom (numbers and words as text: a row
+    for each partner, and Python formats them faster than a template)."""
 
     partner: Partner
     href: str
+    sector: str
     initiatives: int
     partners: int
+    initiatives_text: str
+    partners_text: str
+    partners_label: str  # names the link to the partner's full list
     top: tuple[Companion, ...]
 
 
@@ -183,60 +187,69 @@ def sector_matrix(r: Renderer) -> SectorMatrix:
 
 def network(r: Renderer, here: str) -> Network:
     """Who works with whom (figures.collaborators), for the ecosystem page at `here`."""
+    t = r.t
     url = r.linker(here)
     others = r.figures.collaborators
     counts = _involved(r)
     names = {p.id: p for p in r.portfolio.partners}
+    sectors = {s: t(f"sector.{s.value}") for s in Sector}
     rows = []
     for p in r.portfolio.partners:
         n = counts.get(p.id, 0)
         if not n:
             continue
         mine = others.get(p.id, ())
-        top = tuple(Companion(url(r.partner_uri(c.id)), names[c.id].name, len(c.initiatives))
+        top = tuple(Companion(url(r.partner_uri(c.id)), names[c.id].name,
+                              t.number(len(c.initiatives)))
                     for c in mine[:WORKS_MOST_WITH_SHOWN] if c.id in names)
-        rows.append(CollaborationRow(p, url(r.partner_uri(p.id)), n, len(mine), top))
+        partners = t.number(len(mine))
+        rows.append(CollaborationRow(
+            p, url(r.partner_uri(p.id)), sectors[p.sector], n, len(mine), t.number(n), partners,
+            t("ecosystem.works_with_link", name=p.name, count=partners), top))
     rows.sort(key=lambda row: (-row.initiatives, -row.partners, r.t.collate(row.partner.name),
                                row.partner.id))
-    members: dict[str, set[str]] = defaultdict(set)
-    for pf in r.figures.partners:
-        for slug, _role in pf.initiatives:
-            members[slug].add(pf.id)
     present = {row.partner.sector for row in rows}
     return Network(sector_matrix(r), tuple(rows), tuple(s for s in Sector if s in present),
                    sum(len(c) for c in others.values()) // 2,
-                   sum(1 for ids in members.values() if len(ids) > 1),
+                   joint_initiatives(r.figures.partners),
                    len(r.portfolio.initiatives))
 
 
 @dataclass(frozen=True)
 class WorksWith:
     """A partner this partner's page names as working with it, and their shared initiatives
-    (the first few, by title)."""
+    (the first few, by title). As text: many rows are made, and Python formats them faster
+    than a template."""
 
-    partner: Partner
+    name: str
     href: str
-    count: int
+    sector: str
+    count: str
     initiatives: tuple[tuple[str, str], ...]  # (href, title)
-    more: int
+    more: str  # "and 3 more", or empty
 
 
 def works_with(r: Renderer, partner_id: str) -> tuple[WorksWith, ...]:
     """The partners one partner shares initiatives with, the most shared first."""
-    here = r.partner_uri(partner_id)
-    url = r.linker(here)
+    t = r.t
+    url = r.linker(r.partner_uri(partner_id))
+    sectors = {s: t(f"sector.{s.value}") for s in Sector}
     rows = []
     for c in r.figures.collaborators.get(partner_id, ())[:PARTNER_COLLABORATORS_SHOWN]:
         other = r.partner(c.id)
         if other is None:
             continue
-        found = [i for i in (r.initiative(s) for s in c.initiatives) if i is not None]
-        found.sort(key=lambda i: (r.t.collate(r.text(i.title)), i.slug))
+        found = [(r.text(i.title), i.slug) for i in (r.initiative(s) for s in c.initiatives)
+                 if i is not None]
+        if len(found) > 1:
+            found.sort(key=lambda x: (t.collate(x[0]), x[1]))
+        more = len(found) - SHARED_INITIATIVES_SHOWN
         rows.append(WorksWith(
-            other, url(r.partner_uri(c.id)), len(c.initiatives),
-            tuple((url(r.options.initiative_uri(i.slug)), r.text(i.title))
-                  for i in found[:SHARED_INITIATIVES_SHOWN]),
-            max(0, len(found) - SHARED_INITIATIVES_SHOWN)))
+            other.name, url(r.partner_uri(c.id)), sectors[other.sector],
+            t.number(len(c.initiatives)),
+            tuple((url(r.options.initiative_uri(slug)), title)
+                  for title, slug in found[:SHARED_INITIATIVES_SHOWN]),
+            t("ecosystem.and_more", count=t.number(more)) if more > 0 else ""))
     return tuple(rows)
 
 

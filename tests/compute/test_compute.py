@@ -11,7 +11,7 @@ import datetime as dt
 
 import pytest
 
-from portfolio_plugin.compute import Figures, compute, sector_links
+from portfolio_plugin.compute import Figures, compute, joint_initiatives, sector_links
 from portfolio_plugin.model import Facet, Initiative, Portfolio, Sector, Zone
 from portfolio_plugin.pipeline import check
 
@@ -216,6 +216,8 @@ def test_collaborations_of_a_large_portfolio_match_the_initiatives_partner_lists
     assert {(a, b): n for a, b, n in figures.partner_links} == {
         (a, b): len(slugs) for a, others in expected.items() for b, slugs in others.items()
         if a < b}
+    assert joint_initiatives(figures.partners) == sum(
+        1 for i in portfolio.initiatives if len(_everyone(i) & known) > 1)
     sectors = {p.id: p.sector for p in portfolio.partners}
     by_sector = sector_links(figures.partners, sectors)
     for x in Sector:
