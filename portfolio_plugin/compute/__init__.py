@@ -428,7 +428,7 @@ def _first_years(portfolio: Portfolio, partners: Sequence[PartnerFigures]
 def partner_links(partners: Sequence[PartnerFigures]) -> tuple[tuple[str, str, int], ...]:
     """Pairs of partners (ids in order) and how many initiatives both take part in.
 
-    Most shared first, then by ids; the partner network of the ecosystem page draws these.
+    Most shared first, then by ids (each pair once; `collaborators` gives each partner its own).
     """
     members: dict[str, list[str]] = defaultdict(list)
     for p in partners:
