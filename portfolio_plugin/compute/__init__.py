@@ -25,6 +25,7 @@ from ..model import (
     Layer,
     PartialDate,
     Portfolio,
+    Sector,
     Status,
     Story,
     StoryKind,
@@ -150,6 +151,14 @@ class PartnerFigures:
 
 
 @dataclass(frozen=True)
+class Collaborator:
+    """Another partner one partner works with: the initiatives both take part in."""
+
+    id: str
+    initiatives: tuple[str, ...]  # slugs, sorted
+
+
+@dataclass(frozen=True)
 class FunderFigures:
     """Money gathered from one funder."""
 
@@ -200,6 +209,12 @@ class Figures:
         """Pairs of partners and how many initiatives both take part in (`partner_links`):
         found when a page first asks, by the process that makes that page."""
         return partner_links(self.partners)
+
+    @cached_property
+    def collaborators(self) -> dict[str, tuple[Collaborator, ...]]:
+        """Each partner's partners in shared initiatives (`collaborators`): found when a page
+        first asks, by the process that makes that page."""
+        return collaborators(self.partners)
 
     def partner(self, partner_id: str) -> PartnerFigures | None:
         """The figures of one partner."""
@@ -419,7 +434,7 @@ def _first_years(portfolio: Portfolio, partners: Sequence[PartnerFigures]
 def partner_links(partners: Sequence[PartnerFigures]) -> tuple[tuple[str, str, int], ...]:
     """Pairs of partners (ids in order) and how many initiatives both take part in.
 
-    Most shared first, then by ids; the partner network of the ecosystem page draws these.
+    Most shared first, then by ids (each pair once; `collaborators` gives each partner its own).
     """
     members: dict[str, list[str]] = defaultdict(list)
     for p in partners:
@@ -431,6 +446,52 @@ def partner_links(partners: Sequence[PartnerFigures]) -> tuple[tuple[str, str, i
             shared[a, b] += 1
     return tuple(sorted(((a, b, n) for (a, b), n in shared.items()),
                         key=lambda link: (-link[2], link[0], link[1])))
+
+
+def _members(partners: Sequence[PartnerFigures]) -> dict[str, list[str]]:
+    """Each initiative's partners (any role), in the order of the partner list, once each."""
+    members: dict[str, list[str]] = defaultdict(list)
+    for p in partners:
+        for slug, _role in p.initiatives:
+            if p.id not in members[slug]:
+                members[slug].append(p.id)
+    return members
+
+
+def collaborators(partners: Sequence[PartnerFigures]) -> dict[str, tuple[Collaborator, ...]]:
+    """For each partner, the other partners it shares initiatives with (as steward, partner
+    or funder), the most shared first, then by id; partners that share none are left out."""
+    shared: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    for slug, ids in _members(partners).items():
+        for a, b in itertools.permutations(ids, 2):
+            shared[a][b].append(slug)
+    return {
+        pid: tuple(sorted((Collaborator(other, tuple(sorted(slugs)))
+                           for other, slugs in others.items()),
+                          key=lambda c: (-len(c.initiatives), c.id)))
+        for pid, others in shared.items()}
+
+
+def joint_initiatives(partners: Sequence[PartnerFigures]) -> int:
+    """How many initiatives bring two or more partners together (in any role)."""
+    return sum(1 for ids in _members(partners).values() if len(ids) > 1)
+
+
+def sector_links(partners: Sequence[PartnerFigures], sectors: dict[str, Sector]
+                 ) -> dict[tuple[Sector, Sector], int]:
+    """For each pair of sectors (both orders; a sector with itself too), in how many
+    initiatives a partner of the one works with a different partner of the other."""
+    counts: dict[tuple[Sector, Sector], int] = defaultdict(int)
+    for ids in _members(partners).values():
+        present: dict[Sector, int] = defaultdict(int)
+        for pid in ids:
+            if pid in sectors:
+                present[sectors[pid]] += 1
+        for a, n in present.items():
+            for b in present:
+                if a is not b or n > 1:
+                    counts[a, b] += 1
+    return dict(counts)
 
 
 def asset_users(portfolio: Portfolio) -> tuple[tuple[str, tuple[str, ...]], ...]:

@@ -4,44 +4,28 @@ one page per partner."""
 from __future__ import annotations
 
 import math
-from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import partial
-from typing import Any
 
-from ..compute import PartnerFigures, partner_links
-from ..model import FACETS, Asset, FundingKind, Initiative, Partner, Sector
+from ..compute import PartnerFigures, joint_initiatives, sector_links
+from ..model import Asset, FundingKind, Initiative, Partner, Sector
 from . import FACET_SYMBOLS, ZONE_SYMBOLS, Later, Renderer
-from .charts import Cell, Chart, Link, Table, base_layout, label, plain_figure, trace
+from .charts import Cell, Link, Table
 from .linked import partner_organisation
 
-# Above this many initiatives the network shows partners and their shared work only:
-# one marker per initiative would be unreadable and heavy.
-FULL_NETWORK_MAX_INITIATIVES = 80
-# In the partners-only network: how many partners and connections are drawn.
-NETWORK_MAX_PARTNERS = 40
-NETWORK_MAX_LINKS = 80
+# On the ecosystem page: how many of a partner's most frequent companions its row names.
+WORKS_MOST_WITH_SHOWN = 3
+# On a partner's page: how many partners it works with are listed (the most shared first),
+# and how many of the initiatives each pair shares are named.
+PARTNER_COLLABORATORS_SHOWN = 100
+SHARED_INITIATIVES_SHOWN = 5
 # How many initiatives an asset's entry names before it says "and N more".
 ASSET_USERS_SHOWN = 10
 # Rows of a partner's initiatives table; the full list of initiatives holds the rest.
 PARTNER_INITIATIVES_SHOWN = 200
 # The newest stories on a partner page; every story is on its year's timeline page.
 PARTNER_STORIES_SHOWN = 12
-
-SECTOR_COLOURS = {
-    Sector.PUBLIC: "#1864ab", Sector.BUSINESS: "#c2410c", Sector.ACADEMIA: "#5f3dc4",
-    Sector.CIVIL_SOCIETY: "#2b8a3e", Sector.FUNDER: "#a61e4d", Sector.OTHER: "#495057",
-}
-SECTOR_SYMBOLS = {
-    Sector.PUBLIC: "square", Sector.BUSINESS: "diamond", Sector.ACADEMIA: "triangle-up",
-    Sector.CIVIL_SOCIETY: "circle", Sector.FUNDER: "star", Sector.OTHER: "hexagon",
-}
-FACET_COLOURS = {"mission-oriented": "#5f3dc4", "enhancement-oriented": "#0b7285",
-                 "anticipatory": "#c2410c", "adaptive": "#a61e4d"}
-FACET_MARKERS = {"mission-oriented": "triangle-up", "enhancement-oriented": "triangle-left",
-                 "anticipatory": "triangle-right", "adaptive": "triangle-down"}
-
 
 @dataclass(frozen=True)
 class SectorGroup:
@@ -128,182 +112,145 @@ def funders_table(r: Renderer, here: str) -> Table:
                  numeric=(1, 2, 3, 4), footer=footer)
 
 
-def _circle(n: int, radius: float, start: float = math.pi / 2) -> list[tuple[float, float]]:
-    """n points evenly on a circle, clockwise from the top."""
-    return [(radius * math.cos(start - 2 * math.pi * k / max(n, 1)),
-             radius * math.sin(start - 2 * math.pi * k / max(n, 1))) for k in range(n)]
+@dataclass(frozen=True)
+class MatrixCell:
+    """One cell of the sector matrix: the initiatives in which partners of two sectors work
+    together, and a shade from 0 (none) to 4 (the most of any pair)."""
+
+    sector: Sector
+    count: int
+    shade: int
 
 
-def _ordered_partners(r: Renderer, ids: Sequence[str]) -> list[Partner]:
-    order = {s: n for n, s in enumerate(Sector)}
-    found = [p for p in (r.partner(x) for x in ids) if p is not None]
-    found.sort(key=lambda p: (order[p.sector], r.t.collate(p.name), p.id))
-    return found
+@dataclass(frozen=True)
+class SectorMatrix:
+    """Sector by sector: in how many initiatives their partners work together."""
+
+    sectors: tuple[Sector, ...]
+    rows: tuple[tuple[Sector, tuple[MatrixCell, ...]], ...]
 
 
-def _partner_trace(r: Renderer, here: str, partners: Sequence[Partner],
-                   places: dict[str, tuple[float, float]], counts: dict[str, int],
-                   sizes: dict[str, float]) -> list[dict[str, Any]]:
-    url = r.url_linker(here)  # for the chart's script
-    traces = []
-    for sector in Sector:
-        members = [p for p in partners if p.sector is sector]
-        if not members:
-            continue
-        traces.append(trace(
-            "scatter",
-            x=[round(places[p.id][0], 4) for p in members],
-            y=[round(places[p.id][1], 4) for p in members],
-            mode="markers", name=label(r.t(f"sector.{sector.value}")),
-            marker={"symbol": SECTOR_SYMBOLS[sector], "color": SECTOR_COLOURS[sector],
-                    "size": [sizes[p.id] for p in members],
-                    "line": {"width": 1, "color": "#ffffff"}},
-            text=[label(p.name) + "<br>" + label(r.t("ecosystem.network_partner_hover",
-                                                      sector=r.t(f"sector.{sector.value}"),
-                                                      count=counts.get(p.id, 0)))
-                  for p in members],
-            customdata=[[url(r.partner_uri(p.id))] for p in members],
-            hovertemplate="%{text}<extra></extra>"))
-    return traces
+@dataclass(frozen=True)
+class Companion:
+    """A partner another works with, as a link, and how many initiatives they share."""
+
+    href: str
+    name: str
+    shared: str
 
 
-def _edge_trace(segments: Sequence[tuple[tuple[float, float], tuple[float, float]]],
-                width: float, colour: str) -> dict[str, Any]:
-    xs: list[float | None] = []
-    ys: list[float | None] = []
-    for (x0, y0), (x1, y1) in segments:
-        xs += [round(x0, 4), round(x1, 4), None]
-        ys += [round(y0, 4), round(y1, 4), None]
-    return trace("scatter", x=xs, y=ys, mode="lines", hoverinfo="skip", showlegend=False,
-                 line={"width": width, "color": colour})
+@dataclass(frozen=True)
+class CollaborationRow:
+    """One partner in the table of who works with whom (numbers and words as text: a row
+    for each partner, and Python formats them faster than a template)."""
+
+    partner: Partner
+    href: str
+    sector: str
+    initiatives: int
+    partners: int
+    initiatives_text: str
+    partners_text: str
+    partners_label: str  # names the link to the partner's full list
+    top: tuple[Companion, ...]
 
 
-def _network_layout(height: int) -> dict[str, Any]:
-    hidden = {"visible": False, "range": [-1.25, 1.25], "fixedrange": True}
-    return base_layout(height, xaxis=hidden,
-                       yaxis={**hidden, "scaleanchor": "x", "scaleratio": 1},
-                       margin={"l": 8, "r": 8, "t": 8, "b": 8}, hovermode="closest",
-                       dragmode=False, legend={"orientation": "h", "y": -0.02})
+@dataclass(frozen=True)
+class Network:
+    """Who works with whom: the sector matrix, every taking-part partner with those it works
+    with most, and the figures above them."""
+
+    matrix: SectorMatrix
+    rows: tuple[CollaborationRow, ...]
+    sectors: tuple[Sector, ...]  # of the rows, for the filter
+    pairs: int  # pairs of partners sharing at least one initiative
+    joint: int  # initiatives with two partners or more
+    initiatives: int  # all initiatives
 
 
-def _top_links(r: Renderer, partner_id: str, links: Sequence[tuple[str, str, int]],
-               n: int = 3) -> str:
-    found = []
-    for a, b, count in links:
-        if partner_id in (a, b):
-            other = r.partner(b if a == partner_id else a)
-            found.append(r.t("ecosystem.network_shared", name=other.name if other else b,
-                             count=count))
-            if len(found) == n:
-                break
-    return "; ".join(found)
+def sector_matrix(r: Renderer) -> SectorMatrix:
+    """The sectors whose partners take part in initiatives, each against each other."""
+    sectors = {p.id: p.sector for p in r.portfolio.partners}
+    counts = sector_links(r.figures.partners, sectors)
+    present = {sectors[p.id] for p in r.figures.partners if p.initiatives and p.id in sectors}
+    shown = tuple(s for s in Sector if s in present)
+    most = max(counts.values(), default=0)
+    rows = []
+    for a in shown:
+        cells = []
+        for b in shown:
+            n = counts.get((a, b), 0)
+            cells.append(MatrixCell(b, n, math.ceil(4 * n / most) if n else 0))
+        rows.append((a, tuple(cells)))
+    return SectorMatrix(shown, tuple(rows))
 
 
-def network_chart(r: Renderer, here: str) -> Chart:
-    """Who works with whom: partners on a circle, initiatives inside (or, for large
-    portfolios, the partners with the most initiatives and their strongest connections)."""
+def network(r: Renderer, here: str) -> Network:
+    """Who works with whom (figures.collaborators), for the ecosystem page at `here`."""
     t = r.t
+    url = r.linker(here)
+    others = r.figures.collaborators
     counts = _involved(r)
-    # Every pair of partners, found for this page alone: no other page needs them, and
-    # there are tens of thousands of them in a large portfolio.
-    pairs = partner_links(r.figures.partners)
-    active = [p for p in r.figures.partners if p.initiatives]
-    full = len(r.portfolio.initiatives) <= FULL_NETWORK_MAX_INITIATIVES
-    if full:
-        shown = _ordered_partners(r, [p.id for p in active])
-    else:
-        top = sorted(active, key=lambda p: (-len(p.initiatives), p.id))[:NETWORK_MAX_PARTNERS]
-        shown = _ordered_partners(r, [p.id for p in top])
-    places = dict(zip([p.id for p in shown], _circle(len(shown), 1.0)))
-    most = max([counts.get(p.id, 0) for p in shown] or [1]) or 1
-    sizes = {p.id: round(8 + 18 * math.sqrt(counts.get(p.id, 0) / most), 1) for p in shown}
-    traces: list[dict[str, Any]] = []
-    headers: tuple[str, ...] = (t("ecosystem.partner"), t("ecosystem.sector"),
-                                t("ecosystem.initiative_count"), t("ecosystem.works_most_with"))
-    rows: list[tuple[Cell, ...]] = []
-    if full:
-        traces, rows = _bipartite(r, here, shown, places, pairs)
-        headers = headers + (t("ecosystem.initiatives"),)
-        summary = t("ecosystem.network_summary_full", partners=len(shown),
-                    initiatives=len(r.portfolio.initiatives))
-    else:
-        shown_ids = set(places)
-        links = [link for link in pairs
-                 if link[0] in shown_ids and link[1] in shown_ids][:NETWORK_MAX_LINKS]
-        strongest = links[0][2] if links else 1
-        buckets: dict[int, list[tuple[tuple[float, float], tuple[float, float]]]] = \
-            defaultdict(list)
-        for a, b, n in links:
-            buckets[min(2, int(3 * n / (strongest + 1)))].append((places[a], places[b]))
-        for bucket, segments in sorted(buckets.items()):
-            traces.append(_edge_trace(segments, 0.8 + 1.6 * bucket,
-                                      "rgba(73,80,87,%.2f)" % (0.25 + 0.2 * bucket)))
-        for p in shown:
-            rows.append((Link(p.name, r.partner_uri(p.id)), t(f"sector.{p.sector.value}"),
-                         t.number(counts.get(p.id, 0)), _top_links(r, p.id, pairs)))
-        summary = t("ecosystem.network_summary_top", partners=len(shown), all=len(active),
-                    links=len(links))
-    traces += _partner_trace(r, here, shown, places, counts, sizes)
-    height = 620
-    figure = plain_figure(traces, _network_layout(height))
-    table = Table(headers, tuple(rows), t("ecosystem.network_table_caption"), numeric=(2,))
-    return Chart("pf-network", t("ecosystem.network_caption"), figure, table, height,
-                 summary=summary)
-
-
-def _bipartite(r: Renderer, here: str, shown: Sequence[Partner],
-               places: dict[str, tuple[float, float]], pairs: Sequence[tuple[str, str, int]]
-               ) -> tuple[list[dict[str, Any]], list[tuple[Cell, ...]]]:
-    """Initiatives on a ring inside the partners' circle, each towards its partners."""
-    t = r.t
-    address = r.url_linker(here)  # for the chart's script
-    members: dict[str, list[str]] = defaultdict(list)
-    for pf in r.figures.partners:
-        for slug, _role in pf.initiatives:
-            if pf.id in places:
-                members[slug].append(pf.id)
-    # Each initiative sits on an inner ring, in the direction of the partners it works with
-    # (the mean of their places), evenly spaced so that none hides another.
-    directions = []
-    for n, i in enumerate(r.portfolio.initiatives):
-        ids = members.get(i.slug, [])
-        x = sum(places[p][0] for p in ids) / len(ids) if ids else 0.0
-        y = sum(places[p][1] for p in ids) / len(ids) if ids else 0.0
-        angle = math.atan2(y, x) if abs(x) + abs(y) > 1e-9 else 2 * math.pi * n / 7
-        directions.append(((math.pi / 2 - angle) % (2 * math.pi), i.slug))
-    directions.sort()
-    ring = _circle(len(directions), 0.6, math.pi / 2 - (directions[0][0] if directions else 0))
-    initiative_places = {slug: ring[k] for k, (_a, slug) in enumerate(directions)}
-    segments = [(places[p], initiative_places[slug]) for slug, ids in members.items()
-                for p in ids if slug in initiative_places]
-    traces = [_edge_trace(segments, 0.7, "rgba(73,80,87,0.35)")]
-    for facet in FACETS:
-        chosen = [i for i in r.portfolio.initiatives if i.facet is facet]
-        if not chosen:
+    names = {p.id: p for p in r.portfolio.partners}
+    sectors = {s: t(f"sector.{s.value}") for s in Sector}
+    rows = []
+    for p in r.portfolio.partners:
+        n = counts.get(p.id, 0)
+        if not n:
             continue
-        traces.append(trace(
-            "scatter",
-            x=[round(initiative_places[i.slug][0], 4) for i in chosen],
-            y=[round(initiative_places[i.slug][1], 4) for i in chosen],
-            mode="markers", name=label(FACET_SYMBOLS[facet] + " " + t(f"facet.{facet.value}")),
-            marker={"symbol": FACET_MARKERS[facet.value], "size": 11,
-                    "color": FACET_COLOURS[facet.value], "line": {"width": 1,
-                                                                  "color": "#ffffff"}},
-            text=[label(r.text(i.title)) + "<br>" + label(t(
-                "ecosystem.network_initiative_hover", facet=t(f"facet.{i.facet.value}"),
-                count=len(members.get(i.slug, [])))) for i in chosen],
-            customdata=[[address(r.options.initiative_uri(i.slug))] for i in chosen],
-            hovertemplate="%{text}<extra></extra>"))
-    rows: list[tuple[Cell, ...]] = []
-    counts = _involved(r)
-    for p in shown:
-        mine = r.figures.partner(p.id)
-        names = sorted(r.text(i.title) for i in (r.initiative(s) for s, _ in
-                                                 (mine.initiatives if mine else ())) if i)
-        rows.append((Link(p.name, r.partner_uri(p.id)), t(f"sector.{p.sector.value}"),
-                     t.number(counts.get(p.id, 0)), _top_links(r, p.id, pairs),
-                     "; ".join(names)))
-    return traces, rows
+        mine = others.get(p.id, ())
+        top = tuple(Companion(url(r.partner_uri(c.id)), names[c.id].name,
+                              t.number(len(c.initiatives)))
+                    for c in mine[:WORKS_MOST_WITH_SHOWN] if c.id in names)
+        partners = t.number(len(mine))
+        rows.append(CollaborationRow(
+            p, url(r.partner_uri(p.id)), sectors[p.sector], n, len(mine), t.number(n), partners,
+            t("ecosystem.works_with_link", name=p.name, count=partners), top))
+    rows.sort(key=lambda row: (-row.initiatives, -row.partners, r.t.collate(row.partner.name),
+                               row.partner.id))
+    present = {row.partner.sector for row in rows}
+    return Network(sector_matrix(r), tuple(rows), tuple(s for s in Sector if s in present),
+                   sum(len(c) for c in others.values()) // 2,
+                   joint_initiatives(r.figures.partners),
+                   len(r.portfolio.initiatives))
+
+
+@dataclass(frozen=True)
+class WorksWith:
+    """A partner this partner's page names as working with it, and their shared initiatives
+    (the first few, by title). As text: many rows are made, and Python formats them faster
+    than a template."""
+
+    name: str
+    href: str
+    sector: str
+    count: str
+    initiatives: tuple[tuple[str, str], ...]  # (href, title)
+    more: str  # "and 3 more", or empty
+
+
+def works_with(r: Renderer, partner_id: str) -> tuple[WorksWith, ...]:
+    """The partners one partner shares initiatives with, the most shared first."""
+    t = r.t
+    url = r.linker(r.partner_uri(partner_id))
+    sectors = {s: t(f"sector.{s.value}") for s in Sector}
+    rows = []
+    for c in r.figures.collaborators.get(partner_id, ())[:PARTNER_COLLABORATORS_SHOWN]:
+        other = r.partner(c.id)
+        if other is None:
+            continue
+        found = [(r.text(i.title), i.slug) for i in (r.initiative(s) for s in c.initiatives)
+                 if i is not None]
+        if len(found) > 1:
+            found.sort(key=lambda x: (t.collate(x[0]), x[1]))
+        more = len(found) - SHARED_INITIATIVES_SHOWN
+        rows.append(WorksWith(
+            other.name, url(r.partner_uri(c.id)), sectors[other.sector],
+            t.number(len(c.initiatives)),
+            tuple((url(r.options.initiative_uri(slug)), title)
+                  for title, slug in found[:SHARED_INITIATIVES_SHOWN]),
+            t("ecosystem.and_more", count=t.number(more)) if more > 0 else ""))
+    return tuple(rows)
 
 
 def ecosystem_page(r: Renderer) -> str:
@@ -314,7 +261,7 @@ def ecosystem_page(r: Renderer) -> str:
     return r.page(
         here, "ecosystem.md", t("ecosystem.title"), t("ecosystem.description"),
         sectors=sector_groups(r), assets=asset_entries(r), funders=funders_table(r, here),
-        network=network_chart(r, here), active_partners=active,
+        network=network(r, here), active_partners=active,
     )
 
 
@@ -376,6 +323,9 @@ def partner_page(r: Renderer, partner: Partner) -> str:
         more_rows=max(0, len(rows) - PARTNER_INITIATIVES_SHOWN), owned=owned,
         stories=stories, more_stories=max(0, len(pf.stories) - len(stories)),
         base_years=base_years, jsonld=partner_organisation(r, partner),
+        works_with=works_with(r, partner.id),
+        more_works_with=max(0, len(r.figures.collaborators.get(partner.id, ()))
+                            - PARTNER_COLLABORATORS_SHOWN),
     )
 
 
@@ -386,7 +336,8 @@ def _partner_key(r: Renderer, partner: Partner) -> object:
              if pf else set())
     users = dict(r.figures.asset_users)
     return ("partner", partner, pf, tuple(r.initiative(s) for s in sorted(slugs)),
-            tuple((a, users.get(a)) for a in (pf.assets if pf else ())), r.shared())
+            tuple((a, users.get(a)) for a in (pf.assets if pf else ())),
+            r.figures.collaborators.get(partner.id), r.shared())
 
 
 def pages(r: Renderer) -> Iterator[tuple[str, Later]]:

@@ -71,7 +71,7 @@ def test_no_page_has_an_inline_script_that_would_run(reference_site: BuiltSite) 
 def test_charts_are_drawn_under_the_strict_policy(
         csp_url: str, pages: dict[str, str], open_page: Callable[..., Visit]) -> None:
     drawn = 0
-    for name in ("overview", "facet_map", "leverage", "timeline", "objectives", "ecosystem"):
+    for name in ("overview", "facet_map", "leverage", "timeline", "objectives"):
         if name not in pages:
             continue
         visit = open_page(csp_url + pages[name])
@@ -119,6 +119,21 @@ def test_the_timeline_filters_work_under_the_strict_policy(
     assert kinds and set(kinds) == {"setback"}
     assert "kind=setback" in visit.page.url
     assert_no_violation(visit, "timeline filtered")
+
+
+def test_the_partner_filter_of_the_ecosystem_works_under_the_strict_policy(
+        csp_url: str, pages: dict[str, str], open_page: Callable[..., Visit]) -> None:
+    visit = open_page(csp_url + pages["ecosystem"])
+    form = visit.page.locator('form[data-pf-filter="pf-collaboration"]')
+    form.wait_for(state="visible")
+    visible = "#pf-collaboration [data-pf-item]:not([hidden])"
+    total = visit.page.locator(visible).count()
+    form.locator("select[name=sector]").select_option("business")
+    visit.page.wait_for_function(f"document.querySelectorAll('{visible}').length < {total}")
+    sectors = visit.page.locator(visible).evaluate_all(
+        "rows => rows.map(r => r.getAttribute('data-sector'))")
+    assert sectors and set(sectors) == {"business"}
+    assert_no_violation(visit, "ecosystem filtered")
 
 
 def test_search_works_under_the_strict_policy(

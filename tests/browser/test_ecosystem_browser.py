@@ -2,7 +2,8 @@
 
 The reference site is opened at phone and desktop width: the charts are drawn, nothing goes
 wrong in the console, no request leaves the site, axe-core finds no WCAG 2.1 AA violation,
-and the timeline's filter hides stories and keeps its state in the URL.
+the timeline's filter hides stories and keeps its state in the URL, and "who works with whom"
+reads on a phone, filters by sector and name, and is reached by the keyboard.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import pytest
 from .conftest import BuiltSite, Visit, assert_quiet, describe_violations
 
 WIDTHS = (390, 1280)
-CHARTS = {"portfolio/ecosystem/": 1, "portfolio/leverage/": 2, "portfolio/timeline/": 1}
+CHARTS = {"portfolio/leverage/": 2, "portfolio/timeline/": 1}
 
 
 @pytest.mark.parametrize("width", WIDTHS)
@@ -114,15 +115,91 @@ def test_without_javascript_every_story_shows_and_the_filter_stays_hidden(
         context.close()
 
 
-def test_network_markers_open_the_partner_pages(
-        reference_url: str, open_page: Callable[..., Visit]) -> None:
-    visit = open_page(reference_url + "portfolio/ecosystem/")
-    visit.wait_for_charts()
+def visible_sectors(visit: Visit) -> list[str]:
+    result: list[str] = visit.page.eval_on_selector_all(
+        "#pf-collaboration [data-pf-item]",
+        "rows => rows.filter(r => r.offsetParent !== null).map(r => r.dataset.sector)")
+    return result
+
+
+@pytest.mark.parametrize("language", ["", "sv/"])
+@pytest.mark.parametrize("width", [360, 1366])
+def test_who_works_with_whom_fits_the_screen_and_has_no_accessibility_violation(
+        reference_site: BuiltSite, reference_url: str, open_page: Callable[..., Visit],
+        axe: Callable[..., list[dict[str, Any]]], width: int, language: str) -> None:
+    visit = open_page(reference_url + language + "portfolio/ecosystem/", width=width)
     page = visit.page
-    markers = page.locator("#pf-network .scatterlayer .point")
-    assert markers.count() > 30
-    # The last traces are the partners'; their points link to partner pages.
-    partner = page.locator("#pf-network .scatterlayer .trace").last.locator(".point").first
-    partner.click(force=True)
-    page.wait_for_url("**/portfolio/partners/*/", timeout=10_000)
-    assert page.locator("h1").count() == 1
+    overflow = page.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert overflow <= 1, overflow
+    # No chart to draw: the answer is in text, so it needs no plotly at all.
+    assert page.locator("#pf-network, [data-pf-chart]").count() == 0
+    assert not any("plotly" in u for u in visit.requests)
+    for region in ("#pf-sector-matrix", "#pf-collaboration"):
+        box = page.locator(region)
+        assert box.is_visible()
+        assert box.evaluate("b => b.scrollWidth - b.clientWidth") <= 1, region
+    first = page.locator("#pf-sector-matrix tbody td").first
+    label = first.evaluate("c => getComputedStyle(c, '::before').content")
+    if width < 600:  # a card: each count says which sector it is with
+        assert label in ('"with Public sector"', '"med Offentlig sektor"')
+    else:
+        assert label in ("none", "normal")
+    violations = axe(page)
+    assert violations == [], describe_violations(violations)
+    assert_quiet(visit, reference_site.site)
+
+
+def test_the_partner_table_filters_by_sector_and_by_name(
+        reference_url: str, open_page: Callable[..., Visit]) -> None:
+    visit = open_page(reference_url + "portfolio/ecosystem/", width=360)
+    page = visit.page
+    form = page.locator('form[data-pf-filter="pf-collaboration"]')
+    assert form.is_visible()
+    everything = visible_sectors(visit)
+    assert len(everything) > 20 and {"public", "business", "academia"} <= set(everything)
+    page.select_option('form[data-pf-filter="pf-collaboration"] select[name="sector"]',
+                       "academia")
+    shown = visible_sectors(visit)
+    assert shown and set(shown) == {"academia"} and len(shown) < len(everything)
+    assert parse_qs(urlsplit(page.url).query) == {"sector": ["academia"]}
+    status = form.locator("[data-pf-count]").inner_text()
+    assert status == f"Showing {len(shown)} of {len(everything)} partners"
+    # A name finds the partner's row (and the rows that name it as a close partner).
+    page.select_option('form[data-pf-filter="pf-collaboration"] select[name="sector"]', "")
+    page.fill('form[data-pf-filter="pf-collaboration"] input[name="q"]', "Norrvik University")
+    names = page.eval_on_selector_all(
+        "#pf-collaboration [data-pf-item]:not([hidden]) th", "ths => ths.map(t => t.innerText)")
+    assert "Norrvik University" in names and len(names) < len(everything)
+    # Its count of partners leads to the full list on its page.
+    row = page.locator("#pf-collaboration [data-pf-item]:not([hidden])",
+                       has=page.locator("th", has_text="Norrvik University"))
+    row.locator('a[href$="#pf-works-with"]').click()
+    page.wait_for_url("**/portfolio/partners/norrvik-university/#pf-works-with")
+    assert page.locator("#pf-works-with").is_visible()
+    assert page.locator("table.pf-works-with tbody tr").count() > 3
+
+
+def test_the_keyboard_reaches_the_sector_filter_and_the_partner_links(
+        reference_url: str, open_page: Callable[..., Visit]) -> None:
+    visit = open_page(reference_url + "portfolio/ecosystem/", width=1366)
+    page = visit.page
+    seen = []
+    for _ in range(600):
+        page.keyboard.press("Tab")
+        where = page.evaluate("""() => {
+            const e = document.activeElement;
+            if (e.matches('select[name=sector]')) return 'sector';
+            if (e.matches('input[name=q]')) return 'name';
+            if (e.closest('#pf-collaboration tbody') && e.tagName === 'A') return 'link';
+            return '';
+        }""")
+        if where and where not in seen:
+            seen.append(where)
+        if where == "link":
+            break
+    assert seen == ["sector", "name", "link"]
+    # The select works from the keyboard too.
+    page.locator("select[name=sector]").focus()
+    page.keyboard.press("ArrowDown")
+    assert set(visible_sectors(visit)) == {"public"}

@@ -11,11 +11,11 @@ import datetime as dt
 
 import pytest
 
-from portfolio_plugin.compute import Figures, compute
-from portfolio_plugin.model import Facet, Portfolio, Zone
+from portfolio_plugin.compute import Figures, compute, joint_initiatives, sector_links
+from portfolio_plugin.model import Facet, Initiative, Portfolio, Sector, Zone
 from portfolio_plugin.pipeline import check
 
-from support import Site, layered_site
+from support import Site, big_portfolio, layered_site
 
 
 def portfolio_of(site: Site) -> Portfolio:
@@ -163,3 +163,66 @@ def test_asset_users_and_partner_links(figures: Figures) -> None:
     assert figures.partner_links == (
         ("acme", "city", 2), ("acme", "lund-university", 2), ("city", "lund-university", 2),
         ("acme", "agency", 1), ("agency", "city", 1), ("agency", "lund-university", 1))
+
+
+def test_each_partner_knows_whom_it_shares_initiatives_with(figures: Figures) -> None:
+    # Alpha: city (steward), acme (funder), Lund University, the agency; beta: acme, city, Lund.
+    shared = {pid: [(c.id, c.initiatives) for c in cs]
+              for pid, cs in figures.collaborators.items()}
+    assert shared["city"] == [("acme", ("alpha", "beta")), ("lund-university", ("alpha", "beta")),
+                              ("agency", ("alpha",))]
+    assert shared["agency"] == [("acme", ("alpha",)), ("city", ("alpha",)),
+                                ("lund-university", ("alpha",))]
+    assert sorted(shared) == ["acme", "agency", "city", "lund-university"]
+
+
+def test_sectors_meet_in_the_initiatives_counted_by_hand(figures: Figures,
+                                                         site: Site) -> None:
+    portfolio = portfolio_of(layered_site(site))
+    sectors = {p.id: p.sector for p in portfolio.partners}
+    links = sector_links(figures.partners, sectors)
+    pub, bus, aca, fun = Sector.PUBLIC, Sector.BUSINESS, Sector.ACADEMIA, Sector.FUNDER
+    # Both initiatives join the city, acme and Lund; only alpha has the agency (a funder).
+    assert links == {(pub, bus): 2, (bus, pub): 2, (pub, aca): 2, (aca, pub): 2,
+                     (bus, aca): 2, (aca, bus): 2, (pub, fun): 1, (fun, pub): 1,
+                     (bus, fun): 1, (fun, bus): 1, (aca, fun): 1, (fun, aca): 1}
+
+
+def _everyone(i: Initiative) -> set[str]:
+    """An initiative's partners in any role, read straight from its fields."""
+    return ({i.steward} if i.steward else set()) | {p.id for p in i.partners} | {
+        f.funder for f in i.funding}
+
+
+def test_collaborations_of_a_large_portfolio_match_the_initiatives_partner_lists() -> None:
+    portfolio = big_portfolio(initiatives=400, partners=120)
+    figures = compute(portfolio, dt.date(2025, 12, 31))
+    known = {p.id for p in portfolio.partners}
+    # The oracle: for every pair, the initiatives whose lists name both, found pair by pair.
+    expected: dict[str, dict[str, set[str]]] = {}
+    for i in portfolio.initiatives:
+        ids = _everyone(i) & known
+        for a in ids:
+            for b in ids - {a}:
+                expected.setdefault(a, {}).setdefault(b, set()).add(i.slug)
+    found = {pid: {c.id: set(c.initiatives) for c in cs}
+             for pid, cs in figures.collaborators.items()}
+    assert found == expected
+    # Most shared first, then by id.
+    for cs in figures.collaborators.values():
+        keys = [(-len(c.initiatives), c.id) for c in cs]
+        assert keys == sorted(keys)
+    # Each pair counted once in partner_links agrees.
+    assert {(a, b): n for a, b, n in figures.partner_links} == {
+        (a, b): len(slugs) for a, others in expected.items() for b, slugs in others.items()
+        if a < b}
+    assert joint_initiatives(figures.partners) == sum(
+        1 for i in portfolio.initiatives if len(_everyone(i) & known) > 1)
+    sectors = {p.id: p.sector for p in portfolio.partners}
+    by_sector = sector_links(figures.partners, sectors)
+    for x in Sector:
+        for y in Sector:
+            count = sum(1 for i in portfolio.initiatives
+                        if any(sectors[a] is x and sectors[b] is y
+                               for a in _everyone(i) for b in _everyone(i) if a != b))
+            assert by_sector.get((x, y), 0) == count, (x, y)

@@ -3,6 +3,7 @@ the network, and that partners' names stay text."""
 
 from __future__ import annotations
 
+import gzip
 import re
 from pathlib import Path
 
@@ -15,7 +16,6 @@ from support import (
     ROOT,
     Site,
     big_portfolio,
-    chart_data,
     layered_site,
     read,
     render,
@@ -36,7 +36,8 @@ def pages(site: Site) -> dict[str, str]:
 def test_partners_are_grouped_by_sector_with_counts_and_links(pages: dict[str, str]) -> None:
     page = pages["portfolio/ecosystem.md"]
     headings = re.findall(r"^### (.*)$", page, re.M)
-    assert headings == ["Public sector (1)", "Business (1)", "Academia (1)", "Funders (1)"]
+    assert headings == ["Public sector (1)", "Business (1)", "Academia (1)", "Funders (1)",
+                        "Between sectors", "Each partner and who it works with"]
     city = page.split("### Public sector (1)", 1)[1].split("###", 1)[0]
     assert '<a href="../partners/city/">The City</a>' in city
     assert "· 2 initiatives" in text(city)
@@ -65,37 +66,85 @@ def test_money_gathered_by_funder_is_computed_by_hand(pages: dict[str, str]) -> 
     assert found.foot == [["All funders", "2,500", "1,900", "4,400", "300"]]
 
 
-def test_network_chart_links_partners_and_initiatives(pages: dict[str, str]) -> None:
+def test_the_sector_matrix_counts_initiatives_where_sectors_meet(pages: dict[str, str]) -> None:
+    found = table(pages["portfolio/ecosystem.md"], "pf-sector-matrix")
+    assert found.caption == "Initiatives in which partners of two sectors work together"
+    assert found.head == [["Sector", "with Public sector", "with Business", "with Academia",
+                           "with Funders"]]
+    # Alpha joins all four sectors, beta all but the funders: worked out by hand.
+    assert found.body == [["Public sector", "0", "2", "2", "1"],
+                          ["Business", "2", "0", "2", "1"],
+                          ["Academia", "2", "2", "0", "1"],
+                          ["Funders", "1", "1", "1", "0"]]
+    cells = re.findall(r'data-label="(with [^"]+)"><span class="pf-heat pf-heat-(\d)">(\d+)<',
+                       pages["portfolio/ecosystem.md"])
+    assert cells[:4] == [("with Public sector", "0", "0"), ("with Business", "4", "2"),
+                         ("with Academia", "4", "2"), ("with Funders", "2", "1")]
+
+
+def test_every_partner_is_listed_with_those_it_works_with_most(pages: dict[str, str]) -> None:
     page = pages["portfolio/ecosystem.md"]
-    figure = chart_data(page, "pf-network")
-    markers = [t for t in figure["data"] if t.get("mode") == "markers"]
-    names = [n for t in markers for n in t["text"]]
-    assert any(n.startswith("The City<br>") for n in names)
-    assert any(n.startswith("Alpha heat<br>") for n in names)
-    links = [c[0] for t in markers for c in t["customdata"]]
-    assert "../partners/city/" in links and "../../initiatives/beta/" in links
-    # 4 + 3 partner-initiative links drawn as line segments (3 values each: start, end, gap).
-    (edges,) = [t for t in figure["data"] if t.get("mode") == "lines"]
-    assert len(edges["x"]) == 7 * 3
-    rows = table(page, "pf-network").body
-    assert rows[0] == ["The City", "Public sector", "2",
-                       "Acme AB (2); Lund University (2); Innovation Agency (1)",
-                       "Alpha heat; Beta buses"]
-    assert figure["layout"]["xaxis"]["visible"] is False
+    found = table(page, "pf-collaboration")
+    assert found.head == [["Partner", "Sector", "Initiatives", "Works with (partners)",
+                           "Works most with (initiatives in common)"]]
+    assert found.body == [
+        ["Acme AB", "Business", "2", "3",
+         "The City (2), Lund University (2), Innovation Agency (1)"],
+        ["Lund University", "Academia", "2", "3",
+         "Acme AB (2), The City (2), Innovation Agency (1)"],
+        ["The City", "Public sector", "2", "3",
+         "Acme AB (2), Lund University (2), Innovation Agency (1)"],
+        ["Innovation Agency", "Funders", "1", "3",
+         "Acme AB (1), The City (1), Lund University (1)"]]
+    rows = re.findall(r'<tr data-pf-item data-sector="([a-z-]+)"><th scope="row"><a href="([^"]+)"',
+                      page)
+    assert rows[2] == ("public", "../partners/city/")
+    assert ('<a href="../partners/city/#pf-works-with" aria-label="The City works with 3 '
+            'partners: the list">3</a>') in page
+    # Every cell of a row has its column's name, for the cards on a phone.
+    assert page.count('data-label="Works most with (initiatives in common)"') == 4
+    assert 'data-pf-filter="pf-collaboration"' in page and 'name="sector"' in page
+    assert "pf-network" not in page and "plotly" not in page
 
 
-def test_large_portfolios_get_a_readable_partner_network(tmp_path: Path) -> None:
-    portfolio = big_portfolio(initiatives=300, partners=100)
+def test_figures_above_the_network_count_pairs_and_joint_initiatives(
+        pages: dict[str, str]) -> None:
+    words = text(pages["portfolio/ecosystem.md"])
+    assert "6 pairs of partners share at least one initiative" in words
+    assert "2 of 2 initiatives bring two or more partners together" in words
+
+
+def test_large_portfolios_list_every_partner_and_stay_light(tmp_path: Path) -> None:
+    portfolio = big_portfolio(initiatives=1500, partners=1000)
     page = render_model(portfolio, tmp_path, ("ecosystem",)).pages["portfolio/ecosystem.md"]
-    figure = chart_data(page, "pf-network")
-    markers = [t for t in figure["data"] if t.get("mode") == "markers"]
-    # Only partners: no marker per initiative, and at most 40 of them.
-    assert 0 < sum(len(t["x"]) for t in markers) <= 40
-    assert not any("initiative-" in c[0] for t in markers for c in t["customdata"])
-    segments = sum(len(t["x"]) // 3 for t in figure["data"] if t.get("mode") == "lines")
-    assert 0 < segments <= 80
-    assert len(table(page, "pf-network").body) <= 40
-    assert len(page.encode()) < 200_000
+    rows = table(page, "pf-collaboration").body
+    active = {i.steward for i in portfolio.initiatives} | {
+        p.id for i in portfolio.initiatives for p in i.partners}
+    assert len(rows) == len(active) > 900
+    counts = [int(row[2]) for row in rows]
+    assert counts == sorted(counts, reverse=True)
+    assert len(table(page, "pf-sector-matrix").body) == 6
+    assert len(gzip.compress(page.encode())) < 150_000
+
+
+def test_partner_page_lists_whom_it_works_with_and_on_what(pages: dict[str, str]) -> None:
+    page = pages["portfolio/partners/city.md"]
+    assert '<p id="pf-works-with">The City shares initiatives with 3 other partners' in page
+    found = read(page).tables[1]
+    assert found.caption == "Partners it works with and the initiatives they share"
+    assert found.body == [["Acme AB", "Business", "2", "Alpha heat; Beta buses"],
+                          ["Lund University", "Academia", "2", "Alpha heat; Beta buses"],
+                          ["Innovation Agency", "Funders", "1", "Alpha heat"]]
+    assert '<a href="../acme/">Acme AB</a>' in page
+    assert '<a href="../../../initiatives/alpha/">Alpha heat</a>' in page
+
+
+def test_a_partner_without_companions_says_so(site: Site) -> None:
+    partners = {k: dict(v) for k, v in LAYERED_PARTNERS.items()}
+    partners["loner"] = {"name": "Lone Wolf AB", "sector": "business"}
+    page = render(layered_site(site, partners=partners), ("ecosystem",))[
+        "portfolio/partners/loner.md"]
+    assert "Lone Wolf AB shares no initiative with another partner yet." in text(page)
 
 
 def test_partner_page_tells_who_they_are_and_what_they_do(pages: dict[str, str]) -> None:
@@ -142,10 +191,7 @@ def test_hostile_partner_names_stay_text_everywhere(site: Site) -> None:
     acme = built["portfolio/partners/acme.md"]
     assert "&lt;img src=x onerror=alert(1)&gt;" in acme
     assert 'title: "&lt;img src=x onerror=alert(1)&gt;&#34;&amp;&#39;&lt;/script&gt;"' in acme
-    # In chart data the name is escaped for plotly, and JSON hides `<` from the HTML parser.
-    figure = chart_data(built["portfolio/ecosystem.md"], "pf-network")
-    names = [n for t in figure["data"] if t.get("mode") == "markers" for n in t["text"]]
-    assert any(n.startswith("&lt;img src=x onerror=alert(1)&gt;") for n in names)
+    assert "&lt;img src=x onerror=alert(1)&gt;" in built["portfolio/ecosystem.md"]
 
 
 def test_every_word_has_an_english_and_a_swedish_text() -> None:

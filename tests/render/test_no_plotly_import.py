@@ -39,7 +39,7 @@ def test_a_build_does_not_load_plotlys_python_library() -> None:
     assert result.returncode == 0, result.stderr[-4000:]
     seen = json.loads(result.stdout.splitlines()[-1])
     # The build made the pages with charts, and took plotly.js from the package.
-    assert {"portfolio/index.md", "portfolio/leverage.md", "portfolio/ecosystem.md",
+    assert {"portfolio/index.md", "portfolio/leverage.md",
             "portfolio/timeline.md"} <= set(seen["charts"])
     assert any(uri.endswith("/plotly.min.js") for uri in seen["files"])
     assert seen["loaded"] == []
