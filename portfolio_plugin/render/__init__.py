@@ -22,7 +22,8 @@ from ..compute import Figures
 from ..i18n import Translator
 from ..model import Facet, Initiative, Partner, Portfolio, Status, Story, StoryKind, Text, Zone
 from ..options import Options
-from .charts import localised_figure, plotly_locale
+from .charts import Chart, localised_figure, plotly_locale
+from .svg import Picture, picture
 from .text import json_in_html, markdown_text, safe_markdown, theme_text, yaml_front_matter
 from .urls import link_folder, linker, page_url, relative_url
 
@@ -323,6 +324,10 @@ class Renderer:
         if self._plotly_locale is None:
             self._plotly_locale = plotly_locale(self.t)
         return localised_figure(figure, self.t, self._plotly_locale)
+
+    def chart_picture(self, chart: Chart) -> Picture:
+        """A chart's static picture, drawn from its figure in the site's language."""
+        return picture(self.chart_figure(chart.figure), chart.id, chart.caption)
 
     # -- pieces shown on many pages, made once per run -----------------------------------
     # Templates read these with a lookup (`r.words[key]`, `r.zone_badges[zone]`) where a
