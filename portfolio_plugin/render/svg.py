@@ -397,11 +397,12 @@ class _Drawer:
                 continue
             size = _number(sizes[k]) or 6.0
             shapes.append(symbol_path(str(symbols[k]), x, y, size))
-            url = _link(customdata[k]) if self.linking and isinstance(customdata, list) \
-                and k < len(customdata) else None
+            data = customdata[k] if isinstance(customdata, list) and k < len(customdata) \
+                else None
+            url = _link(data) if self.linking else None
             if url is not None:
                 # Named by the first lines of its hover text (title; facet and zone).
-                words = plain(_hover(template, {"text": texts[k], "customdata": customdata[k]}))
+                words = plain(_hover(template, {"text": texts[k], "customdata": data}))
                 name = ", ".join(words.split(", ")[:2])
                 links.append(f'<a href="{escape(url)}"><title>{name}</title>'
                              f'<circle cx="{_n(x)}" cy="{_n(y)}" r="{_n(HIT)}"/></a>')
