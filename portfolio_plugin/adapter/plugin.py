@@ -354,6 +354,14 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
             page.content = ""  # written next; nothing reads it again
         return join_html_blocks(output, state.spool.parts(uri))
 
+    def on_post_template(self, output_content: str, template_name: str,
+                         config: MkDocsConfig) -> str:
+        """The 404 page (a static template) defers Material's bundle as every page does:
+        the page scripts it needs come deferred before it."""
+        if getattr(self, "defer_bundle", False):
+            return _defer_bundle(output_content)
+        return output_content
+
     def on_post_build(self, config: MkDocsConfig) -> None:
         """Remove a build's spool (`mkdocs serve` keeps its own until it stops)."""
         self._stop()

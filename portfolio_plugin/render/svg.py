@@ -56,10 +56,15 @@ def _n(value: float) -> str:
     return text[:-2] if text.endswith(".0") else text
 
 
+def lines_of(text: str) -> list[str]:
+    """A label's lines without their tags, still escaped."""
+    parts = re.split(r"<br\s*/?>", re.sub(r"<extra>.*?</extra>", "", text, flags=re.S))
+    return [p for p in (re.sub(r"<[^>]*>", "", part).strip() for part in parts) if p]
+
+
 def plain(text: str) -> str:
     """A label's text without its tags (lines joined by ", "), still escaped."""
-    parts = re.split(r"<br\s*/?>", re.sub(r"<extra>.*?</extra>", "", text, flags=re.S))
-    return ", ".join(p for p in (re.sub(r"<[^>]*>", "", part).strip() for part in parts) if p)
+    return ", ".join(lines_of(text))
 
 
 # -- numbers on axes ----------------------------------------------------------------------
@@ -402,8 +407,8 @@ class _Drawer:
             url = _link(data) if self.linking else None
             if url is not None:
                 # Named by the first lines of its hover text (title; facet and zone).
-                words = plain(_hover(template, {"text": texts[k], "customdata": data}))
-                name = ", ".join(words.split(", ")[:2])
+                lines = lines_of(_hover(template, {"text": texts[k], "customdata": data}))
+                name = ", ".join(lines[:2])
                 links.append(f'<a href="{escape(url)}"><title>{name}</title>'
                              f'<circle cx="{_n(x)}" cy="{_n(y)}" r="{_n(HIT)}"/></a>')
         # One path for all the marks of a trace: a map of a thousand stays light.
