@@ -37,7 +37,7 @@ def test_the_english_site_publishes_its_copy_and_names_none() -> None:
 @pytest.mark.parametrize("value", ["javascript:alert(1)", "a b.js", '"><script>', 12,
                                    "data:text/javascript,1"])
 def test_a_plotly_js_that_is_not_a_url_is_refused_by_name(value: object) -> None:
-    with pytest.raises(ConfigError, match="plotly_js must be a URL of plotly.min.js"):
+    with pytest.raises(ConfigError, match=r"plotly_js must be a URL of plotly\.min\.js"):
         from_settings(ROOT, {}, {"plotly_js": value})
 
 
