@@ -36,6 +36,7 @@ MUTED = "#495057"
 GRID = "#dee2e6"
 # Radius of a link's invisible hit area: 24 CSS px across at a 320 px screen's scale.
 HIT = 13.0
+HALO = ' stroke="#ffffff" stroke-width="3" stroke-linejoin="round" paint-order="stroke"'
 # The most marks of one picture that are links.
 LINKS_MAX = 200
 _TAG = re.compile(r"<(/?)(b|i|br|extra)\s*/?>", re.IGNORECASE)
@@ -493,8 +494,11 @@ class _Map(_Drawer):
             anchor = {"left": "start", "right": "end"}.get(a.get("xanchor", ""), "middle")
             baseline = {"top": "top", "bottom": "bottom"}.get(a.get("yanchor", ""), "middle")
             angle = float(a.get("textangle", 0) or 0)
-            out.append(_text(x, y, a.get("text", ""), float(font.get("size", FONT)),
-                             font.get("color", INK), anchor, baseline, angle))
+            # Never below 11 units: about 10.5 px on a 360 px phone.
+            size = max(SMALL, float(font.get("size", FONT)))
+            # A white halo keeps a label legible where it crosses the map or another label.
+            out.append(_text(x, y, a.get("text", ""), size, font.get("color", INK), anchor,
+                             baseline, angle, HALO))
         return out
 
 
