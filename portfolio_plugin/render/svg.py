@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 from typing import Any
@@ -276,8 +276,13 @@ def _link(data: Any) -> str | None:
     return None
 
 
-def picture(figure: dict[str, Any], chart_id: str, caption: str) -> Picture:
-    """The static picture of a plotly figure (as `charts.plain_figure` makes them)."""
+def picture(figure: dict[str, Any], chart_id: str, caption: str,
+            href: Callable[[str], str | None] | None = None) -> Picture:
+    """The static picture of a plotly figure (as `charts.plain_figure` makes them).
+
+    `href` gives the link a mark's URL (from its `customdata`) is written as in the page,
+    or None to leave the mark without a link; by default the URL as it is.
+    """
     layout = figure.get("layout", {})
     if figure.get("narrow"):  # the layout for phones suits the one picture best
         layout = {**layout, **figure["narrow"]}
@@ -287,6 +292,8 @@ def picture(figure: dict[str, Any], chart_id: str, caption: str) -> Picture:
     # Marks open their pages while they are few enough to Tab through and to keep the page
     # light; beyond that, the listings (and the interactive chart) lead to them.
     drawer.linking = sum(len(t.get("customdata") or ()) for t in traces) <= LINKS_MAX
+    if href is not None:
+        drawer.href = href
     body: list[str] = []
     body += drawer.shapes(layout.get("shapes", []))
     links = False
@@ -335,6 +342,8 @@ class _Drawer:
 
     def __init__(self, chart_id: str) -> None:
         self.chart_id = chart_id
+        # How a mark's link is written in the page (by default, as the figure gives it).
+        self.href: Callable[[str], str | None] = str
         self.defs: list[str] = []
         self.fills: dict[int, str] = {}
 
@@ -406,6 +415,7 @@ class _Drawer:
             data = customdata[k] if isinstance(customdata, list) and k < len(customdata) \
                 else None
             url = _link(data) if self.linking else None
+            url = self.href(url) if url is not None else None
             if url is not None:
                 # Named by the first lines of its hover text (title; facet and zone).
                 lines = lines_of(_hover(template, {"text": texts[k], "customdata": data}))
