@@ -385,7 +385,7 @@ class Visit:
         count: int = self.page.locator("[data-pf-chart]").count()
         if count:
             self.page.wait_for_function(
-                f"document.querySelectorAll('p.pf-explore:not([hidden])').length === {count}",
+                f"document.querySelectorAll('p.pf-explore-chart:not([hidden])').length === {count}",
                 timeout=timeout)
             for button in self.page.locator("[data-pf-explore]").all():
                 button.click()
