@@ -47,7 +47,7 @@ browser_deps() {
       exit 1
     fi
   fi
-  if [ ! -f node_modules/axe-core/axe.min.js ]; then
+  if [ ! -f node_modules/axe-core/axe.min.js ] || [ ! -e node_modules/.bin/lighthouse ]; then
     npm ci --no-audit --no-fund --silent
   fi
 }

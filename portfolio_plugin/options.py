@@ -44,6 +44,10 @@ class Options:
     initiatives_source: str | None = None
     parallel: bool = True  # may use a worker process (a second core)
     sanitise_bodies: bool = True  # clean the HTML of initiative bodies (`render.body`)
+    # Where the site's pages load plotly.js from when a reader explores a chart: a URL
+    # relative to the site's root, or an absolute one. Set, the site publishes no copy of its
+    # own (a site in several languages shares one); None, the plugin's copy is published.
+    plotly_js: str | None = None
     # The site's Markdown extensions by name: `portfolio validate` renders bodies as the site.
     markdown_extensions: tuple[str, ...] = ()
     # Federation (`federation` in portfolio.yml): seconds for the whole request of one other
@@ -142,6 +146,7 @@ def from_settings(root: Path, config: Mapping[str, Any], settings: Mapping[str, 
                             if settings.get("initiatives_source") else None),
         parallel=bool(settings.get("parallel", True)),
         sanitise_bodies=bool(settings.get("sanitise_bodies", True)),
+        plotly_js=_plotly_setting(settings.get("plotly_js")),
         markdown_extensions=_extension_names(config.get("markdown_extensions")),
         federation_timeout=_positive(settings, "federation_timeout",
                                      Options.federation_timeout),
@@ -155,6 +160,17 @@ def from_settings(root: Path, config: Mapping[str, Any], settings: Mapping[str, 
 def _text_setting(value: Any) -> str | None:
     """A text setting, or None where it is absent or empty."""
     return str(value) if isinstance(value, str) and value.strip() else None
+
+
+def _plotly_setting(value: Any) -> str | None:
+    """`plotly_js`: a URL (relative to the site's root, or absolute), or nothing."""
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str) or any(c.isspace() or c in "\"'<>\\" for c in value) \
+            or value.lower().startswith(("javascript:", "data:")):
+        raise ConfigError("the portfolio plugin's plotly_js must be a URL of plotly.min.js, "
+                          f"relative to the site's root or absolute (found {value!r})")
+    return value
 
 
 def _positive(settings: Mapping[str, Any], name: str, default: float,

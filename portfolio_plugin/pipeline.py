@@ -53,18 +53,22 @@ def _rendered() -> Rendered:
     return Rendered()
 
 
-def static_sources(asset_dir: str = "assets/portfolio") -> dict[str, Traversable]:
-    """Where the plugin's script and style, and plotly.js, are installed, by site path."""
+def static_sources(asset_dir: str = "assets/portfolio",
+                   plotly: bool = True) -> dict[str, Traversable]:
+    """Where the plugin's script and style, and plotly.js, are installed, by site path
+    (plotly.js not when the site loads another copy: the `plotly_js` option)."""
     files = {f"{asset_dir}/{name}": resources.files("portfolio_plugin") / "assets" / name
              for name in ASSETS}
-    files[f"{asset_dir}/plotly.min.js"] = (resources.files("plotly") / "package_data"
-                                           / "plotly.min.js")
+    if plotly:
+        files[f"{asset_dir}/plotly.min.js"] = (resources.files("plotly") / "package_data"
+                                               / "plotly.min.js")
     return files
 
 
-def static_files(asset_dir: str = "assets/portfolio") -> dict[str, bytes]:
+def static_files(asset_dir: str = "assets/portfolio", plotly: bool = True) -> dict[str, bytes]:
     """The plugin's script and style, and plotly.js, by site path."""
-    return {uri: source.read_bytes() for uri, source in static_sources(asset_dir).items()}
+    return {uri: source.read_bytes()
+            for uri, source in static_sources(asset_dir, plotly).items()}
 
 
 def check(options: Options, cache: Cache | None = None,
@@ -129,7 +133,7 @@ def run(options: Options, built: dt.datetime | None = None, with_static: bool = 
     build, plan = prepare(options, built, cache)
     build.rendered = make_all(plan, sink)
     if with_static:
-        for uri, data in static_files().items():
+        for uri, data in static_files(plotly=options.plotly_js is None).items():
             if sink is not None:
                 sink(uri, data, None)
             else:

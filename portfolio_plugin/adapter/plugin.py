@@ -16,6 +16,7 @@ import datetime as dt
 import gc
 import os
 import posixpath
+import re
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -28,6 +29,7 @@ from typing import Any
 from markupsafe import Markup, escape
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
+from mkdocs.config.config_options import ExtraScriptValue
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
@@ -98,6 +100,12 @@ class PortfolioConfig(Config):
     than align, frames, objects, forms, or links and images other than http(s), mailto and
     relative ones (see SECURITY.md). `false` publishes the authors' raw HTML as it is: only
     for a site that trusts everyone who can change an initiative page."""
+
+    plotly_js = c.Optional(c.Type(str))
+    """Where pages load plotly.js from when a reader explores a chart: a URL relative to the
+    site's root (`../assets/portfolio/plotly.min.js` for a language built into a folder of
+    another language's site) or an absolute one. The site then publishes no copy of its own;
+    by default it publishes the plugin's copy at `assets/portfolio/plotly.min.js`."""
 
     federation_timeout = c.Type((int, float), default=Options.federation_timeout)
     """Seconds another portfolio (`federation` in `portfolio.yml`) has to send its whole
@@ -177,7 +185,14 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
         if "assets/portfolio/portfolio.css" not in config.extra_css:
             config.extra_css.append("assets/portfolio/portfolio.css")
         if "assets/portfolio/portfolio.js" not in [str(s) for s in config.extra_javascript]:
-            config.extra_javascript.append("assets/portfolio/portfolio.js")
+            # Deferred: it never holds up the page's first paint.
+            script = ExtraScriptValue("assets/portfolio/portfolio.js")
+            script.defer = True
+            config.extra_javascript.append(script)
+        # Material's bundle can wait for the page to be parsed too, when no other script of
+        # the site may count on it having run (see `_defer_bundle`).
+        self.defer_bundle = config.theme.name == "material" and all(
+            str(s) == "assets/portfolio/portfolio.js" for s in config.extra_javascript)
         return config
 
     def options(self, config: MkDocsConfig) -> Options:
@@ -330,12 +345,22 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
         state = self._state()
         if state.alternates is not None:
             config.extra["alternate"] = state.alternates
+        if getattr(self, "defer_bundle", False):
+            output = _defer_bundle(output)
         uri = page.file.src_uri
         if not state.ours(uri) or state.spool is None:
             return output
         if state.let_go:
             page.content = ""  # written next; nothing reads it again
         return join_html_blocks(output, state.spool.parts(uri))
+
+    def on_post_template(self, output_content: str, template_name: str,
+                         config: MkDocsConfig) -> str:
+        """The 404 page (a static template) defers Material's bundle as every page does:
+        the page scripts it needs come deferred before it."""
+        if getattr(self, "defer_bundle", False):
+            return _defer_bundle(output_content)
+        return output_content
 
     def on_post_build(self, config: MkDocsConfig) -> None:
         """Remove a build's spool (`mkdocs serve` keeps its own until it stops)."""
@@ -524,7 +549,7 @@ def _name_files(state: BuildState, files: Files, config: MkDocsConfig) -> None:
     spooled = str(state.spool.folder)  # plain strings: thousands of paths, no Path objects
     sources = [(uri, os.path.join(spooled, uri)) for uri in state.production.uris
                if uri not in state.initiatives]
-    for uri, installed in static_sources().items():
+    for uri, installed in static_sources(plotly=options.plotly_js is None).items():
         # Copied from where the package is installed; spooled if it is not a plain file.
         plain = isinstance(installed, Path) and installed.is_file()
         sources.append((uri, str(installed) if plain
@@ -541,6 +566,17 @@ def _name_files(state: BuildState, files: Files, config: MkDocsConfig) -> None:
             config, uri, abs_src_path=path,
             inclusion=InclusionLevel.NOT_IN_NAV
             if uri in state.generated and uri not in listed else InclusionLevel.UNDEFINED))
+
+
+_BUNDLE = re.compile(r'<script src="([^"<>]*assets/javascripts/bundle\.[0-9a-f]+\.min\.js)">')
+
+
+def _defer_bundle(html: str) -> str:
+    """Material's script bundle deferred, as the plugin's own scripts are (Material's small
+    page scripts come from `assets/portfolio/material-csp.js`, deferred, before it): the
+    page is painted without waiting for any script. Only on a site with no script of its
+    own in `extra_javascript`, which might count on the bundle having run."""
+    return _BUNDLE.sub(r'<script src="\1" defer>', html, count=1)
 
 
 def _problems_file(state: BuildState, config: MkDocsConfig, uri: str) -> File:

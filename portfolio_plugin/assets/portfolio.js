@@ -1,10 +1,13 @@
-/* Portfolio showcase: the one site script. It draws the charts from their JSON data blocks
-   (loading plotly.js from this site only when a page has a chart) and runs the list filters.
-   No inline script is needed, so a strict Content-Security-Policy works. */
+/* Portfolio showcase: the one site script. Charts come as static pictures (SVG drawn when
+   the site is built); plotly.js is loaded from this site only when the reader presses a
+   chart's "Explore the chart" button, and then draws that chart interactively from its JSON
+   data block. The script also runs the list filters. No inline script is needed, so a strict
+   Content-Security-Policy works. */
 (function () {
   "use strict";
   var here = document.currentScript && document.currentScript.src;
-  var plotlyUrl = here ? new URL("plotly.min.js", here).href : null;
+  /* The site's root: this script is its assets/portfolio/portfolio.js. */
+  var siteRoot = here ? new URL("../../", here).href : null;
   var plotlyPromise = null;
 
   /* Each page's hreflang links name that same page in each language (the plugin writes
@@ -15,15 +18,25 @@
   var alternates = document.querySelectorAll('link[rel="alternate"][hreflang]');
   for (var a = 0; a < alternates.length; a++) alternates[a].setAttribute("rel", "alternate pf-language");
 
-  function loadPlotly() {
+  /* The copy of plotly.js the site names (the plugin's `plotly_js` option, relative to the
+     site's root), else the one published beside this script. */
+  function plotlyUrl(node) {
+    if (!here) return null;
+    var named = node.getAttribute("data-pf-plotly");
+    try {
+      return named ? new URL(named, siteRoot).href : new URL("plotly.min.js", here).href;
+    } catch (e) { return null; }
+  }
+
+  function loadPlotly(url) {
     if (window.Plotly) return Promise.resolve(window.Plotly);
     if (!plotlyPromise) {
       plotlyPromise = new Promise(function (resolve, reject) {
         var s = document.createElement("script");
-        s.src = plotlyUrl;
+        s.src = url;
         s.async = true;
-        s.onload = function () { resolve(window.Plotly); };
-        s.onerror = reject;
+        s.onload = function () { window.Plotly ? resolve(window.Plotly) : reject(new Error("plotly")); };
+        s.onerror = function (e) { plotlyPromise = null; reject(e); };
         document.head.appendChild(s);
       });
     }
@@ -46,33 +59,104 @@
     return sameOrigin(url);
   }
 
-  function drawCharts(root) {
-    var nodes = (root || document).querySelectorAll("[data-pf-chart]");
-    if (!nodes.length || !plotlyUrl) return;
-    loadPlotly().then(function (Plotly) {
-      nodes.forEach(function (node) {
-        if (node.getAttribute("data-pf-drawn")) return;
-        var source = document.getElementById(node.getAttribute("data-pf-chart"));
-        if (!source) return;
-        var spec = JSON.parse(source.textContent);
-        node.setAttribute("data-pf-drawn", "1");
-        node.style.minHeight = "";
-        var layout = spec.layout;
-        /* A chart may give layout changes for narrow screens (spec.narrow: phones). */
-        if (spec.narrow && node.clientWidth < 600) layout = Object.assign({}, layout, spec.narrow);
-        Plotly.newPlot(node, spec.data, layout, spec.config).then(function () {
-          node.on("plotly_click", function (event) {
-            var point = event && event.points && event.points[0];
-            var data = point && point.customdata;
-            var url = Array.isArray(data) ? data[0] : data;
-            if (typeof url === "string") {
-              var target = safeTarget(url);
-              if (target) window.location.href = target;
-            }
-          });
+  /* Draws one chart with plotly.js in place of its static picture and legend. */
+  function drawChart(Plotly, node) {
+    if (node.getAttribute("data-pf-drawn")) return Promise.resolve();
+    var source = document.getElementById(node.getAttribute("data-pf-chart"));
+    if (!source) return Promise.resolve();
+    var spec = JSON.parse(source.textContent);
+    node.setAttribute("data-pf-drawn", "1");
+    var layout = spec.layout;
+    /* A chart may give layout changes for narrow screens (spec.narrow: phones). */
+    if (spec.narrow && node.clientWidth < 600) layout = Object.assign({}, layout, spec.narrow);
+    while (node.firstChild) node.removeChild(node.firstChild);
+    var figure = node.closest("figure");
+    var legend = figure && figure.querySelector(".pf-legend");
+    if (legend) legend.hidden = true;
+    /* The interactive chart is for the eyes; the data table stays the text alternative. */
+    node.setAttribute("aria-hidden", "true");
+    return Plotly.newPlot(node, spec.data, layout, spec.config).then(function () {
+      node.on("plotly_click", function (event) {
+        var point = event && event.points && event.points[0];
+        var data = point && point.customdata;
+        var url = Array.isArray(data) ? data[0] : data;
+        if (typeof url === "string") {
+          var target = safeTarget(url);
+          if (target) window.location.href = target;
+        }
+      });
+    });
+  }
+
+  /* Each chart's "Explore the chart" button (hidden without this script) loads plotly.js
+     once and swaps the picture for the interactive chart. */
+  function setupCharts(root) {
+    (root || document).querySelectorAll("[data-pf-explore]").forEach(function (button) {
+      var figure = button.closest("figure");
+      var node = figure && figure.querySelector("[data-pf-chart]");
+      var url = node && plotlyUrl(node);
+      if (!url) return;
+      var status = button.parentNode.querySelector("[role=status]");
+      button.parentNode.hidden = false;
+      button.addEventListener("click", function () {
+        button.disabled = true;
+        if (status) status.textContent = button.getAttribute("data-pf-loading");
+        loadPlotly(url).then(function (Plotly) {
+          return drawChart(Plotly, node);
+        }).then(function () {
+          button.parentNode.hidden = true;
+          node.setAttribute("tabindex", "-1");
+          node.focus({ preventScroll: true });
+        }).catch(function () {
+          button.disabled = false;
+          if (status) status.textContent = button.getAttribute("data-pf-failed");
         });
       });
-    }).catch(function () { /* the data tables stay as the alternative */ });
+    });
+    setupMarks(root);
+  }
+
+  /* Marks of a picture that open a page (the facet map's initiatives): a mouse shows their
+     name as a tool tip and a click opens the page; on a touch screen the first tap shows the
+     name and a link, the second tap on the mark opens it. Keyboard: Tab and Enter. */
+  var lastPointer = "mouse";
+  document.addEventListener("pointerdown", function (e) { lastPointer = e.pointerType; }, true);
+
+  function setupMarks(root) {
+    (root || document).querySelectorAll("[data-pf-open]").forEach(function (node) {
+      var tip = null;
+      var armed = null;
+      function hide() {
+        if (tip) tip.hidden = true;
+        armed = null;
+      }
+      node.addEventListener("click", function (e) {
+        var mark = e.target.closest && e.target.closest(".pf-marks a");
+        if (!mark || lastPointer !== "touch" || mark === armed) return;
+        e.preventDefault();
+        var title = mark.querySelector("title");
+        var href = mark.getAttribute("href");
+        if (!tip) {
+          tip = el("div", { "class": "pf-tip", role: "status" });
+          node.appendChild(tip);
+        }
+        while (tip.firstChild) tip.removeChild(tip.firstChild);
+        tip.appendChild(el("p", {}, title ? title.textContent : ""));
+        var target = sameOrigin(href);
+        if (target) tip.appendChild(el("a", { href: target }, node.getAttribute("data-pf-open")));
+        tip.hidden = false;
+        var box = node.getBoundingClientRect();
+        var at = mark.getBoundingClientRect();
+        var left = Math.max(0, Math.min(at.left - box.left - 40, box.width - 220));
+        tip.style.left = left + "px";
+        tip.style.top = (at.bottom - box.top + 6) + "px";
+        armed = mark;
+      });
+      document.addEventListener("click", function (e) {
+        if (armed && !node.contains(e.target)) hide();
+      });
+      document.addEventListener("keydown", function (e) { if (e.key === "Escape") hide(); });
+    });
   }
 
   /* Filters: a form [data-pf-filter="<list id>"] whose fields name data attributes of the
@@ -127,7 +211,7 @@
   function start() {
     setupFilters();
     document.querySelectorAll("form[data-pf-index]").forEach(setupListing);
-    drawCharts(document);
+    setupCharts(document);
   }
 
 /* ---- Initiative listings (index, facet, zone and theme pages): filters across all pages ----

@@ -22,7 +22,8 @@ from ..compute import Figures
 from ..i18n import Translator
 from ..model import Facet, Initiative, Partner, Portfolio, Status, Story, StoryKind, Text, Zone
 from ..options import Options
-from .charts import localised_figure, plotly_locale
+from .charts import Chart, localised_figure, plotly_locale
+from .svg import Picture, picture
 from .text import json_in_html, markdown_text, safe_markdown, theme_text, yaml_front_matter
 from .urls import link_folder, linker, page_url, relative_url
 
@@ -325,6 +326,22 @@ class Renderer:
         if self._plotly_locale is None:
             self._plotly_locale = plotly_locale(self.t)
         return localised_figure(figure, self.t, self._plotly_locale)
+
+    def chart_picture(self, chart: Chart) -> Picture:
+        """A chart's static picture, drawn from its figure in the site's language.
+
+        Its marks link where the figure's data sends the chart's script (URLs relative to
+        the page's URL); for an engine that rewrites the page's links (`source_links`),
+        they are written as the page's other links are.
+        """
+        href = None
+        if self.options.source_links:
+            as_url, as_link = self.url_linker(self._here), self._link
+            targets = [self.options.initiative_uri(i.slug) for i in self.portfolio.initiatives]
+            targets += [self.partner_uri(p.id) for p in self.portfolio.partners]
+            table = {as_url(target): as_link(target) for target in targets}
+            href = table.get
+        return picture(self.chart_figure(chart.figure), chart.id, chart.caption, href)
 
     # -- pieces shown on many pages, made once per run -----------------------------------
     # Templates read these with a lookup (`r.words[key]`, `r.zone_badges[zone]`) where a

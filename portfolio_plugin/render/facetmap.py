@@ -360,7 +360,8 @@ def _annotations(r: Renderer) -> tuple[list[dict[str, Any]], list[dict[str, Any]
     for key, sx, sy in WEDGES:
         text = f"<i>{label(t('facetmap.change.' + key))}</i>"
         wide.append(note(sx * 0.78, sy * 0.78, text, font={"color": muted, "size": 12}))
-        narrow.append(note(sx * 0.8, sy * 0.86, text, font={"color": muted, "size": 10}))
+        # Beyond the diamond's top and bottom ends, clear of the upright side facets.
+        narrow.append(note(sx * 0.75, sy * 1.2, text, font={"color": muted, "size": 10}))
     return wide + common, narrow + common
 
 

@@ -379,9 +379,16 @@ class Visit:
         return result
 
     def wait_for_charts(self, timeout: float = 30_000) -> int:
-        """Wait until every chart of the page is drawn by plotly; return how many there are."""
+        """Press every chart's "Explore the chart" button (a page shows static pictures and
+        loads plotly.js only then) and wait until plotly has drawn every chart; return how
+        many there are."""
         count: int = self.page.locator("[data-pf-chart]").count()
         if count:
+            self.page.wait_for_function(
+                f"document.querySelectorAll('p.pf-explore-chart:not([hidden])').length === {count}",
+                timeout=timeout)
+            for button in self.page.locator("[data-pf-explore]").all():
+                button.click()
             self.page.wait_for_function(
                 """() => Array.from(document.querySelectorAll('[data-pf-chart]'))
                      .every(n => n.querySelector('.main-svg'))""", timeout=timeout)

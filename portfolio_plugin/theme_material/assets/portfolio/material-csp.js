@@ -27,6 +27,7 @@
         storage.setItem(scope.pathname + "." + key, JSON.stringify(value));
       } catch (e) { /* storage full or disabled: the preference is not kept */ }
     };
+    searchWhenWanted();
     return;
   }
 
@@ -69,5 +70,44 @@
     }
     var target = document.getElementById(location.hash.slice(1));
     if (target && target.name) target.checked = target.name.indexOf("__tabbed_") === 0;
+  }
+
+  /* Material's search downloads the site's whole search index as every page loads (the
+     largest file of a page on a big portfolio). Its request is held back until the reader
+     goes to search: focuses the search field, opens it (the magnifier, or Material's keys
+     "/", "s", "f"), or arrives with a query in the address. Search then starts as before
+     ("Initializing search" shows while the index arrives). Nothing else is held. */
+  function searchWhenWanted() {
+    if (!window.XMLHttpRequest) return;
+    var proto = XMLHttpRequest.prototype;
+    var open = proto.open;
+    var send = proto.send;
+    var held = [];
+    var wanted = /[?&]q=/.test(location.search);
+    proto.open = function (method, url) {
+      this.__pfSearchIndex = /(^|\/)search\/search_index\.json$/.test(String(url).split(/[?#]/)[0]);
+      return open.apply(this, arguments);
+    };
+    proto.send = function () {
+      if (this.__pfSearchIndex && !wanted) { held.push([this, arguments]); return; }
+      return send.apply(this, arguments);
+    };
+    function want() {
+      if (wanted) return;
+      wanted = true;
+      held.splice(0).forEach(function (request) { send.apply(request[0], request[1]); });
+    }
+    document.addEventListener("focusin", function (e) {
+      if (e.target && e.target.closest && e.target.closest(".md-search")) want();
+    }, true);
+    document.addEventListener("pointerdown", function (e) {
+      if (e.target && e.target.closest && e.target.closest("[for=__search], .md-search")) want();
+    }, true);
+    document.addEventListener("keydown", function (e) {
+      if (["/", "s", "S", "f", "F"].indexOf(e.key) >= 0) want();
+    }, true);
+    document.addEventListener("change", function (e) {
+      if (e.target && e.target.id === "__search") want();
+    }, true);
   }
 })();
