@@ -17,6 +17,7 @@ import gc
 import os
 import posixpath
 import shutil
+import subprocess
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -39,6 +40,7 @@ from mkdocs.utils import dirname_to_title
 from ..i18n import Translator
 from ..load import Reader, display_path
 from ..load.files import folder_problems, refused_files
+from ..model import Facet, Status, Zone
 from ..options import ConfigError, Options, from_settings
 from ..parallel.background import Background, initiative_sources
 from ..parallel.spool import AUTHOR, Production, Spool
@@ -49,12 +51,16 @@ from ..render import Plan, join_html_blocks, section_uris
 from ..render.body import clean_page_body, mark_body
 from ..render.problems import problems_page
 from ..render.text import read_front_matter
+from ..render.urls import page_url
+from . import search
 
 log = get_plugin_logger(__name__)
 PACKAGE_DIR = Path(__file__).parent.parent
 THEME_DIR = PACKAGE_DIR / "theme"
 # Material's inline-script partials as files, so `script-src 'self'` works (SECURITY.md).
 MATERIAL_DIR = PACKAGE_DIR / "theme_material"
+# Material's header search box, served by Pagefind (`search: pagefind`).
+PAGEFIND_DIR = PACKAGE_DIR / "theme_pagefind"
 # Plugins that only read the pages: with no other, nothing reads a page's Markdown again once
 # it is rendered, nor its HTML once it is written, and the build lets go of them.
 READ_ONLY_PLUGINS = frozenset({"search", "material/search"})
@@ -104,6 +110,13 @@ class PortfolioConfig(Config):
     federation_max_bytes = c.Type(int, default=Options.federation_max_bytes)
     """The largest `portfolio.json` read from another portfolio, in bytes."""
 
+    search = c.Optional(c.Choice((search.PAGEFIND, search.MKDOCS)))
+    """Search for readers: `pagefind` publishes a Pagefind index of the built site (in
+    `pagefind/`), with the portfolio's facets as filters, and makes Material's header search
+    box use it (Material's own index is then never downloaded); `mkdocs` leaves search to the
+    `search` plugin. By default `pagefind` where `pagefind[bin]` is installed, else `mkdocs`
+    (said in the log)."""
+
     federation_cache_days = c.Type((int, float), default=Options.federation_cache_days)
     """How old the last good copy of another portfolio (kept in `.portfolio-cache/` beside
     `mkdocs.yml`) may be to stand in for it, when it is out of reach, with only a note in the
@@ -133,6 +146,8 @@ class BuildState:
     # invalid initiatives.
     problems: Problems | None = None
     translator: Translator | None = None
+    # The Pagefind binary where the site's search is Pagefind's (`search` option), else None.
+    pagefind: Path | None = None
 
     def ours(self, uri: str) -> bool:
         """Whether the page at `uri` is made by the plugin (generated, or an initiative's)."""
@@ -154,7 +169,11 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
             if self.serving else None
 
     def on_shutdown(self) -> None:
-        """Remove the spool of `mkdocs serve`."""
+        """Remove the spool of `mkdocs serve`; stop an index still being made."""
+        indexing: subprocess.Popen[bytes] | None = getattr(self, "indexing", None)
+        if indexing is not None and indexing.poll() is None:
+            indexing.kill()
+            indexing.wait()
         folder = getattr(self, "serve_spool", None)
         if folder is not None:
             shutil.rmtree(folder, ignore_errors=True)
@@ -164,6 +183,11 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
         self._stop()
         self.state = BuildState(self.options(config), getattr(self, "serving", False),
                                 getattr(self, "dirty", False))
+        self.state.pagefind = self._pagefind()
+        if self.state.pagefind is not None and config.theme.name == "material" \
+                and str(PAGEFIND_DIR) not in config.theme.dirs:
+            # Its header search partial, before Material's own (a site's overrides/ win).
+            config.theme.dirs.insert(1 if config.theme.custom_dir else 0, str(PAGEFIND_DIR))
         if str(THEME_DIR) not in config.theme.dirs:
             # Appended: a site's own overrides/ and the theme win over the package.
             config.theme.dirs.append(str(THEME_DIR))
@@ -175,6 +199,23 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
         if "assets/portfolio/portfolio.js" not in [str(s) for s in config.extra_javascript]:
             config.extra_javascript.append("assets/portfolio/portfolio.js")
         return config
+
+    def _pagefind(self) -> Path | None:
+        """The Pagefind binary, where the site's search is Pagefind's."""
+        chosen = self.config.search
+        if chosen == search.MKDOCS:
+            return None
+        program = search.binary()
+        if program is None and chosen == search.PAGEFIND:
+            raise PluginError("portfolio: search: pagefind needs the Pagefind binary; install "
+                              "it with `pip install 'pagefind[bin]>=1.5,<2'` (or set search: "
+                              "mkdocs)")
+        if program is None and not getattr(self, "said_search", False):
+            self.said_search = True
+            log.info("search for readers is MkDocs' own: install pagefind[bin] for a Pagefind "
+                     "index (a reader's first query then fetches a few chunks, not the whole "
+                     "index), or set the plugin's `search: mkdocs` to keep it so")
+        return program
 
     def options(self, config: MkDocsConfig) -> Options:
         """The core's options from MkDocs' configuration."""
@@ -301,6 +342,9 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
                 state.production.finish()
             state.production.close()
             state.production = None
+        if state.pagefind is not None:
+            # What the header search box (theme_pagefind/partials/search.html) shows.
+            env.globals["portfolio_search"] = _search_words(state.options)
         return env
 
     # Before any other plugin's post_page (a minifier): they see each page whole.
@@ -310,6 +354,9 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
         parsing them, and the search index holds each page's own text, not its tables)."""
         state = self._state()
         uri = page.file.src_uri
+        if state.pagefind is not None:
+            output = search.mark_page(output, search.page_kind(
+                uri, state.initiatives, state.generated, state.options.output))
         if not state.ours(uri) or state.spool is None:
             return output
         if state.let_go:
@@ -317,8 +364,20 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
         return join_html_blocks(output, state.spool.parts(uri))
 
     def on_post_build(self, config: MkDocsConfig) -> None:
-        """Remove a build's spool (`mkdocs serve` keeps its own until it stops)."""
+        """Index the built site for Pagefind (under `mkdocs serve` while the page reloads);
+        remove a build's spool (`mkdocs serve` keeps its own until it stops)."""
+        program = self._state().pagefind
         self._stop()
+        if program is None:
+            return
+        if getattr(self, "serving", False):
+            self.indexing = search.index_in_background(program, config.site_dir,
+                                                       getattr(self, "indexing", None))
+            return
+        failed = search.index(program, config.site_dir)
+        if failed:
+            raise PluginError(f"portfolio: the Pagefind index of {config.site_dir} could not "
+                              f"be made: {failed}")
 
     def on_build_error(self, error: Exception) -> None:
         """Stop the workers, and remove a build's spool, after a failed build."""
@@ -353,7 +412,8 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
             state.spool.close()
             if state.spool.folder != getattr(self, "serve_spool", None):
                 shutil.rmtree(state.spool.folder, ignore_errors=True)
-        self.state = BuildState(state.options, state.serving, state.dirty)
+        self.state = BuildState(state.options, state.serving, state.dirty,
+                                pagefind=state.pagefind)
 
 
 def _spool(state: BuildState, config: MkDocsConfig, plugin: object) -> Spool:
@@ -520,6 +580,26 @@ def _name_files(state: BuildState, files: Files, config: MkDocsConfig) -> None:
             config, uri, abs_src_path=path,
             inclusion=InclusionLevel.NOT_IN_NAV
             if uri in state.generated and uri not in listed else InclusionLevel.UNDEFINED))
+
+
+def _search_words(options: Options) -> dict[str, Any]:
+    """The header search box's words and choices, in the site's language."""
+    t = Translator.for_language(options.language, options.data_dir / "locales",
+                                options.root)
+    keys = ("label", "placeholder", "filters", "type", "count", "count_one", "none",
+            "loading", "failed", "more", "in_list", "remove", "results")
+    words = {key: t(f"search.{key}") for key in keys}
+    words.update(facet=t("initiative.facet"), zone=t("initiative.zone"),
+                 status=t("initiative.status"), themes=t("browse.theme"),
+                 partners=t("browse.partner"), any=t("browse.any"))
+    choices = {
+        "facet": [(f.value, t(f"facet.{f.value}")) for f in Facet],
+        "zone": [(z.value, t(f"zone.{z.value}")) for z in Zone],
+        "status": [(s.value, t(f"status.{s.value}")) for s in Status],
+        "type": [(kind, t(f"search.type.{kind}")) for kind in search.KINDS],
+    }
+    return {"words": words, "choices": choices, "bundle": f"{search.BUNDLE}/pagefind.js",
+            "list": page_url(f"{options.output}/initiatives.md", options.directory_urls)}
 
 
 def _problems_file(state: BuildState, config: MkDocsConfig, uri: str) -> File:
