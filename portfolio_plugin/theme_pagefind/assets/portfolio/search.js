@@ -184,9 +184,12 @@
       clear();
       results = (search && search.results) || [];
       var n = results.length;
-      status.textContent = n === 0 ? word("none")
-        : (n === 1 ? word("count-one") : word("count").replace("{count}", String(n)));
-      return showMore(mine);
+      /* The count is said once the first results are there to be read. */
+      return showMore(mine).then(function () {
+        if (mine !== ticket) return;
+        status.textContent = n === 0 ? word("none")
+          : (n === 1 ? word("count-one") : word("count").replace("{count}", String(n)));
+      });
     }).catch(function () {
       if (mine === ticket) status.textContent = word("failed");
     });
