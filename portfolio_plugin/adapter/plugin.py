@@ -167,6 +167,7 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
         self.cache: Cache | None = Cache() if self.serving else None
         self.serve_spool = Path(tempfile.mkdtemp(prefix="portfolio-serve-")) \
             if self.serving else None
+        self.serve_written: dict[str, bytes] = {}
 
     def on_shutdown(self) -> None:
         """Remove the spool of `mkdocs serve`; stop an index still being made."""
@@ -426,7 +427,10 @@ def _spool(state: BuildState, config: MkDocsConfig, plugin: object) -> Spool:
     readers = config.plugins.events.get("page_read_source", [])
     packed = not state.serving and not state.dirty \
         and all(getattr(h, "__self__", None) is plugin for h in readers)
-    return Spool(folder, compare=state.serving, packed=packed)
+    # Under `mkdocs serve`, what its spool holds is remembered from run to run.
+    written = getattr(plugin, "serve_written", None)
+    return Spool(folder, compare=state.serving, packed=packed,
+                 written=written if isinstance(written, dict) else None)
 
 
 def _refuse_unsafe(files: Files, config: MkDocsConfig, options: Options) -> list[Problem]:

@@ -9,8 +9,9 @@ Each page of the site is marked in its HTML: the theme's content region (Materia
 footer stay out, and a `type` filter (initiative, partner, theme, portfolio, page). An
 initiative page also carries its facet, zone, status, themes and partners as filters and its
 summary, facet and zone as metadata (rendered with its facts, `initiative_head.html`).
-Listings of initiatives (the list, facet and zone pages) are not indexed: every initiative
-would be found twice, once on its page and once in a list.
+Listings (the initiative list, facet and zone pages, a theme's further pages, the timeline's
+years) are not indexed: every initiative, every story would be found twice, once on its page
+and once in a list.
 """
 
 from __future__ import annotations
@@ -53,12 +54,14 @@ def page_kind(uri: str, initiatives: dict[str, str], generated: set[str],
     if uri not in generated:
         return "page"
     rest = uri[len(output) + 1:] if uri.startswith(output + "/") else uri
+    if rest.rsplit("/", 1)[-1].startswith("page-"):
+        return None  # a listing's further pages (a theme's): its text is on its first page
     if rest.startswith("partners/"):
         return "partner"
     if rest.startswith("themes/"):
         return "theme"
-    if rest.startswith(("facets/", "zones/", "initiatives")):
-        return None  # listings: their initiatives are found on their own pages
+    if rest.startswith(("facets/", "zones/", "initiatives", "timeline/")):
+        return None  # listings (of initiatives, of a year's stories): found on their own pages
     return "portfolio"
 
 

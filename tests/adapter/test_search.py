@@ -173,7 +173,9 @@ def test_asking_for_pagefind_without_it_installed_stops_the_build_with_a_message
 def test_pages_are_kinds_and_listings_are_left_out() -> None:
     initiatives = {"initiatives/a.md": "/src/a.md"}
     generated = {"portfolio/index.md", "portfolio/partners/city.md",
-                 "portfolio/themes/energy.md", "portfolio/facets/adaptive.md",
+                 "portfolio/themes/energy.md", "portfolio/themes/energy/page-2.md",
+                 "portfolio/facets/adaptive.md", "portfolio/timeline/2024.md",
+                 "portfolio/timeline.md",
                  "portfolio/zones/blue.md", "portfolio/initiatives.md",
                  "portfolio/initiatives/2.md"}
     kinds = {uri: search.page_kind(uri, initiatives, generated, "portfolio")
@@ -181,6 +183,8 @@ def test_pages_are_kinds_and_listings_are_left_out() -> None:
     assert kinds == {
         "initiatives/a.md": "initiative", "portfolio/index.md": "portfolio",
         "portfolio/partners/city.md": "partner", "portfolio/themes/energy.md": "theme",
+        "portfolio/themes/energy/page-2.md": None, "portfolio/timeline/2024.md": None,
+        "portfolio/timeline.md": "portfolio",
         "portfolio/facets/adaptive.md": None, "portfolio/zones/blue.md": None,
         "portfolio/initiatives.md": None, "portfolio/initiatives/2.md": None,
         "about.md": "page"}

@@ -13,6 +13,7 @@ from mkdocs.structure.files import get_files
 
 from portfolio_plugin import pipeline
 from portfolio_plugin.adapter.plugin import PortfolioPlugin
+from portfolio_plugin.parallel.spool import PARTS, Spool
 
 from support import Site
 
@@ -145,3 +146,26 @@ def test_a_build_never_publishes_the_problems_page(site: Site, initiative: Make)
         assert "initiatives/item.md" not in files.src_uris
     finally:
         config.plugins.on_build_error(error=RuntimeError("the test ends the build here"))
+
+
+def test_a_serve_rebuild_neither_reads_nor_writes_an_item_it_wrote_the_same_before(
+        tmp_path: Path, monkeypatch: Any) -> None:
+    written: dict[str, bytes] = {}
+    first = Spool(tmp_path, compare=True, written=written)
+    first.write("a/page.md", "text", ["<table></table>"])
+    first.write("a/file.json", b"{}", None)
+    stamp = os.path.getmtime(tmp_path / "a" / "page.md")
+
+    def never(*args: Any, **kwargs: Any) -> bytes:
+        raise AssertionError("an unchanged item was read back")
+
+    monkeypatch.setattr(Path, "read_bytes", never)
+    again = Spool(tmp_path, compare=True, written=written)
+    again.write("a/page.md", "text", ["<table></table>"])
+    again.write("a/file.json", b"{}", None)
+    assert os.path.getmtime(tmp_path / "a" / "page.md") == stamp
+    monkeypatch.undo()
+    # A changed item (here its HTML blocks) is written.
+    again.write("a/page.md", "text", ["<table>1</table>"])
+    assert (tmp_path / PARTS / "a" / "page.md").read_text(encoding="utf-8") == \
+        "<table>1</table>"
