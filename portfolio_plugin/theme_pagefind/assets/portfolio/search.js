@@ -50,7 +50,9 @@
       var bundle = sameOrigin(root.getAttribute("data-pf-search"));
       var site = new URL(root.getAttribute("data-pf-site"), document.baseURI).pathname;
       loading = import(bundle).then(function (pagefind) {
-        return Promise.resolve(pagefind.options({ baseUrl: site })).then(function () {
+        /* No web worker: it would be another 40 KB (pagefind-worker.js) before the first
+           result, and is slower to start than the search itself on the main thread. */
+        return Promise.resolve(pagefind.options({ baseUrl: site, noWorker: true })).then(function () {
           return pagefind;
         });
       });
@@ -197,7 +199,16 @@
 
   function isOpen() { return !!(toggle && toggle.checked); }
 
+  function warm() {
+    /* Pagefind's script, WebAssembly and page list while the reader types the first word. */
+    load().then(function (pagefind) {
+      if (pagefind.init) return pagefind.init();
+      return null;
+    }).catch(function () { /* said when a query fails */ });
+  }
+
   function open() {
+    warm();
     if (toggle && !toggle.checked) {
       before = window.location.pathname + window.location.search + window.location.hash;
       toggle.checked = true;
