@@ -41,7 +41,7 @@ from ..i18n import Translator
 from ..load import Reader, display_path
 from ..load.files import folder_problems, refused_files
 from ..model import Facet, Status, Zone
-from ..options import ConfigError, Options, from_settings
+from ..options import ConfigError, Options, build_date, from_settings
 from ..parallel.background import Background, initiative_sources
 from ..parallel.spool import AUTHOR, Production, Spool
 from ..parallel.workers import map_in_two
@@ -467,7 +467,11 @@ def _plan(state: BuildState, cache: Cache | None) -> tuple[Problems, tuple[str, 
         else:
             if background is not None:
                 background.stop()
-            build, plan = prepare(options, cache=cache, reader=_reader(state))
+            # Under `mkdocs serve`, the build's time is the day's start: what carries it (the
+            # feeds, the open data) is not made anew, rewritten and copied on every rebuild.
+            built = build_date().replace(hour=0, minute=0, second=0) if state.serving \
+                else None
+            build, plan = prepare(options, built=built, cache=cache, reader=_reader(state))
             problems, left_out, uris = build.problems, build.portfolio.left_out, plan.uris()
             state.initiatives = initiative_sources(build.portfolio, options)
             state.section_title = build.translator("nav.section")

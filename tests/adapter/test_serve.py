@@ -169,3 +169,24 @@ def test_a_serve_rebuild_neither_reads_nor_writes_an_item_it_wrote_the_same_befo
     again.write("a/page.md", "text", ["<table>1</table>"])
     assert (tmp_path / PARTS / "a" / "page.md").read_text(encoding="utf-8") == \
         "<table>1</table>"
+
+
+def test_a_serve_rebuild_leaves_the_feeds_of_unchanged_initiatives_as_they_were(
+        site: Site, initiative: Make) -> None:
+    """The build's time is the day's under `mkdocs serve`: a feed that carries it is not made
+    anew (and copied again by MkDocs) on every rebuild."""
+    story = [{"date": "2024-05-01", "kind": "milestone", "title": "Opened"}]
+    site.front("item-0", initiative(title="Item 0", stories=story))
+    site.front("item-1", initiative(title="Item 1"))
+    plugin, _ = serve_rebuild(site)
+    try:
+        assert plugin.serve_spool is not None
+        feed = Path(plugin.serve_spool) / "data" / "feeds" / "initiatives" / "item-0.xml"
+        first = (feed.read_bytes(), os.path.getmtime(feed))
+        time.sleep(1.1)  # a build time to the second would differ now
+        site.front("item-1", initiative(title="Item 1, edited"))
+        serve_rebuild(site)
+        assert (feed.read_bytes(), os.path.getmtime(feed)) == first
+    finally:
+        plugin.on_shutdown()
+        plugin.on_startup(command="build", dirty=False)
