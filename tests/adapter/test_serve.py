@@ -190,3 +190,24 @@ def test_a_serve_rebuild_leaves_the_feeds_of_unchanged_initiatives_as_they_were(
     finally:
         plugin.on_shutdown()
         plugin.on_startup(command="build", dirty=False)
+
+
+def test_a_serve_rebuild_remakes_the_feeds_that_show_an_edited_initiative(
+        site: Site, initiative: Make) -> None:
+    story = [{"date": "2024-05-01", "kind": "milestone", "title": "Opened"}]
+    site.front("item-0", initiative(title="Item 0", steward="city", stories=story))
+    plugin, _ = serve_rebuild(site)
+    try:
+        spool = Path(plugin.serve_spool or "")
+        own = spool / "data" / "feeds" / "initiatives" / "item-0.json"
+        partner = spool / "data" / "feeds" / "partners" / "city.json"
+        assert "Item 0" in own.read_text(encoding="utf-8")
+        site.front("item-0", initiative(title="Item 0, edited", steward="city",
+                                        stories=story))
+        serve_rebuild(site)
+        assert "Item 0, edited" in own.read_text(encoding="utf-8")
+        # The partner's feed names the initiative in each story's summary.
+        assert "Item 0, edited" in partner.read_text(encoding="utf-8")
+    finally:
+        plugin.on_shutdown()
+        plugin.on_startup(command="build", dirty=False)
