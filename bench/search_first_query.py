@@ -59,6 +59,7 @@ def main() -> int:
         for query in args.queries:
             context = browser.new_context(viewport={"width": args.width, "height": 844})
             page = context.new_page()
+            page.set_default_timeout(180_000)
             page.goto(url)
             page.wait_for_load_state("networkidle")
             SERVED.clear()
@@ -68,7 +69,7 @@ def main() -> int:
             first = time.monotonic()
             box.press_sequentially(query, delay=50)
             last = time.monotonic()
-            page.wait_for_selector(".pf-search-item", timeout=30_000)
+            page.wait_for_selector(".pf-search-item")
             page.wait_for_function("() => /\\d/.test(document.querySelector("
                                    "'[data-pf-search-status]').textContent)")
             shown = time.monotonic()
