@@ -75,7 +75,17 @@ def list_page_of(base: str, slug: str) -> str:
 
 
 def pagefind_pages(base: str) -> list[str] | None:
-    """The URL of every page of the served Pagefind index (None: there is none)."""
+    """The URL of every page of the served Pagefind index (None: there is none); asked again
+    while Pagefind is writing it (in the background after each build)."""
+    for _ in range(180):  # Pagefind may take a while on a busy machine
+        try:
+            return _pagefind_pages(base)
+        except (ValueError, AssertionError, OSError):
+            time.sleep(1)
+    raise SystemExit("the Pagefind index could not be read")
+
+
+def _pagefind_pages(base: str) -> list[str] | None:
     entry = fetch(f"{base}pagefind/pagefind-entry.json")
     if entry is None:
         return None
