@@ -18,6 +18,7 @@ import os
 import posixpath
 import re
 import shutil
+import subprocess
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -42,7 +43,8 @@ from mkdocs.utils.templates import TemplateContext
 from ..i18n import Translator
 from ..load import Reader, display_path
 from ..load.files import folder_problems, refused_files
-from ..options import ConfigError, Options, from_settings
+from ..model import Facet, Status, Zone
+from ..options import ConfigError, Options, build_date, from_settings
 from ..parallel.background import Background, initiative_sources
 from ..parallel.spool import AUTHOR, Production, Spool
 from ..parallel.workers import map_in_two
@@ -52,6 +54,8 @@ from ..render import Plan, join_html_blocks, section_uris
 from ..render.body import clean_page_body, mark_body
 from ..render.problems import problems_page
 from ..render.text import read_front_matter
+from ..render.urls import page_url
+from . import search
 from .languages import page_alternates
 
 log = get_plugin_logger(__name__)
@@ -59,6 +63,8 @@ PACKAGE_DIR = Path(__file__).parent.parent
 THEME_DIR = PACKAGE_DIR / "theme"
 # Material's inline-script partials as files, so `script-src 'self'` works (SECURITY.md).
 MATERIAL_DIR = PACKAGE_DIR / "theme_material"
+# Material's header search box, served by Pagefind (`search: pagefind`).
+PAGEFIND_DIR = PACKAGE_DIR / "theme_pagefind"
 # Plugins that only read the pages: with no other, nothing reads a page's Markdown again once
 # it is rendered, nor its HTML once it is written, and the build lets go of them.
 READ_ONLY_PLUGINS = frozenset({"search", "material/search"})
@@ -114,6 +120,13 @@ class PortfolioConfig(Config):
     federation_max_bytes = c.Type(int, default=Options.federation_max_bytes)
     """The largest `portfolio.json` read from another portfolio, in bytes."""
 
+    search = c.Optional(c.Choice((search.PAGEFIND, search.MKDOCS)))
+    """Search for readers: `pagefind` publishes a Pagefind index of the built site (in
+    `pagefind/`), with the portfolio's facets as filters, and makes Material's header search
+    box use it (Material's own index is then never downloaded); `mkdocs` leaves search to the
+    `search` plugin. By default `pagefind` where `pagefind[bin]` is installed, else `mkdocs`
+    (said in the log)."""
+
     federation_cache_days = c.Type((int, float), default=Options.federation_cache_days)
     """How old the last good copy of another portfolio (kept in `.portfolio-cache/` beside
     `mkdocs.yml`) may be to stand in for it, when it is out of reach, with only a note in the
@@ -145,6 +158,8 @@ class BuildState:
     translator: Translator | None = None
     # The site's `extra.alternate`, while a page is given its own (see on_page_context).
     alternates: Any = None
+    # The Pagefind binary where the site's search is Pagefind's (`search` option), else None.
+    pagefind: Path | None = None
 
     def ours(self, uri: str) -> bool:
         """Whether the page at `uri` is made by the plugin (generated, or an initiative's)."""
@@ -164,9 +179,14 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
         self.cache: Cache | None = Cache() if self.serving else None
         self.serve_spool = Path(tempfile.mkdtemp(prefix="portfolio-serve-")) \
             if self.serving else None
+        self.serve_written: dict[str, bytes] = {}
 
     def on_shutdown(self) -> None:
-        """Remove the spool of `mkdocs serve`."""
+        """Remove the spool of `mkdocs serve`; stop an index still being made."""
+        indexing: subprocess.Popen[bytes] | None = getattr(self, "indexing", None)
+        if indexing is not None and indexing.poll() is None:
+            indexing.kill()
+            indexing.wait()
         folder = getattr(self, "serve_spool", None)
         if folder is not None:
             shutil.rmtree(folder, ignore_errors=True)
@@ -176,12 +196,18 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
         self._stop()
         self.state = BuildState(self.options(config), getattr(self, "serving", False),
                                 getattr(self, "dirty", False))
+        self.state.pagefind = self._pagefind()
         if str(THEME_DIR) not in config.theme.dirs:
             # Appended: a site's own overrides/ and the theme win over the package.
             config.theme.dirs.append(str(THEME_DIR))
         if config.theme.name == "material" and str(MATERIAL_DIR) not in config.theme.dirs:
             # Before Material's own templates, after a site's overrides/ (which still win).
             config.theme.dirs.insert(1 if config.theme.custom_dir else 0, str(MATERIAL_DIR))
+        if self.state.pagefind is not None and config.theme.name == "material" \
+                and str(PAGEFIND_DIR) not in config.theme.dirs:
+            # Its header search partial, before Material's own and the package's other
+            # Material partials (a site's overrides/ still win).
+            config.theme.dirs.insert(1 if config.theme.custom_dir else 0, str(PAGEFIND_DIR))
         if "assets/portfolio/portfolio.css" not in config.extra_css:
             config.extra_css.append("assets/portfolio/portfolio.css")
         if "assets/portfolio/portfolio.js" not in [str(s) for s in config.extra_javascript]:
@@ -194,6 +220,23 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
         self.defer_bundle = config.theme.name == "material" and all(
             str(s) == "assets/portfolio/portfolio.js" for s in config.extra_javascript)
         return config
+
+    def _pagefind(self) -> Path | None:
+        """The Pagefind binary, where the site's search is Pagefind's."""
+        chosen = self.config.search
+        if chosen == search.MKDOCS:
+            return None
+        program = search.binary()
+        if program is None and chosen == search.PAGEFIND:
+            raise PluginError("portfolio: search: pagefind needs the Pagefind binary; install "
+                              "it with `pip install 'pagefind[bin]>=1.5,<2'` (or set search: "
+                              "mkdocs)")
+        if program is None and not getattr(self, "said_search", False):
+            self.said_search = True
+            log.info("search for readers is MkDocs' own: install pagefind[bin] for a Pagefind "
+                     "index (a reader's first query then fetches a few chunks, not the whole "
+                     "index), or set the plugin's `search: mkdocs` to keep it so")
+        return program
 
     def options(self, config: MkDocsConfig) -> Options:
         """The core's options from MkDocs' configuration."""
@@ -321,6 +364,9 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
                 state.production.finish()
             state.production.close()
             state.production = None
+        if state.pagefind is not None:
+            # What the header search box (theme_pagefind/partials/search.html) shows.
+            env.globals["portfolio_search"] = _search_words(state.options)
         return env
 
     def on_page_context(self, context: TemplateContext, /, *, page: Page,
@@ -348,6 +394,9 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
         if getattr(self, "defer_bundle", False):
             output = _defer_bundle(output)
         uri = page.file.src_uri
+        if state.pagefind is not None:
+            output = search.mark_page(output, search.page_kind(
+                uri, state.initiatives, state.generated, state.options.output))
         if not state.ours(uri) or state.spool is None:
             return output
         if state.let_go:
@@ -363,8 +412,20 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
         return output_content
 
     def on_post_build(self, config: MkDocsConfig) -> None:
-        """Remove a build's spool (`mkdocs serve` keeps its own until it stops)."""
+        """Index the built site for Pagefind (under `mkdocs serve` while the page reloads);
+        remove a build's spool (`mkdocs serve` keeps its own until it stops)."""
+        program = self._state().pagefind
         self._stop()
+        if program is None:
+            return
+        if getattr(self, "serving", False):
+            self.indexing = search.index_in_background(program, config.site_dir,
+                                                       getattr(self, "indexing", None))
+            return
+        failed = search.index(program, config.site_dir)
+        if failed:
+            raise PluginError(f"portfolio: the Pagefind index of {config.site_dir} could not "
+                              f"be made: {failed}")
 
     def on_build_error(self, error: Exception) -> None:
         """Stop the workers, and remove a build's spool, after a failed build."""
@@ -399,7 +460,8 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
             state.spool.close()
             if state.spool.folder != getattr(self, "serve_spool", None):
                 shutil.rmtree(state.spool.folder, ignore_errors=True)
-        self.state = BuildState(state.options, state.serving, state.dirty)
+        self.state = BuildState(state.options, state.serving, state.dirty,
+                                pagefind=state.pagefind)
 
 
 def _spool(state: BuildState, config: MkDocsConfig, plugin: object) -> Spool:
@@ -412,7 +474,10 @@ def _spool(state: BuildState, config: MkDocsConfig, plugin: object) -> Spool:
     readers = config.plugins.events.get("page_read_source", [])
     packed = not state.serving and not state.dirty \
         and all(getattr(h, "__self__", None) is plugin for h in readers)
-    return Spool(folder, compare=state.serving, packed=packed)
+    # Under `mkdocs serve`, what its spool holds is remembered from run to run.
+    written = getattr(plugin, "serve_written", None)
+    return Spool(folder, compare=state.serving, packed=packed,
+                 written=written if isinstance(written, dict) else None)
 
 
 def _refuse_unsafe(files: Files, config: MkDocsConfig, options: Options) -> list[Problem]:
@@ -449,7 +514,11 @@ def _plan(state: BuildState, cache: Cache | None) -> tuple[Problems, tuple[str, 
         else:
             if background is not None:
                 background.stop()
-            build, plan = prepare(options, cache=cache, reader=_reader(state))
+            # Under `mkdocs serve`, the build's time is the day's start: what carries it (the
+            # feeds, the open data) is not made anew, rewritten and copied on every rebuild.
+            built = build_date().replace(hour=0, minute=0, second=0) if state.serving \
+                else None
+            build, plan = prepare(options, built=built, cache=cache, reader=_reader(state))
             problems, left_out, uris = build.problems, build.portfolio.left_out, plan.uris()
             state.initiatives = initiative_sources(build.portfolio, options)
             state.section_title = build.translator("nav.section")
@@ -577,6 +646,26 @@ def _defer_bundle(html: str) -> str:
     page is painted without waiting for any script. Only on a site with no script of its
     own in `extra_javascript`, which might count on the bundle having run."""
     return _BUNDLE.sub(r'<script src="\1" defer>', html, count=1)
+
+
+def _search_words(options: Options) -> dict[str, Any]:
+    """The header search box's words and choices, in the site's language."""
+    t = Translator.for_language(options.language, options.data_dir / "locales",
+                                options.root)
+    keys = ("label", "placeholder", "filters", "type", "count", "count_one", "none",
+            "loading", "failed", "more", "in_list", "remove", "results")
+    words = {key: t(f"search.{key}") for key in keys}
+    words.update(facet=t("initiative.facet"), zone=t("initiative.zone"),
+                 status=t("initiative.status"), themes=t("browse.theme"),
+                 partners=t("browse.partner"), any=t("browse.any"))
+    choices = {
+        "facet": [(f.value, t(f"facet.{f.value}")) for f in Facet],
+        "zone": [(z.value, t(f"zone.{z.value}")) for z in Zone],
+        "status": [(s.value, t(f"status.{s.value}")) for s in Status],
+        "type": [(kind, t(f"search.type.{kind}")) for kind in search.KINDS],
+    }
+    return {"words": words, "choices": choices, "bundle": f"{search.BUNDLE}/pagefind.js",
+            "list": page_url(f"{options.output}/initiatives.md", options.directory_urls)}
 
 
 def _problems_file(state: BuildState, config: MkDocsConfig, uri: str) -> File:

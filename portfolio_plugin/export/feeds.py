@@ -144,9 +144,22 @@ class Feeds(ExportBase):
         """Every feed of initiatives and partners by site path, as a function that makes it."""
         made: dict[str, Callable[[], bytes]] = {}
         for feed in (*self.initiative_feeds.values(), *self.partner_feeds.values()):
-            made[feed.stem + ".xml"] = partial(self.atom_of, feed)
-            made[feed.stem + ".json"] = partial(self.json_feed_of, feed)
+            made[feed.stem + ".xml"] = partial(self._kept, self.atom_of, feed)
+            made[feed.stem + ".json"] = partial(self._kept, self.json_feed_of, feed)
         return made
+
+    def _kept(self, make: Callable[[Feed], bytes], f: Feed) -> bytes:
+        """`make(f)`, or what it gave in an earlier run with a cache (`mkdocs serve`) for a
+        feed that shows all the same: its own fields and stories, each story's id and
+        summary (the initiative's title), the build's time, address and language."""
+        if self.r.cache is None:
+            return make(f)
+        ids = self._story_ids
+        key = ("feed", make.__name__, f.stem, f.title, f.subtitle, f.page, tuple(f.stories),
+               tuple(ids[id(s)] for s in f.stories), tuple(self._pieces(s)[0] for s in f.stories),
+               self.built, self.options.site_url, self.options.directory_urls,
+               self.t.language, self.portfolio.info.name)
+        return self.r.cached(key, partial(make, f))
 
     # -- the formats ---------------------------------------------------------------------
     def atom(self) -> bytes:

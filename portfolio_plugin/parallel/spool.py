@@ -9,6 +9,7 @@ portfolio they are made from. Nothing else changes: the same items, the same byt
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections.abc import Callable, Iterable
 from functools import partial
@@ -38,11 +39,16 @@ class Spool:
     always get a file of their own, which the engine copies.
     """
 
-    def __init__(self, folder: Path, compare: bool = False, packed: bool = False) -> None:
+    def __init__(self, folder: Path, compare: bool = False, packed: bool = False,
+                 written: dict[str, bytes] | None = None) -> None:
         self.folder = folder
         # A folder kept between runs (`mkdocs serve`) is compared with, so that an unchanged
         # item keeps its modification time and a dirty rebuild skips it.
         self.compare = compare
+        # What this folder's items hold (a digest of each, by docs path), kept between runs
+        # by its owner: an item written before with the same content is neither read back
+        # nor written again (thousands of files are not read on each rebuild).
+        self.written = written
         # Packs are read back with `pread`, which some systems (Windows) do not have.
         self.packed = packed and not compare and hasattr(os, "pread")
         self.where: dict[str, Location] = {}  # each packed page
@@ -81,6 +87,12 @@ class Spool:
             self.where[uri] = self._append(data, blocks)
             return path
         holder = self.folder / PARTS / uri
+        digest = None
+        if self.compare and self.written is not None:
+            digest = hashlib.blake2b(data, digest_size=16)
+            digest.update(b"\x00" if blocks is None else b"\x01" + blocks)
+            if self.written.get(uri) == digest.digest() and path.is_file():
+                return path  # written by an earlier run as it is now
         unchanged = self.compare and path.is_file() and (
             path.read_bytes() == data
             and (blocks is None or (holder.is_file() and holder.read_bytes() == blocks)))
@@ -90,6 +102,8 @@ class Spool:
                 holder.write_bytes(blocks)
             self._folder(path.parent)
             path.write_bytes(data)
+        if digest is not None and self.written is not None:
+            self.written[uri] = digest.digest()
         return path
 
     def write_pieces(self, uri: str, pieces: Iterable[bytes]) -> Path:

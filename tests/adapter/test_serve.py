@@ -13,6 +13,7 @@ from mkdocs.structure.files import get_files
 
 from portfolio_plugin import pipeline
 from portfolio_plugin.adapter.plugin import PortfolioPlugin
+from portfolio_plugin.parallel.spool import PARTS, Spool
 
 from support import Site
 
@@ -145,3 +146,68 @@ def test_a_build_never_publishes_the_problems_page(site: Site, initiative: Make)
         assert "initiatives/item.md" not in files.src_uris
     finally:
         config.plugins.on_build_error(error=RuntimeError("the test ends the build here"))
+
+
+def test_a_serve_rebuild_neither_reads_nor_writes_an_item_it_wrote_the_same_before(
+        tmp_path: Path, monkeypatch: Any) -> None:
+    written: dict[str, bytes] = {}
+    first = Spool(tmp_path, compare=True, written=written)
+    first.write("a/page.md", "text", ["<table></table>"])
+    first.write("a/file.json", b"{}", None)
+    stamp = os.path.getmtime(tmp_path / "a" / "page.md")
+
+    def never(*args: Any, **kwargs: Any) -> bytes:
+        raise AssertionError("an unchanged item was read back")
+
+    monkeypatch.setattr(Path, "read_bytes", never)
+    again = Spool(tmp_path, compare=True, written=written)
+    again.write("a/page.md", "text", ["<table></table>"])
+    again.write("a/file.json", b"{}", None)
+    assert os.path.getmtime(tmp_path / "a" / "page.md") == stamp
+    monkeypatch.undo()
+    # A changed item (here its HTML blocks) is written.
+    again.write("a/page.md", "text", ["<table>1</table>"])
+    assert (tmp_path / PARTS / "a" / "page.md").read_text(encoding="utf-8") == \
+        "<table>1</table>"
+
+
+def test_a_serve_rebuild_leaves_the_feeds_of_unchanged_initiatives_as_they_were(
+        site: Site, initiative: Make) -> None:
+    """The build's time is the day's under `mkdocs serve`: a feed that carries it is not made
+    anew (and copied again by MkDocs) on every rebuild."""
+    story = [{"date": "2024-05-01", "kind": "milestone", "title": "Opened"}]
+    site.front("item-0", initiative(title="Item 0", stories=story))
+    site.front("item-1", initiative(title="Item 1"))
+    plugin, _ = serve_rebuild(site)
+    try:
+        assert plugin.serve_spool is not None
+        feed = Path(plugin.serve_spool) / "data" / "feeds" / "initiatives" / "item-0.xml"
+        first = (feed.read_bytes(), os.path.getmtime(feed))
+        time.sleep(1.1)  # a build time to the second would differ now
+        site.front("item-1", initiative(title="Item 1, edited"))
+        serve_rebuild(site)
+        assert (feed.read_bytes(), os.path.getmtime(feed)) == first
+    finally:
+        plugin.on_shutdown()
+        plugin.on_startup(command="build", dirty=False)
+
+
+def test_a_serve_rebuild_remakes_the_feeds_that_show_an_edited_initiative(
+        site: Site, initiative: Make) -> None:
+    story = [{"date": "2024-05-01", "kind": "milestone", "title": "Opened"}]
+    site.front("item-0", initiative(title="Item 0", steward="city", stories=story))
+    plugin, _ = serve_rebuild(site)
+    try:
+        spool = Path(plugin.serve_spool or "")
+        own = spool / "data" / "feeds" / "initiatives" / "item-0.json"
+        partner = spool / "data" / "feeds" / "partners" / "city.json"
+        assert "Item 0" in own.read_text(encoding="utf-8")
+        site.front("item-0", initiative(title="Item 0, edited", steward="city",
+                                        stories=story))
+        serve_rebuild(site)
+        assert "Item 0, edited" in own.read_text(encoding="utf-8")
+        # The partner's feed names the initiative in each story's summary.
+        assert "Item 0, edited" in partner.read_text(encoding="utf-8")
+    finally:
+        plugin.on_shutdown()
+        plugin.on_startup(command="build", dirty=False)

@@ -16,9 +16,11 @@ import pytest
 from .conftest import BuiltSite, Visit, page_types
 
 ROOT = Path(__file__).resolve().parents[2]
-# The policy of SECURITY.md: nothing inline may run, nothing comes from another host.
-POLICY = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
-          "img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; "
+# The policy of SECURITY.md: nothing inline may run, nothing comes from another host;
+# WebAssembly of the site may be compiled (Pagefind's search).
+POLICY = ("default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; "
+          "style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self'; "
+          "connect-src 'self'; object-src 'none'; "
           "base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
 # The same without inline styles: what Material alone needs (plotly needs inline styles).
 NO_INLINE_STYLE = POLICY.replace("style-src 'self' 'unsafe-inline'", "style-src 'self'")
@@ -44,7 +46,8 @@ def assert_no_violation(visit: Visit, where: str) -> None:
 def test_the_documented_policy_is_the_tested_one() -> None:
     text = (ROOT / "SECURITY.md").read_text(encoding="utf-8")
     assert POLICY in text.replace("\n", " ")
-    assert "unsafe-eval" not in POLICY and "script-src 'self';" in POLICY
+    assert "'unsafe-eval'" not in POLICY and "'unsafe-inline'" not in POLICY.split(";")[1]
+    assert "script-src 'self' 'wasm-unsafe-eval';" in POLICY
 
 
 def test_every_page_type_works_under_the_strict_policy(
@@ -138,19 +141,32 @@ def test_the_partner_filter_of_the_ecosystem_works_under_the_strict_policy(
 
 def test_search_works_under_the_strict_policy(
         csp_url: str, open_page: Callable[..., Visit]) -> None:
+    """Pagefind's search (the header box): its WebAssembly is compiled under
+    `'wasm-unsafe-eval'`; without it the search says it could not be loaded."""
     visit = open_page(csp_url)
-    box = visit.page.locator("input.md-search__input")
+    box = visit.page.locator("#pf-search-q")
     box.click()
-    for _ in range(30):
-        box.fill("")
-        box.press_sequentially("mobility")
-        try:
-            visit.page.wait_for_selector(".md-search-result__item", timeout=1_000)
-            break
-        except Exception:  # the search worker is still building its index
-            continue
-    assert visit.page.locator(".md-search-result__item").count() > 0
+    box.press_sequentially("mobility")
+    visit.page.wait_for_selector(".pf-search-item", timeout=15_000)
+    assert visit.page.locator(".pf-search-item").count() > 0
     assert_no_violation(visit, "search")
+
+
+def test_search_needs_wasm_unsafe_eval_and_says_so_without_it(
+        reference_site: BuiltSite, serve: Callable[..., str],
+        open_page: Callable[..., Visit]) -> None:
+    url = serve(reference_site.site, {"Content-Security-Policy": POLICY.replace(
+        " 'wasm-unsafe-eval'", "")})
+    visit = open_page(url, fresh=True)
+    box = visit.page.locator("#pf-search-q")
+    box.click()
+    box.press_sequentially("mobility")
+    status = visit.page.locator("[data-pf-search-status]")
+    visit.page.wait_for_function(
+        "() => document.querySelector('[data-pf-search-status]').textContent"
+        ".includes('could not')")
+    assert status.inner_text() == "The search could not be loaded."
+    assert any("WebAssembly" in m for m in visit.csp_messages + visit.console_messages)
 
 
 def test_material_itself_needs_no_inline_style(

@@ -166,20 +166,14 @@ def test_chart_hover_labels_show_the_payload_as_text(
 def test_search_results_show_hostile_titles_as_text(
         hostile_url: str, open_page: Callable[..., Visit]) -> None:
     visit = open_page(hostile_url)
-    box = visit.page.locator("input.md-search__input")
+    box = visit.page.locator("#pf-search-q")
     box.click()
     for query in ("onerror", "script", "svg onload", "onmouseover"):
-        # The search worker builds its index after the page loads: retype until it answers.
-        for _ in range(30):
-            box.fill("")
-            box.press_sequentially(query)
-            try:
-                visit.page.wait_for_selector(".md-search-result__item", timeout=1_000)
-                break
-            except Exception:  # not ready yet
-                continue
+        box.fill("")
+        box.press_sequentially(query)
+        visit.page.wait_for_selector(".pf-search-item", timeout=15_000)
         visit.page.wait_for_timeout(200)
-        results = visit.page.locator(".md-search-result").inner_text()
+        results = visit.page.locator(".pf-search-result").inner_text()
         assert "alert(" in results, query
         assert_clean(visit, f"search for {query!r}")
 

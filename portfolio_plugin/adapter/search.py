@@ -1,0 +1,254 @@
+"""Search for readers with Pagefind: which pages are indexed and how, and the index itself.
+
+Pagefind (https://pagefind.app) indexes the built site in `on_post_build`, by its own binary
+(the `pagefind[bin]` package): the reader's browser then fetches only the few index chunks
+a query needs, not the whole index Material's search downloads before its first result.
+
+Each page of the site is marked in its HTML: the theme's content region (Material's
+`<article>`, else `<body>`) gets `data-pagefind-body`, so navigation, sidebars, header and
+footer stay out, and a `type` filter (initiative, partner, theme, portfolio, page). An
+initiative page also carries its facet, zone, status, themes and partners as filters and its
+summary, facet and zone as metadata (rendered with its facts, `initiative_head.html`).
+Listings (the initiative list, facet and zone pages, a theme's further pages, the timeline's
+years) are not indexed: every initiative, every story would be found twice, once on its page
+and once in a list.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import importlib
+import importlib.util
+import json
+import subprocess
+from pathlib import Path
+
+from markupsafe import escape
+
+PAGEFIND = "pagefind"
+MKDOCS = "mkdocs"
+# The folder of the index in the site.
+BUNDLE = "pagefind"
+# The kinds of page the `type` filter tells apart.
+KINDS = ("initiative", "partner", "theme", "portfolio", "page")
+
+
+def binary() -> Path | None:
+    """The Pagefind binary of the `pagefind[bin]` package, if it is installed."""
+    if importlib.util.find_spec("pagefind_bin") is None:
+        return None
+    try:
+        module = importlib.import_module("pagefind_bin")
+        found = Path(module.get_executable())
+    except (ImportError, OSError, AttributeError):
+        return None
+    return found if found.is_file() else None
+
+
+def page_kind(uri: str, initiatives: dict[str, str], generated: set[str],
+              output: str) -> str | None:
+    """The kind of the page at `uri` for the `type` filter; None for a page not indexed."""
+    if uri in initiatives:
+        return "initiative"
+    if uri not in generated:
+        return "page"
+    rest = uri[len(output) + 1:] if uri.startswith(output + "/") else uri
+    if rest.rsplit("/", 1)[-1].startswith("page-"):
+        return None  # a listing's further pages (a theme's): its text is on its first page
+    if rest.startswith("partners/"):
+        return "partner"
+    if rest.startswith("themes/"):
+        return "theme"
+    if rest.startswith(("facets/", "zones/", "initiatives", "timeline/")):
+        return None  # listings (of initiatives, of a year's stories): found on their own pages
+    return "portfolio"
+
+
+MATERIAL_CONTENT = '<article class="md-content__inner'
+
+
+def mark_page(html: str, kind: str | None) -> str:
+    """The page's HTML with its content region marked for Pagefind, and its kind as the
+    `type` filter; a page of no kind as it was (left out of the index, since others are
+    marked)."""
+    if kind is None:
+        return html
+    start = html.find(MATERIAL_CONTENT)
+    if start < 0:
+        start = html.find("<body")
+    if start < 0:
+        return html
+    end = html.find(">", start)
+    if end < 0:
+        return html
+    kind_mark = (f'<span data-pagefind-filter="type[data-pf-type]" '
+                 f'data-pf-type="{escape(kind)}"></span>')
+    return f"{html[:end]} data-pagefind-body>{kind_mark}{html[end + 1:]}"
+
+
+def command(program: Path, site_dir: str) -> list[str]:
+    """The command that indexes the built site in `site_dir` into its `pagefind/` folder."""
+    return [str(program), "--site", site_dir, "--output-subdir", BUNDLE, "--silent"]
+
+
+def index(program: Path, site_dir: str) -> str | None:
+    """Index the built site; what went wrong, or None."""
+    try:
+        done = subprocess.run(command(program, site_dir), capture_output=True, text=True,
+                              check=False, timeout=3600)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        return str(exc)
+    if done.returncode != 0:
+        return (done.stderr or done.stdout).strip()[-2000:] or f"exit status {done.returncode}"
+    make_stable(Path(site_dir) / BUNDLE)
+    return None
+
+
+def index_in_background(program: Path, site_dir: str,
+                        running: subprocess.Popen[bytes] | None) -> subprocess.Popen[bytes]:
+    """Under `mkdocs serve`: index the site while the reader's page reloads, stopping an
+    index of an older build still running (it would write over the new one)."""
+    if running is not None and running.poll() is None:
+        running.kill()
+        running.wait()
+    return subprocess.Popen(command(program, site_dir),
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+# -- the same index for the same site ---------------------------------------------------------
+# Pagefind 1.5 writes each filter's values, and the list of filters in its metadata, in the
+# order of a hash map, which changes from run to run (Pagefind issue #638): the filter files,
+# the metadata file and the entry file then differ between two builds of the same site. They
+# are written again here in a fixed order (sorted), under names made from what they hold, so
+# that a site builds byte for byte the same. Each is gzip'd CBOR after a `pagefind_dcd` mark.
+
+MARK = b"pagefind_dcd"
+CBOR = int | str | bytes | bool | None | list["CBOR"] | dict["CBOR", "CBOR"]
+
+
+def _cbor_read(data: bytes, at: int) -> tuple[CBOR, int]:
+    """The CBOR item at `at` (the kinds Pagefind writes), and where the next one starts."""
+    head = data[at]
+    major, info = head >> 5, head & 31
+    at += 1
+    if info < 24:
+        value = info
+    elif info in (24, 25, 26, 27):
+        size = 1 << (info - 24)
+        value = int.from_bytes(data[at:at + size], "big")
+        at += size
+    else:
+        raise ValueError(f"CBOR item {head:#x} is not one Pagefind writes")
+    if major == 0:
+        return value, at
+    if major == 1:
+        return -1 - value, at
+    if major == 2:
+        return data[at:at + value], at + value
+    if major == 3:
+        return data[at:at + value].decode("utf-8"), at + value
+    if major == 4:
+        items: list[CBOR] = []
+        for _ in range(value):
+            item, at = _cbor_read(data, at)
+            items.append(item)
+        return items, at
+    if major == 5:
+        mapping: dict[CBOR, CBOR] = {}
+        for _ in range(value):
+            key, at = _cbor_read(data, at)
+            mapping[key], at = _cbor_read(data, at)
+        return mapping, at
+    if major == 7 and value in (20, 21, 22):
+        return {20: False, 21: True, 22: None}[value], at
+    raise ValueError(f"CBOR item {head:#x} is not one Pagefind writes")
+
+
+def _cbor_head(major: int, value: int) -> bytes:
+    if value < 24:
+        return bytes([major << 5 | value])
+    for info, size in ((24, 1), (25, 2), (26, 4), (27, 8)):
+        if value < 1 << (8 * size):
+            return bytes([major << 5 | info]) + value.to_bytes(size, "big")
+    raise ValueError("number too large for CBOR")
+
+
+def _cbor_write(item: CBOR) -> bytes:
+    """CBOR as Pagefind writes it (each length in the fewest bytes)."""
+    if item is None or isinstance(item, bool):
+        return bytes([0xF6 if item is None else 0xF5 if item else 0xF4])
+    if isinstance(item, int):
+        return _cbor_head(0, item) if item >= 0 else _cbor_head(1, -1 - item)
+    if isinstance(item, bytes):
+        return _cbor_head(2, len(item)) + item
+    if isinstance(item, str):
+        raw = item.encode("utf-8")
+        return _cbor_head(3, len(raw)) + raw
+    if isinstance(item, list):
+        return _cbor_head(4, len(item)) + b"".join(_cbor_write(i) for i in item)
+    return _cbor_head(5, len(item)) + b"".join(
+        _cbor_write(k) + _cbor_write(v) for k, v in item.items())
+
+
+def _read_chunk(path: Path) -> CBOR:
+    data = gzip.decompress(path.read_bytes())
+    if not data.startswith(MARK):
+        raise ValueError(f"{path.name} is not a Pagefind file")
+    item, end = _cbor_read(data, len(MARK))
+    if end != len(data) or _cbor_write(item) != data[len(MARK):]:
+        raise ValueError(f"{path.name} does not read back as it was written")
+    return item
+
+
+def _chunk_bytes(item: CBOR) -> bytes:
+    return gzip.compress(MARK + _cbor_write(item), compresslevel=9, mtime=0)
+
+
+def _key(item: CBOR) -> str:
+    return item[0] if isinstance(item, list) and isinstance(item[0], str) else ""
+
+
+def make_stable(bundle: Path) -> None:
+    """Write the filter and metadata files of each language of a Pagefind index in a fixed
+    order, renamed after what they hold, and the entry file naming them. An index this
+    version does not understand is left as Pagefind wrote it."""
+    entry_path = bundle / "pagefind-entry.json"
+    try:
+        entry = json.loads(entry_path.read_text(encoding="utf-8"))
+        for language in entry["languages"].values():
+            language["hash"] = _stable_language(bundle, str(language["hash"]))
+    except (OSError, ValueError, KeyError, TypeError, IndexError):
+        return
+    entry_path.write_text(json.dumps(entry, ensure_ascii=False, separators=(",", ":")),
+                          encoding="utf-8")
+
+
+def _stable_language(bundle: Path, meta_hash: str) -> str:
+    """One language's filters and metadata in a fixed order; the metadata's new name."""
+    prefix = meta_hash.split("_", 1)[0]
+    meta_path = bundle / f"pagefind.{meta_hash}.pf_meta"
+    meta = _read_chunk(meta_path)
+    if not isinstance(meta, list) or len(meta) < 4 or not isinstance(meta[3], list):
+        raise ValueError("unknown metadata")
+    filters: list[CBOR] = []
+    for pair in meta[3]:
+        if not (isinstance(pair, list) and len(pair) == 2 and isinstance(pair[1], str)):
+            raise ValueError("unknown filter entry")
+        old = bundle / "filter" / f"{pair[1]}.pf_filter"
+        chunk = _read_chunk(old)
+        if not (isinstance(chunk, list) and len(chunk) == 2 and isinstance(chunk[1], list)):
+            raise ValueError("unknown filter chunk")
+        chunk[1].sort(key=_key)
+        data = _chunk_bytes(chunk)
+        name = f"{prefix}_{hashlib.sha256(data).hexdigest()[:7]}"
+        old.unlink()
+        (bundle / "filter" / f"{name}.pf_filter").write_bytes(data)
+        filters.append([pair[0], name])
+    filters.sort(key=_key)
+    meta[3] = filters
+    data = _chunk_bytes(meta)
+    name = f"{prefix}_{hashlib.sha256(data).hexdigest()[:10]}"
+    meta_path.unlink()
+    (bundle / f"pagefind.{name}.pf_meta").write_bytes(data)
+    return name
