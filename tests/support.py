@@ -29,6 +29,7 @@ import textwrap
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from fractions import Fraction
 from functools import cached_property
 from html import unescape
 from html.parser import HTMLParser
@@ -261,7 +262,8 @@ class Source:
                             "values": sorted(({"date": iso(v["date"]),
                                                "value": float(v["value"])}
                                               for v in n.get("values", [])),
-                                             key=lambda v: first_day(v["date"]))}
+                                             key=lambda v: first_day(v["date"])),
+                            "progress": indicator_progress(n)}
                            for n in fm.get("indicators", [])],
             "position": ({"certainty": float(fm["position"]["certainty"]),
                           "direction": float(fm["position"]["direction"])}
@@ -365,6 +367,40 @@ class Source:
             for cell in zones.values():
                 cell["funding"] = cents(cell["funding"])
         return cells
+
+
+def indicator_progress(n: dict[str, Any]) -> dict[str, Any]:
+    """DESIGN's "Progress of an indicator", from the front-matter, in exact fractions: the
+    share of the way from baseline (else the first value) to target at the latest value;
+    reached at 1; with a target date, on track within 0.05 of the share of the time elapsed
+    from baseline_date (else the first value's date), else behind; dates count from their
+    first day."""
+    values = sorted(n.get("values", []), key=lambda v: first_day(iso(v["date"]) or ""))
+    if not values:
+        return {"state": "no-data", "share": None, "expected": None}
+    latest = Fraction(values[-1]["value"])
+    baseline = Fraction(n["baseline"] if n.get("baseline") is not None else values[0]["value"])
+    if n.get("target") is None:
+        return {"state": "no-target", "share": None, "expected": None}
+    target = Fraction(n["target"])
+    share = (Fraction(int(latest == target)) if target == baseline
+             else (latest - baseline) / (target - baseline))
+
+    def day(date: Any) -> dt.date:
+        return dt.date(*first_day(iso(date) or ""))
+
+    written = round(float(share), 4) if abs(share) < 10 ** 300 else None
+    if share >= 1:
+        return {"state": "reached", "share": written, "expected": None}
+    if n.get("target_date") is None:
+        return {"state": "under-way", "share": written, "expected": None}
+    start = day(n.get("baseline_date") or values[0]["date"])
+    span = (day(n["target_date"]) - start).days
+    elapsed = (day(values[-1]["date"]) - start).days
+    expected = Fraction(1) if span <= 0 else min(Fraction(1), max(Fraction(0),
+                                                                  Fraction(elapsed, span)))
+    state = "on-track" if share >= expected - Fraction(5, 100) else "behind"
+    return {"state": state, "share": written, "expected": round(float(expected), 4)}
 
 
 def _number(value: Any) -> float | None:

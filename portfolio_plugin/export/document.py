@@ -5,14 +5,15 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 from collections.abc import Iterator
 from typing import Any
 
 from pydantic import BaseModel
 
-from ..compute import Figures, LayerFigures
+from ..compute import Figures, LayerFigures, progress
 from ..i18n import Translator
-from ..model import FACETS, ZONES, Facet, Initiative, Portfolio, Story
+from ..model import FACETS, ZONES, Facet, Indicator, Initiative, Portfolio, Story
 from ..options import Options
 from . import models as m
 from .base import FILES, PAGE_NAMES, ExportBase, timestamp
@@ -199,7 +200,8 @@ class Document(ExportBase):
                             "target": n.target,
                             "target_date": n.target_date.iso() if n.target_date else None,
                             "values": [{"date": v.date.iso(), "value": v.value}
-                                       for v in n.values]} for n in i.indicators],
+                                       for v in n.values],
+                            "progress": _progress(n)} for n in i.indicators],
             "position": ({"certainty": i.position.certainty,
                           "direction": i.position.direction} if i.position else None),
             "links": [{"title": link.title, "url": link.url} for link in i.links],
@@ -252,3 +254,15 @@ def export_document(portfolio: Portfolio, figures: Figures, options: Options,
 def export_schema() -> dict[str, Any]:
     """The JSON Schema (draft 2020-12) of `portfolio.json`, made from the models."""
     return m.document_schema()
+
+
+def _progress(indicator: Indicator) -> dict[str, Any]:
+    """An indicator's progress as the open data gives it (shares to 4 places; a share too
+    large to write, from a target a hair from its baseline, is null)."""
+    found = progress(indicator)
+    return {"state": found.state.value, "share": _share(found.share),
+            "expected": _share(found.expected)}
+
+
+def _share(value: float | None) -> float | None:
+    return round(value, 4) if value is not None and math.isfinite(value) else None

@@ -14,6 +14,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
 from pydantic.json_schema import GenerateJsonSchema
 
+from ..compute import ProgressState
 from ..model import AssetKind, Facet, FundingKind, Layer, MandateLevel, Sector, Status, StoryKind
 from ..model import Zone as ZoneName
 
@@ -199,8 +200,24 @@ class Measurement(Part):
     value: float
 
 
+class Progress(Part):
+    """How far an indicator has come at its latest value (DESIGN, "Progress of an
+    indicator"; since version 1.1)."""
+
+    state: ProgressState = Field(description=(
+        "reached (share >= 1); on-track or behind (against the expected share, with a target "
+        "date); under-way (no target date); no-target; no-data (no values)"))
+    share: float | None = Field(default=None, description=(
+        "(latest - baseline) / (target - baseline), rounded to 4 places; null without a "
+        "target, or where it is too large to write"))
+    expected: float | None = Field(default=None, description=(
+        "The share of the time from the baseline's date (else the first value's) to the "
+        "target date elapsed at the latest value, 0 to 1; null without a target date"))
+
+
 class Indicator(Part):
-    """An indicator (`id`, `baseline_date` and `target_date` since version 1.1)."""
+    """An indicator (`id`, `baseline_date`, `target_date` and `progress` since version
+    1.1)."""
 
     id: str | None = Field(default=None, description="What a key result's `indicator` names")
     name: str
@@ -210,6 +227,7 @@ class Indicator(Part):
     target: float | None
     target_date: Date | None = None
     values: list[Measurement]
+    progress: Progress | None = None
 
 
 class Position(Part):

@@ -255,7 +255,10 @@ def initiatives_csv_json(source: Any, found: list[dict[str, str]]) -> list[str]:
     expected = [{
         "translations": i["translations"],
         "partner_roles": {p["id"]: p["role"] for p in i["partners"] if p["role"] is not None},
-        "zone_history": i["zone_history"], "indicators": i["indicators"],
+        "zone_history": i["zone_history"],
+        # The front-matter of each indicator; its progress is a figure of portfolio.json.
+        "indicators": [{k: v for k, v in n.items() if k != "progress"}
+                       for n in i["indicators"]],
         "links": i["links"],
         **{f"position_{k}": i["position"][k] if i["position"] else None
            for k in ("certainty", "direction")}} for i in source.initiatives()]
