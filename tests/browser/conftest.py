@@ -47,6 +47,15 @@ CHROMIUM_ARGS = [
 ]
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
+# The policy of SECURITY.md: nothing inline may run, nothing comes from another host;
+# WebAssembly of the site may be compiled (Pagefind's search).
+POLICY = ("default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; "
+          "style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self'; "
+          "connect-src 'self'; object-src 'none'; "
+          "base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
+# The same without inline styles: what Material alone needs (plotly needs inline styles).
+NO_INLINE_STYLE = POLICY.replace("style-src 'self' 'unsafe-inline'", "style-src 'self'")
+
 DEFAULT_MKDOCS_YML = """\
 site_name: Test portfolio
 docs_dir: content
@@ -549,3 +558,10 @@ def axe() -> Callable[..., list[dict[str, Any]]]:
     """`axe(page) -> violations`; fails with a clear message if axe-core is not installed."""
     axe_source()
     return run_axe
+
+
+def assert_no_violation(visit: Visit, where: str) -> None:
+    visit.page.wait_for_timeout(100)
+    assert visit.csp_messages == [], f"{where}: {visit.csp_messages}"
+    assert visit.csp_violations() == [], f"{where}: {visit.csp_violations()}"
+    assert visit.page_errors == [], f"{where}: {visit.page_errors}"

@@ -13,19 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import BuiltSite, Visit, page_types
+from .conftest import NO_INLINE_STYLE, POLICY, BuiltSite, Visit, assert_no_violation, page_types
 
 ROOT = Path(__file__).resolve().parents[2]
-# The policy of SECURITY.md: nothing inline may run, nothing comes from another host;
-# WebAssembly of the site may be compiled (Pagefind's search).
-POLICY = ("default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; "
-          "style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self'; "
-          "connect-src 'self'; object-src 'none'; "
-          "base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
-# The same without inline styles: what Material alone needs (plotly needs inline styles).
-NO_INLINE_STYLE = POLICY.replace("style-src 'self' 'unsafe-inline'", "style-src 'self'")
-
-
 @pytest.fixture(scope="module")
 def csp_url(reference_site: BuiltSite, serve: Callable[..., str]) -> str:
     return serve(reference_site.site, {"Content-Security-Policy": POLICY})
@@ -34,13 +24,6 @@ def csp_url(reference_site: BuiltSite, serve: Callable[..., str]) -> str:
 @pytest.fixture(scope="module")
 def pages(reference_site: BuiltSite) -> dict[str, str]:
     return page_types(reference_site)
-
-
-def assert_no_violation(visit: Visit, where: str) -> None:
-    visit.page.wait_for_timeout(100)
-    assert visit.csp_messages == [], f"{where}: {visit.csp_messages}"
-    assert visit.csp_violations() == [], f"{where}: {visit.csp_violations()}"
-    assert visit.page_errors == [], f"{where}: {visit.page_errors}"
 
 
 def test_the_documented_policy_is_the_tested_one() -> None:

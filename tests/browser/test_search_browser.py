@@ -15,8 +15,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from .conftest import BuiltSite, Visit, page_types
-from .test_csp import POLICY, assert_no_violation
+from .conftest import POLICY, BuiltSite, Visit, assert_no_violation, page_types
 
 PHONE = {"width": 390, "height": 844}
 
