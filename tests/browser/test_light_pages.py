@@ -270,26 +270,25 @@ def test_the_budget_counts_what_a_page_would_load_with_plotly(
 
 
 
-def test_the_search_index_loads_when_the_reader_goes_to_search(
+def test_the_search_loads_its_index_only_when_the_reader_goes_to_search(
         gzip_site: tuple[str, list[tuple[str, int]]], browser: Any) -> None:
+    """The reference site searches with Pagefind (tests/browser/test_search_browser.py):
+    nothing of a search index comes with the first view; going to search fetches Pagefind's
+    pieces, never Material's whole index."""
     base, sent = gzip_site
     context = browser.new_context(**PHONE)
     try:
         page = context.new_page()
         sent.clear()
         page.goto(base + "portfolio/", wait_until="networkidle")
-        assert not [p for p, _ in sent if p.endswith("search_index.json")], sent
-        page.locator("label[for=__search]").first.click()
-        box = page.locator("input.md-search__input")
-        for _ in range(30):
-            box.fill("")
-            box.press_sequentially("street")
-            try:
-                page.wait_for_selector(".md-search-result__item", timeout=1_000)
-                break
-            except Exception:  # the search worker is still building its index
-                continue
-        assert page.locator(".md-search-result__item").count() > 0
-        assert [p for p, _ in sent if p.endswith("search_index.json")]
+        assert not [p for p, _ in sent if "search_index" in p or "pagefind" in p], sent
+        page.locator("label.md-header__button[for=__search]").click()
+        box = page.locator("#pf-search-q")
+        box.wait_for(state="visible")
+        box.press_sequentially("street")
+        page.wait_for_selector(".pf-search-item", state="visible", timeout=15_000)
+        assert page.locator(".pf-search-item").count() > 0
+        assert [p for p, _ in sent if "pagefind" in p]
+        assert not [p for p, _ in sent if p.endswith("search_index.json")]
     finally:
         context.close()

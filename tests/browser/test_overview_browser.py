@@ -106,7 +106,7 @@ def test_a_shared_filtered_address_opens_filtered(
         "Array.from(document.querySelectorAll('#pf-list tbody tr'))"
         ".map(r => [r.dataset.facet, r.dataset.status])")
     assert rows and all(r == ["adaptive", "active"] for r in rows)
-    assert visit.page.locator("select[name=facet]").input_value() == "adaptive"
+    assert visit.page.locator("article select[name=facet]").input_value() == "adaptive"
 
 
 def test_without_javascript_the_form_stays_hidden_and_the_table_is_whole(
@@ -164,7 +164,7 @@ def test_filters_of_a_paged_index_reach_every_page(
     page = visit.page
     assert visible_rows(visit) == ["Item 00", "Item 01", "Item 02", "Item 03"]
     assert page.locator("[data-pf-pager]").first.is_visible()
-    page.locator("select[name=zone]").select_option("blue")
+    page.locator("article select[name=zone]").select_option("blue")
     page.wait_for_function("() => document.querySelectorAll('#pf-list tbody tr').length === 3")
     assert visible_rows(visit) == ["Item 02", "Item 05", "Item 08"]
     assert not page.locator("[data-pf-pager]").first.is_visible()

@@ -17,11 +17,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 import yaml
 
-from .conftest import DEFAULT_MKDOCS_YML, BuiltSite, Visit, describe_violations
-
-POLICY = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
-          "img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; "
-          "base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
+from .conftest import DEFAULT_MKDOCS_YML, POLICY, BuiltSite, Visit, describe_violations
 
 SITE: dict[str, Any] = {
     "mkdocs.yml": DEFAULT_MKDOCS_YML + "site_url: https://portfolio.example/\n"

@@ -17,13 +17,16 @@ import pytest
 
 from portfolio_plugin.i18n import Translator
 
-from .conftest import SOURCE_DATE_EPOCH, BuiltSite, Visit, assert_quiet, describe_violations
+from .conftest import (
+    NO_INLINE_STYLE,
+    SOURCE_DATE_EPOCH,
+    BuiltSite,
+    Visit,
+    assert_quiet,
+    describe_violations,
+)
 
-# SECURITY.md's policy without even inline styles (as tests/browser/test_csp.py has it).
-NO_INLINE_STYLE = ("default-src 'self'; script-src 'self'; style-src 'self'; "
-                   "img-src 'self' data:; font-src 'self'; connect-src 'self'; "
-                   "object-src 'none'; base-uri 'self'; form-action 'self'; "
-                   "frame-ancestors 'none'")
+# (NO_INLINE_STYLE: SECURITY.md's policy without even inline styles.)
 MADE = dt.datetime.fromtimestamp(int(SOURCE_DATE_EPOCH), dt.timezone.utc).date()
 # (language, path, the report's title, the made line, the section headings, the page word)
 REPORTS = {
