@@ -428,6 +428,18 @@ class _Drawer:
             out.append('<g class="pf-marks" fill="transparent">' + "".join(links) + "</g>")
         return out, bool(links)
 
+    def drawn(self, t: dict[str, Any], xs: Sequence[float | None],
+              ys: Sequence[float | None], mode: str) -> tuple[list[str], bool]:
+        """A trace's line and markers, as its `mode` asks; whether a marker links."""
+        out: list[str] = []
+        linked = False
+        if "lines" in mode:
+            out.append(self.line(t, xs, ys))
+        if "markers" in mode:
+            marks, linked = self.markers(t, xs, ys)
+            out += marks
+        return out, linked
+
     def line(self, t: dict[str, Any], xs: Sequence[float | None],
              ys: Sequence[float | None]) -> str:
         """A trace's line, broken where a point is missing."""
@@ -486,15 +498,7 @@ class _Map(_Drawer):
     def trace(self, t: dict[str, Any], n: int) -> tuple[list[str], bool]:
         xs = [None if _number(v) is None else self.x(_number(v) or 0.0) for v in t.get("x", [])]
         ys = [None if _number(v) is None else self.y(_number(v) or 0.0) for v in t.get("y", [])]
-        mode = t.get("mode", "markers")
-        out: list[str] = []
-        linked = False
-        if "lines" in mode:
-            out.append(self.line(t, xs, ys))
-        if "markers" in mode:
-            marks, linked = self.markers(t, xs, ys)
-            out += marks
-        return out, linked
+        return self.drawn(t, xs, ys, t.get("mode", "markers"))
 
     def annotations(self, notes: Sequence[dict[str, Any]]) -> list[str]:
         out = []
@@ -618,15 +622,7 @@ class _Cartesian(_Drawer):
             return self._bars(t, n, index, scale), False
         xs = [None if x is None else self.x(index[str(x)]) for x in t.get("x", [])]
         ys = [None if _number(v) is None else scale(_number(v) or 0.0) for v in t.get("y", [])]
-        mode = t.get("mode", "lines+markers")
-        out: list[str] = []
-        linked = False
-        if "lines" in mode:
-            out.append(self.line(t, xs, ys))
-        if "markers" in mode:
-            marks, linked = self.markers(t, xs, ys)
-            out += marks
-        return out, linked
+        return self.drawn(t, xs, ys, t.get("mode", "lines+markers"))
 
     def _bars(self, t: dict[str, Any], n: int, index: dict[str, int],
               scale: _Scale) -> list[str]:
