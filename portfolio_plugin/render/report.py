@@ -196,7 +196,8 @@ def summary_sentences(r: Renderer, y: YearFigures, objectives: Sequence[Objectiv
     n = len(y.initiatives)
     sentences = [t("report.says.ran_one" if n == 1 else "report.says.ran", year=y.year,
                    name=r.portfolio.info.name, count=t.number(n),
-                   partners=t.number(len(y.partners)))]
+                   partners=t("report.says.partners_one") if len(y.partners) == 1
+                   else t("report.says.partners", count=t.number(len(y.partners))))]
     lay = y.layers
     project = lay.layer2 + lay.layer3
     if lay.layer1 or project:

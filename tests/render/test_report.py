@@ -257,3 +257,10 @@ def test_an_initiative_page_tells_each_indicators_progress_in_words(tmp_path: Pa
     said = text(pages["initiatives/alpha.md"])
     assert "Progress: On track, 50 % of the way, 50 % expected by then (20 %, 2024)." in said
     assert "Progress: Behind, 3 % of the way, 50 % expected by then (390 kt, 2024)." in said
+
+
+def test_the_year_in_words_counts_one_partner_as_one_partner(tmp_path: Path) -> None:
+    pages, _ = model_report(tmp_path, ())
+    said = text(pages["portfolio/report/2024.md"])
+    assert "In 2024, Test portfolio ran one initiative with one partner." in said
+    assert "partners." not in said.split("ran one initiative")[1].split(".")[0] + "."
