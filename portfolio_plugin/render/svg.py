@@ -496,8 +496,8 @@ class _Map(_Drawer):
         return out
 
     def trace(self, t: dict[str, Any], n: int) -> tuple[list[str], bool]:
-        xs = [None if _number(v) is None else self.x(_number(v) or 0.0) for v in t.get("x", [])]
-        ys = [None if _number(v) is None else self.y(_number(v) or 0.0) for v in t.get("y", [])]
+        xs = [None if (at := _number(v)) is None else self.x(at) for v in t.get("x", [])]
+        ys = [None if (at := _number(v)) is None else self.y(at) for v in t.get("y", [])]
         return self.drawn(t, xs, ys, t.get("mode", "markers"))
 
     def annotations(self, notes: Sequence[dict[str, Any]]) -> list[str]:
@@ -621,7 +621,7 @@ class _Cartesian(_Drawer):
         if t.get("type") == "bar":
             return self._bars(t, n, index, scale), False
         xs = [None if x is None else self.x(index[str(x)]) for x in t.get("x", [])]
-        ys = [None if _number(v) is None else scale(_number(v) or 0.0) for v in t.get("y", [])]
+        ys = [None if (at := _number(v)) is None else scale(at) for v in t.get("y", [])]
         return self.drawn(t, xs, ys, t.get("mode", "lines+markers"))
 
     def _bars(self, t: dict[str, Any], n: int, index: dict[str, int],
