@@ -171,8 +171,12 @@ def test_search_results_show_hostile_titles_as_text(
     for query in ("onerror", "script", "svg onload", "onmouseover"):
         box.fill("")
         box.press_sequentially(query)
-        visit.page.wait_for_selector(".pf-search-item", timeout=15_000)
-        visit.page.wait_for_timeout(200)
+        # The last query's results stay while this one is searched: wait until it is done.
+        visit.page.wait_for_function("""() => {
+            const out = document.querySelector('.pf-search-result');
+            const loading = document.querySelector('.pf-search').dataset.pfLoading;
+            return out && !out.innerText.includes(loading) && out.querySelector('.pf-search-item');
+        }""", timeout=15_000)
         results = visit.page.locator(".pf-search-result").inner_text()
         assert "alert(" in results, query
         assert_clean(visit, f"search for {query!r}")
