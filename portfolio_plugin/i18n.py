@@ -21,9 +21,10 @@ import yaml
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, format_skeleton
 from babel.numbers import NumberPattern, format_compact_currency, format_decimal, parse_pattern
+from markupsafe import escape
 
 from .load import MAX_DATA_BYTES, display_path, read_text
-from .model import PartialDate
+from .model import Foreign, Mixed, PartialDate
 from .problems import Problem
 
 K = TypeVar("K")
@@ -101,7 +102,11 @@ class Translator:
         text = self.messages.get(key) or self.fallback.get(key) or key
         if values:
             try:
-                return text.format(**values)
+                made = text.format(**values)
+                if any(isinstance(v, Foreign | Mixed) for v in values.values()):
+                    # As HTML, a text filled in in another language keeps its mark.
+                    return Mixed(made, str(escape(text).format(**values)))
+                return made
             except (KeyError, IndexError, ValueError):
                 return text
         return text

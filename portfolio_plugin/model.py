@@ -12,6 +12,8 @@ from dataclasses import dataclass, field, fields
 from operator import attrgetter
 from typing import Any, TypeVar
 
+from markupsafe import Markup
+
 _T = TypeVar("_T")
 
 
@@ -166,13 +168,34 @@ class Foreign(str):
     def __reduce__(self) -> tuple[Any, tuple[str, str]]:
         return Foreign, (str(self), self.lang)
 
-    def __html__(self) -> str:
+    def __html__(self) -> Markup:
         """The text as HTML element content (what autoescaping prints): escaped, in a `span`
         that names its language. Inside an attribute, print `str(text)` instead."""
-        plain = str(self).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-        plain = plain.replace('"', "&#34;").replace("'", "&#39;")
-        lang = self.lang.replace("&", "&amp;").replace('"', "&#34;").replace("<", "&lt;")
-        return f'<span lang="{lang}">{plain}</span>'
+        return Markup('<span lang="{}">{}</span>').format(self.lang, str(self))
+
+
+class Mixed(str):
+    """A message with a text in another language filled in (see `Foreign`): plain text as a
+    string, and as HTML (what autoescaping prints) with that text marked with its language."""
+
+    html: str
+
+    def __new__(cls, text: str, html: str) -> Mixed:
+        made = super().__new__(cls, text)
+        made.html = html
+        return made
+
+    def __reduce__(self) -> tuple[Any, tuple[str, str]]:
+        return Mixed, (str(self), self.html)
+
+    def __html__(self) -> Markup:
+        return Markup(self.html)  # noqa: S704 - made escaped (i18n.Translator)
+
+
+def unmarked(value: Any) -> Any:
+    """A value for an attribute: a text without the marks of its language (a `Foreign` or
+    `Mixed` text as a plain string), anything else as it is."""
+    return str(value) if isinstance(value, Foreign | Mixed) else value
 
 
 def language_of(text: str) -> str | None:
@@ -450,6 +473,9 @@ class Initiative:
     body_path: str | None = None
     body_language: str | None = None
     untranslated: tuple[Untranslated, ...] = ()
+    # Every text of the front-matter given in several languages, by its field path
+    # (`title`, `stories[0].text`, ...): what the open data keeps (`translations`).
+    translations: tuple[tuple[str, Text], ...] = ()
     _hash: int | None = field(default=None, init=False, repr=False, compare=False)
 
     def __hash__(self) -> int:

@@ -179,7 +179,7 @@ class Source:
         config = _yaml(root / "mkdocs.yml")
         language = (config.get("theme") or {}).get("language", "en")
         words = _yaml(ROOT / "portfolio_plugin" / "locales" / language / "core.yml")
-        found = (root / config["docs_dir"] / "initiatives").glob("*.md")
+        found = initiative_pages(root / config["docs_dir"] / "initiatives")
         pages = {p.stem: front_matter(p) for p in sorted(found, key=lambda p: p.stem)}
         return cls(root, language, config.get("site_url"),
                    _yaml(root / "site_data" / "portfolio.yml") or {},
@@ -231,8 +231,7 @@ class Source:
             "url": self.url(f"initiatives/{slug}.md"),
             "title": self.text(fm["title"]),
             "summary": self.text(fm["summary"]),
-            "translations": {name: fm[name] for name in ("title", "summary")
-                             if isinstance(fm[name], dict)},
+            "translations": dict(_translations(fm)),
             "facet": fm["facet"],
             "zone": fm["zone"],
             "status": fm.get("status", "active"),
@@ -367,6 +366,30 @@ class Source:
             for cell in zones.values():
                 cell["funding"] = cents(cell["funding"])
         return cells
+
+
+_TEXT_FIELDS = ("title", "summary", "text", "role", "note", "name", "unit")
+
+
+def _translations(node: Any, path: str = "") -> Iterator[tuple[str, dict[str, str]]]:
+    """Every text of a front-matter given as a mapping of languages, by its field path as
+    the validator names it (`stories[0].title`)."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            here = f"{path}.{key}" if path else str(key)
+            if key in _TEXT_FIELDS and isinstance(value, dict):
+                yield here, {str(k): str(v).strip() for k, v in value.items()}
+            else:
+                yield from _translations(value, here)
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            yield from _translations(value, f"{path}[{index}]")
+
+
+def initiative_pages(folder: Path) -> list[Path]:
+    """The initiative pages of a folder, without the translations of their bodies
+    (`<slug>.<lang>.md`)."""
+    return sorted(p for p in folder.glob("*.md") if "." not in p.stem)
 
 
 def indicator_progress(n: dict[str, Any]) -> dict[str, Any]:

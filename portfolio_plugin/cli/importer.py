@@ -367,7 +367,33 @@ def _initiative_fields(sheet: Sheet, row: Row, language: str, r: Reading,
         fields["funding"] = _funding(funding, r, currency) or ABSENT
     if stories is not None:
         fields["stories"] = _stories(stories, r) or ABSENT
+    _give_translations(fields, translations, language)
     return fields
+
+
+_STEP = re.compile(r"([A-Za-z_]+)|\[([0-9]+)\]")
+
+
+def _give_translations(fields: dict[str, Any], translations: dict[str, Any],
+                       language: str) -> None:
+    """Each text the open data keeps in several languages (`translations`, by field path)
+    given back where the sheet has that text in its own language: a text the sheet changed
+    is the sheet's alone."""
+    for path, given in translations.items():
+        if path in ("title", "summary") or not isinstance(given, dict) or not given:
+            continue
+        steps = [name or int(index) for name, index in _STEP.findall(path)]
+        place: Any = fields
+        for step in steps[:-1]:
+            fits = (isinstance(place, dict) and isinstance(step, str) and step in place) or \
+                (isinstance(place, list) and isinstance(step, int) and step < len(place))
+            place = place[step] if fits else None
+        last = steps[-1] if steps else None
+        if isinstance(place, dict) and isinstance(last, str) \
+                and isinstance(place.get(last), str) \
+                and all(isinstance(v, str) for v in given.values()) \
+                and place[last].strip() == str(given.get(language, "")).strip():
+            place[last] = dict(given)
 
 
 def _partners(v: dict[str, Any], cell: Callable[[str], Cell], r: Reading) -> Any:

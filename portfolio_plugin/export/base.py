@@ -9,7 +9,7 @@ from typing import Any
 
 from ..compute import Figures
 from ..i18n import Translator
-from ..model import Portfolio, Text
+from ..model import Initiative, Portfolio, Text
 from ..options import Options
 from ..render import Renderer
 from ..render.urls import relative_url
@@ -92,3 +92,10 @@ class ExportBase:
         """Text in the site's language."""
         return value.get(self.t.language)
 
+
+def translations(i: Initiative) -> dict[str, dict[str, str]]:
+    """The texts of an initiative given in several languages, by field path (`title`,
+    `stories[0].text`, ...), each by language code: what the open data keeps of the
+    languages a page is not shown in, so that `portfolio import` can give them back."""
+    return {path: {lang: text for lang, text in value.values if lang}
+            for path, value in i.translations}

@@ -16,7 +16,7 @@ from ..i18n import Translator
 from ..model import FACETS, ZONES, Facet, Indicator, Initiative, Portfolio, Story
 from ..options import Options
 from . import models as m
-from .base import FILES, PAGE_NAMES, ExportBase, timestamp
+from .base import FILES, PAGE_NAMES, ExportBase, timestamp, translations
 from .models import SCHEMA_VERSION, dump
 
 # The files `files` of the document lists (format 1.0: all but datapackage.json).
@@ -146,12 +146,7 @@ class Document(ExportBase):
                 "leverage": figures.leverage}
 
     def _translations(self, i: Initiative) -> dict[str, dict[str, str]]:
-        result = {}
-        for name, value in (("title", i.title), ("summary", i.summary)):
-            given = {lang: text for lang, text in value.values if lang}
-            if given:
-                result[name] = given
-        return result
+        return translations(i)
 
     @staticmethod
     def _story(s: Story) -> dict[str, Any]:

@@ -252,7 +252,9 @@ class Initiative(Part):
     title: str
     summary: str
     translations: dict[str, dict[str, str]] = Field(
-        description="title and summary by language code, where the author gave translations")
+        description="every text the author gave in several languages, by its field path in "
+                    "the front-matter (title, summary, stories[0].text, partners[1].role, ...), "
+                    "each by language code")
     facet: Facet
     zone: ZoneName
     status: Status

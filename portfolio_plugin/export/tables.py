@@ -12,7 +12,7 @@ from typing import Any
 
 from ..model import Facet, FundingKind, Initiative, Sector, Status, StoryKind, Zone
 from ..render import Chunks
-from .base import ExportBase, amount
+from .base import ExportBase, amount, translations
 
 # Cells a spreadsheet would run as a formula start with one of these.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -153,11 +153,9 @@ class Tables(ExportBase):
 
     def _front_matter_cells(self, i: Initiative) -> list[Any]:
         """The columns of the fields that have no flat form, as `portfolio.json` gives them."""
-        translations = {name: {lang: text for lang, text in value.values if lang}
-                        for name, value in (("title", i.title), ("summary", i.summary))}
         roles = {p.id: p.role for p in i.partners if p.role is not None}
         return [
-            json_cell({k: v for k, v in translations.items() if v}),
+            json_cell(translations(i)),
             json_cell(roles),
             json_cell([_given_only({"date": z.date.iso(), "zone": z.zone.value,
                                     "note": z.note}) for z in i.zone_history]),

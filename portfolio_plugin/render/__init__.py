@@ -20,7 +20,18 @@ from markupsafe import Markup
 
 from ..compute import Figures
 from ..i18n import Translator
-from ..model import Facet, Initiative, Partner, Portfolio, Status, Story, StoryKind, Text, Zone
+from ..model import (
+    Facet,
+    Initiative,
+    Partner,
+    Portfolio,
+    Status,
+    Story,
+    StoryKind,
+    Text,
+    Zone,
+    unmarked,
+)
 from ..options import Options
 from .charts import Chart, localised_figure, plotly_locale
 from .svg import Picture, picture
@@ -518,7 +529,7 @@ def environment() -> jinja2.Environment:
     )
     env.filters["json"] = json_in_html
     env.filters["markdown"] = safe_markdown
-    env.filters["plain"] = str  # a text for an attribute: without its language's mark
+    env.filters["plain"] = unmarked  # a text for an attribute: without its language's mark
     return env
 
 

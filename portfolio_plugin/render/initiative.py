@@ -13,7 +13,7 @@ from .body import mark_body
 from .charts import CONFIG, Chart, Table, base_layout, label
 from .linked import project
 from .report import progress_detail, progress_words
-from .text import foreign_heading, markdown_text, theme_text, yaml_front_matter
+from .text import foreign_heading, joined, markdown_text, theme_text, yaml_front_matter
 
 
 def indicator_charts(r: Renderer, i: Initiative) -> list[Chart]:
@@ -48,9 +48,9 @@ def indicator_charts(r: Renderer, i: Initiative) -> list[Chart]:
         if ind.target is not None:
             extra_rows.append((r.t("initiative.target"), r.t.number(ind.target, 2
                                                                     if ind.target % 1 else 0)))
-        table = Table((r.t("initiative.date"), f"{ind.name} ({ind.unit})" if ind.unit
-                       else ind.name), rows + tuple(extra_rows), numeric=(1,), footer=footer)
-        caption = f"{ind.name}" + (f" ({ind.unit})" if ind.unit else "")
+        caption = joined(ind.name, " (", ind.unit, ")") if ind.unit else ind.name
+        table = Table((r.t("initiative.date"), caption), rows + tuple(extra_rows),
+                      numeric=(1,), footer=footer)
         # Its progress in words (DESIGN): how far, and whether on track.
         now = progress(ind)
         summary = r.t("progress.summary", words=progress_words(r, now),

@@ -12,6 +12,7 @@ from ..model import Indicator, Initiative, Mandate, MandateLevel, Objective
 from . import Later, Renderer
 from .charts import Chart
 from .initiative import indicator_charts
+from .text import joined
 
 # Initiatives listed per objective or mandate; the rest are counted (their own pages link
 # back), so the pages stay readable and light at thousands of initiatives.
@@ -83,7 +84,7 @@ def objective_entries(r: Renderer) -> tuple[ObjectiveEntry, ...]:
                     chart_id = f"objective-{o.id}-{made[n].id}"
                     charts.append(dataclasses.replace(
                         made[n], id=chart_id,
-                        caption=f"{made[n].caption} · {r.text(i.title)}"))
+                        caption=joined(made[n].caption, " · ", r.text(i.title))))
                 rows.append(IndicatorRow(i, ind, chart_id))
         rows = rows[:INDICATORS_SHOWN]
         entries.append(ObjectiveEntry(o, tuple(members[:INITIATIVES_SHOWN]),

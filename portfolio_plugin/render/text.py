@@ -13,7 +13,7 @@ from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 from markupsafe import Markup, escape
 
-from ..model import language_of
+from ..model import Foreign, Mixed, language_of
 
 _SCHEME = re.compile(r"\s*([A-Za-z][A-Za-z0-9+.-]*):")
 _SAFE_SCHEMES = {"http", "https", "mailto"}
@@ -113,6 +113,15 @@ def markdown_text(text: str) -> str:
     """Text that Markdown shows exactly as written: no emphasis, links or HTML."""
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     return _MD_SPECIAL.sub(r"\\\1", text).replace("\n", " ")
+
+
+def joined(*parts: str) -> str:
+    """Texts written one after the other, as one text that keeps the marks of those in
+    another language than the page's (`model.Mixed`) where there are any."""
+    text = "".join(parts)
+    if not any(isinstance(part, Foreign | Mixed) for part in parts):
+        return text
+    return Mixed(text, str(Markup("").join(escape(part) for part in parts)))
 
 
 def html_text(text: str) -> str:

@@ -176,6 +176,8 @@ class Reader:
     # those not given in every language of the site are noted (`untranslated`).
     languages: Languages | None = None
     untranslated: list[Untranslated] = field(default_factory=list)
+    # Texts given as a mapping of languages, by field path.
+    translations: list[tuple[str, Text]] = field(default_factory=list)
 
     def report(self, where: PathKey, message: str, expected: str | None = None,
                found: str | None = None, suggestion: str | None = None,
@@ -276,6 +278,8 @@ class Reader:
         """Text, or a mapping of language codes to text; noted where it is not given in
         every language of the site."""
         text = self._translated(where, value, required, max_length)
+        if text is not None and isinstance(value, dict):
+            self.translations.append((render_path(where), text))
         if text is not None and self.languages is not None:
             given = [code or self.languages.default for code in text.languages]
             missing = tuple(code for code in self.languages.site if code not in given)
@@ -820,7 +824,7 @@ def _initiative(page: Page, ctx: _Context, problems: Problems) -> Initiative | N
         assets=assets, zone_history=history, stories=stories, indicators=indicators,
         position=position, links=tuple(links), body=page.body, body_line=page.body_line,
         body_path=page.body_path, body_language=_body_language(page, ctx.languages),
-        untranslated=tuple(r.untranslated),
+        untranslated=tuple(r.untranslated), translations=tuple(r.translations),
     )
 
 

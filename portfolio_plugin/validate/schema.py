@@ -48,6 +48,7 @@ _NOT_TEXT = NOT_TEXT_CHARACTERS
 TEXT_PATTERN = rf"^[^{_NOT_TEXT}]*$"
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
 SCHEMA_ID = "https://portfolio-showcase.example/schemas/"
+LANGUAGE_PATTERN = r"^[a-z]{2,3}([-_][A-Za-z0-9]{2,8})?$"
 
 
 # Text where an unquoted number or `true` is read as the text it was written as.
@@ -87,9 +88,16 @@ def _text(description: str, max_length: int | None = None) -> dict[str, Any]:
     return {
         "description": description,
         "anyOf": [plain, {"type": "object", "minProperties": 1,
-                          "propertyNames": {"pattern": r"^[a-z]{2,3}([-_][A-Za-z0-9]{2,8})?$"},
+                          "propertyNames": {"pattern": LANGUAGE_PATTERN},
                           "additionalProperties": plain}],
     }
+
+
+def _per_language(schema: dict[str, Any]) -> dict[str, Any]:
+    """Text, or the same text per language: `{en: ..., sv: ...}` (DESIGN.md, "Languages")."""
+    return {"anyOf": [schema, {"type": "object", "minProperties": 1,
+                               "propertyNames": {"pattern": LANGUAGE_PATTERN},
+                               "additionalProperties": schema}]}
 
 
 def _date(description: str) -> dict[str, Any]:
@@ -150,26 +158,26 @@ def frontmatter_schema() -> dict[str, Any]:
         "end": _date("End date, not before start"),
         "steward": PARTNER_ID,
         "partners": {"type": "array", "items": {"anyOf": [
-            PARTNER_ID, _object({"id": PARTNER_ID, "role": TEXT}, ("id",))]}},
+            PARTNER_ID, _object({"id": PARTNER_ID, "role": _per_language(TEXT)}, ("id",))]}},
         "layer": {"enum": [2, 3, "2", "3"],
                   "description": "2: platform projects (default); 3: others'"},
         "funding": {"type": "array", "items": _object({
             "funder": PARTNER_ID, "amount": MONEY, "year": YEAR, "currency": CURRENCY,
-            "kind": _enum(FundingKind), "note": TEXT,
+            "kind": _enum(FundingKind), "note": _per_language(TEXT),
         }, ("funder", "amount", "year"))},
         "themes": IDS, "mandates": IDS, "objectives": IDS, "assets": IDS,
         "zone_history": {"type": "array", "items": _object({
             "date": _date("When the initiative entered the zone"), "zone": _enum(Zone),
-            "note": TEXT}, ("date", "zone"))},
+            "note": _per_language(TEXT)}, ("date", "zone"))},
         "stories": {"type": "array", "items": _object({
-            "date": _date("When it happened"), "title": LINE,
+            "date": _date("When it happened"), "title": _per_language(LINE),
             "kind": _enum(StoryKind, "Default: critical-event"),
-            "text": {**TEXT, "description": "Markdown without raw HTML"},
+            "text": {**_per_language(TEXT), "description": "Markdown without raw HTML"},
             "link": URL, "partners": IDS}, ("date", "title"))},
         "indicators": {"type": "array", "items": _object({
             "id": {"type": "string", "pattern": ID_PATTERN,
                    "description": "What a key result's `indicator` names"},
-            "name": LINE, "unit": TEXT,
+            "name": _per_language(LINE), "unit": _per_language(TEXT),
             "baseline": INDICATOR_VALUE,
             "baseline_date": _date("When the baseline was measured (else the first value's "
                                    "date)"),
@@ -180,7 +188,8 @@ def frontmatter_schema() -> dict[str, Any]:
                 ("date", "value"))}}, ("name",))},
         "position": _object({"certainty": _number(MAP), "direction": _number(MAP)},
                             ("certainty", "direction")),
-        "links": {"type": "array", "items": _object({"title": LINE, "url": {**URL, "minLength": 1}},
+        "links": {"type": "array", "items": _object({"title": _per_language(LINE),
+                                                      "url": {**URL, "minLength": 1}},
                                                      ("title", "url"))},
     }
     assert tuple(properties) == INITIATIVE_FIELDS
@@ -209,9 +218,9 @@ def partners_schema() -> dict[str, Any]:
     """The JSON Schema of `site_data/partners.yml`."""
     return {"$schema": "https://json-schema.org/draft/2020-12/schema",
             "$id": SCHEMA_ID + "partners.schema.json", "title": "Partners",
-            **_entries(_object({"name": NAME,
+            **_entries(_object({"name": _per_language(NAME),
                                 "sector": _enum(Sector), "url": URL,
-                                "description": STRING, "logo": LOCAL_URL},
+                                "description": _per_language(STRING), "logo": LOCAL_URL},
                                ("name", "sector")))}
 
 
@@ -219,9 +228,9 @@ def assets_schema() -> dict[str, Any]:
     """The JSON Schema of `site_data/assets.yml`."""
     return {"$schema": "https://json-schema.org/draft/2020-12/schema",
             "$id": SCHEMA_ID + "assets.schema.json", "title": "Shared assets",
-            **_entries(_object({"name": NAME,
+            **_entries(_object({"name": _per_language(NAME),
                                 "kind": _enum(AssetKind), "owner": PARTNER_ID,
-                                "description": STRING, "url": URL},
+                                "description": _per_language(STRING), "url": URL},
                                ("name", "kind")))}
 
 
@@ -231,8 +240,10 @@ def portfolio_schema() -> dict[str, Any]:
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": SCHEMA_ID + "portfolio-config.schema.json", "title": "Portfolio",
         **_object({
-            "name": STRING, "organisation": PARTNER_ID, "currency": CURRENCY,
-            "description": STRING, "licence": LICENCE,
+            "name": _per_language(STRING), "organisation": PARTNER_ID, "currency": CURRENCY,
+            "description": _per_language(STRING), "licence": LICENCE,
+            "language": {"type": "string", "pattern": LANGUAGE_PATTERN,
+                         "description": "The language plain texts are written in"},
             "exchange_rates": {"type": "object", "propertyNames": {"pattern": "^[A-Z]{3}$"},
                                "additionalProperties": _number(
                                    RATE, "Units of the portfolio currency per unit: above 0, "
@@ -240,16 +251,17 @@ def portfolio_schema() -> dict[str, Any]:
             "base_investment": {"type": "array", "items": _object({
                 "year": YEAR, "amount": MONEY, "funder": PARTNER_ID, "currency": CURRENCY,
                 "note": STRING}, ("year", "amount"))},
-            "themes": _entries({"anyOf": [STRING, _object(
-                {"title": NAME}, ("title",))]}),
-            "mandates": _entries(_object({"title": NAME,
+            "themes": _entries({"anyOf": [*_per_language(STRING)["anyOf"], _object(
+                {"title": _per_language(NAME)}, ("title",))]}),
+            "mandates": _entries(_object({"title": _per_language(NAME),
                                           "level": _enum(MandateLevel), "url": URL},
                                          ("title", "level"))),
             "objectives": _entries(_object({
-                "title": NAME, "description": STRING,
+                "title": _per_language(NAME), "description": _per_language(STRING),
                 "key_results": {"type": "array", "items": _object({
-                    "title": NAME,
-                    "indicator": STRING, "target": {**TEXT, "type": ["string", "number"]}},
+                    "title": _per_language(NAME),
+                    "indicator": _per_language(STRING),
+                    "target": _per_language({**TEXT, "type": ["string", "number"]})},
                     ("title",))}}, ("title",))),
             "federation": {"type": "array", "items": {"type": "string"}},
         }),

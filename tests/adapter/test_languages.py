@@ -47,7 +47,7 @@ from portfolio_plugin.options import read_config
 from portfolio_plugin.pipeline import Build, run
 from portfolio_plugin.render.charts import PLOTLY_WORDS
 
-from support import ROOT, Site
+from support import ROOT, Site, initiative_pages
 
 # SOURCE_DATE_EPOCH=1767225600 is 2026-01-01 00:00 UTC.
 EPOCH = "1767225600"
@@ -289,7 +289,7 @@ def test_the_swedish_configuration_reads_the_shared_initiatives(swedish: Build) 
     assert options.language == "sv"
     assert options.docs_dir == (ROOT / "content-sv").resolve()
     assert options.initiatives_dir == (ROOT / "content" / "initiatives").resolve()
-    sources = sorted(p.stem for p in (ROOT / "content" / "initiatives").glob("*.md"))
+    sources = sorted(p.stem for p in initiative_pages(ROOT / "content" / "initiatives"))
     published = sorted(i.slug for i in swedish.portfolio.initiatives)
     assert published == sources and len(published) >= 30
     # Published where the English site publishes them.

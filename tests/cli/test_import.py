@@ -105,7 +105,10 @@ def test_the_exported_reference_site_imported_into_an_empty_folder_gives_the_sam
     else:
         args = [str(workbook_of(exported, empty_reference.parent / "portfolio.xlsx"))]
     assert run(config, "import", *args) == 0, capsys.readouterr().out
-    originals = sorted((ROOT / "content" / "initiatives").glob("*.md"))
+    # The initiatives (a body's translation, `<slug>.sv.md`, is not front-matter and not in
+    # the open data).
+    originals = sorted(p for p in (ROOT / "content" / "initiatives").glob("*.md")
+                       if "." not in p.stem)
     imported = sorted((empty_reference / "content" / "initiatives").glob("*.md"))
     assert [p.name for p in imported] == [p.name for p in originals]
     for original, made in zip(originals, imported):

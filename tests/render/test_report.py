@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from portfolio_plugin.compute import compute
 from portfolio_plugin.i18n import Translator
@@ -115,7 +116,8 @@ def test_a_years_money_and_newcomers_are_the_sources(
         assert [float(c.replace(",", "")) for c in row.body[0][1:4]] == expected, year
         facets = next(t for t in read(page).tables if "by facet (" in t.caption)
         assert float(facets.foot[0][2].replace(",", "")) == expected[1] + expected[2], year
-        new_funders = sorted(source.partners[f]["name"] for f, y in first.items() if y == year)
+        new_funders = sorted(source.text(source.partners[f]["name"])
+                             for f, y in first.items() if y == year)
         assert f"New funders ({len(new_funders)})" in text(page), year
         if new_funders:
             assert f"; new funders: {len(new_funders)}." in text(page), year
@@ -128,7 +130,8 @@ def test_the_report_is_in_swedish_on_the_swedish_site() -> None:
     page = pages["portfolio/report/2025.md"]
     said = text(page)
     assert "Årsrapport 2025" in page
-    assert "Under 2025 drev Norrvik Innovation Platform" in said
+    name = yaml.safe_load((ROOT / "site_data" / "portfolio.yml").read_text(encoding="utf-8"))
+    assert f"Under 2025 drev {name['name']['sv']}" in said
     assert "Framsteg mot målen" in said and "Kritiska händelser 2025" in said
     css = files["portfolio/report/print-2025.css"].decode()
     assert '"Årsrapport 2025"' in css and "Framtagen " in css and '"Sida "' in css

@@ -35,7 +35,7 @@ from portfolio_plugin.problems import Problem
 from portfolio_plugin.validate import ENGINE_FIELDS, INITIATIVE_FIELDS
 from portfolio_plugin.validate.schema import SCHEMAS
 
-from support import ROOT, Site
+from support import ROOT, Site, initiative_pages
 
 REQUIRED = "title: Bike lanes\nsummary: Safer bike lanes.\nfacet: adaptive\nzone: green\n"
 FULL = REQUIRED.replace("zone: green", "zone: blue") + """\
@@ -375,7 +375,7 @@ def test_the_reference_site_data_files_are_valid_by_their_schemas() -> None:
 
 
 def test_the_reference_initiatives_are_valid_by_the_schema() -> None:
-    for path in sorted((ROOT / "content" / "initiatives").glob("*.md")):
+    for path in initiative_pages(ROOT / "content" / "initiatives"):
         split = split_front_matter(path.read_text(encoding="utf-8"), path.name)
         assert isinstance(split, tuple), split
         assert schema_errors("initiative", read_yaml(split[0]).value) == [], path.name
