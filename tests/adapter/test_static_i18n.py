@@ -1,0 +1,210 @@
+"""A site whose languages mkdocs-static-i18n builds (suffix structure: `page.md` in the default
+language, `page.sv.md` in Swedish) gets the whole portfolio in each language, at the addresses
+that plugin gives the language (LANGUAGES.md, "With mkdocs-static-i18n").
+
+The site is built for real with `mkdocs build --strict`, once with each order of the two
+plugins in `plugins:`.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import subprocess
+import sys
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit
+
+import pytest
+
+from portfolio_plugin.i18n import package_catalogue
+from portfolio_plugin.options import read_config
+
+from support import crawl, mkdocs_build, write_site
+
+I18N = """\
+  - i18n:
+      docs_structure: suffix
+      languages:
+        - {locale: en, default: true, name: English, build: true}
+        - {locale: sv, name: Svenska, build: true}
+"""
+ORDERS = {"i18n first": ["  - search\n", I18N, "  - portfolio\n"],
+          "portfolio first": ["  - search\n", "  - portfolio\n", I18N]}
+SWEDISH_BODY = "Alfas egen beskrivning på svenska."
+ENGLISH_BODY = "Alpha's own description."
+
+
+def i18n_site(root: Path, order: str) -> Path:
+    """The test portfolio (tests/support.py) with the i18n plugin: a Swedish home page, a
+    Swedish body for alpha (`alpha.sv.md`), alpha's title in both languages."""
+    config = write_site(root, "https://testvik.example/", plugin=False)
+    text = config.read_text(encoding="utf-8")
+    text += "plugins:\n" + "".join(ORDERS[order])
+    config.write_text(text, encoding="utf-8")
+    docs = root / "docs"
+    (docs / "index.sv.md").write_text("# Testvik på svenska\n\nHej.\n", encoding="utf-8")
+    (docs / "initiatives" / "alpha.sv.md").write_text(SWEDISH_BODY + "\n", encoding="utf-8")
+    alpha = docs / "initiatives" / "alpha.md"
+    alpha.write_text(alpha.read_text(encoding="utf-8").replace(
+        "title: Alpha pilot", "title: {en: Alpha pilot, sv: Alfapilot}"), encoding="utf-8")
+    return config
+
+
+@pytest.fixture(scope="module", params=sorted(ORDERS))
+def site(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("i18n")
+    mkdocs_build(i18n_site(root, request.param), root / "site")
+    return root / "site"
+
+
+def pages(folder: Path, skip: Path | None = None) -> set[str]:
+    """The files of a language's folder, from that folder."""
+    return {p.relative_to(folder).as_posix() for p in folder.rglob("*")
+            if p.is_file() and (skip is None or skip not in p.parents)}
+
+
+def portfolio_files(files: set[str]) -> set[str]:
+    """The files the portfolio plugin publishes: its pages, the initiatives', its data."""
+    return {f for f in files if f.startswith(("portfolio/", "initiatives/", "data/"))}
+
+
+def test_both_languages_have_every_initiative_and_portfolio_page(site: Path) -> None:
+    english = portfolio_files(pages(site, skip=site / "sv"))
+    swedish = portfolio_files(pages(site / "sv"))
+    assert {"initiatives/alpha/index.html", "initiatives/beta/index.html",
+            "initiatives/gamma/index.html", "portfolio/index.html",
+            "portfolio/initiatives/index.html", "portfolio/facet-map/index.html",
+            "portfolio/partners/city/index.html", "data/portfolio.json",
+            "data/initiatives.csv", "data/stories.xml"} <= english
+    assert len(english) > 60
+    assert swedish == english
+
+
+def test_the_swedish_pages_are_in_swedish_and_the_english_in_english(site: Path) -> None:
+    swedish, english = package_catalogue("sv"), package_catalogue("en")
+    for page in (site / "sv").rglob("*.html"):
+        assert '<html lang="sv"' in page.read_text(encoding="utf-8"), page
+    assert '<html lang="en"' in (site / "portfolio" / "index.html").read_text(encoding="utf-8")
+    overview = (site / "sv" / "portfolio" / "index.html").read_text(encoding="utf-8")
+    assert f"<h1>{swedish['overview.title']}</h1>" in overview
+    assert english["overview.title"] not in overview
+    assert f"<h1>{english['overview.title']}</h1>" in \
+        (site / "portfolio" / "index.html").read_text(encoding="utf-8")
+    alpha = (site / "sv" / "initiatives" / "alpha" / "index.html").read_text(encoding="utf-8")
+    assert "<h1>Alfapilot</h1>" in alpha
+    assert swedish["initiative.partners"] in alpha
+    listing = (site / "sv" / "portfolio" / "initiatives" / "index.html").read_text(
+        encoding="utf-8")
+    assert "Alfapilot" in listing and "Alpha pilot" not in listing
+    assert "Alpha pilot" in (site / "initiatives" / "alpha" / "index.html").read_text(
+        encoding="utf-8")
+
+
+def test_each_language_publishes_its_own_open_data(site: Path) -> None:
+    def titles(folder: Path) -> set[str]:
+        text = (folder / "data" / "initiatives.csv").read_text(encoding="utf-8")
+        return {row["title"] for row in csv.DictReader(io.StringIO(text))}
+
+    assert "Alfapilot" in titles(site / "sv") and "Alpha pilot" not in titles(site / "sv")
+    assert "Alpha pilot" in titles(site)
+    feed = (site / "sv" / "data" / "stories.xml").read_text(encoding="utf-8")
+    assert "https://testvik.example/sv/initiatives/alpha/" in feed
+    document = json.loads((site / "sv" / "data" / "portfolio.json").read_text(encoding="utf-8"))
+    assert document["initiatives"]
+
+
+def test_the_swedish_body_is_on_the_swedish_initiative_page_and_not_on_the_english(
+        site: Path) -> None:
+    swedish = (site / "sv" / "initiatives" / "alpha" / "index.html").read_text(encoding="utf-8")
+    english = (site / "initiatives" / "alpha" / "index.html").read_text(encoding="utf-8")
+    assert SWEDISH_BODY in swedish and ENGLISH_BODY not in swedish
+    assert ENGLISH_BODY in english and SWEDISH_BODY not in english
+    # The initiative's page around it, in Swedish, from alpha.md's front-matter: its facts
+    # and its journey.
+    catalogue = package_catalogue("sv")
+    assert catalogue["zone.green"] in swedish
+    assert "Pilot started" in swedish
+
+
+def test_a_translation_file_is_never_published_raw_nor_as_an_initiative(site: Path) -> None:
+    published = pages(site)
+    assert not [p for p in published if "alpha.sv" in p]
+    for language in (site, site / "sv"):
+        listing = (language / "portfolio" / "initiatives" / "index.html").read_text(
+            encoding="utf-8")
+        assert "alpha.sv" not in listing
+        index = json.loads((language / "data" / "portfolio.json").read_text(encoding="utf-8"))
+        assert sorted(i["id"] for i in index["initiatives"]) == ["alpha", "beta", "gamma"]
+
+
+def test_plotly_is_published_once_for_both_languages(site: Path) -> None:
+    assert [p for p in pages(site) if p.endswith("plotly.min.js")] == [
+        "assets/portfolio/plotly.min.js"]
+
+
+class _Switch(HTMLParser):
+    """A page's language links: `<link rel=alternate hreflang>` in its head and the
+    theme's language switch (`<a hreflang>`)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.head: dict[str, str] = {}
+        self.switch: dict[str, str] = {}
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = dict(attrs)
+        language, href = found.get("hreflang"), found.get("href")
+        if not language or href is None:
+            return
+        if tag == "link" and found.get("rel") == "alternate":
+            self.head[language] = href
+        elif tag == "a":
+            self.switch[language] = href
+
+
+def switch_targets(site: Path, page: str) -> tuple[dict[str, str], dict[str, str]]:
+    """Where a page's language links lead, as paths from the site's root."""
+    parser = _Switch()
+    parser.feed((site / page / "index.html").read_text(encoding="utf-8"))
+    here = f"https://testvik.example/{page}/"
+
+    def target(href: str) -> str:
+        return urlsplit(urljoin(here, href)).path.lstrip("/")
+
+    return ({k: target(v) for k, v in parser.head.items()},
+            {k: target(v) for k, v in parser.switch.items()})
+
+
+@pytest.mark.parametrize("page", ["initiatives/alpha", "initiatives/beta",
+                                  "portfolio/leverage", "portfolio/partners/city"])
+def test_the_language_switch_leads_to_the_same_page_in_the_other_language(
+        site: Path, page: str) -> None:
+    expected = {"en": f"{page}/", "sv": f"sv/{page}/"}
+    for here in (page, f"sv/{page}"):
+        head, switch = switch_targets(site, here)
+        assert head == expected, here
+        assert switch == expected, here
+
+
+def test_no_link_is_broken_in_either_language(site: Path) -> None:
+    found = crawl(site)
+    assert found.pages > 60
+    assert found.broken == []
+    assert crawl(site / "sv").pages > 30
+
+
+def test_the_command_line_reads_such_a_site_in_its_default_language(tmp_path: Path) -> None:
+    config = i18n_site(tmp_path, "i18n first")
+    options = read_config(config)
+    assert options.language == "en"
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    validate = subprocess.run([sys.executable, "-m", "portfolio_plugin.cli", "-f", str(config),
+                               "validate", "--strict"], capture_output=True, text=True,
+                              env=env, check=False, timeout=300)
+    assert validate.returncode == 0, validate.stdout + validate.stderr
+    assert "3 initiative(s) valid" in validate.stdout
+    assert "Traceback" not in validate.stderr
