@@ -25,13 +25,12 @@ public state (`current_language`, `default_language`, `build_languages`, its con
 
 from __future__ import annotations
 
-import dataclasses
 import posixpath
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ..options import Options
+from ..options import Options, language_options
 
 # The module the i18n plugin's class lives in (its entry point is `i18n`).
 MODULE = "mkdocs_static_i18n"
@@ -78,10 +77,7 @@ class Language:
         whose root is this language's folder. (plotly.js stays where `plotly_js` names it
         from the whole site's root, which the pages' script is read from: see
         `publishes_plotly`.)"""
-        site_url = options.site_url
-        if site_url and self.folder:
-            site_url = site_url.rstrip("/") + "/" + self.folder
-        return dataclasses.replace(options, language=self.language, site_url=site_url)
+        return language_options(options, self.language, self.folder)
 
     @property
     def publishes_plotly(self) -> bool:

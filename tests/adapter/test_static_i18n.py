@@ -21,7 +21,7 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 
 from portfolio_plugin.i18n import package_catalogue
-from portfolio_plugin.options import read_config
+from portfolio_plugin.options import i18n_languages, read_config
 
 from support import crawl, mkdocs_build, write_site
 
@@ -197,14 +197,57 @@ def test_no_link_is_broken_in_either_language(site: Path) -> None:
     assert crawl(site / "sv").pages > 30
 
 
-def test_the_command_line_reads_such_a_site_in_its_default_language(tmp_path: Path) -> None:
+def test_the_languages_built_are_read_from_the_i18n_plugins_settings() -> None:
+    def plugins(*languages: dict[str, object], **settings: object) -> list[object]:
+        return ["search", {"i18n": {"languages": list(languages), **settings}}, "portfolio"]
+
+    english = {"locale": "en", "name": "English"}
+    swedish = {"locale": "sv", "default": True, "name": "Svenska"}
+    german = {"locale": "de", "name": "Deutsch", "build": False}
+    assert i18n_languages(plugins(english, swedish, german)) == ("sv", "en")
+    assert i18n_languages(plugins(english, swedish, build_only_locale="en")) == ("en",)
+    assert i18n_languages(["search", "portfolio"]) == ()
+    assert i18n_languages({"i18n": {"languages": "en"}}) == ()
+
+
+def test_the_command_line_checks_such_a_site_in_its_default_language(tmp_path: Path) -> None:
     config = i18n_site(tmp_path, "i18n first")
-    options = read_config(config)
-    assert options.language == "en"
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
-    validate = subprocess.run([sys.executable, "-m", "portfolio_plugin.cli", "-f", str(config),
-                               "validate", "--strict"], capture_output=True, text=True,
-                              env=env, check=False, timeout=300)
+    text = config.read_text(encoding="utf-8")
+    # The i18n plugin's default language is the site's, whatever the theme says.
+    config.write_text(text.replace("  font: false\n", "  font: false\n  language: de\n"),
+                      encoding="utf-8")
+    assert read_config(config).language == "en"
+    validate = portfolio("-f", str(config), "validate", "--strict")
     assert validate.returncode == 0, validate.stdout + validate.stderr
-    assert "3 initiative(s) valid" in validate.stdout
-    assert "Traceback" not in validate.stderr
+    assert "3 initiative(s) valid" in validate.stderr + validate.stdout
+
+
+def test_generate_writes_every_language_in_the_i18n_plugins_suffix_structure(
+        tmp_path: Path) -> None:
+    config = i18n_site(tmp_path / "source", "i18n first")
+    out = tmp_path / "folder"
+    generate = portfolio("-f", str(config), "generate", "--engine", "mkdocs", "--strict",
+                         "--out", str(out))
+    assert generate.returncode == 0, generate.stdout + generate.stderr
+    docs = out / "docs"
+    assert (docs / "portfolio" / "index.sv.md").is_file()
+    assert (docs / "data" / "portfolio.sv.json").is_file()
+    assert not (docs / "assets" / "portfolio" / "plotly.min.sv.js").exists()
+    alpha = (docs / "initiatives" / "alpha.sv.md").read_text(encoding="utf-8")
+    assert SWEDISH_BODY in alpha and "Alfapilot" in alpha
+    assert SWEDISH_BODY not in (docs / "initiatives" / "alpha.md").read_text(encoding="utf-8")
+    # MkDocs with the i18n plugin (and no portfolio plugin) builds it as the plugin would.
+    mkdocs_build(out / "mkdocs.yml", out / "site")
+    site = out / "site"
+    swedish = package_catalogue("sv")["overview.title"]
+    assert f"<h1>{swedish}</h1>" in (site / "sv" / "portfolio" / "index.html").read_text(
+        encoding="utf-8")
+    assert portfolio_files(pages(site / "sv")) == portfolio_files(pages(site, skip=site / "sv"))
+    assert crawl(site).broken == []
+
+
+def portfolio(*args: str) -> subprocess.CompletedProcess[str]:
+    """The command line, run as a user runs it."""
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    return subprocess.run([sys.executable, "-m", "portfolio_plugin.cli", *args],
+                          capture_output=True, text=True, env=env, check=False, timeout=300)
