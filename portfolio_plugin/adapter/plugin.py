@@ -57,7 +57,7 @@ from ..render.text import read_front_matter
 from ..render.urls import page_url
 from . import search
 from .languages import page_alternates
-from .static_i18n import Language, UnsupportedError, language_build
+from .static_i18n import Language, UnsupportedError, language_build, sitemap_pages
 
 log = get_plugin_logger(__name__)
 PACKAGE_DIR = Path(__file__).parent.parent
@@ -168,6 +168,9 @@ class BuildState:
     # `adapter.static_i18n`), and `extra.alternate` as it set it for this build.
     language: Language | None = None
     i18n_alternates: Any = None
+    # The pages the plugin added where the i18n plugin chose the files (its sitemap lists
+    # only its own).
+    added: list[File] = field(default_factory=list)
     # The initiative page a file of another name shows (`initiatives/x.sv.md` shows
     # `initiatives/x.md` in Swedish), by that file's docs path.
     aliases: dict[str, str] = field(default_factory=dict)
@@ -251,6 +254,8 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
             state.language = language
             state.options = language.options(state.options)
             state.i18n_alternates = config.extra.get("alternate")
+            if language.language == language.default:  # the first build of the site
+                self.sitemap: dict[str, list[Any]] = {}
         return config
 
     on_config = CombinedEvent(_configure, _follow_languages)
@@ -471,6 +476,25 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
         if getattr(self, "defer_bundle", False):
             return _defer_bundle(output_content)
         return output_content
+
+    def on_template_context(self, context: TemplateContext, /, *, template_name: str,
+                            config: MkDocsConfig) -> TemplateContext:
+        """The i18n plugin's `sitemap.xml` lists the pages of every language it has built;
+        the plugin's pages of each are added to them (it lists only the files it chose)."""
+        state = self._state()
+        values: dict[str, Any] = context  # type: ignore[assignment]  # (the i18n plugin's keys)
+        listed = values.get("i18n_alternates")
+        if template_name != "sitemap.xml" or state.language is None \
+                or not isinstance(listed, dict):
+            return context
+        sitemap = getattr(self, "sitemap", {})
+        sitemap[state.language.language] = sitemap_pages(state.language, [
+            (page_url(state.key(f.src_uri), config.use_directory_urls), f.page)
+            for f in state.added if f.page is not None])
+        values["i18n_alternates"] = {
+            code: list(listed.get(code, [])) + sitemap.get(code, [])
+            for code in dict.fromkeys([*listed, *sitemap])}
+        return context
 
     def on_post_build(self, config: MkDocsConfig) -> None:
         """Index the built site for Pagefind (under `mkdocs serve` while the page reloads);
@@ -710,6 +734,9 @@ def _name_files(state: BuildState, files: Files, config: MkDocsConfig) -> None:
             inclusion=InclusionLevel.NOT_IN_NAV
             if uri in state.generated and uri not in listed else InclusionLevel.UNDEFINED),
             language))
+    if language is not None:
+        state.added = [file for file in files if file.generated_by is not None
+                       and file.is_documentation_page() and state.ours(file.src_uri)]
 
 
 def _published(file: File, language: Language | None) -> File:

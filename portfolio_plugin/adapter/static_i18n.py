@@ -126,3 +126,31 @@ def language_build(plugins: Mapping[str, Any]) -> Language | None:
         return Language(current, default, tuple(order))
     return None
 
+
+
+@dataclass(frozen=True)
+class Address:
+    """A page's address in one language, as the i18n plugin's `sitemap.xml` reads the
+    alternates of its files (a page built in another build: no page object here)."""
+
+    url: str
+    page: None = None
+
+
+@dataclass(frozen=True)
+class SitemapPage:
+    """One of the plugin's pages as the i18n plugin's `sitemap.xml` reads its own files: the
+    built page, its URL from the site's root and its address in each language."""
+
+    page: Any
+    url: str
+    alternates: dict[str, Address]
+
+
+def sitemap_pages(language: Language, pages: list[tuple[str, Any]]) -> list[SitemapPage]:
+    """The plugin's pages of one language's build (each as its URL from a language's folder
+    and its built page) for the i18n plugin's sitemap, which lists only the files it chose."""
+    return [SitemapPage(page, language.folder + url,
+                        {code: Address(language.folder_of(code) + url)
+                         for code in language.languages})
+            for url, page in pages]

@@ -17,6 +17,7 @@ import sys
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
+from xml.etree import ElementTree
 
 import pytest
 
@@ -188,6 +189,24 @@ def test_the_language_switch_leads_to_the_same_page_in_the_other_language(
         head, switch = switch_targets(site, here)
         assert head == expected, here
         assert switch == expected, here
+
+
+def test_the_sitemap_lists_every_page_in_both_languages_with_its_translation(
+        site: Path) -> None:
+    space = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9",
+             "x": "http://www.w3.org/1999/xhtml"}
+    entries = {
+        url.findtext("s:loc", namespaces=space): {
+            link.get("hreflang"): link.get("href")
+            for link in url.findall("x:link", space)}
+        for url in ElementTree.parse(site / "sitemap.xml").getroot().findall("s:url", space)}
+    for page in ("portfolio/leverage/", "initiatives/alpha/", "portfolio/partners/city/"):
+        expected = {"en": f"https://testvik.example/{page}",
+                    "sv": f"https://testvik.example/sv/{page}"}
+        assert entries[expected["en"]] == expected
+        assert entries[expected["sv"]] == expected
+    pages_built = [p for p in site.rglob("index.html") if p.parent.name != "404"]
+    assert len(entries) == len(pages_built)
 
 
 def test_no_link_is_broken_in_either_language(site: Path) -> None:
