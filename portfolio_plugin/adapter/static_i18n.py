@@ -66,10 +66,11 @@ class Language:
     def page_of(self, uri: str) -> str:
         """The docs path of the page a file of `docs_dir` is a language's version of:
         `initiatives/x.sv.md` -> `initiatives/x.md` (suffix structure)."""
-        stem, ext = posixpath.splitext(uri)
+        folder, name = posixpath.split(uri)
+        stem, ext = posixpath.splitext(name)
         base, dot, suffix = stem.rpartition(".")
         if ext == ".md" and dot and base and suffix in self.languages:
-            return base + ext
+            return posixpath.join(folder, base + ext)
         return uri
 
     def options(self, options: Options) -> Options:

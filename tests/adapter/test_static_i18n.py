@@ -21,6 +21,7 @@ from xml.etree import ElementTree
 
 import pytest
 
+from portfolio_plugin.adapter.static_i18n import Language
 from portfolio_plugin.i18n import package_catalogue
 from portfolio_plugin.options import i18n_languages, read_config
 
@@ -214,6 +215,30 @@ def test_no_link_is_broken_in_either_language(site: Path) -> None:
     assert found.pages > 60
     assert found.broken == []
     assert crawl(site / "sv").pages > 30
+
+
+def test_a_language_version_of_a_page_names_the_page_it_is_a_version_of() -> None:
+    swedish = Language("sv", "en", ("en", "sv"))
+    assert swedish.page_of("initiatives/alpha.sv.md") == "initiatives/alpha.md"
+    assert swedish.page_of("initiatives/alpha.en.md") == "initiatives/alpha.md"
+    assert swedish.page_of("initiatives/alpha.de.md") == "initiatives/alpha.de.md"
+    assert swedish.page_of("initiatives/alpha.md") == "initiatives/alpha.md"
+    assert swedish.page_of("initiatives/.sv.md") == "initiatives/.sv.md"
+    assert swedish.page_of("data/portfolio.sv.json") == "data/portfolio.sv.json"
+    assert (swedish.folder, Language("en", "en", ("en", "sv")).folder) == ("sv/", "")
+
+
+def test_the_i18n_plugins_folder_structure_is_refused_with_a_message(tmp_path: Path) -> None:
+    config = i18n_site(tmp_path, "i18n first")
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        "docs_structure: suffix", "docs_structure: folder"), encoding="utf-8")
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(config),
+                             "-d", str(tmp_path / "site")], capture_output=True, text=True,
+                            env=env, check=False, timeout=300)
+    assert result.returncode != 0
+    assert "docs_structure: folder is not supported" in result.stderr
+    assert "Traceback" not in result.stderr
 
 
 def test_the_languages_built_are_read_from_the_i18n_plugins_settings() -> None:
