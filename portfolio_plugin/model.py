@@ -151,6 +151,45 @@ class PartialDate:
         return self.iso()
 
 
+class Foreign(str):
+    """A text shown in a language other than the page's, because it was not given in the
+    page's: it knows its language (`lang`), so that the page can mark it for a screen reader.
+    Anything made from it (a slice, an escaped copy) is a plain `str` again."""
+
+    lang: str
+
+    def __new__(cls, text: str, lang: str) -> Foreign:
+        made = super().__new__(cls, text)
+        made.lang = lang
+        return made
+
+    def __reduce__(self) -> tuple[Any, tuple[str, str]]:
+        return Foreign, (str(self), self.lang)
+
+    def __html__(self) -> str:
+        """The text as HTML element content (what autoescaping prints): escaped, in a `span`
+        that names its language. Inside an attribute, print `str(text)` instead."""
+        plain = str(self).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        plain = plain.replace('"', "&#34;").replace("'", "&#39;")
+        lang = self.lang.replace("&", "&amp;").replace('"', "&#34;").replace("<", "&lt;")
+        return f'<span lang="{lang}">{plain}</span>'
+
+
+def language_of(text: str) -> str | None:
+    """The language a text shown on a page is in, where it is not the page's own."""
+    return text.lang if isinstance(text, Foreign) else None
+
+
+@dataclass(frozen=True)
+class Languages:
+    """The languages of one run: the page's (`page`, what this build writes), the one plain
+    texts are written in (`default`), and every language the site is published in."""
+
+    page: str = "en"
+    default: str = "en"
+    site: tuple[str, ...] = ("en",)
+
+
 @_pickled_as_fields
 @dataclass(frozen=True, slots=True)
 class Text:
@@ -160,16 +199,22 @@ class Text:
 
     @classmethod
     def plain(cls, text: str) -> Text:
-        """Text in no particular language."""
+        """A plain string: text in the site's default language."""
         return cls((("", text),))
 
-    def get(self, language: str = "", fallback: str = "en") -> str:
-        """The text in `language`, else the fallback, else the first given."""
+    def get(self, language: str = "", fallback: str = "en", plain: str = "") -> str:
+        """The text in `language`, else the plain one, else the one in the fallback, else the
+        first given: a `Foreign` text where it is not in `language` (a plain text is in
+        `plain`, the site's default language, where it is known)."""
         found = dict(self.values)
         for key in (language, "", fallback):
             if key in found:
-                return found[key]
-        return self.values[0][1]
+                text = found[key]
+                break
+        else:
+            key, text = self.values[0]
+        key = key or plain
+        return Foreign(text, key) if key and language and key != language else text
 
     @property
     def languages(self) -> tuple[str, ...]:
@@ -178,6 +223,18 @@ class Text:
 
     def __str__(self) -> str:
         return self.get()
+
+
+@_pickled_as_fields
+@dataclass(frozen=True, slots=True)
+class Untranslated:
+    """A text not given in every language of the site (`portfolio validate` says so)."""
+
+    path: str
+    line: int
+    column: int
+    field: str
+    missing: tuple[str, ...]
 
 
 @_pickled_as_fields
@@ -388,6 +445,11 @@ class Initiative:
     links: tuple[Link, ...] = ()
     body: str = ""
     body_line: int = 1
+    # The file the body was read from where it is a translation (`<slug>.<lang>.md`), and the
+    # body's language where it is not the page's (no translation in the page's language).
+    body_path: str | None = None
+    body_language: str | None = None
+    untranslated: tuple[Untranslated, ...] = ()
     _hash: int | None = field(default=None, init=False, repr=False, compare=False)
 
     def __hash__(self) -> int:
@@ -433,6 +495,10 @@ class PortfolioInfo:
     federation: tuple[str, ...] = ()
     description: str = ""
     licence: str | None = None  # SPDX id of the open data's licence
+    # The language plain texts are written in (`language`; for a run in a language, the
+    # default language that run found: see validate).
+    language: str | None = None
+    untranslated: tuple[Untranslated, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -507,6 +573,11 @@ class Portfolio:
         if name not in cache:
             cache[name] = {item.id: item for item in getattr(self, name)}
         return cache[name]  # type: ignore[no-any-return]
+
+    def untranslated(self) -> list[Untranslated]:
+        """Every text not given in every language of the site: `site_data/`'s, then the
+        initiatives'."""
+        return [*self.info.untranslated, *(u for i in self.initiatives for u in i.untranslated)]
 
     @property
     def stories(self) -> tuple[Story, ...]:

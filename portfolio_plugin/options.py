@@ -16,6 +16,8 @@ from typing import Any
 
 import yaml
 
+from .model import Languages
+
 
 @dataclass(frozen=True)
 class Options:
@@ -29,6 +31,11 @@ class Options:
     output: str = "portfolio"
     exports: str = "data"
     language: str = "en"
+    # Every language the site is published in (the language switch's, `extra.alternate`),
+    # and the one its plain texts are written in where the configuration says (`portfolio.yml`
+    # may say it too: `language`).
+    site_languages: tuple[str, ...] = ()
+    default_language: str | None = None
     directory_urls: bool = True
     # Links in pages' HTML relative to the Markdown file, pages named by their `.md` path, for
     # an engine that rewrites them (Zensical, see render.urls); the plugin's build writes URLs.
@@ -70,6 +77,13 @@ class Options:
             # As written (not resolved): a symlink leaving the site is refused by name.
             return Path(os.path.normpath(self.root / self.initiatives_source))
         return self.docs_dir / self.initiatives
+
+    @property
+    def languages(self) -> Languages:
+        """The run's languages: the page's, the default (where the configuration says; else
+        `portfolio.yml` says, or it is the page's), and the site's."""
+        return Languages(self.language, self.default_language or "",
+                         self.site_languages or (self.language,))
 
     @property
     def data_dir(self) -> Path:
@@ -173,6 +187,7 @@ def from_settings(root: Path, config: Mapping[str, Any], settings: Mapping[str, 
         output=str(settings.get("output", "portfolio")).strip("/"),
         exports=str(settings.get("exports", "data")).strip("/"),
         language=str(language),
+        site_languages=_site_languages(config, str(language)),
         directory_urls=bool(config.get("use_directory_urls", True)),
         site_url=config.get("site_url"),
         repo_url=_text_setting(config.get("repo_url")),
@@ -192,6 +207,17 @@ def from_settings(root: Path, config: Mapping[str, Any], settings: Mapping[str, 
         federation_cache_days=_positive(settings, "federation_cache_days",
                                         Options.federation_cache_days, zero=True),
     )
+
+
+def _site_languages(config: Mapping[str, Any], language: str) -> tuple[str, ...]:
+    """The languages of the site: those of the language switch (`extra.alternate`), the
+    build's own among them."""
+    extra = config.get("extra")
+    alternate = extra.get("alternate") if isinstance(extra, dict) else None
+    found = [str(item["lang"]) for item in alternate if isinstance(item, dict)
+             and isinstance(item.get("lang"), str) and item["lang"].strip()] \
+        if isinstance(alternate, list) else []
+    return tuple(dict.fromkeys([*found, language]))
 
 
 def _text_setting(value: Any) -> str | None:

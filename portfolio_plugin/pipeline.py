@@ -77,8 +77,8 @@ def check(options: Options, cache: Cache | None = None,
     would take out of each body, where the site sanitises them)."""
     sources = load(options.initiatives_dir, options.data_dir, options.root,
                    cache=cache.pages if cache is not None else None, stream=cache is None,
-                   reader=reader)
-    portfolio, problems = validate(sources, options.site_name)
+                   reader=reader, language=options.language)
+    portfolio, problems = validate(sources, options.site_name, languages=options.languages)
     if options.sanitise_bodies:
         from .render.body import check_bodies
 

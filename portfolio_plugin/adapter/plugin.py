@@ -283,6 +283,7 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
                "use_directory_urls": config.use_directory_urls, "site_url": config.site_url,
                "repo_url": config.repo_url, "edit_uri": config.edit_uri,
                "theme": {"language": config.theme.get("language", "en")},
+               "extra": {"alternate": config.extra.get("alternate")},
                "markdown_extensions": [e for e in config.markdown_extensions
                                        if isinstance(e, str)]}
         root = Path(config.config_file_path).parent if config.config_file_path else Path.cwd()
@@ -796,6 +797,8 @@ def _around_author(page: Page, made: str, markdown: str) -> str:
     stay in the page's meta for the theme and other plugins."""
     fields, text = read_front_matter(made)  # escaped title, description, template
     page.meta.update(fields)
+    if AUTHOR not in text:  # the body came with it (a translation): the file's is not shown
+        return text.lstrip("\n")
     before, _, after = text.lstrip("\n").partition(AUTHOR)
     # Marked, so that its HTML can be found and cleaned (`render.body`).
     return before + mark_body(markdown.strip("\n")) + after

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from ..load import display_path
 from ..options import ConfigError, Options, read_config
-from ..problems import format_problems
+from ..problems import Problem, Severity, format_problems
 from .generate import ENGINES
 
 
@@ -23,12 +23,22 @@ def _options(args: argparse.Namespace) -> Options:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    """Check every initiative and data file; exit 1 on errors (or warnings with --strict)."""
+    """Check every initiative and data file; exit 1 on errors (or warnings with --strict).
+    Texts not given in every language of the site are information: counted, and listed
+    with --verbose."""
     from ..pipeline import check
 
     options = _options(args)
     portfolio, problems = check(options)
+    languages = options.languages.site
+    untranslated = portfolio.untranslated()
     items = problems.sorted()
+    if args.verbose:
+        items += [Problem(u.path, u.line, u.column, u.field,
+                          "not translated into " + ", ".join(u.missing), Severity.INFO,
+                          expected="a text in every language of the site: "
+                                   + ", ".join(languages))
+                  for u in sorted(untranslated, key=lambda u: (u.path, u.line, u.column))]
     if items:
         print(format_problems(items, args.format))
     elif args.format == "json":
@@ -38,6 +48,12 @@ def cmd_validate(args: argparse.Namespace) -> int:
         print(f"{len(portfolio.initiatives)} initiative(s) valid, "
               f"{len(portfolio.left_out)} left out; {errors} error(s), "
               f"{warnings} warning(s)", file=sys.stderr)
+        if len(languages) > 1 or untranslated:
+            counts = ", ".join(f"{sum(code in u.missing for u in untranslated)} not in {code}"
+                               for code in languages)
+            hint = " (portfolio validate --verbose lists them)" \
+                if untranslated and not args.verbose else ""
+            print(f"texts not translated: {counts}{hint}", file=sys.stderr)
     failed = bool(problems.errors) or (args.strict and bool(problems.warnings))
     return 1 if failed else 0
 
@@ -141,6 +157,8 @@ def parser() -> argparse.ArgumentParser:
     validate = commands.add_parser("validate", help="check initiatives and site_data/")
     validate.add_argument("--format", choices=("text", "json", "github"), default="text")
     validate.add_argument("--strict", action="store_true", help="fail on warnings too")
+    validate.add_argument("--verbose", action="store_true",
+                          help="list every text not given in every language of the site")
     validate.set_defaults(func=cmd_validate)
 
     schema = commands.add_parser("schema", help="print a JSON Schema")

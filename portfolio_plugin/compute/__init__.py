@@ -366,7 +366,9 @@ def _partner_figures(portfolio: Portfolio, stories: Sequence[Story]) -> tuple[Pa
             else:
                 in_kind[f.funder] += f.amount
         for partner_id, named in roles.items():
-            involved[partner_id].append((i.slug, ", ".join(dict.fromkeys(named))))
+            # One role as written (it may be a text in another language: see model.Foreign).
+            involved[partner_id].append((i.slug, named[0] if len(set(named)) == 1
+                                         else ", ".join(dict.fromkeys(named))))
             # A funder only joins when its money comes (counted above), not when the
             # initiative started.
             if i.start is not None and named != ["funder"]:

@@ -11,10 +11,10 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from functools import partial
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
-from ..problems import Problem, Problems
+from ..problems import Problem, Problems, Severity
 from .files import (
     FOLDER_EXPECTED,
     Folders,
@@ -32,6 +32,9 @@ MAX_DATA_BYTES = 16 * 1024 * 1024
 # Keys and values of a data file: 16 times a page's, as its size.
 MAX_DATA_NODES = 16 * MAX_NODES
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
+# A translation of an initiative's body: `<slug>.<lang>.md` beside `<slug>.md` (the suffix
+# convention of mkdocs-static-i18n), by its file name's stem.
+TRANSLATION = re.compile(r"([a-z0-9]+(?:-[a-z0-9]+)*)\.([a-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})?)\Z")
 _FENCE = re.compile(r"(---|\.\.\.)[ \t]*\Z")
 # A key written at the start of a line: `key:`, `"key":` or `'key':`.
 _TOP_KEY = re.compile(
@@ -52,6 +55,8 @@ class Page:
     # What was refused without stopping the reading (a key given twice): the page is left
     # out, and the rest of it is still checked.
     problems: tuple[Problem, ...] = ()
+    # Where the body was read from when it is a translation (`<slug>.<lang>.md`).
+    body_path: str | None = None
 
 
 @dataclass(frozen=True)
@@ -192,8 +197,49 @@ def split_front_matter(text: str, display: str) -> tuple[str, str, int] | Proble
 
 
 def read_page(path: Path, display: str, max_bytes: int = MAX_PAGE_BYTES,
-              site: Path | None = None, folders: Folders | None = None) -> Page | Problem:
-    """Read one initiative page; a problem if it cannot be read at all (see `read_text`)."""
+              site: Path | None = None, folders: Folders | None = None,
+              translation: Path | None = None) -> Page | Problem:
+    """Read one initiative page; a problem if it cannot be read at all (see `read_text`).
+
+    With a `translation` (`<slug>.<lang>.md` in the build's language), the body is read
+    from it; where it cannot be read, the page's own body is kept and the problem said.
+    """
+    page = _read_page(path, display, max_bytes, site, folders)
+    if translation is None or isinstance(page, Problem):
+        return page
+    return _translated(page, translation, max_bytes, site, folders)
+
+
+def _translated(page: Page, translation: Path, max_bytes: int, site: Path | None,
+                folders: Folders | None) -> Page:
+    """The page with its body read from its translation."""
+    shown = str(PurePosixPath(page.path).with_name(translation.name))
+    raw, problem = _read_raw(translation, shown, max_bytes, site, folders)
+    text = None
+    if raw is not None:
+        text, problem = _decode(raw, shown)
+    if text is None:
+        assert problem is not None
+        return replace(page, problems=(*page.problems, replace(problem,
+                                                               severity=Severity.WARNING)))
+    line = 1
+    lines = text.split("\n")
+    if lines and _FENCE.match(lines[0]) and not lines[0].startswith("..."):
+        split = split_front_matter(text, shown)
+        if not isinstance(split, Problem):
+            text, line = split[1], split[2]
+            warning = Problem(shown, 1, 1, "", "a translation's front-matter is not read",
+                              Severity.WARNING,
+                              expected=f"the body only; translated texts in {page.path} "
+                                       "(title: {en: ..., sv: ...})",
+                              found="front-matter")
+            return replace(page, body=text, body_line=line, body_path=shown,
+                           problems=(*page.problems, warning))
+    return replace(page, body=text, body_line=line, body_path=shown)
+
+
+def _read_page(path: Path, display: str, max_bytes: int, site: Path | None,
+               folders: Folders | None) -> Page | Problem:
     raw, problem = _read_raw(path, display, max_bytes, site, folders)
     if raw is None:
         assert problem is not None
@@ -292,23 +338,28 @@ PageCache = dict[str, tuple[int, int, "Page | Problem"]]
 
 
 def _read_page_cached(path: Path, display: str, max_bytes: int, cache: PageCache | None,
-                      sources: Sources) -> Page | Problem:
+                      sources: Sources, translation: Path | None = None) -> Page | Problem:
     site, folders = sources.site, sources.folders
     if cache is None:
-        return read_page(path, display, max_bytes, site, folders)
+        return read_page(path, display, max_bytes, site, folders, translation)
     try:
         stat = path.stat()
+        # An edit of the translation counts as an edit of the page.
+        also = translation.stat() if translation is not None else None
     except OSError:
-        return read_page(path, display, max_bytes, site, folders)
+        return read_page(path, display, max_bytes, site, folders, translation)
+    changed = stat.st_mtime_ns + (also.st_mtime_ns if also else 0)
+    size = stat.st_size + (also.st_size + 1 if also else 0)
     known = cache.get(display)
-    if known is not None and known[0] == stat.st_mtime_ns and known[1] == stat.st_size:
+    if known is not None and known[0] == changed and known[1] == size:
         return known[2]
-    result = read_page(path, display, max_bytes, site, folders)
-    cache[display] = (stat.st_mtime_ns, stat.st_size, result)
+    result = read_page(path, display, max_bytes, site, folders, translation)
+    cache[display] = (changed, size, result)
     return result
 
 
-Wanted = tuple[str, Path, str]  # (slug, path, display path) of a page to read
+# (slug, path, display path, translation of its body to read instead) of a page to read
+Wanted = tuple[str, Path, str, Path | None]
 PageResult = Page | Checked | Problem
 # How the pages are read: `reader(read_one, wanted)` gives `read_one` of each wanted page,
 # in order. `map` by default; a caller that can use a second core passes its own.
@@ -332,15 +383,16 @@ class GivenPages:
         yield from results
 
 
-def wanted_pages(initiatives_dir: Path, base: Path) -> list[Wanted]:
-    """(slug, path, display path) of each initiative page that `load` reads, in order."""
-    return _pages_to_read(Sources(), initiative_files(initiatives_dir, base, base=base), base)
+def wanted_pages(initiatives_dir: Path, base: Path, language: str = "") -> list[Wanted]:
+    """Each initiative page that `load` reads (see `Wanted`), in order."""
+    return _pages_to_read(Sources(), initiative_files(initiatives_dir, base, base=base), base,
+                          language)
 
 
 def load(initiatives_dir: Path, data_dir: Path, base: Path,
          pages: Iterable[Path] | None = None, max_page_bytes: int = MAX_PAGE_BYTES,
          cache: PageCache | None = None, stream: bool = False,
-         reader: Reader | None = None) -> Sources:
+         reader: Reader | None = None, language: str = "") -> Sources:
     """Read the initiative pages and the three data files; report what cannot be read.
 
     With a `cache` (kept by a long-running caller such as `mkdocs serve`), pages whose file
@@ -370,7 +422,7 @@ def load(initiatives_dir: Path, data_dir: Path, base: Path,
         sources.problems.extend(found)
     else:
         paths = pages
-    reading = _read_pages(sources, paths, base, max_page_bytes, cache, reader)
+    reading = _read_pages(sources, paths, base, max_page_bytes, cache, reader, language)
     if stream:
         sources.stream = reading
     else:
@@ -379,17 +431,17 @@ def load(initiatives_dir: Path, data_dir: Path, base: Path,
 
 
 def _read_pages(sources: Sources, paths: Iterable[Path], base: Path, max_page_bytes: int,
-                cache: PageCache | None, reader: Reader | None = None
+                cache: PageCache | None, reader: Reader | None = None, language: str = ""
                 ) -> Iterator[Page | Checked]:
-    wanted = _pages_to_read(sources, paths, base)
+    wanted = _pages_to_read(sources, paths, base, language)
     read = partial(read_one, max_page_bytes=max_page_bytes, sources=sources)
     results: Iterable[PageResult]
     if cache is not None or reader is None:
-        results = (_read_page_cached(path, display, max_page_bytes, cache, sources)
-                   for _, path, display in wanted)
+        results = (_read_page_cached(path, display, max_page_bytes, cache, sources, translation)
+                   for _, path, display, translation in wanted)
     else:
         results = reader(read, wanted)
-    for (slug, _, _), page in zip(wanted, results, strict=True):
+    for (slug, *_), page in zip(wanted, results, strict=True):
         if isinstance(page, Problem):
             sources.problems.add(page)
             sources.unreadable.append(slug)
@@ -400,17 +452,37 @@ def _read_pages(sources: Sources, paths: Iterable[Path], base: Path, max_page_by
 def read_one(wanted: Wanted, max_page_bytes: int,
              sources: Sources) -> Page | Checked | Problem:
     """One page as read, or as checked if the sources say how (`Sources.check`)."""
-    page = read_page(wanted[1], wanted[2], max_page_bytes, sources.site, sources.folders)
+    page = read_page(wanted[1], wanted[2], max_page_bytes, sources.site, sources.folders,
+                     wanted[3])
     if isinstance(page, Page) and sources.check is not None:
         return Checked(page.slug, sources.check(page), page.path)
     return page
 
 
-def _pages_to_read(sources: Sources, paths: Iterable[Path], base: Path) -> list[Wanted]:
-    """(slug, path, display path) of each page to read; a problem for each that is not."""
+def _pages_to_read(sources: Sources, paths: Iterable[Path], base: Path,
+                   language: str = "") -> list[Wanted]:
+    """Each page to read (see `Wanted`); a problem for each that is not. A translation
+    (`<slug>.<lang>.md` beside `<slug>.md`) is not a page: the one into `language` is read
+    as its page's body."""
+    paths = list(paths)
+    names = {(path.parent, path.name) for path in paths}
+    translations: dict[tuple[Path, str], Path] = {}
+    pages = []
+    for path in paths:
+        found = TRANSLATION.match(path.stem)
+        if found is None:
+            pages.append(path)
+        elif (path.parent, f"{found.group(1)}.md") not in names:
+            sources.problems.add(Problem(
+                display_path(path, base), 1, 1, "",
+                f"a translation of an initiative that is not there: {found.group(1)}.md",
+                Severity.WARNING, expected=f"{found.group(1)}.md beside it",
+                found="no such page"))
+        elif found.group(2) == language:
+            translations[(path.parent, found.group(1))] = path
     wanted = []
     seen: dict[str, str] = {}
-    for path in paths:
+    for path in pages:
         display = display_path(path, base)
         slug = path.stem
         if not SLUG.match(slug):
@@ -426,5 +498,5 @@ def _pages_to_read(sources: Sources, paths: Iterable[Path], base: Path) -> list[
             sources.misnamed.add(display)
         else:
             seen[slug] = display
-        wanted.append((slug, path, display))
+        wanted.append((slug, path, display, translations.get((path.parent, slug))))
     return wanted

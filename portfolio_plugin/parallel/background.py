@@ -75,7 +75,7 @@ class Background:
         where no worker can help (no fork, one core, or too few pages to be worth it)."""
         if not options.parallel or not can_fork():
             return None
-        wanted = wanted_pages(options.initiatives_dir, options.root)
+        wanted = wanted_pages(options.initiatives_dir, options.root, options.language)
         if not worth_splitting(len(wanted)):
             return None
         ends = Ends(len(wanted))
@@ -111,7 +111,8 @@ class Background:
         for the worker's summary. None if the worker cannot go on (it stopped short, or the
         pages changed since it started): the caller then does everything itself."""
         try:
-            if wanted_pages(self.options.initiatives_dir, self.options.root) != self.wanted:
+            if wanted_pages(self.options.initiatives_dir, self.options.root,
+                            self.options.language) != self.wanted:
                 return None
             self._read_share()
             assert self._handover is not None and self._told is not None
@@ -155,7 +156,7 @@ class Background:
     def _read_share(self) -> None:
         sources = load(self.options.initiatives_dir, self.options.data_dir, self.options.root,
                        pages=[])
-        sources.check = page_checker(sources, self.options.site_name)
+        sources.check = page_checker(sources, self.options.site_name, self.options.languages)
         with open(self._share, "wb") as out:
             # One pickler for all pages: a string that many pages share (a partner's id) is
             # written once, and read back as one object.
@@ -178,7 +179,7 @@ def _work(options: Options, wanted: list[Wanted], ends: Ends, share: str, summar
     from ..pipeline import prepare
 
     sources = load(options.initiatives_dir, options.data_dir, options.root, pages=[])
-    sources.check = page_checker(sources, options.site_name)
+    sources.check = page_checker(sources, options.site_name, options.languages)
     mine: dict[int, Result] = {}
     while (n := ends.take_back()) is not None:
         mine[n] = read_one(wanted[n], MAX_PAGE_BYTES, sources)

@@ -24,7 +24,14 @@ from ..model import Facet, Initiative, Partner, Portfolio, Status, Story, StoryK
 from ..options import Options
 from .charts import Chart, localised_figure, plotly_locale
 from .svg import Picture, picture
-from .text import json_in_html, markdown_text, safe_markdown, theme_text, yaml_front_matter
+from .text import (
+    foreign_heading,
+    json_in_html,
+    markdown_text,
+    safe_markdown,
+    theme_text,
+    yaml_front_matter,
+)
 from .urls import link_folder, linker, page_url, relative_url
 
 if TYPE_CHECKING:
@@ -316,8 +323,9 @@ class Renderer:
         return self.portfolio.partner(partner_id)
 
     def text(self, value: Text) -> str:
-        """Translated text in the site's language."""
-        return value.get(self.t.language)
+        """Translated text in the site's language (a `Foreign` text where it is not)."""
+        default = self.portfolio.info.language or ""
+        return value.get(self.t.language, default or "en", default)
 
     def chart_figure(self, figure: dict[str, Any]) -> dict[str, Any]:
         """A chart's figure as plotly.js should draw it in the site's language."""
@@ -446,7 +454,7 @@ class Renderer:
         context.update(values)
         context.setdefault("page_title", title)
         body = self._render(here, template, context)
-        return yaml_front_matter(fields) + "\n" + body
+        return yaml_front_matter(fields) + "\n" + foreign_heading(title) + body
 
     def render_template(self, here: str, template: str, **values: Any) -> Markup:
         """A template fragment, for composing pages."""
@@ -510,6 +518,7 @@ def environment() -> jinja2.Environment:
     )
     env.filters["json"] = json_in_html
     env.filters["markdown"] = safe_markdown
+    env.filters["plain"] = str  # a text for an attribute: without its language's mark
     return env
 
 

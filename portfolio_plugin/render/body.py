@@ -34,6 +34,8 @@ from ..validate import url_allowed
 # Around the author's text in the Markdown an engine renders (see `mark_body`).
 BODY_START = "<!--pf-body-->"
 BODY_END = "<!--/pf-body-->"
+# The start mark, with the body's language where it is not the page's (`mark_body`).
+_BODY_START = re.compile(r"<!--pf-body(?::([a-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})?))?-->")
 
 TAGS = frozenset({
     "a", "abbr", "b", "bdi", "bdo", "blockquote", "br", "caption", "cite", "code", "col",
@@ -216,25 +218,31 @@ def clean_html(html: str) -> Cleaned:
 # -- the body in a rendered page -------------------------------------------------------------
 
 
-def mark_body(text: str) -> str:
+def mark_body(text: str, lang: str | None = None) -> str:
     """The author's text between `BODY_START` and `BODY_END`, so that the body's HTML can be
-    found in the rendered page (`clean_page_body`)."""
-    return f"{BODY_START}\n\n{text}\n\n{BODY_END}"
+    found in the rendered page (`clean_page_body`); a body in another language than the
+    page's (`lang`) is put in an element that names it."""
+    start = BODY_START if lang is None else BODY_START.replace("-->", f":{lang}-->")
+    return f"{start}\n\n{text}\n\n{BODY_END}"
 
 
 def clean_page_body(html: str, sanitise: bool = True) -> str:
     """A rendered page with its body's HTML cleaned (`clean_html`) and the marks around the
     body taken out, with the blank line Markdown writes after each: the page is then byte
     for byte what it would be without them. A page without the marks is left as it is."""
-    start = html.find(BODY_START)
+    found = _BODY_START.search(html)
     end = html.rfind(BODY_END)  # the last: the author may have written the mark too
-    if start < 0 or end < start:
+    if found is None or end < found.start():
         return html
-    inner = _after_newlines(html, start + len(BODY_START))
+    start, lang = found.start(), found.group(1)
+    inner = _after_newlines(html, found.end())
     body = html[inner:end]
-    if sanitise:
+    if sanitise or lang:
         kept = body.rstrip("\n")
-        body = clean_html(kept).html + body[len(kept):]
+        cleaned = clean_html(kept).html if sanitise else kept
+        if lang:
+            cleaned = f'<div lang="{lang}">\n{cleaned}\n</div>'
+        body = cleaned + body[len(kept):]
     return html[:start] + body + html[_after_newlines(html, end + len(BODY_END)):]
 
 
@@ -343,7 +351,7 @@ def body_problems(initiative: Initiative, extensions: Iterable[str] = ()) -> lis
         line = text.count("\n", 0, offset)
         column = offset - (text.rfind("\n", 0, offset) + 1) + 1
         problems.append(Problem(
-            initiative.path, initiative.body_line + line, column, "body",
+            initiative.body_path or initiative.path, initiative.body_line + line, column, "body",
             f"{_what(removal)} is removed when the page is published", Severity.WARNING,
             expected="Markdown, or HTML without scripts, event handlers, styles, frames, "
                      "forms or links other than http(s), mailto and relative ones",

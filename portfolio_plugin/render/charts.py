@@ -58,7 +58,7 @@ class Chart:
 
 def label(text: str) -> str:
     """Text for a plotly label: escaped, since plotly interprets some HTML tags."""
-    return str(escape(text))
+    return str(escape(str(text)))  # str(): no mark of its language (`Foreign`) in a label
 
 
 def trace(kind: str, **props: Any) -> dict[str, Any]:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from functools import partial
 
 from ..compute import PartnerFigures, joint_initiatives, sector_links
-from ..model import Asset, FundingKind, Initiative, Partner, Sector
+from ..model import Asset, FundingKind, Initiative, Partner, Sector, language_of
 from . import FACET_SYMBOLS, ZONE_SYMBOLS, Later, Renderer
 from .charts import Cell, Link, Table
 from .linked import partner_organisation
@@ -294,6 +294,8 @@ def role_text(r: Renderer, role: str) -> str:
     """Roles computed as words (steward, partner, funder) in the site's language."""
     known = {"steward": "ecosystem.role_steward", "partner": "ecosystem.role_partner",
              "funder": "ecosystem.role_funder"}
+    if language_of(role) is not None:  # the author's words, in another language
+        return role
     return ", ".join(r.t(known[part]) if part in known else part
                      for part in role.split(", "))
 

@@ -7,12 +7,13 @@ from functools import partial
 from typing import Any
 
 from ..compute import progress
-from ..model import FundingKind, Initiative
+from ..model import FundingKind, Initiative, language_of
 from . import MARKER, Later, PageText, Renderer, split_html_blocks
+from .body import mark_body
 from .charts import CONFIG, Chart, Table, base_layout, label
 from .linked import project
 from .report import progress_detail, progress_words
-from .text import markdown_text, theme_text, yaml_front_matter
+from .text import foreign_heading, markdown_text, theme_text, yaml_front_matter
 
 
 def indicator_charts(r: Renderer, i: Initiative) -> list[Chart]:
@@ -98,6 +99,11 @@ def initiative_page(r: Renderer, i: Initiative) -> PageText:
                                       r.t("opendata.feed_title", name=title))
     front = yaml_front_matter(fields)
     body = i.body.strip("\n")
+    # A body MkDocs does not read from the author's file (a translation, `<slug>.<lang>.md`,
+    # or one shown in another language than the page's) comes whole, between its marks.
+    given = i.body_path is not None or i.body_language is not None
+    if given:
+        body = mark_body(body, i.body_language)
     head_marked, head_parts = split_html_blocks(str(head))
     foot_marked, foot_parts = split_html_blocks(str(foot))
     # Renumber the foot's markers after the head's; the author's body is never split.
@@ -105,11 +111,15 @@ def initiative_page(r: Renderer, i: Initiative) -> PageText:
         foot_marked = foot_marked.replace(MARKER.format(index),
                                           MARKER.format(index + len(head_parts)))
     # The summary stays Markdown (escaped), so that the search index holds it.
-    lead = markdown_text(r.text(i.summary))
-    before = f"{front}\n{lead}\n\n{head_marked}\n\n"
+    summary = r.text(i.summary)
+    lead = markdown_text(summary)
+    lang = language_of(summary)
+    if lang is not None:
+        lead = f'<span lang="{lang}">{lead}</span>'
+    before = f"{front}\n{foreign_heading(title)}{lead}\n\n{head_marked}\n\n"
     return PageText(marked=f"{before}{body}\n\n{foot_marked}",
                     parts=tuple(head_parts + foot_parts),
-                    own=(len(before), len(before) + len(body)))
+                    own=None if given else (len(before), len(before) + len(body)))
 
 
 def pages(r: Renderer) -> Iterator[tuple[str, Later]]:

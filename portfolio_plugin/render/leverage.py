@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from functools import partial
 
+from markupsafe import Markup, escape
+
 from ..compute import LayerFigures, SplitFigures
 from ..model import Facet
 from . import FACET_SYMBOLS, Later, Renderer
@@ -100,10 +102,11 @@ def split_table(r: Renderer, rows: Sequence[SplitFigures], names: Sequence[str],
                  body, caption, numeric=(1, 2, 3, 4, 5, 6), footer=footer)
 
 
-def _names(r: Renderer, ids: Sequence[str]) -> str:
+def _names(r: Renderer, ids: Sequence[str]) -> Markup:
     names = [(p.name if p else x) for x, p in ((x, r.partner(x)) for x in ids)]
     names.sort(key=str.casefold)
-    shown = ", ".join(names[:NAMES_SHOWN])
+    # Escaped one by one: a name in another language is marked with it (model.Foreign).
+    shown = Markup(", ").join(escape(name) for name in names[:NAMES_SHOWN])
     if len(names) > NAMES_SHOWN:
         shown += " " + r.t("leverage.and_more", count=len(names) - NAMES_SHOWN)
     return shown

@@ -304,7 +304,7 @@ def picture(figure: dict[str, Any], chart_id: str, caption: str,
     body += drawer.annotations(layout.get("annotations", []))
     defs = "".join(drawer.defs)
     height = drawer.height
-    label = escape(caption)
+    label = escape(str(caption))
     role = (f'role="group" aria-label="{label}"' if links
             else 'aria-hidden="true" focusable="false"')
     svg = Markup(  # noqa: S704 - every text in it comes escaped (see the module's note)
@@ -585,7 +585,7 @@ class _Cartesian(_Drawer):
         ticks = self.ticks[name]
         step = ticks[1] - ticks[0] if len(ticks) > 1 else 1.0
         suffix = self.layout.get("yaxis2" if name == "y2" else "yaxis", {}).get("ticksuffix", "")
-        return tick_text(value, step, self.separators) + str(escape(suffix))
+        return tick_text(value, step, self.separators) + str(escape(str(suffix)))
 
     def shapes(self, shapes: Sequence[dict[str, Any]]) -> list[str]:
         out = []

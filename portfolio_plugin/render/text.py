@@ -13,6 +13,8 @@ from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 from markupsafe import Markup, escape
 
+from ..model import language_of
+
 _SCHEME = re.compile(r"\s*([A-Za-z][A-Za-z0-9+.-]*):")
 _SAFE_SCHEMES = {"http", "https", "mailto"}
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!])")
@@ -80,7 +82,16 @@ _SYNTAX = re.compile(r"[\\`*_{}\[\]<>&#!|~\n]|^\s*(?:[-+>]|\d+[.)])(?:\s|$)|^\s{
 
 
 def safe_markdown(text: str) -> Markup:
-    """Markdown to HTML with raw HTML shown as text, no images and only web links."""
+    """Markdown to HTML with raw HTML shown as text, no images and only web links; in a
+    `div` that names its language where it is not the page's (see `in_language`)."""
+    lang = language_of(text)
+    html = _safe_markdown(text)
+    if lang is None:
+        return html
+    return Markup(f'<div lang="{escape(lang)}">') + html + Markup("</div>")  # noqa: S704
+
+
+def _safe_markdown(text: str) -> Markup:
     if not _SYNTAX.search(text):
         return Markup("<p>") + escape(text.strip()) + Markup("</p>")
     # A story shows on its initiative's page, its year's page and its partners' pages:
@@ -105,8 +116,9 @@ def markdown_text(text: str) -> str:
 
 
 def html_text(text: str) -> str:
-    """Text escaped for HTML (as a plain str, for places that do not autoescape)."""
-    return str(escape(text))
+    """Text escaped for HTML (as a plain str, for places that do not autoescape), without
+    a mark of its language: for attributes."""
+    return str(escape(str(text)))
 
 
 def theme_text(text: str) -> str:
@@ -115,7 +127,19 @@ def theme_text(text: str) -> str:
     MkDocs and Material put `page.meta.title` and `page.meta.description` into the HTML of
     every page as they are; giving them the escaped text closes that hole.
     """
-    return str(escape(text))
+    return str(escape(str(text)))  # str(): a `Foreign` text's mark is no use there
+
+
+def foreign_heading(title: str) -> str:
+    """A page's first heading, where its title is not in the page's language (a `Foreign`
+    text): the theme writes one from the title where the page has none, but cannot name the
+    title's language. Otherwise nothing: the theme's heading is the page's."""
+    lang = language_of(title)
+    if lang is None:
+        return ""
+    # A Markdown heading (the theme looks for a first heading in the page's HTML, which the
+    # plugin's own HTML blocks are not yet part of), its text in an element with its language.
+    return f'# <span lang="{escape(lang)}">{markdown_text(str(title))}</span>\n\n'
 
 
 def json_in_html(data: Any) -> Markup:

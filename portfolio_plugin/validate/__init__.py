@@ -12,7 +12,7 @@ import math
 import re
 import sys
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import partial
 from typing import Any, TypeVar
 
@@ -31,6 +31,7 @@ from ..model import (
     IndicatorValue,
     Initiative,
     KeyResult,
+    Languages,
     Layer,
     Link,
     Mandate,
@@ -49,6 +50,7 @@ from ..model import (
     StoryKind,
     Text,
     Theme,
+    Untranslated,
     Zone,
     ZoneChange,
 )
@@ -170,6 +172,10 @@ class Reader:
     doc: Located
     problems: Problems
     failed: bool = False
+    # The run's languages: texts given per language are shown in the page's (`shown`), and
+    # those not given in every language of the site are noted (`untranslated`).
+    languages: Languages | None = None
+    untranslated: list[Untranslated] = field(default_factory=list)
 
     def report(self, where: PathKey, message: str, expected: str | None = None,
                found: str | None = None, suggestion: str | None = None,
@@ -255,9 +261,32 @@ class Reader:
             return None
         return str(value)
 
+    def shown(self, where: PathKey, value: Any, required: bool = False,
+              max_length: int | None = None) -> str | None:
+        """A text a person reads (see `translated`), in the page's language: a `Foreign`
+        text where it is not given in it."""
+        text = self.translated(where, value, required, max_length)
+        if text is None or self.languages is None:
+            return None if text is None else text.get()
+        default = self.languages.default
+        return text.get(self.languages.page, default or "en", default)
+
     def translated(self, where: PathKey, value: Any, required: bool = False,
                    max_length: int | None = None) -> Text | None:
-        """Text, or a mapping of language codes to text."""
+        """Text, or a mapping of language codes to text; noted where it is not given in
+        every language of the site."""
+        text = self._translated(where, value, required, max_length)
+        if text is not None and self.languages is not None:
+            given = [code or self.languages.default for code in text.languages]
+            missing = tuple(code for code in self.languages.site if code not in given)
+            if missing:
+                line, column = self.doc.where(where)
+                self.untranslated.append(Untranslated(self.path, line, column,
+                                                      render_path(where), missing))
+        return text
+
+    def _translated(self, where: PathKey, value: Any, required: bool,
+                    max_length: int | None) -> Text | None:
         if isinstance(value, dict):
             if not value:
                 self.report(where, "must give the text in at least one language",
@@ -430,6 +459,13 @@ def _url_refused(text: str, local_only: bool) -> tuple[str, str] | None:
     return None
 
 
+def _translation(value: Any) -> bool:
+    """Whether a value is a text given per language (`{en: ..., sv: ...}`) rather than a
+    mapping of fields."""
+    return isinstance(value, dict) and bool(value) and all(
+        isinstance(key, str) and _LANGUAGE.match(key) for key in value)
+
+
 def _choices(enum_type: type[enum.Enum]) -> str:
     return "one of " + ", ".join(str(m.value) for m in enum_type)
 
@@ -450,6 +486,7 @@ class _Context:
     # Ids of entries of site_data/ with an error, by kind ('partner', 'asset', ...): pages
     # naming them get no error of their own (see `references`).
     broken: dict[str, frozenset[str]]
+    languages: Languages | None = None
 
 
 def _money(r: Reader, where: PathKey, amount: float, currency: Any,
@@ -482,12 +519,18 @@ def _money(r: Reader, where: PathKey, amount: float, currency: Any,
 
 
 def _portfolio_info(doc: Located | None, path: str, problems: Problems,
-                    site_name: str) -> tuple[PortfolioInfo, Reader, bool]:
-    r = Reader(path, doc or Located({}), problems)
+                    site_name: str, languages: Languages | None
+                    ) -> tuple[PortfolioInfo, Reader, bool]:
+    r = Reader(path, doc or Located({}), problems, languages=languages)
     data = r.mapping((), r.doc.value, (
         "name", "organisation", "currency", "exchange_rates", "base_investment", "themes",
-        "mandates", "objectives", "federation", "description", "licence")) or {}
-    name = r.text(("name",), data.get("name", MISSING)) or site_name
+        "mandates", "objectives", "federation", "description", "licence", "language")) or {}
+    language = r.text(("language",), data.get("language", MISSING))
+    if language is not None and not _LANGUAGE.match(language):
+        r.report(("language",), "is not a language code",
+                 expected="a code such as 'en' or 'sv'", found=repr(language))
+        language = None
+    name = r.shown(("name",), data.get("name", MISSING)) or site_name
     currency = r.text(("currency",), data.get("currency", MISSING)) or "EUR"
     if not _CURRENCY.match(currency):
         r.report(("currency",), "is not a currency code",
@@ -508,18 +551,20 @@ def _portfolio_info(doc: Located | None, path: str, problems: Problems,
     themes: dict[str, Theme] = {}
     for theme_id, item in _entries(r, ("themes",), data.get("themes", MISSING)):
         where = ("themes", theme_id)
-        if isinstance(item, str):
-            themes[theme_id] = Theme(theme_id, item)
+        if isinstance(item, str) or _translation(item):  # `id: title`
+            title = r.shown(where, item, True)
+            if title:
+                themes[theme_id] = Theme(theme_id, title)
             continue
         fields = r.mapping(where, item, ("title",)) or {}
-        title = r.text(where + ("title",), fields.get("title", MISSING), True)
+        title = r.shown(where + ("title",), fields.get("title", MISSING), True)
         if title:
             themes[theme_id] = Theme(theme_id, title)
     mandates: dict[str, Mandate] = {}
     for mandate_id, item in _entries(r, ("mandates",), data.get("mandates", MISSING)):
         where = ("mandates", mandate_id)
         fields = r.mapping(where, item, ("title", "level", "url")) or {}
-        title = r.text(where + ("title",), fields.get("title", MISSING), True)
+        title = r.shown(where + ("title",), fields.get("title", MISSING), True)
         level = r.choice(where + ("level",), fields.get("level", MISSING), MandateLevel, True)
         url = r.url(where + ("url",), fields.get("url", MISSING))
         if title and level:
@@ -528,16 +573,21 @@ def _portfolio_info(doc: Located | None, path: str, problems: Problems,
     for objective_id, item in _entries(r, ("objectives",), data.get("objectives", MISSING)):
         where = ("objectives", objective_id)
         fields = r.mapping(where, item, ("title", "description", "key_results")) or {}
-        title = r.text(where + ("title",), fields.get("title", MISSING), True)
-        description = r.text(where + ("description",), fields.get("description", MISSING))
+        title = r.shown(where + ("title",), fields.get("title", MISSING), True)
+        description = r.shown(where + ("description",), fields.get("description", MISSING))
         results = []
         for index, kr in enumerate(r.items(where + ("key_results",),
                                            fields.get("key_results", MISSING))):
             kr_where = where + ("key_results", index)
             kr_fields = r.mapping(kr_where, kr, ("title", "indicator", "target")) or {}
-            kr_title = r.text(kr_where + ("title",), kr_fields.get("title", MISSING), True)
-            indicator = r.text(kr_where + ("indicator",), kr_fields.get("indicator", MISSING))
-            target = r.text(kr_where + ("target",), kr_fields.get("target", MISSING))
+            kr_title = r.shown(kr_where + ("title",), kr_fields.get("title", MISSING), True)
+            # An indicator's id, or (in words, and so per language) what is measured.
+            indicator_value = kr_fields.get("indicator", MISSING)
+            indicator = r.shown(kr_where + ("indicator",), indicator_value) \
+                if isinstance(indicator_value, dict) or (isinstance(indicator_value, str)
+                                                         and " " in indicator_value.strip()) \
+                else r.text(kr_where + ("indicator",), indicator_value)
+            target = r.shown(kr_where + ("target",), kr_fields.get("target", MISSING))
             if kr_title:
                 results.append(KeyResult(kr_title, indicator, target))
         if title:
@@ -554,8 +604,9 @@ def _portfolio_info(doc: Located | None, path: str, problems: Problems,
         exchange_rates=tuple(sorted(rates.items())),
         themes=tuple(themes.values()), mandates=tuple(mandates.values()),
         objectives=tuple(objectives.values()), federation=tuple(federation),
-        description=r.text(("description",), data.get("description", MISSING)) or "",
+        description=r.shown(("description",), data.get("description", MISSING)) or "",
         licence=_licence(r, data.get("licence", MISSING), bool(data)),
+        language=languages.default if languages is not None else language,
     )
     return info, r, data.get("themes") is not None
 
@@ -626,19 +677,22 @@ def _base_investment(r: Reader, data: Mapping[str, Any], info: PortfolioInfo,
     return tuple(result)
 
 
-def _partners(doc: Located | None, path: str, problems: Problems) -> dict[str, Partner]:
+def _partners(doc: Located | None, path: str, problems: Problems,
+              languages: Languages | None = None,
+              untranslated: list[Untranslated] | None = None) -> dict[str, Partner]:
     result: dict[str, Partner] = {}
     if doc is None:
         return result
-    r = Reader(path, doc, problems)
+    r = Reader(path, doc, problems, languages=languages,
+               untranslated=untranslated if untranslated is not None else [])
     for partner_id, item in _entries(r, (), doc.value):
         where: PathKey = (partner_id,)
         before = len(problems.errors)
         fields = r.mapping(where, item, ("name", "sector", "url", "description", "logo")) or {}
-        name = r.text(where + ("name",), fields.get("name", MISSING), True)
+        name = r.shown(where + ("name",), fields.get("name", MISSING), True)
         sector = r.choice(where + ("sector",), fields.get("sector", MISSING), Sector, True)
         url = r.url(where + ("url",), fields.get("url", MISSING))
-        description = r.text(where + ("description",), fields.get("description", MISSING))
+        description = r.shown(where + ("description",), fields.get("description", MISSING))
         logo = r.url(where + ("logo",), fields.get("logo", MISSING), local_only=True)
         if len(problems.errors) == before and name and sector:
             result[partner_id] = Partner(partner_id, name, sector, url, description or "", logo)
@@ -653,20 +707,22 @@ def partners_of(doc: Located, path: str) -> tuple[dict[str, Partner], Problems]:
 
 
 def _assets(doc: Located | None, path: str, problems: Problems,
-            partners: Mapping[str, Partner]) -> dict[str, Asset]:
+            partners: Mapping[str, Partner], languages: Languages | None = None,
+            untranslated: list[Untranslated] | None = None) -> dict[str, Asset]:
     result: dict[str, Asset] = {}
     if doc is None:
         return result
-    r = Reader(path, doc, problems)
+    r = Reader(path, doc, problems, languages=languages,
+               untranslated=untranslated if untranslated is not None else [])
     for asset_id, item in _entries(r, (), doc.value):
         where: PathKey = (asset_id,)
         before = len(problems.errors)
         fields = r.mapping(where, item, ("name", "kind", "owner", "description", "url")) or {}
-        name = r.text(where + ("name",), fields.get("name", MISSING), True)
+        name = r.shown(where + ("name",), fields.get("name", MISSING), True)
         kind = r.choice(where + ("kind",), fields.get("kind", MISSING), AssetKind, True)
         owner = r.ident(where + ("owner",), fields.get("owner", MISSING), partners, "partner",
                         required=False)
-        description = r.text(where + ("description",), fields.get("description", MISSING))
+        description = r.shown(where + ("description",), fields.get("description", MISSING))
         url = r.url(where + ("url",), fields.get("url", MISSING))
         if len(problems.errors) == before and name and kind:
             result[asset_id] = Asset(asset_id, name, kind, owner, description or "", url)
@@ -678,10 +734,10 @@ def _assets(doc: Located | None, path: str, problems: Problems,
 
 
 def _initiative(page: Page, ctx: _Context, problems: Problems) -> Initiative | None:
-    r = Reader(page.path, page.data, problems)
+    r = Reader(page.path, page.data, problems, languages=ctx.languages)
     if page.problems:  # refused while reading (a key given twice); the rest is checked
         problems.extend(page.problems)
-        r.failed = True
+        r.failed = any(p.severity is Severity.ERROR for p in page.problems)
     data = r.mapping((), page.data.value, INITIATIVE_FIELDS, ENGINE_FIELDS) or {}
 
     def get(key: str) -> Any:
@@ -707,7 +763,7 @@ def _initiative(page: Page, ctx: _Context, problems: Problems) -> Initiative | N
         if isinstance(item, dict):
             fields = r.mapping(where, item, ("id", "role")) or {}
             ident = r.ident(where + ("id",), fields.get("id", MISSING), ctx.partners, "partner")
-            role = r.text(where + ("role",), fields.get("role", MISSING))
+            role = r.shown(where + ("role",), fields.get("role", MISSING))
         else:
             ident = r.ident(where, item, ctx.partners, "partner")
             role = None
@@ -750,7 +806,7 @@ def _initiative(page: Page, ctx: _Context, problems: Problems) -> Initiative | N
     for index, item in enumerate(r.items(("links",), get("links"))):
         where = ("links", index)
         fields = r.mapping(where, item, ("title", "url")) or {}
-        link_title = r.text(where + ("title",), fields.get("title", MISSING), True)
+        link_title = r.shown(where + ("title",), fields.get("title", MISSING), True)
         url = r.url(where + ("url",), fields.get("url", MISSING), True)
         if link_title and url:
             links.append(Link(link_title, url))
@@ -763,7 +819,18 @@ def _initiative(page: Page, ctx: _Context, problems: Problems) -> Initiative | N
         layer=layer, funding=funding, themes=themes, mandates=mandates, objectives=objectives,
         assets=assets, zone_history=history, stories=stories, indicators=indicators,
         position=position, links=tuple(links), body=page.body, body_line=page.body_line,
+        body_path=page.body_path, body_language=_body_language(page, ctx.languages),
+        untranslated=tuple(r.untranslated),
     )
+
+
+def _body_language(page: Page, languages: Languages | None) -> str | None:
+    """The language of a page's body where it is not the page's: a page without a
+    translation into the page's language is in the default language."""
+    if languages is None or page.body_path is not None or not page.body.strip():
+        return None
+    default = languages.default
+    return default if default and default != languages.page else None
 
 
 def _engine_text(r: Reader, where: PathKey, value: Any) -> None:
@@ -790,7 +857,7 @@ def _funding(r: Reader, value: Any, ctx: _Context) -> tuple[Funding, ...]:
         year = r.year(where + ("year",), fields.get("year", MISSING), True)
         kind = r.choice(where + ("kind",), fields.get("kind", MISSING), FundingKind,
                         default=FundingKind.CASH)
-        note = r.text(where + ("note",), fields.get("note", MISSING)) or ""
+        note = r.shown(where + ("note",), fields.get("note", MISSING)) or ""
         if amount is None:
             continue
         money = _money(r, where, amount, fields.get("currency", MISSING), ctx.currency,
@@ -807,7 +874,7 @@ def _zone_history(r: Reader, value: Any, zone: Zone | None) -> tuple[ZoneChange,
         fields = r.mapping(where, item, ("date", "zone", "note")) or {}
         date = r.date(where + ("date",), fields.get("date", MISSING), True)
         step_zone = r.choice(where + ("zone",), fields.get("zone", MISSING), Zone, True)
-        note = r.text(where + ("note",), fields.get("note", MISSING)) or ""
+        note = r.shown(where + ("note",), fields.get("note", MISSING)) or ""
         if date and step_zone:
             steps.append((index, ZoneChange(date, step_zone, note)))
     ordered = sorted(steps, key=lambda s: s[1].date.key)
@@ -827,10 +894,10 @@ def _stories(r: Reader, value: Any, slug: str, ctx: _Context) -> tuple[Story, ..
         fields = r.mapping(where, item, ("date", "title", "kind", "text", "link",
                                          "partners")) or {}
         date = r.date(where + ("date",), fields.get("date", MISSING), True)
-        title = r.text(where + ("title",), fields.get("title", MISSING), True)
+        title = r.shown(where + ("title",), fields.get("title", MISSING), True)
         kind = r.choice(where + ("kind",), fields.get("kind", MISSING), StoryKind,
                         default=StoryKind.CRITICAL_EVENT)
-        text = r.text(where + ("text",), fields.get("text", MISSING)) or ""
+        text = r.shown(where + ("text",), fields.get("text", MISSING)) or ""
         link = r.url(where + ("link",), fields.get("link", MISSING))
         partners = r.idents(where + ("partners",), fields.get("partners", MISSING),
                             ctx.partners, "partner")
@@ -845,8 +912,8 @@ def _indicators(r: Reader, value: Any) -> tuple[Indicator, ...]:
     for index, item in enumerate(r.items(("indicators",), value)):
         where: PathKey = ("indicators", index)
         fields = r.mapping(where, item, INDICATOR_FIELDS) or {}
-        name = r.text(where + ("name",), fields.get("name", MISSING), True)
-        unit = r.text(where + ("unit",), fields.get("unit", MISSING)) or ""
+        name = r.shown(where + ("name",), fields.get("name", MISSING), True)
+        unit = r.shown(where + ("unit",), fields.get("unit", MISSING)) or ""
         ident = r.text(where + ("id",), fields.get("id", MISSING))
         if ident is not None and not _ID.match(ident):
             r.report(where + ("id",), "is not a valid id",
@@ -883,10 +950,15 @@ def _indicators(r: Reader, value: Any) -> tuple[Indicator, ...]:
 
 def validate(sources: Sources, site_name: str = "Portfolio",
              on_initiative: Callable[[Initiative], None] | None = None,
-             ) -> tuple[Portfolio, Problems]:
-    """Turn what was read into the portfolio model and the problems of the whole run."""
+             languages: Languages | None = None) -> tuple[Portfolio, Problems]:
+    """Turn what was read into the portfolio model and the problems of the whole run.
+
+    With the run's `languages`, every text is in the page's language (see `Reader.shown`)
+    and the model notes what is not given in every language of the site.
+    """
     problems = Problems()
-    partners, assets, info, themes_declared, ctx = _site(sources, site_name, problems)
+    partners, assets, info, themes_declared, ctx = _site(sources, site_name, problems,
+                                                         languages)
     initiatives = []
     left_out = []
     published: set[str] = set()
@@ -936,16 +1008,22 @@ def validate(sources: Sources, site_name: str = "Portfolio",
     return portfolio, problems
 
 
-def _site(sources: Sources, site_name: str, problems: Problems
+def _site(sources: Sources, site_name: str, problems: Problems,
+          languages: Languages | None = None
           ) -> tuple[dict[str, Partner], dict[str, Asset], PortfolioInfo, bool, _Context]:
     """The site's data (partners, assets, the portfolio's information), and what checking
     each page needs of it."""
-    valid_partners = _partners(sources.partners, sources.partners_path, problems)
+    languages = _with_default(languages, _value(sources.portfolio))
+    untranslated: list[Untranslated] = []
+    valid_partners = _partners(sources.partners, sources.partners_path, problems, languages,
+                               untranslated)
     # An entry with an error is still known by its id: one mistake, one error.
     partners = Known(valid_partners, broken_ids(_value(sources.partners), valid_partners))
-    assets = _assets(sources.assets, sources.assets_path, problems, partners)
+    assets = _assets(sources.assets, sources.assets_path, problems, partners, languages,
+                     untranslated)
     info, reader, themes_declared = _portfolio_info(
-        sources.portfolio, sources.portfolio_path, problems, site_name)
+        sources.portfolio, sources.portfolio_path, problems, site_name, languages)
+    info = _replace_info(info, untranslated=(*reader.untranslated, *untranslated))
     data = reader.doc.value if isinstance(reader.doc.value, dict) else {}
     if info.organisation in partners.broken:
         info = _replace_info(info, organisation=None)
@@ -975,6 +1053,7 @@ def _site(sources: Sources, site_name: str, problems: Problems
         currency=info.currency, rates=dict(info.exchange_rates), partners=partners,
         assets=known_assets, themes=known_themes if themes_declared else None,
         mandates=known_mandates, objectives=known_objectives, broken=broken,
+        languages=languages,
     )
     return valid_partners, assets, info, themes_declared, ctx
 
@@ -983,11 +1062,22 @@ def _value(doc: Located | None) -> Any:
     return doc.value if doc is not None else None
 
 
-def page_checker(sources: Sources, site_name: str = "Portfolio"
+def _with_default(languages: Languages | None, portfolio: Any) -> Languages | None:
+    """The run's languages with the default one known: what the configuration says, else
+    what `portfolio.yml` says (`language`), else the page's."""
+    if languages is None or languages.default:
+        return languages
+    said = portfolio.get("language") if isinstance(portfolio, dict) else None
+    default = said if isinstance(said, str) and _LANGUAGE.match(said) else languages.page
+    return replace(languages, default=default)
+
+
+def page_checker(sources: Sources, site_name: str = "Portfolio",
+                 languages: Languages | None = None
                  ) -> Callable[[Page], tuple[Initiative | None, list[Problem]]]:
     """What `validate` makes of one page (its initiative and problems), for a process that
     checks pages apart from the run (the site's own problems are the run's to report)."""
-    *_, ctx = _site(sources, site_name, Problems())
+    *_, ctx = _site(sources, site_name, Problems(), languages)
     return partial(_checked, ctx=ctx)
 
 

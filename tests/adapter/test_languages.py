@@ -296,6 +296,61 @@ def test_the_swedish_configuration_reads_the_shared_initiatives(swedish: Build) 
     assert "initiatives/adaptive-street-lighting.md" in swedish.rendered.pages
 
 
+def _translated_pairs() -> list[tuple[str, str]]:
+    """Every text of the reference site's sources given in English and Swedish, each as
+    (English, Swedish) with its spaces as a page shows them."""
+    pairs: list[tuple[str, str]] = []
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict) and set(node) == {"en", "sv"}:
+            pairs.append((" ".join(str(node["en"]).split()), " ".join(str(node["sv"]).split())))
+        elif isinstance(node, dict):
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    for path in sorted((ROOT / "site_data").glob("*.yml")):
+        walk(yaml.safe_load(path.read_text(encoding="utf-8")))
+    for path in sorted((ROOT / "content" / "initiatives").glob("*.md")):
+        if path.stem.count(".") == 0:
+            walk(yaml.safe_load(path.read_text(encoding="utf-8").split("\n---\n")[0][4:]))
+    return pairs
+
+
+def test_the_reference_site_gives_every_text_in_both_languages(swedish: Build) -> None:
+    assert swedish.options.languages.site == ("en", "sv")
+    assert swedish.portfolio.untranslated() == []
+    bodies = {p.name.split(".")[0] for p in (ROOT / "content/initiatives").glob("*.sv.md")}
+    assert bodies == {i.slug for i in swedish.portfolio.initiatives}
+
+
+def test_the_swedish_reference_site_shows_no_english_text_of_its_authors(
+        swedish: Build) -> None:
+    """Oracle: each English text of the sources that differs from its Swedish one (titles,
+    stories, names, roles, notes, indicators, site_data's texts) and each paragraph of the
+    English bodies is on no Swedish page or feed; the open data keeps the translations of
+    titles and summaries on purpose (`translations`)."""
+    english = {en for en, sv in _translated_pairs() if en != sv and len(en) >= 12}
+    for path in sorted((ROOT / "content" / "initiatives").glob("*.md")):
+        if path.stem.count(".") == 0:
+            body = path.read_text(encoding="utf-8").split("\n---\n", 1)[1]
+            english.update(" ".join(p.split())[:60] for p in body.split("\n\n")
+                           if len(p.strip()) > 30 and not p.startswith("#"))
+    assert len(english) > 500
+    made = {**swedish.rendered.pages,
+            **{uri: data.decode("utf-8", "replace") for uri, data in swedish.rendered.files.items()
+               if uri.endswith((".xml", ".json", ".csv")) and not uri.endswith(
+                   ("portfolio.json", "initiatives.csv"))}}
+    shown = {uri: html.unescape(" ".join(str(text).replace("\\", "").split()))
+             for uri, text in made.items()}
+    found = sorted((text[:50], uri) for uri, page in shown.items() for text in english
+                   if text in page)
+    assert found == [], found[:10]
+    assert any("Piloten" in page or "Mörkret" in page for page in shown.values())
+
+
 def test_a_configuration_inherits_another_for_the_command_line_too(tmp_path: Path) -> None:
     (tmp_path / "mkdocs.yml").write_text(textwrap.dedent("""\
         site_name: Ours
