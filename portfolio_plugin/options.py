@@ -95,14 +95,17 @@ class Options:
         return f"{self.initiatives.strip('/')}/{slug}.md"
 
 
-def language_options(options: Options, language: str, folder: str) -> Options:
+def language_options(options: Options, language: str, folder: str,
+                     languages: tuple[str, ...]) -> Options:
     """The options of one language's build, where one configuration publishes every language
-    (mkdocs-static-i18n): the portfolio in `language`, for a site rooted at `folder` of the
-    whole site (`sv/`; `` for the default language, at its root)."""
+    (mkdocs-static-i18n; `languages`, the default one first): the portfolio in `language`,
+    for a site rooted at `folder` of the whole site (`sv/`; `` for the default language,
+    at its root)."""
     site_url = options.site_url
     if site_url and folder:
         site_url = site_url.rstrip("/") + "/" + folder
-    return dataclasses.replace(options, language=language, site_url=site_url)
+    return dataclasses.replace(options, language=language, site_url=site_url,
+                               site_languages=languages, default_language=languages[0])
 
 
 def build_date() -> dt.datetime:
@@ -187,7 +190,9 @@ def from_settings(root: Path, config: Mapping[str, Any], settings: Mapping[str, 
         output=str(settings.get("output", "portfolio")).strip("/"),
         exports=str(settings.get("exports", "data")).strip("/"),
         language=str(language),
-        site_languages=_site_languages(config, str(language)),
+        site_languages=built or _site_languages(config, str(language)),
+        # The i18n plugin's default language is that of `page.md` beside `page.sv.md`.
+        default_language=built[0] if built else None,
         directory_urls=bool(config.get("use_directory_urls", True)),
         site_url=config.get("site_url"),
         repo_url=_text_setting(config.get("repo_url")),

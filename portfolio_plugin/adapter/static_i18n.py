@@ -78,7 +78,7 @@ class Language:
         whose root is this language's folder. (plotly.js stays where `plotly_js` names it
         from the whole site's root, which the pages' script is read from: see
         `publishes_plotly`.)"""
-        return language_options(options, self.language, self.folder)
+        return language_options(options, self.language, self.folder, self.languages)
 
     @property
     def publishes_plotly(self) -> bool:

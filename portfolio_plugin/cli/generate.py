@@ -292,7 +292,7 @@ def other_languages(options: Options, languages: tuple[str, ...]
     texts: dict[str, str] = {}
     files: dict[str, bytes] = {}
     for language in languages[1:]:
-        build = run(language_options(options, language, f"{language}/"))
+        build = run(language_options(options, language, f"{language}/", languages))
         texts.update({f"docs/{suffixed(uri, language)}": text
                       for uri, text in build.rendered.pages.items()})
         files.update({f"docs/{suffixed(uri, language)}": data

@@ -104,6 +104,9 @@ def test_the_swedish_pages_are_in_swedish_and_the_english_in_english(site: Path)
     assert "Alfapilot" in listing and "Alpha pilot" not in listing
     assert "Alpha pilot" in (site / "initiatives" / "alpha" / "index.html").read_text(
         encoding="utf-8")
+    # A plain text is in the i18n plugin's default language, and said so on a Swedish page.
+    beta = (site / "sv" / "initiatives" / "beta" / "index.html").read_text(encoding="utf-8")
+    assert '<span lang="en">Beta network</span></h1>' in beta
 
 
 def test_each_language_publishes_its_own_open_data(site: Path) -> None:
@@ -264,6 +267,9 @@ def test_the_command_line_checks_such_a_site_in_its_default_language(tmp_path: P
     validate = portfolio("-f", str(config), "validate", "--strict")
     assert validate.returncode == 0, validate.stdout + validate.stderr
     assert "3 initiative(s) valid" in validate.stderr + validate.stdout
+    # Both languages are the site's: what is not in Swedish is counted.
+    assert "0 not in en, " in validate.stderr + validate.stdout
+    assert " not in sv" in validate.stderr + validate.stdout
 
 
 def test_generate_writes_every_language_in_the_i18n_plugins_suffix_structure(
