@@ -146,6 +146,21 @@ def test_a_translation_file_is_never_published_raw_nor_as_an_initiative(site: Pa
         assert sorted(i["id"] for i in index["initiatives"]) == ["alpha", "beta", "gamma"]
 
 
+def test_without_the_i18n_plugin_a_translation_file_is_not_published_either(
+        tmp_path: Path) -> None:
+    config = i18n_site(tmp_path, "i18n first")
+    text = config.read_text(encoding="utf-8")
+    config.write_text(text[:text.index("plugins:")] + "plugins: [search, portfolio]\n",
+                      encoding="utf-8")
+    mkdocs_build(config, tmp_path / "site")
+    published = pages(tmp_path / "site")
+    assert "initiatives/alpha/index.html" in published
+    assert not [p for p in published if "alpha.sv" in p]
+    alpha = (tmp_path / "site" / "initiatives" / "alpha" / "index.html").read_text(
+        encoding="utf-8")
+    assert ENGLISH_BODY in alpha and SWEDISH_BODY not in alpha
+
+
 def test_plotly_is_published_once_for_both_languages(site: Path) -> None:
     assert [p for p in pages(site) if p.endswith("plotly.min.js")] == [
         "assets/portfolio/plotly.min.js"]
