@@ -228,6 +228,12 @@ def test_the_sitemap_lists_every_page_in_both_languages_with_its_translation(
     assert len(entries) == len(pages_built)
 
 
+def test_the_pagefind_index_holds_both_languages_alike(site: Path) -> None:
+    entry = json.loads((site / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8"))
+    counts = {code: found["page_count"] for code, found in entry["languages"].items()}
+    assert set(counts) == {"en", "sv"} and counts["en"] == counts["sv"] > 20
+
+
 def test_no_link_is_broken_in_either_language(site: Path) -> None:
     found = crawl(site)
     assert found.pages > 60
