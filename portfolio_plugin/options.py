@@ -10,7 +10,7 @@ import dataclasses
 import datetime as dt
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -269,7 +269,31 @@ def read_config(path: Path) -> Options:
     """Options from a `mkdocs.yml` file, for the CLI."""
     config = config_mapping(path)
     settings = plugin_settings(config.get("plugins")) or {}
-    return from_settings(path.resolve().parent, config, settings, path.name)
+    options = from_settings(path.resolve().parent, config, settings, path.name)
+    return replace(options, default_language=base_language(path))
+
+
+def base_language(path: Path) -> str | None:
+    """The language of the configuration a configuration inherits (`INHERIT`, to the last):
+    the site's default language, where each language has a configuration of its own. None
+    for a configuration that inherits none, or that cannot be read."""
+    seen = 0
+    while seen < 10:
+        try:
+            mapping = yaml.load(path.read_text(encoding="utf-8"), Loader=_ConfigLoader)  # noqa: S506
+        except (OSError, yaml.YAMLError):
+            return None
+        parent = mapping.get("INHERIT") if isinstance(mapping, dict) else None
+        if not isinstance(parent, str):
+            break
+        path, seen = path.parent / parent, seen + 1
+    if not seen:
+        return None
+    theme = mapping.get("theme") if isinstance(mapping, dict) else None
+    settings = plugin_settings(mapping.get("plugins")) or {}
+    language = settings.get("language") or (theme.get("language")
+                                            if isinstance(theme, dict) else None) or "en"
+    return str(language)
 
 
 def _merged(parent: dict[str, Any], child: dict[str, Any]) -> dict[str, Any]:

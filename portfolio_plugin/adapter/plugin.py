@@ -22,7 +22,7 @@ import subprocess
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -44,7 +44,7 @@ from ..i18n import Translator
 from ..load import Reader, display_path
 from ..load.files import folder_problems, refused_files
 from ..model import Facet, Status, Zone
-from ..options import ConfigError, Options, build_date, from_settings
+from ..options import ConfigError, Options, base_language, build_date, from_settings
 from ..parallel.background import Background, initiative_sources
 from ..parallel.spool import AUTHOR, Production, Spool
 from ..parallel.workers import map_in_two
@@ -288,8 +288,12 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
                                        if isinstance(e, str)]}
         root = Path(config.config_file_path).parent if config.config_file_path else Path.cwd()
         try:
-            return from_settings(root, raw, dict(self.config),
-                                 Path(config.config_file_path or "mkdocs.yml").name)
+            options = from_settings(root, raw, dict(self.config),
+                                    Path(config.config_file_path or "mkdocs.yml").name)
+            if config.config_file_path:
+                options = replace(options,
+                                  default_language=base_language(Path(config.config_file_path)))
+            return options
         except ConfigError as exc:
             raise PluginError(f"portfolio: {exc}") from None
 

@@ -1063,13 +1063,15 @@ def _value(doc: Located | None) -> Any:
 
 
 def _with_default(languages: Languages | None, portfolio: Any) -> Languages | None:
-    """The run's languages with the default one known: what the configuration says, else
-    what `portfolio.yml` says (`language`), else the page's."""
-    if languages is None or languages.default:
-        return languages
+    """The run's languages with the default one known: what `portfolio.yml` says
+    (`language`), else what the configuration says (the language of the configuration the
+    others inherit), else the page's."""
+    if languages is None:
+        return None
     said = portfolio.get("language") if isinstance(portfolio, dict) else None
-    default = said if isinstance(said, str) and _LANGUAGE.match(said) else languages.page
-    return replace(languages, default=default)
+    if isinstance(said, str) and _LANGUAGE.match(said):
+        return replace(languages, default=said)
+    return replace(languages, default=languages.default or languages.page)
 
 
 def page_checker(sources: Sources, site_name: str = "Portfolio",

@@ -197,3 +197,27 @@ def _plain_texts(root: Path) -> int:
         for funding in front.get("funding", []):
             count += isinstance(funding.get("note"), str)
     return count
+
+
+def test_a_swedish_first_site_marks_its_swedish_texts_on_the_english_pages(
+        tmp_path: Path) -> None:
+    """Swedish first: `mkdocs.yml` is Swedish and `mkdocs.en.yml` inherits it; plain texts
+    are Swedish without `portfolio.yml` saying so (the base configuration's language)."""
+    config = write_site(tmp_path, site_url="https://testvik.example/")
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        "  name: material\n", "  name: material\n  language: sv\n"), encoding="utf-8")
+    english = tmp_path / "mkdocs.en.yml"
+    english.write_text("INHERIT: mkdocs.yml\nsite_url: https://testvik.example/en/\n"
+                       "theme:\n  language: en\n", encoding="utf-8")
+    alpha = tmp_path / "docs/initiatives/alpha.md"
+    alpha.write_text(alpha.read_text(encoding="utf-8").replace(
+        "Alpha's own description.", "Alfas egen beskrivning."), encoding="utf-8")
+    mkdocs_build(config, tmp_path / "sv")
+    mkdocs_build(english, tmp_path / "en")
+    svenska = (tmp_path / "sv/initiatives/alpha/index.html").read_text(encoding="utf-8")
+    assert 'lang="sv"' in svenska and '<span lang="' not in svenska
+    page = (tmp_path / "en/initiatives/alpha/index.html").read_text(encoding="utf-8")
+    assert '<html lang="en"' in page
+    assert re.search(r'<div lang="sv">\s*<p>Alfas egen beskrivning\.</p>', page)
+    assert '<span lang="sv">Pilot started</span>' in page
+    assert re.search(r'<h1 id="alpha-pilot"><span lang="sv">Alpha pilot</span></h1>', page)
