@@ -6,7 +6,6 @@ The MkDocs adapter builds `Options` from its config object; the CLI reads the sa
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import os
 from collections.abc import Mapping
@@ -104,8 +103,8 @@ def language_options(options: Options, language: str, folder: str,
     site_url = options.site_url
     if site_url and folder:
         site_url = site_url.rstrip("/") + "/" + folder
-    return dataclasses.replace(options, language=language, site_url=site_url,
-                               site_languages=languages, default_language=languages[0])
+    return replace(options, language=language, site_url=site_url,
+                   site_languages=languages, default_language=languages[0])
 
 
 def build_date() -> dt.datetime:
@@ -270,7 +269,7 @@ def read_config(path: Path) -> Options:
     config = config_mapping(path)
     settings = plugin_settings(config.get("plugins")) or {}
     options = from_settings(path.resolve().parent, config, settings, path.name)
-    return replace(options, default_language=base_language(path))
+    return replace(options, default_language=base_language(path) or options.default_language)
 
 
 def base_language(path: Path) -> str | None:
