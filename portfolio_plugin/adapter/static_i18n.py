@@ -15,8 +15,9 @@ So, on such a site, the portfolio plugin follows it rather than the other way ro
   makes the portfolio in that language, for a site rooted at that language's folder;
 - it names its files to MkDocs after the i18n plugin has chosen the language's files, and
   publishes each at that language's folder (`Language.folder`); an initiative's page is the
-  file the i18n plugin chose for that language, `<slug>.sv.md` (its body in Swedish) or
-  `<slug>.md`;
+  file the i18n plugin chose for that language (`<slug>.sv.md`, else `<slug>.md`), made into
+  the initiative's page in that language, its body the language's (which the core reads from
+  `<slug>.sv.md` where there is one);
 - each of its pages links to itself in every language built (`Language.alternates`).
 
 Nothing here imports the i18n plugin or calls it: what it is building is read from its
