@@ -94,6 +94,19 @@ class Options:
         return f"{self.initiatives.strip('/')}/{slug}.md"
 
 
+def language_options(options: Options, language: str, folder: str,
+                     languages: tuple[str, ...]) -> Options:
+    """The options of one language's build, where one configuration publishes every language
+    (mkdocs-static-i18n; `languages`, the default one first): the portfolio in `language`,
+    for a site rooted at `folder` of the whole site (`sv/`; `` for the default language,
+    at its root)."""
+    site_url = options.site_url
+    if site_url and folder:
+        site_url = site_url.rstrip("/") + "/" + folder
+    return replace(options, language=language, site_url=site_url,
+                   site_languages=languages, default_language=languages[0])
+
+
 def build_date() -> dt.datetime:
     """The build's timestamp: `SOURCE_DATE_EPOCH` when set, so builds are reproducible."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
@@ -121,16 +134,39 @@ class ConfigError(Exception):
     """A site configuration that cannot be used."""
 
 
-def plugin_settings(plugins: Any) -> Mapping[str, Any] | None:
-    """The `portfolio` entry of a `plugins:` list, or None if the plugin is not listed."""
+def plugin_settings(plugins: Any, name: str = "portfolio") -> Mapping[str, Any] | None:
+    """A plugin's entry of a `plugins:` list (the `portfolio` plugin's by default), or None
+    if the plugin is not listed."""
     if isinstance(plugins, dict):
         plugins = [{k: v} for k, v in plugins.items()]
     for item in plugins or []:
-        if item == "portfolio":
+        if item == name:
             return {}
-        if isinstance(item, dict) and "portfolio" in item:
-            return item["portfolio"] or {}
+        if isinstance(item, dict) and name in item:
+            settings = item[name] or {}
+            return settings if isinstance(settings, Mapping) else {}
     return None
+
+
+def i18n_languages(plugins: Any) -> tuple[str, ...]:
+    """The languages mkdocs-static-i18n builds (the `i18n` plugin's `languages` with
+    `build: true`, the default one first), or none where the site does not use it.
+
+    With it, one configuration publishes every language: the default one at the site's root,
+    each other in its own folder (LANGUAGES.md, "With mkdocs-static-i18n").
+    """
+    settings = plugin_settings(plugins, "i18n")
+    listed = settings.get("languages") if settings is not None else None
+    if not isinstance(listed, list):
+        return ()
+    entries = [entry for entry in listed if isinstance(entry, Mapping)
+               and isinstance(entry.get("locale"), str) and entry["locale"] != "null"
+               and entry.get("build", True) is not False]
+    only = settings.get("build_only_locale") if settings is not None else None
+    if isinstance(only, str) and only in [entry["locale"] for entry in entries]:
+        return (only,)  # (that plugin then builds it alone, as the default)
+    default = [str(entry["locale"]) for entry in entries if entry.get("default") is True]
+    return tuple(dict.fromkeys(default[:1] + [str(entry["locale"]) for entry in entries]))
 
 
 def from_settings(root: Path, config: Mapping[str, Any], settings: Mapping[str, Any],
@@ -139,8 +175,11 @@ def from_settings(root: Path, config: Mapping[str, Any], settings: Mapping[str, 
     # Absolute, as the folders below are: paths shown to users are made relative to it.
     root = root.resolve()
     theme = config.get("theme") or {}
-    language = settings.get("language") or (theme.get("language") if isinstance(theme, dict)
-                                            else None) or "en"
+    # The i18n plugin sets the theme's language for each language it builds; read here (the
+    # command line), its default language is the site's.
+    built = i18n_languages(config.get("plugins"))
+    language = (built[0] if built else None) or settings.get("language") \
+        or (theme.get("language") if isinstance(theme, dict) else None) or "en"
     return Options(
         root=root,
         docs_dir=(root / str(config.get("docs_dir") or "docs")).resolve(),
@@ -150,7 +189,9 @@ def from_settings(root: Path, config: Mapping[str, Any], settings: Mapping[str, 
         output=str(settings.get("output", "portfolio")).strip("/"),
         exports=str(settings.get("exports", "data")).strip("/"),
         language=str(language),
-        site_languages=_site_languages(config, str(language)),
+        site_languages=built or _site_languages(config, str(language)),
+        # The i18n plugin's default language is that of `page.md` beside `page.sv.md`.
+        default_language=built[0] if built else None,
         directory_urls=bool(config.get("use_directory_urls", True)),
         site_url=config.get("site_url"),
         repo_url=_text_setting(config.get("repo_url")),
@@ -228,7 +269,7 @@ def read_config(path: Path) -> Options:
     config = config_mapping(path)
     settings = plugin_settings(config.get("plugins")) or {}
     options = from_settings(path.resolve().parent, config, settings, path.name)
-    return replace(options, default_language=base_language(path))
+    return replace(options, default_language=base_language(path) or options.default_language)
 
 
 def base_language(path: Path) -> str | None:

@@ -33,7 +33,7 @@ from mkdocs.config.base import Config
 from mkdocs.config.config_options import ExtraScriptValue
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
@@ -57,6 +57,7 @@ from ..render.text import read_front_matter
 from ..render.urls import page_url
 from . import search
 from .languages import page_alternates
+from .static_i18n import Language, UnsupportedError, language_build, sitemap_pages
 
 log = get_plugin_logger(__name__)
 PACKAGE_DIR = Path(__file__).parent.parent
@@ -156,13 +157,31 @@ class BuildState:
     # invalid initiatives.
     problems: Problems | None = None
     translator: Translator | None = None
-    # The site's `extra.alternate`, while a page is given its own (see on_page_context).
+    # The site's `extra.alternate`, while a page is given its own (see on_page_context); and
+    # the list the theme shows in its place: the i18n plugin sets one for each of its pages
+    # as an attribute of `extra`, which templates read before the key.
     alternates: Any = None
+    shown_alternates: Any = None
     # The Pagefind binary where the site's search is Pagefind's (`search` option), else None.
     pagefind: Path | None = None
+    # The language being built, on a site whose languages the i18n plugin builds (see
+    # `adapter.static_i18n`), and `extra.alternate` as it set it for this build.
+    language: Language | None = None
+    i18n_alternates: Any = None
+    # The pages the plugin added where the i18n plugin chose the files (its sitemap lists
+    # only its own).
+    added: list[File] = field(default_factory=list)
+    # The initiative page a file of another name shows (`initiatives/x.sv.md` shows
+    # `initiatives/x.md` in Swedish), by that file's docs path.
+    aliases: dict[str, str] = field(default_factory=dict)
+
+    def key(self, uri: str) -> str:
+        """The docs path the plugin knows the page of the file at `uri` by."""
+        return self.aliases.get(uri, uri)
 
     def ours(self, uri: str) -> bool:
         """Whether the page at `uri` is made by the plugin (generated, or an initiative's)."""
+        uri = self.key(uri)
         return uri in self.generated or uri in self.initiatives
 
 
@@ -191,7 +210,7 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
         if folder is not None:
             shutil.rmtree(folder, ignore_errors=True)
 
-    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+    def _configure(self, config: MkDocsConfig) -> MkDocsConfig:
         """Start each build clean; make the package's templates and assets available."""
         self._stop()
         self.state = BuildState(self.options(config), getattr(self, "serving", False),
@@ -220,6 +239,26 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
         self.defer_bundle = config.theme.name == "material" and all(
             str(s) == "assets/portfolio/portfolio.js" for s in config.extra_javascript)
         return config
+
+    # After every other plugin's, the i18n plugin's (-100) among them.
+    @event_priority(-110)
+    def _follow_languages(self, config: MkDocsConfig) -> MkDocsConfig:
+        """On a site whose languages the i18n plugin builds, make the portfolio in the
+        language it is building now (it has just set it), for that language's folder."""
+        state = self._state()
+        try:
+            language = language_build(config.plugins)
+        except UnsupportedError as exc:
+            raise PluginError(f"portfolio: {exc}") from None
+        if language is not None:
+            state.language = language
+            state.options = language.options(state.options)
+            state.i18n_alternates = config.extra.get("alternate")
+            if language.language == language.default:  # the first build of the site
+                self.sitemap: dict[str, list[Any]] = {}
+        return config
+
+    on_config = CombinedEvent(_configure, _follow_languages)
 
     def _pagefind(self) -> Path | None:
         """The Pagefind binary, where the site's search is Pagefind's."""
@@ -283,7 +322,23 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
 
     # First, so that a plugin listed before this one (redirects) sees the portfolio's pages.
     @event_priority(100)
-    def on_files(self, files: Files, config: MkDocsConfig) -> Files:
+    def _files_first(self, files: Files, config: MkDocsConfig) -> Files:
+        """The portfolio's files, where the i18n plugin does not choose the files."""
+        if self._state().language is not None:
+            return files
+        return self._name_portfolio(files, config)
+
+    # After the i18n plugin's (-100): it keeps only files of docs_dir, each language's own.
+    @event_priority(-110)
+    def _files_last(self, files: Files, config: MkDocsConfig) -> Files:
+        """The portfolio's files, among those the i18n plugin chose for its language."""
+        if self._state().language is None:
+            return files
+        return self._name_portfolio(files, config)
+
+    on_files = CombinedEvent(_files_first, _files_last)
+
+    def _name_portfolio(self, files: Files, config: MkDocsConfig) -> Files:
         """Run the pipeline; name every generated page and file to MkDocs, made into a spool
         on disk (by a second process while MkDocs works, or right here)."""
         state = self._state()
@@ -308,7 +363,7 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
         state = self._state()
         if state.production is not None:
             with _making():
-                state.production.wait_for(page.file.src_uri)
+                state.production.wait_for(state.key(page.file.src_uri))
         return page
 
     def on_page_read_source(self, page: Page, config: MkDocsConfig) -> str | None:
@@ -324,7 +379,7 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
         """An initiative page: the plugin's Markdown around the author's text. Any other
         page: its front-matter title and description escaped, as themes print them raw."""
         state = self._state()
-        uri = page.file.src_uri
+        uri = state.key(page.file.src_uri)
         if uri in state.initiatives and state.spool is not None:
             return _around_author(page, state.spool.text(uri), markdown)
         if uri not in state.generated:
@@ -354,7 +409,7 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
         if "title" not in page.meta and not page.is_homepage and page.title:
             page.meta["title"] = str(escape(Markup(page.title).striptags()))  # noqa: S704
         state = self._state()
-        if page.file.src_uri in state.initiatives:
+        if state.key(page.file.src_uri) in state.initiatives:
             # The author's text, between its marks (see `_around_author`).
             html = clean_page_body(html, sanitise=state.options.sanitise_bodies)
         if state.let_go and state.ours(page.file.src_uri):
@@ -381,11 +436,20 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
         state = self._state()
         extra = config.extra
         state.alternates = extra.get("alternate")
-        links = page_alternates(state.alternates, page.url, page.file.src_uri,
-                                state.ours(page.file.src_uri), state.options.root,
-                                config.site_url)
+        state.shown_alternates = vars(extra).get("alternate")
+        uri = state.key(page.file.src_uri)
+        if state.language is not None:
+            # The i18n plugin links its own pages; the plugin's in every language built.
+            links = state.language.alternates(
+                state.i18n_alternates, page_url(uri, config.use_directory_urls)) \
+                if state.ours(uri) else None
+        else:
+            links = page_alternates(state.alternates, page.url, uri, state.ours(uri),
+                                    state.options.root, config.site_url)
         if links is not None:
             extra["alternate"] = links
+            if state.shown_alternates is not None:
+                setattr(extra, "alternate", links)  # noqa: B010 (see `shown_alternates`)
         return context
 
     # Before any other plugin's post_page (a minifier): they see each page whole.
@@ -396,9 +460,11 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
         state = self._state()
         if state.alternates is not None:
             config.extra["alternate"] = state.alternates
+        if state.shown_alternates is not None:
+            setattr(config.extra, "alternate", state.shown_alternates)  # noqa: B010
         if getattr(self, "defer_bundle", False):
             output = _defer_bundle(output)
-        uri = page.file.src_uri
+        uri = state.key(page.file.src_uri)
         if state.pagefind is not None:
             output = search.mark_page(output, search.page_kind(
                 uri, state.initiatives, state.generated, state.options.output))
@@ -416,13 +482,33 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
             return _defer_bundle(output_content)
         return output_content
 
+    def on_template_context(self, context: TemplateContext, /, *, template_name: str,
+                            config: MkDocsConfig) -> TemplateContext:
+        """The i18n plugin's `sitemap.xml` lists the pages of every language it has built;
+        the plugin's pages of each are added to them (it lists only the files it chose)."""
+        state = self._state()
+        values: dict[str, Any] = context  # type: ignore[assignment]  # (the i18n plugin's keys)
+        listed = values.get("i18n_alternates")
+        if template_name != "sitemap.xml" or state.language is None \
+                or not isinstance(listed, dict):
+            return context
+        sitemap = getattr(self, "sitemap", {})
+        sitemap[state.language.language] = sitemap_pages(state.language, [
+            (page_url(state.key(f.src_uri), config.use_directory_urls), f.page)
+            for f in state.added if f.page is not None])
+        values["i18n_alternates"] = {
+            code: list(listed.get(code, [])) + sitemap.get(code, [])
+            for code in dict.fromkeys([*listed, *sitemap])}
+        return context
+
     def on_post_build(self, config: MkDocsConfig) -> None:
         """Index the built site for Pagefind (under `mkdocs serve` while the page reloads);
         remove a build's spool (`mkdocs serve` keeps its own until it stops)."""
-        program = self._state().pagefind
+        state = self._state()
+        program = state.pagefind
         self._stop()
-        if program is None:
-            return
+        if program is None or (state.language is not None and not state.language.last):
+            return  # (the i18n plugin builds the other languages next: indexed once, then)
         if getattr(self, "serving", False):
             self.indexing = search.index_in_background(program, config.site_dir,
                                                        getattr(self, "indexing", None))
@@ -601,29 +687,41 @@ def _name_files(state: BuildState, files: Files, config: MkDocsConfig) -> None:
     front-matter never shows. The navigation never lists initiative, partner or listing
     pages (every page would carry them); a site that leaves its navigation to MkDocs gets the
     portfolio's section pages in it (ordered in `on_nav`).
+
+    Where the i18n plugin builds the languages, the files of `docs_dir` are those it chose for
+    the language it builds, at that language's folder: an initiative's page may be its
+    translation (`initiatives/x.sv.md` shows `initiatives/x.md` in Swedish), and every file the
+    plugin adds goes to that folder too.
     """
     assert state.production is not None and state.spool is not None
-    options = state.options
+    options, language = state.options, state.language
     prefix = options.initiatives.strip("/") + "/"
+    known: dict[str, File] = {}
     for file in list(files):
         uri = file.src_uri
-        if uri in state.initiatives:
+        page = language.page_of(uri) if language is not None else uri
+        if page in state.initiatives:
             file.inclusion = InclusionLevel.NOT_IN_NAV
-        elif uri.startswith(prefix) and uri.endswith(".md") \
-                and posixpath.basename(uri) not in ("index.md", "README.md"):
+            if page != uri:
+                state.aliases[uri] = page
+        elif page.startswith(prefix) and page.endswith(".md") \
+                and posixpath.basename(page) not in ("index.md", "README.md"):
             files.remove(file)  # an invalid initiative (or one read from elsewhere)
             if state.problems is not None and state.translator is not None:
                 # Under `mkdocs serve`, the author previewing it sees its problems instead.
-                files.append(_problems_file(state, config, uri))
-    known = files.src_uris  # our paths are already in the form MkDocs keys them by
+                files.append(_published(_problems_file(state, config, page), language))
+            continue
+        known[page] = file
     for uri, source in state.initiatives.items():
         if uri not in known:  # read from `initiatives_source`, or from a sub-folder
-            files.append(File.generated(config, uri, abs_src_path=source,
-                                        inclusion=InclusionLevel.NOT_IN_NAV))
+            files.append(_published(File.generated(config, uri, abs_src_path=source,
+                                                   inclusion=InclusionLevel.NOT_IN_NAV),
+                                    language))
     spooled = str(state.spool.folder)  # plain strings: thousands of paths, no Path objects
     sources = [(uri, os.path.join(spooled, uri)) for uri in state.production.uris
                if uri not in state.initiatives]
-    for uri, installed in static_sources(plotly=options.plotly_js is None).items():
+    plotly = options.plotly_js is None and (language is None or language.publishes_plotly)
+    for uri, installed in static_sources(plotly=plotly).items():
         # Copied from where the package is installed; spooled if it is not a plain file.
         plain = isinstance(installed, Path) and installed.is_file()
         sources.append((uri, str(installed) if plain
@@ -636,10 +734,22 @@ def _name_files(state: BuildState, files: Files, config: MkDocsConfig) -> None:
         existing = known.get(uri)
         if existing is not None:
             files.remove(existing)
-        files.append(File.generated(
+        files.append(_published(File.generated(
             config, uri, abs_src_path=path,
             inclusion=InclusionLevel.NOT_IN_NAV
-            if uri in state.generated and uri not in listed else InclusionLevel.UNDEFINED))
+            if uri in state.generated and uri not in listed else InclusionLevel.UNDEFINED),
+            language))
+    if language is not None:
+        state.added = [file for file in files if file.generated_by is not None
+                       and file.is_documentation_page() and state.ours(file.src_uri)]
+
+
+def _published(file: File, language: Language | None) -> File:
+    """A file the plugin adds, at the folder of the language being built (the i18n plugin
+    publishes that language's pages there: `sv/portfolio/`)."""
+    if language is not None and language.folder:
+        file.dest_uri = language.folder + file.dest_uri
+    return file
 
 
 _BUNDLE = re.compile(r'<script src="([^"<>]*assets/javascripts/bundle\.[0-9a-f]+\.min\.js)">')

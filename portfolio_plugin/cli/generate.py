@@ -12,6 +12,7 @@ previous folder (or none), never half of one.
 from __future__ import annotations
 
 import os
+import posixpath
 import shutil
 import tempfile
 from dataclasses import dataclass, replace
@@ -23,7 +24,14 @@ from typing import Any
 import yaml
 
 from ..load.files import refused_files, walk
-from ..options import ConfigError, Options, config_mapping, read_config
+from ..options import (
+    ConfigError,
+    Options,
+    config_mapping,
+    i18n_languages,
+    language_options,
+    read_config,
+)
 from ..problems import Problem
 
 PAGE_TEMPLATE = "portfolio.html"
@@ -256,6 +264,43 @@ def _package_files(folder: Traversable, below: str = "") -> dict[str, bytes]:
     return found
 
 
+def suffixed(uri: str, language: str) -> str:
+    """A file's path for one language in the suffix structure of mkdocs-static-i18n:
+    `portfolio/index.md` -> `portfolio/index.sv.md`, `data/portfolio.json` ->
+    `data/portfolio.sv.json` (that plugin publishes both in the language's folder)."""
+    folder, name = posixpath.split(uri)
+    stem, dot, ext = name.rpartition(".")
+    name = f"{stem}.{language}.{ext}" if dot and stem else f"{name}.{language}"
+    return posixpath.join(folder, name)
+
+
+def _in_language(uri: str, languages: tuple[str, ...]) -> bool:
+    """Whether a page is one language's version of another (`about.sv.md`), which
+    mkdocs-static-i18n puts in the navigation in place of the page it names."""
+    stem = posixpath.splitext(posixpath.basename(uri))[0]
+    return posixpath.splitext(stem)[1][1:] in languages
+
+
+def other_languages(options: Options, languages: tuple[str, ...]
+                    ) -> tuple[dict[str, str], dict[str, bytes]]:
+    """The pages and files of each language after the first where mkdocs-static-i18n builds
+    the site's languages (`languages`: the default one first), named in its suffix
+    structure for the folder; plotly.js once, the default language's (the pages' script,
+    at the site's root, loads the copy beside it)."""
+    from ..pipeline import run
+
+    texts: dict[str, str] = {}
+    files: dict[str, bytes] = {}
+    for language in languages[1:]:
+        build = run(language_options(options, language, f"{language}/", languages))
+        texts.update({f"docs/{suffixed(uri, language)}": text
+                      for uri, text in build.rendered.pages.items()})
+        files.update({f"docs/{suffixed(uri, language)}": data
+                      for uri, data in build.rendered.files.items()
+                      if not uri.endswith("/plotly.min.js")})
+    return texts, files
+
+
 def generate(config_file: Path, out: Path, engine: str = "zensical",
              strict: bool = False) -> tuple[int, list[Problem]]:
     """Make the folder for `engine`; return how many files it has (0: not written, with
@@ -294,6 +339,10 @@ def generate(config_file: Path, out: Path, engine: str = "zensical",
     # in the plugin's build.
     texts = {f"docs/{uri}": text for uri, text in build.rendered.pages.items()}
     files.update({f"docs/{uri}": data for uri, data in build.rendered.files.items()})
+    languages = i18n_languages(config.get("plugins"))
+    texts_in, files_in = other_languages(options, languages)
+    texts.update(texts_in)
+    files.update(files_in)
     copies = {uri: path for uri, path in copies.items()
               if uri not in texts and uri not in files}
     settings = engine_config(config, options, out)
@@ -302,7 +351,7 @@ def generate(config_file: Path, out: Path, engine: str = "zensical",
 
         settings["nav"] = navigation(
             [uri[len("docs/"):] for uri in copies if uri.startswith("docs/")
-             and uri.endswith(".md")],
+             and uri.endswith(".md") and not _in_language(uri, languages)],
             [uri for uri in section_uris(options.output) if uri in build.rendered.pages],
             build.translator("nav.section"))
     texts["mkdocs.yml"] = config_text(settings, engine)
