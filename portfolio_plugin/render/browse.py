@@ -28,7 +28,7 @@ INDEX_FILE = "initiatives-index.json"
 # Listings need the width: Material's table of contents is hidden on them.
 WIDE = {"hide": ["toc"]}
 INDEX_COLUMNS = ("url", "title", "facet", "zone", "status", "steward", "funding", "partners",
-                 "themes")
+                 "themes", "mandates", "objectives")
 
 
 @dataclass(frozen=True)
@@ -235,7 +235,8 @@ def _index_rows(r: Renderer) -> Iterator[list[str]]:
         yield [link(r.options.initiative_uri(i.slug)), r.text(i.title), i.facet.value,
                i.zone.value, i.status.value, i.steward or "",
                t.money(i.cash, currency) if i.funding else "–",
-               " ".join(i.partner_ids), " ".join(i.themes)]
+               " ".join(i.partner_ids), " ".join(i.themes), " ".join(i.mandates),
+               " ".join(i.objectives)]
 
 
 def index_pieces(r: Renderer, batch: int = 500) -> Iterator[bytes]:
