@@ -11,7 +11,9 @@ from functools import partial
 from ..compute import balance
 from ..model import Indicator, Initiative, Mandate, MandateLevel, Objective
 from . import Later, Renderer
+from .browse import listing, listing_page, numbered, page_uri
 from .charts import Chart
+from .facetmap import count_table
 from .initiative import indicator_charts
 
 # A mandate or objective served by at most this many initiatives lists them all on the
@@ -74,13 +76,15 @@ def largest_first(r: Renderer, initiatives: Sequence[Initiative]) -> list[Initia
 
 
 def objective_members(r: Renderer, objective_id: str) -> list[Initiative]:
-    """The initiatives contributing to an objective, by name."""
-    return _sorted(r, [i for i in r.portfolio.initiatives if objective_id in i.objectives])
+    """The initiatives contributing to an objective, by name (found once per run)."""
+    return r.once(f"objectives.members:{objective_id}", lambda: _sorted(
+        r, [i for i in r.portfolio.initiatives if objective_id in i.objectives]))
 
 
 def mandate_members(r: Renderer, mandate_id: str) -> list[Initiative]:
-    """The initiatives serving a mandate, by name."""
-    return _sorted(r, [i for i in r.portfolio.initiatives if mandate_id in i.mandates])
+    """The initiatives serving a mandate, by name (found once per run)."""
+    return r.once(f"mandates.members:{mandate_id}", lambda: _sorted(
+        r, [i for i in r.portfolio.initiatives if mandate_id in i.mandates]))
 
 
 def objective_entries(r: Renderer) -> tuple[ObjectiveEntry, ...]:
@@ -182,9 +186,6 @@ def _listing_pages(r: Renderer, kind: str, key: str, title: str,
                    members: Sequence[Initiative]) -> Iterator[tuple[str, Later]]:
     """The pages listing every initiative of one mandate or objective (`kind`), in the
     listings' table, with their counts by facet and zone and a way back."""
-    from .browse import _listing_page, _numbered, listing, page_uri
-    from .facetmap import count_table
-
     t = r.t
     first = r.uri(f"{kind}:{key}")
     counts = dataclasses.replace(count_table(r, balance(members)),
@@ -193,8 +194,8 @@ def _listing_pages(r: Renderer, kind: str, key: str, title: str,
     for page in listing(r, "pf-list", first, members, fixed=((f"{kind}s", key),)):
         uri = page_uri(first, page.number)
         yield uri, partial(
-            _listing_page, r, uri, "browse_group.md",
-            _numbered(r, t(f"{kind}s.page_title", title=title), page),
+            listing_page, r, uri, "browse_group.md",
+            numbered(r, t(f"{kind}s.page_title", title=title), page),
             t(f"{kind}s.page_description", title=title), page,
             intro=t(f"{kind}s.page_intro", title=title, count=t.number(len(members))),
             summary=(), summary_head="", gaps=(), count_table=counts, back=back)
