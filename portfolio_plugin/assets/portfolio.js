@@ -208,7 +208,24 @@
     });
   }
 
+  /* A link to a part of a page folded in a disclosure (one of the ecosystem page's other
+     shared assets, from an initiative's page) opens the disclosure, so the reader lands on
+     it (browsers that do so themselves find it open already). */
+  function revealTarget() {
+    var id = "";
+    try { id = decodeURIComponent(window.location.hash.slice(1)); } catch (e) { return; }
+    var target = id ? document.getElementById(id) : null;
+    var opened = false;
+    for (var d = target && target.closest("details"); d;
+         d = d.parentElement ? d.parentElement.closest("details") : null) {
+      if (!d.open) { d.open = true; opened = true; }
+    }
+    if (opened) target.scrollIntoView();
+  }
+
   function start() {
+    revealTarget();
+    window.addEventListener("hashchange", revealTarget);
     setupFilters();
     document.querySelectorAll("form[data-pf-index]").forEach(setupListing);
     setupCharts(document);
@@ -260,7 +277,8 @@
     data.columns.forEach(function (name, i) { c[name] = row[i]; });
     var tr = el("tr", { "data-pf-item": "", "data-facet": c.facet, "data-zone": c.zone,
                         "data-status": c.status, "data-partners": c.partners,
-                        "data-themes": c.themes });
+                        "data-themes": c.themes, "data-mandates": c.mandates || "",
+                        "data-objectives": c.objectives || "" });
     var href = sameOrigin(c.url, base);
     tr.appendChild(cell("th", el("a", href ? { href: href } : {}, c.title), { scope: "row" }));
     var facet = data.labels.facet[c.facet] || ["", c.facet];

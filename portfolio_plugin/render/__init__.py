@@ -267,7 +267,7 @@ class Renderer:
         """The docs path of a generated page by name: `overview`, `leverage`, ..."""
         base = self.options.output
         kind, _, key = name.partition(":")
-        if key and kind in ("facet", "zone", "theme"):
+        if key and kind in ("facet", "zone", "theme", "mandate", "objective"):
             return f"{base}/{kind}s/{key}.md"
         if name == "report":  # the index of the years' reports (render/report.py)
             return f"{base}/report/index.md"

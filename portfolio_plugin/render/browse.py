@@ -28,7 +28,7 @@ INDEX_FILE = "initiatives-index.json"
 # Listings need the width: Material's table of contents is hidden on them.
 WIDE = {"hide": ["toc"]}
 INDEX_COLUMNS = ("url", "title", "facet", "zone", "status", "steward", "funding", "partners",
-                 "themes")
+                 "themes", "mandates", "objectives")
 
 
 @dataclass(frozen=True)
@@ -235,7 +235,8 @@ def _index_rows(r: Renderer) -> Iterator[list[str]]:
         yield [link(r.options.initiative_uri(i.slug)), r.text(i.title), i.facet.value,
                i.zone.value, i.status.value, i.steward or "",
                t.money(i.cash, currency) if i.funding else "–",
-               " ".join(i.partner_ids), " ".join(i.themes)]
+               " ".join(i.partner_ids), " ".join(i.themes), " ".join(i.mandates),
+               " ".join(i.objectives)]
 
 
 def index_pieces(r: Renderer, batch: int = 500) -> Iterator[bytes]:
@@ -277,7 +278,7 @@ def _axis_pages(r: Renderer, kind: str, value: str, members: Sequence[Initiative
     for page in listing(r, "pf-list", first, members, omit=kind, fixed=((kind, value),)):
         uri = page_uri(first, page.number)
         yield uri, partial(
-            _listing_page, r, uri, "browse_group.md", _numbered(r, title, page),
+            listing_page, r, uri, "browse_group.md", numbered(r, title, page),
             r.t(f"{kind}.{value}.about"), page, intro=r.t(f"browse.{kind}.{value}.explain"),
             summary=summary, summary_head=summary_head, gaps=(), count_table=None)
 
@@ -312,20 +313,20 @@ def _theme_pages(r: Renderer, theme_id: str) -> Iterator[tuple[str, Later]]:
                         fixed=(("themes", theme_id),)):
         uri = page_uri(first, page.number)
         yield uri, partial(
-            _listing_page, r, uri, "browse_group.md",
-            _numbered(r, r.t("browse.theme_title", theme=title), page),
+            listing_page, r, uri, "browse_group.md",
+            numbered(r, r.t("browse.theme_title", theme=title), page),
             r.t("browse.theme_description", theme=title), page,
             intro=r.t("browse.theme_intro", theme=title, count=r.t.number(len(members))),
             summary=(), summary_head="", gaps=(), count_table=counts)
 
 
-def _listing_page(r: Renderer, uri: str, template: str, title: str, description: str,
+def listing_page(r: Renderer, uri: str, template: str, title: str, description: str,
                   page: ListPage, **values: Any) -> str:
     return r.page(uri, template, title, description, view=with_rows(r, page), meta=WIDE,
                   **values)
 
 
-def _numbered(r: Renderer, title: str, page: ListPage) -> str:
+def numbered(r: Renderer, title: str, page: ListPage) -> str:
     if page.number == 1:
         return title
     return r.t("browse.page_title", title=title, number=page.number, pages=len(page.pages))
@@ -349,7 +350,7 @@ def pages(r: Renderer) -> Iterator[tuple[str, Later]]:
     for page in listing(r, "pf-list", first, r.portfolio.initiatives):
         uri = page_uri(first, page.number)
         yield uri, partial(
-            _listing_page, r, uri, "browse_index.md", _numbered(r, r.t("browse.title"), page),
+            listing_page, r, uri, "browse_index.md", numbered(r, r.t("browse.title"), page),
             r.t("browse.description", count=r.t.number(page.total)), page, groups=groups)
     for facet in FACETS:
         yield from _facet_pages(r, facet)

@@ -26,6 +26,26 @@ ASSET_USERS_SHOWN = 10
 PARTNER_INITIATIVES_SHOWN = 200
 # The newest stories on a partner page; every story is on its year's timeline page.
 PARTNER_STORIES_SHOWN = 12
+# The ecosystem page at thousands of initiatives: each part shows what matters most first
+# and the rest on demand (a disclosure) or on the partners' own pages, so the page stays a
+# few screens long. The reference site (11 partners in its largest sector, 14 assets, 25
+# funders, 33 partners taking part) is below every threshold and shows everything.
+# A sector with more partners than this names the few in the most initiatives, and the
+# whole list, by name, opens on demand.
+SECTOR_LISTED_IN_FULL = 12
+SECTOR_FIRST = 3
+# With more shared assets than this, the most used come first and the others open on
+# demand, each naming fewer of the initiatives that use it (their pages name the asset).
+ASSETS_LISTED_IN_FULL = 15
+ASSETS_FIRST = 3
+ASSET_USERS_FOLDED = 5
+# With more funders than this, the table names the largest and sums the others in a row.
+FUNDERS_LISTED_IN_FULL = 40
+FUNDERS_FIRST = 5
+# With more partners taking part than this, the table of who works with whom shows those
+# in the most initiatives; every partner's page names whom it works with.
+COLLABORATION_LISTED_IN_FULL = 40
+COLLABORATION_FIRST = 5
 
 @dataclass(frozen=True)
 class SectorGroup:
@@ -33,6 +53,8 @@ class SectorGroup:
 
     sector: Sector
     partners: tuple[tuple[Partner, int], ...]
+    # With many partners: those in the most initiatives, shown before the whole list.
+    first: tuple[tuple[Partner, int], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -72,22 +94,36 @@ def sector_groups(r: Renderer) -> tuple[SectorGroup, ...]:
         members = sorted((p for p in r.portfolio.partners if p.sector is sector),
                          key=lambda p: (r.t.collate(p.name), p.id))
         if members:
-            groups.append(SectorGroup(sector, tuple((p, counts.get(p.id, 0)) for p in members)))
+            partners = tuple((p, counts.get(p.id, 0)) for p in members)
+            first = (tuple(sorted(partners, key=lambda x: -x[1])[:SECTOR_FIRST])
+                     if len(partners) > SECTOR_LISTED_IN_FULL else ())
+            groups.append(SectorGroup(sector, partners, first))
     return tuple(groups)
 
 
-def asset_entries(r: Renderer) -> tuple[AssetEntry, ...]:
-    """Every shared asset with its owner and users (figures.asset_users)."""
+def asset_entries(r: Renderer) -> tuple[tuple[AssetEntry, ...], tuple[AssetEntry, ...]]:
+    """Every shared asset with its owner and users (figures.asset_users): all of them in
+    the portfolio's order, or, with many, the most used first and then the others (in the
+    portfolio's order), each naming fewer users."""
     users = dict(r.figures.asset_users)
+    folded = len(r.portfolio.assets) > ASSETS_LISTED_IN_FULL
+    first: set[str] = set()
+    if folded:
+        ranked = sorted(r.portfolio.assets, key=lambda a: -len(users.get(a.id, ())))
+        first = {a.id for a in ranked[:ASSETS_FIRST]}
     entries = []
     for asset in r.portfolio.assets:
         slugs = users.get(asset.id, ())
         found = [i for i in (r.initiative(s) for s in slugs) if i is not None]
         found.sort(key=lambda i: (r.t.collate(r.text(i.title)), i.slug))
+        shown = ASSET_USERS_FOLDED if folded else ASSET_USERS_SHOWN
         entries.append(AssetEntry(asset, r.partner(asset.owner) if asset.owner else None,
-                                  tuple(found[:ASSET_USERS_SHOWN]),
-                                  max(0, len(found) - ASSET_USERS_SHOWN)))
-    return tuple(entries)
+                                  tuple(found[:shown]), max(0, len(found) - shown)))
+    if not folded:
+        return tuple(entries), ()
+    top = sorted((e for e in entries if e.asset.id in first),
+                 key=lambda e: -(len(e.users) + e.more))
+    return tuple(top), tuple(e for e in entries if e.asset.id not in first)
 
 
 def funders_table(r: Renderer, here: str) -> Table:
@@ -95,12 +131,22 @@ def funders_table(r: Renderer, here: str) -> Table:
     t = r.t
     cur = r.portfolio.info.currency
     rows: list[tuple[Cell, ...]] = []
-    for f in r.figures.funders:
+    funders = r.figures.funders
+    shown = funders[:FUNDERS_FIRST] if len(funders) > FUNDERS_LISTED_IN_FULL else funders
+    for f in shown:
         partner = r.partner(f.id)
         name: Cell = Link(partner.name, r.partner_uri(f.id)) if partner else f.id
         # Whole numbers: the caption names the currency.
         rows.append((name, t.number(f.base_investment), t.number(f.cash),
                      t.number(f.total_cash), t.number(f.in_kind)))
+    others = funders[len(shown):]
+    if others:
+        # The others summed in one row (each on its own partner page).
+        rows.append((t("ecosystem.funders_others", count=t.number(len(others))),
+                     t.number(sum(f.base_investment for f in others)),
+                     t.number(sum(f.cash for f in others)),
+                     t.number(sum(f.total_cash for f in others)),
+                     t.number(sum(f.in_kind for f in others))))
     total = r.figures.leverage.total
     footer = (t("ecosystem.funders_total"), t.number(total.layer1),
               t.number(total.layer2 + total.layer3), t.number(r.figures.money_gathered),
@@ -166,6 +212,7 @@ class Network:
     pairs: int  # pairs of partners sharing at least one initiative
     joint: int  # initiatives with two partners or more
     initiatives: int  # all initiatives
+    taking_part: int = 0  # partners in at least one initiative (`rows` may show fewer)
 
 
 def sector_matrix(r: Renderer) -> SectorMatrix:
@@ -209,10 +256,13 @@ def network(r: Renderer, here: str) -> Network:
     rows.sort(key=lambda row: (-row.initiatives, -row.partners, r.t.collate(row.partner.name),
                                row.partner.id))
     present = {row.partner.sector for row in rows}
+    taking_part = len(rows)
+    if taking_part > COLLABORATION_LISTED_IN_FULL:
+        rows = rows[:COLLABORATION_FIRST]
     return Network(sector_matrix(r), tuple(rows), tuple(s for s in Sector if s in present),
                    sum(len(c) for c in others.values()) // 2,
                    joint_initiatives(r.figures.partners),
-                   len(r.portfolio.initiatives))
+                   len(r.portfolio.initiatives), taking_part)
 
 
 @dataclass(frozen=True)
@@ -258,9 +308,11 @@ def ecosystem_page(r: Renderer) -> str:
     here = r.uri("ecosystem")
     t = r.t
     active = sum(1 for p in r.figures.partners if p.initiatives)
+    assets, more_assets = asset_entries(r)
     return r.page(
         here, "ecosystem.md", t("ecosystem.title"), t("ecosystem.description"),
-        sectors=sector_groups(r), assets=asset_entries(r), funders=funders_table(r, here),
+        sectors=sector_groups(r), assets=assets, more_assets=more_assets,
+        funders=funders_table(r, here),
         network=network(r, here), active_partners=active,
     )
 

@@ -8,19 +8,28 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import partial
 
+from ..compute import balance
 from ..model import Indicator, Initiative, Mandate, MandateLevel, Objective
 from . import Later, Renderer
+from .browse import listing, listing_page, numbered, page_uri
 from .charts import Chart
+from .facetmap import count_table
 from .initiative import indicator_charts
 from .text import joined
 
-# Initiatives listed per objective or mandate; the rest are counted (their own pages link
-# back), so the pages stay readable and light at thousands of initiatives.
-INITIATIVES_SHOWN = 40
-# Of those, the mandates page tells what the first few do (their summary), largest first.
+# A mandate or objective served by at most this many initiatives lists them all on the
+# mandates or objectives page (the reference site's largest has 16). One with more shows the
+# few that matter most, its largest cash commitments, and links to a page of its own that
+# lists every one (the pages stay a few screens long at thousands of initiatives).
+LISTED_IN_FULL = 20
+# Of a mandate listed in full, the first few are told with their summaries, largest first.
 FEATURED = 8
+# Of a mandate or objective with more: the largest commitments named on the page.
+MANDATE_FIRST = 3
+OBJECTIVE_FIRST = 5
 # Indicators per objective in the summary table, and charts drawn of them; every indicator
-# is on its initiative's page too.
+# is on its initiative's page too. An objective with its own page draws no chart here (its
+# table of indicators opens on demand).
 INDICATORS_SHOWN = 30
 CHARTS_SHOWN = 6
 
@@ -39,11 +48,12 @@ class ObjectiveEntry:
     """One objective, its contributing initiatives and their indicators."""
 
     objective: Objective
-    initiatives: tuple[Initiative, ...]
-    more: int
+    initiatives: tuple[Initiative, ...]  # all of them, or the first (`page` lists all)
+    count: int
     indicators: tuple[IndicatorRow, ...]
     more_indicators: int
     charts: tuple[Chart, ...]
+    page: str = ""  # the docs path of the objective's own page, if it has one
 
 
 @dataclass(frozen=True)
@@ -51,21 +61,40 @@ class MandateEntry:
     """One mandate and the initiatives that serve it."""
 
     mandate: Mandate
-    featured: tuple[Initiative, ...]
-    initiatives: tuple[Initiative, ...]
-    more: int
+    featured: tuple[Initiative, ...]  # told with their summaries, or the first (`page`)
+    initiatives: tuple[Initiative, ...]  # the others, by name
     count: int
+    page: str = ""  # the docs path of the mandate's own page, if it has one
 
 
 def _sorted(r: Renderer, initiatives: Sequence[Initiative]) -> list[Initiative]:
     return sorted(initiatives, key=lambda i: (r.t.collate(r.text(i.title)), i.slug))
 
 
+def largest_first(r: Renderer, initiatives: Sequence[Initiative]) -> list[Initiative]:
+    """The initiatives that matter most first: the largest cash commitments, then by name."""
+    return sorted(_sorted(r, initiatives), key=lambda i: -i.cash)
+
+
+def objective_members(r: Renderer, objective_id: str) -> list[Initiative]:
+    """The initiatives contributing to an objective, by name (found once per run)."""
+    return r.once(f"objectives.members:{objective_id}", lambda: _sorted(
+        r, [i for i in r.portfolio.initiatives if objective_id in i.objectives]))
+
+
+def mandate_members(r: Renderer, mandate_id: str) -> list[Initiative]:
+    """The initiatives serving a mandate, by name (found once per run)."""
+    return r.once(f"mandates.members:{mandate_id}", lambda: _sorted(
+        r, [i for i in r.portfolio.initiatives if mandate_id in i.mandates]))
+
+
 def objective_entries(r: Renderer) -> tuple[ObjectiveEntry, ...]:
     """Every objective of the portfolio with its initiatives, indicators and charts."""
     entries = []
     for o in r.portfolio.info.objectives:
-        members = _sorted(r, [i for i in r.portfolio.initiatives if o.id in i.objectives])
+        members = objective_members(r, o.id)
+        own = len(members) > LISTED_IN_FULL
+        charts_shown = 0 if own else CHARTS_SHOWN
         rows: list[IndicatorRow] = []
         charts: list[Chart] = []
         total = 0
@@ -77,19 +106,20 @@ def objective_entries(r: Renderer) -> tuple[ObjectiveEntry, ...]:
                 continue
             # The initiative pages' charts (made only while some are still to be drawn),
             # with ids made unique on this page: an initiative may serve several objectives.
-            made = indicator_charts(r, i) if len(charts) < CHARTS_SHOWN else []
+            made = indicator_charts(r, i) if len(charts) < charts_shown else []
             for n, ind in enumerate(i.indicators):
                 chart_id = ""
-                if n < len(made) and len(charts) < CHARTS_SHOWN:
+                if n < len(made) and len(charts) < charts_shown:
                     chart_id = f"objective-{o.id}-{made[n].id}"
                     charts.append(dataclasses.replace(
                         made[n], id=chart_id,
                         caption=joined(made[n].caption, " · ", r.text(i.title))))
                 rows.append(IndicatorRow(i, ind, chart_id))
         rows = rows[:INDICATORS_SHOWN]
-        entries.append(ObjectiveEntry(o, tuple(members[:INITIATIVES_SHOWN]),
-                                      max(0, len(members) - INITIATIVES_SHOWN),
-                                      tuple(rows), total - len(rows), tuple(charts)))
+        shown = largest_first(r, members)[:OBJECTIVE_FIRST] if own else members
+        entries.append(ObjectiveEntry(o, tuple(shown), len(members), tuple(rows),
+                                      total - len(rows), tuple(charts),
+                                      r.uri(f"objective:{o.id}") if own else ""))
     return tuple(entries)
 
 
@@ -101,14 +131,19 @@ def mandate_levels(r: Renderer) -> tuple[tuple[MandateLevel, tuple[MandateEntry,
         for m in r.portfolio.info.mandates:
             if m.level is not level:
                 continue
-            members = _sorted(r, [i for i in r.portfolio.initiatives if m.id in i.mandates])
+            members = mandate_members(r, m.id)
+            largest = largest_first(r, members)
+            if len(members) > LISTED_IN_FULL:
+                # The largest commitments, and a link to the mandate's own page.
+                entries.append(MandateEntry(m, tuple(largest[:MANDATE_FIRST]), (),
+                                            len(members), r.uri(f"mandate:{m.id}")))
+                continue
             # Featured: the largest commitments (cash), told with their summaries; the
             # others follow by name.
-            featured = sorted(members, key=lambda i: -i.cash)[:FEATURED]
+            featured = largest[:FEATURED]
             rest = [i for i in members if i not in featured]
-            entries.append(MandateEntry(
-                m, tuple(_sorted(r, featured)), tuple(rest[:INITIATIVES_SHOWN - FEATURED]),
-                max(0, len(rest) - (INITIATIVES_SHOWN - FEATURED)), len(members)))
+            entries.append(MandateEntry(m, tuple(_sorted(r, featured)), tuple(rest),
+                                        len(members)))
         if entries:
             result.append((level, tuple(entries)))
     return tuple(result)
@@ -148,7 +183,35 @@ def mandates_page(r: Renderer) -> str:
                   unlinked=sum(1 for i in r.portfolio.initiatives if not i.mandates))
 
 
+def _listing_pages(r: Renderer, kind: str, key: str, title: str,
+                   members: Sequence[Initiative]) -> Iterator[tuple[str, Later]]:
+    """The pages listing every initiative of one mandate or objective (`kind`), in the
+    listings' table, with their counts by facet and zone and a way back."""
+    t = r.t
+    first = r.uri(f"{kind}:{key}")
+    counts = dataclasses.replace(count_table(r, balance(members)),
+                                 caption=t(f"{kind}s.page_counts"))
+    back = (r.uri(f"{kind}s"), f"#{kind}-{key}", t(f"{kind}s.back"))
+    for page in listing(r, "pf-list", first, members, fixed=((f"{kind}s", key),)):
+        uri = page_uri(first, page.number)
+        yield uri, partial(
+            listing_page, r, uri, "browse_group.md",
+            numbered(r, t(f"{kind}s.page_title", title=title), page),
+            t(f"{kind}s.page_description", title=title), page,
+            intro=t(f"{kind}s.page_intro", title=title, count=t.number(len(members))),
+            summary=(), summary_head="", gaps=(), count_table=counts, back=back)
+
+
 def pages(r: Renderer) -> Iterator[tuple[str, Later]]:
-    """The objectives page and the mandates page."""
+    """The objectives page and the mandates page, and a page of its own for each objective
+    and mandate with more initiatives than those pages list."""
     yield r.uri("objectives"), partial(objectives_page, r)
     yield r.uri("mandates"), partial(mandates_page, r)
+    for o in r.portfolio.info.objectives:
+        members = objective_members(r, o.id)
+        if len(members) > LISTED_IN_FULL:
+            yield from _listing_pages(r, "objective", o.id, o.title, members)
+    for m in r.portfolio.info.mandates:
+        members = mandate_members(r, m.id)
+        if len(members) > LISTED_IN_FULL:
+            yield from _listing_pages(r, "mandate", m.id, m.title, members)

@@ -14,11 +14,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from portfolio_plugin.i18n import Translator
 
 from .conftest import (
     NO_INLINE_STYLE,
+    ROOT,
     SOURCE_DATE_EPOCH,
     BuiltSite,
     Visit,
@@ -74,8 +76,10 @@ def test_every_printed_page_names_the_site_the_year_and_the_date_made(
     pages = printed(visit, tmp_path)
     assert 4 <= len(pages) <= 20, len(pages)
     made = f"{made_word} {Translator.for_language(language).date(MADE)}"
+    name = yaml.safe_load((ROOT / "site_data" / "portfolio.yml").read_text(encoding="utf-8"))
+    name = name["name"][language]  # the platform's name in the report's language
     for number, text in enumerate(pages, 1):
-        assert "Norrvik Innovation Platform" in text, (number, text[:300])
+        assert name in text, (number, text[:300])
         assert title in text, (number, text[:300])
         assert made in text, (number, made, text[-300:])
         assert f"{page_word} {number} / {len(pages)}" in text, (number, text[-300:])

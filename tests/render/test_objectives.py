@@ -77,7 +77,10 @@ def test_an_initiative_serving_two_objectives_gets_unique_chart_ids(site: Site) 
 
 
 def test_mandates_are_grouped_by_level_from_the_eu_down(site: Site) -> None:
-    page = mandates_page(site)
+    pages = render(layered_site(site), ("objectives",))
+    page = pages["portfolio/mandates.md"]
+    # Mandates and objectives of few initiatives list them all: no page of their own.
+    assert sorted(pages) == ["portfolio/mandates.md", "portfolio/objectives.md"]
     assert re.findall(r"^## (.*)$", page, re.M) == ["EU level", "Local level"]
     eu = page.split('id="mandate-eu-mission"', 1)[1].split("</section>", 1)[0]
     assert "EU cities mission" in eu
@@ -103,14 +106,19 @@ def test_many_initiatives_on_one_mandate_stay_readable(site: Site) -> None:
     for n in range(45):
         site.front(f"extra-{n:02d}", {**LAYERED_BETA, "title": f"Extra {n:02d}",
                                       "funding": [], "stories": []})
-    page = render(site, ("objectives",))["portfolio/mandates.md"]
+    pages = render(site, ("objectives",))
+    page = pages["portfolio/mandates.md"]
     eu = page.split('id="mandate-eu-mission"', 1)[1].split("</section>", 1)[0]
-    assert "47 initiatives serve this mandate:" in text(eu)
-    assert eu.count('href="../../initiatives/') == 40
-    assert "and 7 more" in text(eu)
-    # The largest commitments are told with their summaries.
-    featured = eu.split('pf-mandate-others', 1)[0]
-    assert "Alpha heat" in featured and "Beta buses" in featured
+    assert "47 initiatives serve this mandate. The 3 with the most funding:" in text(eu)
+    # The largest commitments first (Alpha and Beta have funding), then a link to the
+    # mandate's own page, which lists all 47.
+    named = re.findall(r'href="\.\./\.\./initiatives/([^/]+)/"', eu)
+    assert named[:2] == ["alpha", "beta"] and len(named) == 3
+    assert '<a href="eu-mission/">All 47 initiatives serving EU cities mission</a>' in eu
+    own = pages["portfolio/mandates/eu-mission.md"]
+    assert own.count('href="../../../initiatives/') == 47
+    assert "47 initiatives serve the mandate EU cities mission." in text(own)
+    assert '<a href="../#mandate-eu-mission">Back to the mandates</a>' in own
 
 
 def test_hostile_titles_of_objectives_and_mandates_are_text(site: Site) -> None:
