@@ -114,8 +114,8 @@ def test_the_example_partner_entry_is_valid(tmp_path: Path) -> None:
 def test_the_funding_and_language_examples_are_valid(tmp_path: Path) -> None:
     root = reference_site(tmp_path)
     funding = blocks(section("Money and layers"))[0][1]
-    languages = blocks(section("Writing in two languages"))[0][1]
-    page = f"---\n{languages}facet: adaptive\nzone: yellow\n{funding}---\n"
+    languages, stories = (block for _, block in blocks(section("Writing in two languages")))
+    page = f"---\n{languages}facet: adaptive\nzone: yellow\n{funding}{stories}---\n"
     (root / "content" / "initiatives" / "a.md").write_text(page, encoding="utf-8")
     assert validate(root) == []
 
