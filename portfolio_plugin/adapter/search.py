@@ -130,11 +130,18 @@ def index_in_background(program: Path, site_dir: str,
                         running: subprocess.Popen[bytes] | None) -> subprocess.Popen[bytes]:
     """Under `mkdocs serve`: index the site while the reader's page reloads, stopping an
     index of an older build still running (it would write over the new one)."""
+    stop_indexing(running)
+    return subprocess.Popen(command(program, site_dir),
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def stop_indexing(running: subprocess.Popen[bytes] | None) -> None:
+    """Stop an index still being made under `mkdocs serve`: when a rebuild starts (the index
+    is of the site it replaces, and on a machine of few cores it would take a core from the
+    rebuild the author waits for), or when the server stops. The rebuild indexes anew."""
     if running is not None and running.poll() is None:
         running.kill()
         running.wait()
-    return subprocess.Popen(command(program, site_dir),
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
 # -- the same index for the same site ---------------------------------------------------------

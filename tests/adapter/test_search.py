@@ -18,8 +18,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from mkdocs.config import load_config
 
 from portfolio_plugin.adapter import search
+from portfolio_plugin.adapter.plugin import PortfolioPlugin
 
 from support import ASSETS, PARTNERS, PORTFOLIO, Site
 
@@ -240,3 +242,27 @@ def test_the_rewritten_index_files_read_back_as_pagefind_wrote_them(built: Path)
         item, end = search._cbor_read(data, len(search.MARK))
         assert end == len(data)
         assert search._cbor_write(item) == data[len(search.MARK):]
+
+
+def test_under_serve_a_rebuild_stops_the_index_of_the_last_build_before_it_starts(
+        tmp_path: Path) -> None:
+    root = tmp_path / "site"
+    make_site(root)
+    config = load_config(str(root / "mkdocs.yml"))
+    plugin = config.plugins["portfolio"]
+    assert isinstance(plugin, PortfolioPlugin)
+    config.plugins.on_startup(command="serve", dirty=True)
+    # The index of the last build, still running (Pagefind at 1,000 initiatives: seconds).
+    running = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(120)"])
+    plugin.indexing = running
+    try:
+        config.plugins.on_config(config)
+        # It would take a core from the rebuild the author waits for, and index a site that
+        # this rebuild replaces: stopped, the rebuild indexes anew once it is done.
+        assert running.poll() is not None
+    finally:
+        if running.poll() is None:
+            running.kill()
+            running.wait()
+        plugin.on_shutdown()
+        plugin.on_startup(command="build", dirty=False)  # MkDocs keeps instances per process
