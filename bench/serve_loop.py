@@ -65,7 +65,7 @@ def fetch(url: str) -> bytes | None:
 def list_page_of(base: str, slug: str) -> str:
     """The page of the initiative list that links to the initiative."""
     for number in range(1, 1000):
-        url = f"{base}portfolio/initiatives/" + ("" if number == 1 else f"{number}/")
+        url = f"{base}portfolio/initiatives/" + ("" if number == 1 else f"page-{number}/")
         html = fetch(url)
         if html is None:
             break
