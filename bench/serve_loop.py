@@ -22,6 +22,7 @@ import re
 import statistics
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -153,6 +154,9 @@ def main() -> int:
     try:
         start = time.monotonic()
         wait_for_line(proc, "Serving on", 1800)
+        # The server's log from here on is read away: a full pipe would stop the server (at
+        # 5,000 initiatives a rebuild logs more than a pipe holds).
+        threading.Thread(target=lambda: proc.stdout and proc.stdout.read(), daemon=True).start()
         print(f"{len(pages)} initiatives: first build {time.monotonic() - start:.1f} s")
         listing = list_page_of(base, page.stem)
         time.sleep(3)  # the index of the first build (made in the background)
