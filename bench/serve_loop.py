@@ -116,8 +116,9 @@ def mkdocs_index_pages(base: str) -> list[str]:
 
 
 def title_line(text: str) -> str:
-    """The front-matter line of a one-line title."""
-    match = re.search(r"^title: .+$", text, re.MULTILINE)
+    """The front-matter line of a one-line, unquoted title (a word appended after a quoted
+    one would not be YAML: the page would show its problems, never the edit)."""
+    match = re.search(r"^title: [^'\"\n].*$", text, re.MULTILINE)
     if match is None or text[match.end():match.end() + 3].startswith("\n  "):
         return ""
     return match.group(0)
