@@ -75,14 +75,19 @@ def list_page_of(base: str, slug: str) -> str:
     raise SystemExit(f"no page of the initiative list links to {slug}")
 
 
-def pagefind_pages(base: str) -> list[str] | None:
+def pagefind_pages(base: str, expect: bool = False) -> list[str] | None:
     """The URL of every page of the served Pagefind index (None: there is none); asked again
-    while Pagefind is writing it (in the background after each build)."""
+    while Pagefind is writing it (in the background after each build), and while it is not
+    there yet where one is `expect`ed (it was there before the edits)."""
     for _ in range(180):  # Pagefind may take a while on a busy machine
         try:
-            return _pagefind_pages(base)
+            found = _pagefind_pages(base)
         except (ValueError, AssertionError, OSError):
             time.sleep(1)
+            continue
+        if found is not None or not expect:
+            return found
+        time.sleep(1)
     raise SystemExit("the Pagefind index could not be read")
 
 
@@ -179,7 +184,7 @@ def main() -> int:
             print(f"edit {n + 1}: title on its page after {seen['page']:.2f} s, "
                   f"in the list after {seen['list']:.2f} s")
         time.sleep(5)  # the last index, made in the background
-        after = pagefind_pages(base)
+        after = pagefind_pages(base, expect=before is not None)
         if after is None:
             found = mkdocs_index_pages(base)
             kind = "MkDocs' search index"
