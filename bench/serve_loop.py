@@ -22,6 +22,7 @@ import re
 import statistics
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -65,7 +66,7 @@ def fetch(url: str) -> bytes | None:
 def list_page_of(base: str, slug: str) -> str:
     """The page of the initiative list that links to the initiative."""
     for number in range(1, 1000):
-        url = f"{base}portfolio/initiatives/" + ("" if number == 1 else f"{number}/")
+        url = f"{base}portfolio/initiatives/" + ("" if number == 1 else f"page-{number}/")
         html = fetch(url)
         if html is None:
             break
@@ -74,14 +75,19 @@ def list_page_of(base: str, slug: str) -> str:
     raise SystemExit(f"no page of the initiative list links to {slug}")
 
 
-def pagefind_pages(base: str) -> list[str] | None:
+def pagefind_pages(base: str, expect: bool = False) -> list[str] | None:
     """The URL of every page of the served Pagefind index (None: there is none); asked again
-    while Pagefind is writing it (in the background after each build)."""
+    while Pagefind is writing it (in the background after each build), and while it is not
+    there yet where one is `expect`ed (it was there before the edits)."""
     for _ in range(180):  # Pagefind may take a while on a busy machine
         try:
-            return _pagefind_pages(base)
+            found = _pagefind_pages(base)
         except (ValueError, AssertionError, OSError):
             time.sleep(1)
+            continue
+        if found is not None or not expect:
+            return found
+        time.sleep(1)
     raise SystemExit("the Pagefind index could not be read")
 
 
@@ -115,8 +121,9 @@ def mkdocs_index_pages(base: str) -> list[str]:
 
 
 def title_line(text: str) -> str:
-    """The front-matter line of a one-line title."""
-    match = re.search(r"^title: .+$", text, re.MULTILINE)
+    """The front-matter line of a one-line, unquoted title (a word appended after a quoted
+    one would not be YAML: the page would show its problems, never the edit)."""
+    match = re.search(r"^title: [^'\"\n].*$", text, re.MULTILINE)
     if match is None or text[match.end():match.end() + 3].startswith("\n  "):
         return ""
     return match.group(0)
@@ -153,6 +160,9 @@ def main() -> int:
     try:
         start = time.monotonic()
         wait_for_line(proc, "Serving on", 1800)
+        # The server's log from here on is read away: a full pipe would stop the server (at
+        # 5,000 initiatives a rebuild logs more than a pipe holds).
+        threading.Thread(target=lambda: proc.stdout and proc.stdout.read(), daemon=True).start()
         print(f"{len(pages)} initiatives: first build {time.monotonic() - start:.1f} s")
         listing = list_page_of(base, page.stem)
         time.sleep(3)  # the index of the first build (made in the background)
@@ -174,7 +184,7 @@ def main() -> int:
             print(f"edit {n + 1}: title on its page after {seen['page']:.2f} s, "
                   f"in the list after {seen['list']:.2f} s")
         time.sleep(5)  # the last index, made in the background
-        after = pagefind_pages(base)
+        after = pagefind_pages(base, expect=before is not None)
         if after is None:
             found = mkdocs_index_pages(base)
             kind = "MkDocs' search index"

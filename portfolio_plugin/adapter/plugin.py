@@ -18,7 +18,6 @@ import os
 import posixpath
 import re
 import shutil
-import subprocess
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -202,10 +201,7 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
 
     def on_shutdown(self) -> None:
         """Remove the spool of `mkdocs serve`; stop an index still being made."""
-        indexing: subprocess.Popen[bytes] | None = getattr(self, "indexing", None)
-        if indexing is not None and indexing.poll() is None:
-            indexing.kill()
-            indexing.wait()
+        search.stop_indexing(getattr(self, "indexing", None))
         folder = getattr(self, "serve_spool", None)
         if folder is not None:
             shutil.rmtree(folder, ignore_errors=True)
@@ -213,6 +209,8 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
     def _configure(self, config: MkDocsConfig) -> MkDocsConfig:
         """Start each build clean; make the package's templates and assets available."""
         self._stop()
+        # Under `mkdocs serve`, the index of the last build gives way to this one's.
+        search.stop_indexing(getattr(self, "indexing", None))
         self.state = BuildState(self.options(config), getattr(self, "serving", False),
                                 getattr(self, "dirty", False))
         self.state.pagefind = self._pagefind()

@@ -11,7 +11,11 @@ initiative page also carries its facet, zone, status, themes and partners as fil
 summary, facet and zone as metadata (rendered with its facts, `initiative_head.html`).
 Listings (the initiative list, facet and zone pages, a theme's further pages, the timeline's
 years) are not indexed: every initiative, every story would be found twice, once on its page
-and once in a list.
+and once in a list. Within the pages indexed, what the portfolio generates beside the
+authors' text is left out too (`EXCLUDE`): the facts, tables, figures, badges, charts and
+lists of other pages (a partner's initiatives, the stories of a partner, a year or a report:
+each story is found on its initiative's page). A page holds the words a reader searches
+for, the index is less than half as big, and a reader's query fetches smaller chunks.
 """
 
 from __future__ import annotations
@@ -66,6 +70,21 @@ def page_kind(uri: str, initiatives: dict[str, str], generated: set[str],
 
 
 MATERIAL_CONTENT = '<article class="md-content__inner'
+# The attribute of a generated page's content region that names its kind (a partner, a
+# theme, a page of the portfolio): the stories it lists are copies, found on their
+# initiatives' pages.
+KIND_ATTRIBUTE = "data-pf-indexed"
+LISTING_KINDS = ("partner", "theme", "portfolio")
+# What Pagefind leaves out of the pages it indexes (`--exclude-selectors`): what the
+# portfolio generates beside the authors' own text, and what other pages hold already.
+EXCLUDE = (
+    ".pf-facts", ".pf-table", ".pf-table-wrap", ".pf-figures", ".pf-subscribe", ".pf-badge",
+    ".pf-shape", ".pf-story-meta", ".pf-story-partners", ".pf-assets", ".pf-chart",
+    ".pf-report-chart", ".pf-legend", ".pf-years", ".pf-filter", ".pf-partner-list",
+    ".pf-asset-users", ".pf-mandate-initiatives", ".pf-mandate-others", ".pf-initiative-list",
+    ".pf-timeline", *(f"[{KIND_ATTRIBUTE}={kind}] .pf-stories"
+                      for kind in LISTING_KINDS),
+)
 
 
 def mark_page(html: str, kind: str | None) -> str:
@@ -84,12 +103,14 @@ def mark_page(html: str, kind: str | None) -> str:
         return html
     kind_mark = (f'<span data-pagefind-filter="type[data-pf-type]" '
                  f'data-pf-type="{escape(kind)}"></span>')
-    return f"{html[:end]} data-pagefind-body>{kind_mark}{html[end + 1:]}"
+    named = f' {KIND_ATTRIBUTE}="{escape(kind)}"' if kind in LISTING_KINDS else ""
+    return f"{html[:end]} data-pagefind-body{named}>{kind_mark}{html[end + 1:]}"
 
 
 def command(program: Path, site_dir: str) -> list[str]:
     """The command that indexes the built site in `site_dir` into its `pagefind/` folder."""
-    return [str(program), "--site", site_dir, "--output-subdir", BUNDLE, "--silent"]
+    return [str(program), "--site", site_dir, "--output-subdir", BUNDLE, "--silent",
+            "--exclude-selectors", ", ".join(EXCLUDE)]
 
 
 def index(program: Path, site_dir: str) -> str | None:
@@ -109,11 +130,18 @@ def index_in_background(program: Path, site_dir: str,
                         running: subprocess.Popen[bytes] | None) -> subprocess.Popen[bytes]:
     """Under `mkdocs serve`: index the site while the reader's page reloads, stopping an
     index of an older build still running (it would write over the new one)."""
+    stop_indexing(running)
+    return subprocess.Popen(command(program, site_dir),
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def stop_indexing(running: subprocess.Popen[bytes] | None) -> None:
+    """Stop an index still being made under `mkdocs serve`: when a rebuild starts (the index
+    is of the site it replaces, and on a machine of few cores it would take a core from the
+    rebuild the author waits for), or when the server stops. The rebuild indexes anew."""
     if running is not None and running.poll() is None:
         running.kill()
         running.wait()
-    return subprocess.Popen(command(program, site_dir),
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
 # -- the same index for the same site ---------------------------------------------------------

@@ -49,6 +49,8 @@ if TYPE_CHECKING:
     from .timeline import StoryItem, StoryLinks
 
 T = TypeVar("T")
+# What a cache holds for no key (None is a value a page function may give).
+_MISSING = object()
 
 # Page modules, in the order their pages are made.
 PAGE_MODULES: tuple[str, ...] = ("initiative", "opendata", "federation", "ecosystem",
@@ -178,7 +180,9 @@ class Renderer:
         self._initiatives = {i.slug: i for i in self.portfolio.initiatives}
         self._here = "index.md"
         self._link: Callable[[str], str] = self.linker(self._here)
-        self._used: set[object] = set()
+        # What this run took from the cache or put in it, by key: the cache between runs
+        # becomes this (`Plan.forget_unused`), without hashing every key once more.
+        self._kept: dict[object, object] = {}
         self._shared: object | None = None
         self._memo: dict[object, object] = {}
         self._plotly_locale: dict[str, Any] | None = None
@@ -222,10 +226,10 @@ class Renderer:
             # Nothing outlives this run: a plain token keys as well, and hashes in no time.
             self._shared = object()
             return self._shared
-        self._used.add("__shared__")
         previous = self.cache.get("__shared__")
         if not (isinstance(previous, tuple) and previous[0] == value):
             previous = self.cache["__shared__"] = (value, object())
+        self._kept["__shared__"] = previous
         self._shared = previous[1]
         return self._shared
 
@@ -242,10 +246,13 @@ class Renderer:
         """`make()`, or what it gave for the same key in an earlier run (with a cache)."""
         if self.cache is None:
             return make()
-        self._used.add(key)
-        if key not in self.cache:
-            self.cache[key] = make()
-        return self.cache[key]  # type: ignore[return-value]
+        # A key is a tuple of the portfolio's objects, whose hash walks them: hashed twice
+        # here when found (once more when made), not four times.
+        value = self.cache.get(key, _MISSING)
+        if value is _MISSING:
+            value = self.cache[key] = make()
+        self._kept[key] = value
+        return value  # type: ignore[return-value]
 
     def once(self, key: str, make: Callable[[], T]) -> T:
         """`make()` the first time a key is asked for in this run, then the same value
@@ -618,8 +625,9 @@ class Plan:
         """Drop from the cache between runs what this run no longer showed."""
         cache = self.renderer.cache
         if cache is not None:
-            for key in [k for k in cache if k not in self.renderer._used]:
-                del cache[key]
+            kept = self.renderer._kept
+            cache.clear()
+            cache.update(kept)  # a dict's own hashes: no key is hashed again
 
 
 def plan_site(portfolio: Portfolio, figures: Figures, options: Options, t: Translator,

@@ -18,8 +18,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from mkdocs.config import load_config
 
 from portfolio_plugin.adapter import search
+from portfolio_plugin.adapter.plugin import PortfolioPlugin
 
 from support import ASSETS, PARTNERS, PORTFOLIO, Site
 
@@ -48,7 +50,11 @@ def make_site(root: Path, options: str = "") -> Site:
         "title": "Bike lanes", "summary": "Safer bike lanes, for everyone.",
         "facet": "mission-oriented", "zone": "green", "status": "active", "steward": "city",
         "partners": [{"id": "lund-university", "role": "research"}, "acme"],
-        "themes": ["mobility", "energy"]}, "Painted lanes along the harbour.\n")
+        "themes": ["mobility", "energy"],
+        "funding": [{"funder": "acme", "year": 2024, "amount": 125000}],
+        "stories": [{"date": "2024-05-02", "kind": "milestone", "title": "Lanes opened",
+                     "partners": ["acme"], "text": "Cyclists rode the quayside lanes."}]},
+        "Painted lanes along the harbour.\n")
     site.front("heat-pumps", {
         "title": "Heat pumps", "summary": "Warm homes.", "facet": "adaptive",
         "zone": "blue", "status": "idea", "themes": ["energy"]}, "Pumps in every block.\n")
@@ -110,6 +116,27 @@ def test_the_index_leaves_out_the_site_chrome_and_the_listings(built: Path) -> N
     kinds = {page["filters"]["type"][0] for page in pages.values()}
     assert kinds == {"initiative", "partner", "theme", "portfolio", "page"}
     assert pages["/"]["filters"] == {"type": ["page"]}
+
+
+def test_the_index_holds_the_authors_words_not_what_the_portfolio_generates_beside_them(
+        built: Path) -> None:
+    pages = fragments(built / "pagefind")
+    bike = pages["/initiatives/bike-lanes/"]["content"]
+    # The initiative's own text and its stories are found on its page...
+    assert "Painted lanes along the harbour" in bike
+    assert "Lanes opened" in bike and "Cyclists rode the quayside lanes" in bike
+    # ...not its facts, partners' table, funding table or feed links, which are the same
+    # words on every page (filters and metadata say them).
+    for generated in ("Mission-oriented", "Green zone", "Lund University", "125,000",
+                      "Atom feed"):
+        assert generated not in bike, generated
+    # A partner's page holds the partner, not the initiatives and stories it lists.
+    acme = pages["/portfolio/partners/acme/"]["content"]
+    assert "Acme" in acme
+    assert "Bike lanes" not in acme and "Cyclists rode" not in acme
+    # Nor do the portfolio's own pages repeat the stories (the timeline).
+    assert not any("Cyclists rode" in page["content"] for url, page in pages.items()
+                   if url != "/initiatives/bike-lanes/")
 
 
 def test_the_filters_of_the_index_name_every_value_once(built: Path) -> None:
@@ -194,10 +221,14 @@ def test_the_content_region_is_marked_and_a_page_of_no_kind_is_left_as_it_was() 
     page = textwrap.dedent("""\
         <body><nav>menu</nav><article class="md-content__inner md-typeset"><h1>T</h1>
         </article></body>""")
-    marked = search.mark_page(page, "partner")
+    marked = search.mark_page(page, "initiative")
     assert '<article class="md-content__inner md-typeset" data-pagefind-body>' \
-        '<span data-pagefind-filter="type[data-pf-type]" data-pf-type="partner"></span><h1>' \
+        '<span data-pagefind-filter="type[data-pf-type]" data-pf-type="initiative"></span><h1>' \
         in marked
+    # A generated page is named, so that Pagefind leaves out the stories it lists.
+    assert '<article class="md-content__inner md-typeset" data-pagefind-body ' \
+        'data-pf-indexed="partner"><span' in search.mark_page(page, "partner")
+    assert "[data-pf-indexed=partner] .pf-stories" in search.command(Path("pf"), "site")[-1]
     assert search.mark_page(page, None) == page
     # Another theme: the body is the region.
     assert search.mark_page("<body class=x><p>t</p></body>", "page").startswith(
@@ -211,3 +242,27 @@ def test_the_rewritten_index_files_read_back_as_pagefind_wrote_them(built: Path)
         item, end = search._cbor_read(data, len(search.MARK))
         assert end == len(data)
         assert search._cbor_write(item) == data[len(search.MARK):]
+
+
+def test_under_serve_a_rebuild_stops_the_index_of_the_last_build_before_it_starts(
+        tmp_path: Path) -> None:
+    root = tmp_path / "site"
+    make_site(root)
+    config = load_config(str(root / "mkdocs.yml"))
+    plugin = config.plugins["portfolio"]
+    assert isinstance(plugin, PortfolioPlugin)
+    config.plugins.on_startup(command="serve", dirty=True)
+    # The index of the last build, still running (Pagefind at 1,000 initiatives: seconds).
+    running = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(120)"])
+    plugin.indexing = running
+    try:
+        config.plugins.on_config(config)
+        # It would take a core from the rebuild the author waits for, and index a site that
+        # this rebuild replaces: stopped, the rebuild indexes anew once it is done.
+        assert running.poll() is not None
+    finally:
+        if running.poll() is None:
+            running.kill()
+            running.wait()
+        plugin.on_shutdown()
+        plugin.on_startup(command="build", dirty=False)  # MkDocs keeps instances per process

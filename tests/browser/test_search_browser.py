@@ -9,13 +9,24 @@ each other's filters through the URL.
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from .conftest import POLICY, BuiltSite, Visit, assert_no_violation, page_types
+from .conftest import (
+    POLICY,
+    ROOT,
+    BuiltSite,
+    Visit,
+    assert_no_violation,
+    mkdocs_build,
+    page_types,
+)
 
 PHONE = {"width": 390, "height": 844}
 
@@ -165,3 +176,58 @@ def test_the_open_search_passes_axe_and_escape_closes_it(
     box.press("Escape")
     visit.page.wait_for_function("() => !document.getElementById('__search').checked")
     assert "search=" not in visit.page.url
+
+
+# -- what a reader's first query costs ---------------------------------------------------------
+# Pagefind's own files, the same for every site: its script, its worker and its WebAssembly.
+PAGEFIND_OWN = ("pagefind.js", "pagefind-worker.js", "wasm.")
+GENERATED = 300
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A portfolio of 300 generated initiatives (bench/generate.py), built with Pagefind."""
+    root = tmp_path_factory.mktemp("generated") / "portfolio"
+    subprocess.run([sys.executable, str(ROOT / "bench" / "generate.py"), "--count",
+                    str(GENERATED), "--out", str(root)], check=True, capture_output=True,
+                   timeout=600)
+    result = mkdocs_build(root / "mkdocs.yml", root / "site")
+    assert result.returncode == 0, result.stderr[-3000:]
+    return root / "site"
+
+
+def fetched(site: Path, base: str, requests: list[str]) -> dict[str, int]:
+    """The size of each file of the site's index requested (as served: not compressed)."""
+    sizes = {}
+    for request in requests:
+        path = urlsplit(request).path
+        if request.startswith(base) and path.startswith("/pagefind/"):
+            sizes[path] = (site / path.lstrip("/")).stat().st_size
+    return sizes
+
+
+def test_a_first_query_fetches_five_results_and_little_of_the_index(
+        generated: Path, serve: Callable[..., str], open_page: Callable[..., Visit]) -> None:
+    base = serve(generated)
+    visit = open_page(base, **PHONE)
+    visit.page.wait_for_load_state("networkidle")
+    box = open_search(visit)
+    box.press_sequentially("street lighting", delay=20)
+    results(visit)
+    visit.page.wait_for_function(
+        "() => /\\d/.test(document.querySelector('[data-pf-search-status]').textContent)")
+    visit.page.wait_for_load_state("networkidle")
+    sizes = fetched(generated, base, visit.requests)
+    fragments = [p for p in sizes if p.endswith(".pf_fragment")]
+    own = sum(n for p, n in sizes.items() if p.rsplit("/", 1)[-1].startswith(PAGEFIND_OWN))
+    site = sum(sizes.values()) - own
+    # Each result shown costs its fragment (its text, 1-3 KB): 5 first, not 10.
+    assert len(fragments) == 5, fragments
+    assert visit.page.locator(".pf-search-item").count() == 5
+    # Pagefind's own files are 159 KB whatever the site; the budget at 5,000 initiatives
+    # (300 KB) leaves the site's part of the index (its page list, a chunk per word, the
+    # fragments) 141 KB there. At 300 initiatives that part is 59.5 KB for this query; it
+    # was 86 KB with the site's generated facts, tables and lists in the index and 10
+    # fragments, and 65.6 KB with 5 fragments but those in the index: 64 KB is the bound.
+    assert own < 170_000, sizes
+    assert site < 64_000, sizes

@@ -11,6 +11,10 @@
   if (!root) return;
   var KEYS = ["q", "facet", "zone", "status", "themes", "partners", "type"];
   var LIST_KEYS = ["q", "facet", "zone", "status", "themes", "partners"];
+  /* Pagefind fetches a result's fragment (its text, 1-3 KB) when it is shown: the first
+     query shows 5, each "more" 10 (at 5,000 initiatives the first query fetches about 250 KB,
+     each fragment counting). */
+  var FIRST = 5;
   var PAGE = 10;
   var toggle = document.getElementById("__search");
   var input = root.querySelector("input[name=q]");
@@ -145,7 +149,7 @@
   }
 
   function showMore(mine) {
-    var next = results.slice(shown, shown + PAGE);
+    var next = results.slice(shown, shown + (shown === 0 ? FIRST : PAGE));
     shown += next.length;
     more.hidden = true;
     return Promise.all(next.map(function (r) { return r.data(); })).then(function (all) {
