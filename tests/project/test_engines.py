@@ -57,8 +57,9 @@ def article(path: Path) -> str:
     """The page's own content, without the theme's navigation around it, nor the marks the
     plugin puts on a page for a Pagefind index (which an engine without it has no use for)."""
     html = path.read_text(encoding="utf-8")
-    html = re.sub(r' data-pagefind-body><span data-pagefind-filter="type\[data-pf-type\]" '
-                  r'data-pf-type="[a-z]+"></span>', ">", html)
+    html = re.sub(r' data-pagefind-body(?: data-pf-indexed="[a-z]+")?><span '
+                  r'data-pagefind-filter="type\[data-pf-type\]" data-pf-type="[a-z]+"></span>',
+                  ">", html)
     start = html.index('<article class="md-content__inner md-typeset">')
     return html[start:html.index("</article>", start)]
 
