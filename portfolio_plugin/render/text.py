@@ -83,7 +83,7 @@ _SYNTAX = re.compile(r"[\\`*_{}\[\]<>&#!|~\n]|^\s*(?:[-+>]|\d+[.)])(?:\s|$)|^\s{
 
 def safe_markdown(text: str) -> Markup:
     """Markdown to HTML with raw HTML shown as text, no images and only web links; in a
-    `div` that names its language where it is not the page's (see `in_language`)."""
+    `div` that names its language where it is not the page's (see `model.Foreign`)."""
     lang = language_of(text)
     html = _safe_markdown(text)
     if lang is None:
