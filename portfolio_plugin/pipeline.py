@@ -13,10 +13,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .load import PageCache, Reader, load
-from .model import Portfolio
+from .model import Initiative, Portfolio
 from .options import Options, build_date
 from .problems import Problem, Problems
-from .validate import validate
+from .validate import CheckMemo, validate
 
 if TYPE_CHECKING:  # imported where used: `portfolio validate` needs none of them
     from .compute import Figures
@@ -26,12 +26,35 @@ if TYPE_CHECKING:  # imported where used: `portfolio validate` needs none of the
 ASSETS = ("portfolio.js", "portfolio.css", "propose.js")
 
 
+@dataclass(frozen=True)
+class Made:
+    """What a run named, and from what: the next run's `preview` compares with it."""
+
+    # Everything but the initiative pages (see `_inputs`).
+    inputs: tuple[object, ...]
+    initiatives: dict[str, Initiative]
+    left_out: tuple[str, ...]
+    uris: list[str]
+    # Problems found beside the portfolio's own (the feeds', other portfolios').
+    others: tuple[Problem, ...]
+    # Whether the run made every item (not a preview's few).
+    whole: bool
+
+
 @dataclass
 class Cache:
     """What a long-running caller (`mkdocs serve`) keeps between runs to redo less."""
 
     pages: PageCache = field(default_factory=dict)
     rendered: dict[object, object] = field(default_factory=dict)
+    checked: CheckMemo = field(default_factory=dict)
+    last: Made | None = None
+    # Whether what the last run made reached the engine whole (see `published`).
+    reached: bool = False
+
+    def published(self) -> None:
+        """The caller has everything the last run made (it may `preview` next)."""
+        self.reached = True
 
 
 @dataclass
@@ -78,7 +101,8 @@ def check(options: Options, cache: Cache | None = None,
     sources = load(options.initiatives_dir, options.data_dir, options.root,
                    cache=cache.pages if cache is not None else None, stream=cache is None,
                    reader=reader, language=options.language)
-    portfolio, problems = validate(sources, options.site_name, languages=options.languages)
+    portfolio, problems = validate(sources, options.site_name, languages=options.languages,
+                                   memo=cache.checked if cache is not None else None)
     if options.sanitise_bodies:
         from .render.body import check_bodies
 
@@ -110,15 +134,80 @@ def prepare(options: Options, built: dt.datetime | None = None,
     from .export.feeds import feed_problems
     from .render import plan_site
 
+    built = built or build_date()
+    inputs = _inputs(options, built) if cache is not None else ()
     build = analyse(options, built, cache, reader)
-    build.problems.extend(feed_problems(options))
+    others = feed_problems(options)
     # Other portfolios are read at build time only (never by `validate` or `export`).
     federated, federation_problems = gather(options, build.portfolio.info.federation)
-    build.problems.extend(federation_problems)
+    others.extend(federation_problems)
+    build.problems.extend(others)
     plan = plan_site(build.portfolio, build.figures, options, build.translator, build.built,
                      extra={"federation": federated},
                      cache=cache.rendered if cache is not None else None)
+    if cache is not None:
+        cache.last = _made(build.portfolio, inputs, plan.uris(), tuple(others), whole=True)
+        cache.reached = False
     return build, plan
+
+
+def preview(options: Options, built: dt.datetime, cache: Cache) -> tuple[Build, Plan] | None:
+    """After an edit of initiative pages only, what shows them first-hand (`plan_preview`)
+    among the items of the last run, which are kept as it made them; None where this run
+    must make every item: no whole run before it (or it did not reach the engine),
+    `site_data/` or the options changed, or an initiative came, went or was left out.
+
+    The engine shows the edit at once, and runs `prepare` next for the rest of the site.
+    """
+    from .render import plan_preview, with_kept
+
+    last = cache.last
+    if last is None or not last.whole or not cache.reached:
+        return None
+    inputs = _inputs(options, built)
+    if inputs != last.inputs:
+        return None
+    build = analyse(options, built, cache)
+    portfolio = build.portfolio
+    if portfolio.left_out != last.left_out \
+            or [i.slug for i in portfolio.initiatives] != list(last.initiatives):
+        return None
+    changed = [i.slug for i in portfolio.initiatives
+               if last.initiatives[i.slug] is not i and last.initiatives[i.slug] != i]
+    build.problems.extend(last.others)
+    plan = plan_preview(portfolio, build.figures, options, build.translator, built,
+                        changed, cache.rendered) if changed else None
+    if plan is None:  # nothing the plugin shows changed: the last run stays whole
+        return build, with_kept(_empty(build), last.uris)
+    cache.last = _made(portfolio, inputs, last.uris, last.others, whole=False)
+    cache.reached = False
+    return build, with_kept(plan, last.uris)
+
+
+def _inputs(options: Options, built: dt.datetime) -> tuple[object, ...]:
+    """What a run depends on besides the initiative pages: the options, the build's time
+    and each file of `site_data/` (its locales too), by size and modification time."""
+    stats = []
+    for path in sorted(options.data_dir.rglob("*")) if options.data_dir.is_dir() else ():
+        try:
+            stat = path.stat()
+        except OSError:
+            continue
+        stats.append((str(path), stat.st_mtime_ns, stat.st_size))
+    return (options, built, tuple(stats))
+
+
+def _made(portfolio: Portfolio, inputs: tuple[object, ...], uris: list[str],
+          others: tuple[Problem, ...], whole: bool) -> Made:
+    return Made(inputs, {i.slug: i for i in portfolio.initiatives}, portfolio.left_out, uris,
+                others, whole)
+
+
+def _empty(build: Build) -> Plan:
+    from .render import Plan, Renderer
+
+    return Plan(Renderer(build.portfolio, build.figures, build.options, build.translator,
+                         build.built), [])
 
 
 def run(options: Options, built: dt.datetime | None = None, with_static: bool = True,

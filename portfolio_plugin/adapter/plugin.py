@@ -47,7 +47,7 @@ from ..options import ConfigError, Options, base_language, build_date, from_sett
 from ..parallel.background import Background, initiative_sources
 from ..parallel.spool import AUTHOR, Production, Spool
 from ..parallel.workers import map_in_two
-from ..pipeline import Cache, prepare, static_sources
+from ..pipeline import Cache, prepare, preview, static_sources
 from ..problems import Problem, Problems, Severity
 from ..render import Plan, join_html_blocks, section_uris
 from ..render.body import clean_page_body, mark_body
@@ -170,6 +170,9 @@ class BuildState:
     # The pages the plugin added where the i18n plugin chose the files (its sitemap lists
     # only its own).
     added: list[File] = field(default_factory=list)
+    # This build made only what shows an edit first (see `pipeline.preview`): a rebuild of
+    # the rest is due.
+    preview: bool = False
     # The initiative page a file of another name shows (`initiatives/x.sv.md` shows
     # `initiatives/x.md` in Swedish), by that file's docs path.
     aliases: dict[str, str] = field(default_factory=dict)
@@ -198,13 +201,14 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
         self.serve_spool = Path(tempfile.mkdtemp(prefix="portfolio-serve-")) \
             if self.serving else None
         self.serve_written: dict[str, bytes] = {}
+        self.catch_up: Path | None = None
 
     def on_shutdown(self) -> None:
         """Remove the spool of `mkdocs serve`; stop an index still being made."""
         search.stop_indexing(getattr(self, "indexing", None))
-        folder = getattr(self, "serve_spool", None)
-        if folder is not None:
-            shutil.rmtree(folder, ignore_errors=True)
+        for folder in (getattr(self, "serve_spool", None), getattr(self, "catch_up", None)):
+            if folder is not None:
+                shutil.rmtree(folder, ignore_errors=True)
 
     def _configure(self, config: MkDocsConfig) -> MkDocsConfig:
         """Start each build clean; make the package's templates and assets available."""
@@ -505,6 +509,15 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
         state = self._state()
         program = state.pagefind
         self._stop()
+        cache = getattr(self, "cache", None)
+        if cache is not None:
+            cache.published()
+        due = getattr(self, "catch_up", None)
+        if state.preview and due is not None:
+            # The server watches this folder: a change in it is a rebuild of the rest, due
+            # once this build's pages are shown.
+            (due / "due").write_text(f"{dt.datetime.now().isoformat()}\n",
+                                               encoding="utf-8")
         if program is None or (state.language is not None and not state.language.last):
             return  # (the i18n plugin builds the other languages next: indexed once, then)
         if getattr(self, "serving", False):
@@ -521,10 +534,15 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
         self._stop()
 
     def on_serve(self, server: Any, config: MkDocsConfig, builder: Any) -> Any:
-        """Rebuild when `site_data/` (or the initiatives' own folder) changes."""
+        """Rebuild when `site_data/` (or the initiatives' own folder) changes, and, under
+        `--dirty`, once a preview of an edit is shown (the rest of the site is due then)."""
         options = self._state().options
         if options.data_dir.is_dir():
             server.watch(str(options.data_dir))
+        if self.dirty and self.catch_up is None:
+            # Where a preview says that the rest of the site is due (see `on_post_build`).
+            self.catch_up = Path(tempfile.mkdtemp(prefix="portfolio-due-"))
+            server.watch(str(self.catch_up))
         if self.config.initiatives_source and options.initiatives_dir.is_dir():
             server.watch(str(options.initiatives_dir))
         return server
@@ -607,7 +625,13 @@ def _plan(state: BuildState, cache: Cache | None) -> tuple[Problems, tuple[str, 
             # feeds, the open data) is not made anew, rewritten and copied on every rebuild.
             built = build_date().replace(hour=0, minute=0, second=0) if state.serving \
                 else None
-            build, plan = prepare(options, built=built, cache=cache, reader=_reader(state))
+            # After an edit of initiative pages under `mkdocs serve --dirty`, what shows
+            # them first (the rest follows in a rebuild of its own: see `on_post_build`).
+            quick = preview(options, built, cache) \
+                if cache is not None and state.dirty and built is not None else None
+            build, plan = quick or prepare(options, built=built, cache=cache,
+                                           reader=_reader(state))
+            state.preview = bool(quick and len(plan.kept) < len(plan.items))
             problems, left_out, uris = build.problems, build.portfolio.left_out, plan.uris()
             state.initiatives = initiative_sources(build.portfolio, options)
             state.section_title = build.translator("nav.section")

@@ -183,6 +183,8 @@ class Production:
         self.uris = plan.uris() if plan is not None else list(uris or ())
         self.index = {uri: n for n, uri in enumerate(self.uris)}
         self.done = bytearray(len(self.uris))  # 1 where the item is in the spool
+        for uri in plan.kept if plan is not None else ():  # there as an earlier run made it
+            self.done[self.index[uri]] = 1
         self.remake = remake
         # The item the engine's process last asked for, shared with the worker (which then
         # knows how far ahead of the engine it is).

@@ -598,6 +598,8 @@ class Plan:
 
     renderer: Renderer
     items: list[tuple[str, Item]]
+    # Named, but not made by this plan: kept as an earlier run made them (a preview's).
+    kept: frozenset[str] = frozenset()
 
     def uris(self) -> list[str]:
         """The docs paths, in the order they are made: pages end in `.md`."""
@@ -624,7 +626,7 @@ class Plan:
     def forget_unused(self) -> None:
         """Drop from the cache between runs what this run no longer showed."""
         cache = self.renderer.cache
-        if cache is not None:
+        if cache is not None and not self.kept:  # (a preview used only a few items)
             kept = self.renderer._kept
             cache.clear()
             cache.update(kept)  # a dict's own hashes: no key is hashed again
@@ -642,6 +644,34 @@ def plan_site(portfolio: Portfolio, figures: Figures, options: Options, t: Trans
         module = importlib.import_module(f"{__name__}.{name}")
         items.extend(module.pages(renderer))
     return Plan(renderer, items)
+
+
+def plan_preview(portfolio: Portfolio, figures: Figures, options: Options, t: Translator,
+                 built: dt.datetime, changed: Iterable[str],
+                 cache: dict[object, object] | None = None) -> Plan:
+    """What shows the `changed` initiatives first-hand: their own pages and the list of
+    every initiative (its pages and its index). The quick rebuild of an edit under
+    `mkdocs serve` makes these first; the rest of the site follows (see `pipeline.preview`).
+    """
+    from . import browse, initiative
+
+    renderer = Renderer(portfolio, figures, options, t, built, cache)
+    wanted = {options.initiative_uri(slug) for slug in changed}
+    items = [(uri, item) for uri, item in initiative.pages(renderer) if uri in wanted]
+    return Plan(renderer, [*items, *browse.list_pages(renderer)])
+
+
+def _kept() -> Made:
+    raise RuntimeError("an item kept from an earlier run is not made again")
+
+
+def with_kept(plan: Plan, uris: Iterable[str]) -> Plan:
+    """`plan` among every item of a site (`uris`, in their order): those it does not make
+    are `kept`, as an earlier run made them."""
+    made = dict(plan.items)
+    items: list[tuple[str, Item]] = [(uri, made.pop(uri, _kept)) for uri in uris]
+    kept = frozenset(uri for uri, item in items if item is _kept)
+    return Plan(plan.renderer, [*items, *made.items()], kept)
 
 
 def render_site(portfolio: Portfolio, figures: Figures, options: Options, t: Translator,
@@ -677,5 +707,5 @@ def make_all(plan: Plan, sink: Sink | None = None) -> Rendered:
 
 
 __all__ = ["Chunks", "PageText", "Plan", "Rendered", "Renderer", "join_html_blocks",
-           "markdown_text", "make", "make_all", "plan_site", "render_site", "split_html_blocks",
-           "split_item"]
+           "markdown_text", "make", "make_all", "plan_preview", "plan_site", "render_site",
+           "split_html_blocks", "split_item", "with_kept"]

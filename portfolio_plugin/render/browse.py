@@ -345,17 +345,26 @@ def group_links(r: Renderer) -> dict[str, Any]:
 
 def pages(r: Renderer) -> Iterator[tuple[str, Later]]:
     """The index pages, the facet, zone and theme pages, and the JSON index."""
-    first = r.uri("initiatives")
-    groups = group_links(r)
-    for page in listing(r, "pf-list", first, r.portfolio.initiatives):
-        uri = page_uri(first, page.number)
-        yield uri, partial(
-            listing_page, r, uri, "browse_index.md", numbered(r, r.t("browse.title"), page),
-            r.t("browse.description", count=r.t.number(page.total)), page, groups=groups)
+    *index, index_file = list_pages(r)
+    yield from index
     for facet in FACETS:
         yield from _facet_pages(r, facet)
     for zone in ZONES:
         yield from _zone_pages(r, zone)
     for theme_id in theme_ids(r):
         yield from _theme_pages(r, theme_id)
-    yield r.export_uri(INDEX_FILE), partial(_index_file, r)
+    yield index_file
+
+
+def list_pages(r: Renderer) -> list[tuple[str, Later]]:
+    """The list of every initiative: its pages, then the JSON index its filters read."""
+    first = r.uri("initiatives")
+    groups = group_links(r)
+    made: list[tuple[str, Later]] = []
+    for page in listing(r, "pf-list", first, r.portfolio.initiatives):
+        uri = page_uri(first, page.number)
+        made.append((uri, partial(
+            listing_page, r, uri, "browse_index.md", numbered(r, r.t("browse.title"), page),
+            r.t("browse.description", count=r.t.number(page.total)), page, groups=groups)))
+    made.append((r.export_uri(INDEX_FILE), partial(_index_file, r)))
+    return made

@@ -952,17 +952,32 @@ def _indicators(r: Reader, value: Any) -> tuple[Indicator, ...]:
 # ---------------------------------------------------------------------------------------------
 
 
+# What a long-running caller keeps of each page's check between runs (see `validate`).
+CheckMemo = dict[str, Any]
+_SITE = "\x00site"  # the memo's key for what every check depends on (no page's path)
+
+
 def validate(sources: Sources, site_name: str = "Portfolio",
              on_initiative: Callable[[Initiative], None] | None = None,
-             languages: Languages | None = None) -> tuple[Portfolio, Problems]:
+             languages: Languages | None = None,
+             memo: CheckMemo | None = None) -> tuple[Portfolio, Problems]:
     """Turn what was read into the portfolio model and the problems of the whole run.
 
     With the run's `languages`, every text is in the page's language (see `Reader.shown`)
-    and the model notes what is not given in every language of the site.
+    and the model notes what is not given in every language of the site. With a `memo`
+    kept between runs (`mkdocs serve`), a page read again as the same object (a loader's
+    cache gives back an unchanged file's page) is not checked again while `site_data/` and
+    the languages are as they were.
     """
     problems = Problems()
     partners, assets, info, themes_declared, ctx = _site(sources, site_name, problems,
                                                          languages)
+    if memo is not None:
+        site = (_value(sources.portfolio), _value(sources.partners), _value(sources.assets),
+                site_name, languages)
+        if memo.get(_SITE) != site:
+            memo.clear()
+            memo[_SITE] = site
     initiatives = []
     left_out = []
     published: set[str] = set()
@@ -972,6 +987,12 @@ def validate(sources: Sources, site_name: str = "Portfolio",
     for page in sources.all_pages():
         if isinstance(page, Checked):
             initiative, found = page.value
+            problems.extend(found)
+        elif memo is not None:
+            known = memo.get(page.path)
+            if known is None or known[0] is not page:
+                known = memo[page.path] = (page, _checked(page, ctx))
+            initiative, found = known[1]
             problems.extend(found)
         else:
             initiative = check_page(page, problems, partial(_initiative, page, ctx))

@@ -211,3 +211,147 @@ def test_a_serve_rebuild_remakes_the_feeds_that_show_an_edited_initiative(
     finally:
         plugin.on_shutdown()
         plugin.on_startup(command="build", dirty=False)
+
+
+class Watcher:
+    """What `mkdocs serve`'s server is to a plugin's `on_serve`: it watches paths."""
+
+    def __init__(self) -> None:
+        self.watched: list[Path] = []
+
+    def watch(self, path: str) -> None:
+        self.watched.append(Path(path))
+
+
+def serve_build(site: Site, out: Path, plugin: PortfolioPlugin | None = None) -> PortfolioPlugin:
+    """A whole `mkdocs serve --dirty` (re)build into `out`, as its builder runs it."""
+    from mkdocs.commands.build import build
+
+    config = load_config(str(site.root / "mkdocs.yml"), site_dir=str(out))
+    found = config.plugins["portfolio"]
+    assert isinstance(found, PortfolioPlugin)
+    if plugin is None:
+        config.plugins.on_startup(command="serve", dirty=True)
+    build(config, dirty=plugin is not None)
+    if plugin is None:
+        config.plugins.on_serve(Watcher(), config=config, builder=None)
+    return found
+
+
+def content(folder: Path) -> dict[Path, bytes]:
+    """Each file under a folder, by path: a page's article, any other file whole."""
+    found = {}
+    for path in folder.rglob("*"):
+        if path.is_file():
+            data = path.read_bytes()
+            if path.suffix == ".html":
+                data = data[data.index(b"<article"):data.index(b"</article>")]
+            found[path.relative_to(folder)] = data
+    return found
+
+
+def shown(out: Path, *parts: str) -> str:
+    return (out.joinpath(*parts) / "index.html").read_text(encoding="utf-8")
+
+
+def test_under_serve_dirty_an_edit_shows_on_its_page_and_in_the_list_first_then_the_rest(
+        site: Site, initiative: Make, tmp_path: Path) -> None:
+    story = [{"date": "2024-05-01", "kind": "milestone", "title": "Opened"}]
+    for n in range(3):
+        site.front(f"item-{n}", initiative(title=f"Item {n}", steward="city", stories=story))
+    out = tmp_path / "served"
+    plugin = serve_build(site, out)
+    try:
+        assert plugin.catch_up is not None and not (plugin.catch_up / "due").exists()
+        time.sleep(0.05)
+        site.front("item-1", initiative(title="Item 1, edited", steward="city",
+                                        stories=story))
+        serve_build(site, out, plugin)
+        # First what shows the initiative first-hand: its page, the list and its index.
+        assert "Item 1, edited" in shown(out, "initiatives", "item-1")
+        assert "Item 1, edited" in shown(out, "portfolio", "initiatives")
+        assert "Item 1, edited" in (out / "data" / "initiatives-index.json").read_text("utf-8")
+        # The rest of the site is due: the server is told by the folder it watches.
+        assert "Item 1, edited" not in shown(out, "portfolio", "partners", "city")
+        assert (plugin.catch_up / "due").is_file()
+        serve_build(site, out, plugin)  # the rebuild the server runs next
+        assert "Item 1, edited" in shown(out, "portfolio", "partners", "city")
+        # The site is now as a whole build of the same pages makes it (MkDocs' own dirty
+        # build does not read the other pages again: their titles in the navigation of a
+        # page it rebuilt are not known, so pages are compared by their content).
+        fresh = tmp_path / "fresh"
+        other = serve_build(site, fresh)
+        other.on_shutdown()
+        for folder in ("initiatives", "portfolio", "data"):
+            made, whole = content(out / folder), content(fresh / folder)
+            assert made.keys() == whole.keys()
+            assert [p for p in made if made[p] != whole[p]] == []
+    finally:
+        plugin.on_shutdown()
+        plugin.on_startup(command="build", dirty=False)
+
+
+def test_a_preview_keeps_every_other_item_and_is_never_made_where_more_than_pages_changed(
+        site: Site, initiative: Make) -> None:
+    for n in range(3):
+        site.front(f"item-{n}", initiative(title=f"Item {n}"))
+    options = site.options
+    built = pipeline.build_date()
+    cache = pipeline.Cache()
+    assert pipeline.preview(options, built, cache) is None  # no run before it
+    _, whole = pipeline.prepare(options, built, cache)
+    assert pipeline.preview(options, built, cache) is None  # it did not reach the engine
+    cache.published()
+    # Nothing the plugin shows changed: nothing is made, and the last run stays whole.
+    _, nothing = pipeline.preview(options, built, cache) or (None, None)
+    assert nothing is not None and nothing.kept == set(whole.uris())
+    time.sleep(0.02)
+    site.front("item-2", initiative(title="Item 2, edited"))
+    _, plan = pipeline.preview(options, built, cache) or (None, None)
+    assert plan is not None and plan.uris()[:len(whole.uris())] == whole.uris()
+    made = [uri for uri, _ in plan.items if uri not in plan.kept]
+    assert made == ["initiatives/item-2.md", "portfolio/initiatives.md",
+                    "data/initiatives-index.json"]
+    assert "Item 2, edited" in str(plan.items[plan.uris().index("initiatives/item-2.md")][1]())
+    # A preview's run is not whole: the next run makes every item.
+    cache.published()
+    assert pipeline.preview(options, built, cache) is None
+    for change in (lambda: site.front("item-3", initiative(title="New")),
+                   lambda: site.data("assets.yml", {})):
+        pipeline.prepare(options, built, cache)
+        cache.published()
+        time.sleep(0.02)
+        change()
+        assert pipeline.preview(options, built, cache) is None
+
+
+def test_under_serve_an_unchanged_page_is_not_checked_again_until_site_data_changes(
+        site: Site, initiative: Make, monkeypatch: Any) -> None:
+    import portfolio_plugin.validate as validate_module
+
+    for n in range(3):
+        site.front(f"item-{n}", initiative(title=f"Item {n}"))
+    cache = pipeline.Cache()
+    pipeline.check(site.options, cache)
+    checked: list[str] = []
+    real = validate_module._checked
+    monkeypatch.setattr(validate_module, "_checked",
+                        lambda page, ctx: checked.append(page.slug) or real(page, ctx))
+    time.sleep(0.02)
+    site.front("item-0", initiative(title="Item 0, edited"))
+    portfolio, _ = pipeline.check(site.options, cache)
+    assert checked == ["item-0"]
+    assert str(portfolio.initiatives[0].title) == "Item 0, edited"
+    site.data("partners.yml", {**yaml_of(site, "partners.yml"), "newcomer": {
+        "name": "Newcomer", "sector": "business"}})
+    checked.clear()
+    pipeline.check(site.options, cache)
+    assert checked == ["item-0", "item-1", "item-2"]
+
+
+def yaml_of(site: Site, name: str) -> dict[str, Any]:
+    import yaml
+
+    value = yaml.safe_load((site.root / "site_data" / name).read_text(encoding="utf-8"))
+    assert isinstance(value, dict)
+    return value
