@@ -6,11 +6,13 @@ The MkDocs adapter and the CLI both call `run`; neither repeats any of its steps
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, cast
 
 from .load import PageCache, Reader, load
 from .model import Initiative, Portfolio
@@ -48,6 +50,10 @@ class Cache:
     pages: PageCache = field(default_factory=dict)
     rendered: dict[object, object] = field(default_factory=dict)
     checked: CheckMemo = field(default_factory=dict)
+    # Each body's problems (sanitiser's removals), by initiative path: (initiative, problems).
+    bodies: dict[str, tuple[Initiative, list[Problem]]] = field(default_factory=dict)
+    # The words of the last run (what it collated and formatted kept), and what they read.
+    words: tuple[object, Translator, tuple[Problem, ...]] | None = None
     last: Made | None = None
     # Whether what the last run made reached the engine whole (see `published`).
     reached: bool = False
@@ -104,26 +110,63 @@ def check(options: Options, cache: Cache | None = None,
     portfolio, problems = validate(sources, options.site_name, languages=options.languages,
                                    memo=cache.checked if cache is not None else None)
     if options.sanitise_bodies:
-        from .render.body import check_bodies
+        from .render.body import body_problems
 
-        problems.extend(check_bodies(portfolio.initiatives, options.markdown_extensions))
+        extensions = tuple(options.markdown_extensions)
+        known = cache.bodies if cache is not None else {}
+        for i in portfolio.initiatives:
+            found = known.get(i.path)
+            if found is None or found[0] is not i:
+                found = known[i.path] = (i, body_problems(i, extensions))
+            problems.extend(found[1])
     return portfolio, problems
 
 
 def analyse(options: Options, built: dt.datetime | None = None,
-            cache: Cache | None = None, reader: Reader | None = None) -> Build:
-    """Load, validate and compute, without rendering pages."""
+            cache: Cache | None = None, reader: Reader | None = None,
+            later: bool = False) -> Build:
+    """Load, validate and compute, without rendering pages (`later`: the figures computed
+    only if something asks for them)."""
     from .compute import compute
-    from .i18n import Translator
 
     built = built or build_date()
     portfolio, problems = check(options, cache, reader)
-    figures = compute(portfolio, built.date())
-    refused: list[Problem] = []
-    translator = Translator.for_language(options.language, options.data_dir / "locales",
-                                         options.root, refused)
+    figures = cast("Figures", _Later(partial(compute, portfolio, built.date()))) if later \
+        else compute(portfolio, built.date())
+    translator, refused = _words(options, cache)
     problems.extend(refused)
     return Build(options, portfolio, figures, problems, translator, built)
+
+
+class _Later:
+    """What a function makes, made when first asked for (a preview's pages use no figures:
+    they are not computed for it)."""
+
+    def __init__(self, make: Callable[[], object]) -> None:
+        self._make: Callable[[], object] | None = make
+        self._made: object = None
+
+    def __getattr__(self, name: str) -> Any:
+        if self._make is not None:
+            self._made, self._make = self._make(), None
+        return getattr(self._made, name)
+
+
+def _words(options: Options, cache: Cache | None) -> tuple[Translator, tuple[Problem, ...]]:
+    """The words of the site's language, and what could not be read of its locales; those
+    of the last run while the locales are as they were (with what it collated and
+    formatted: the titles of thousands of initiatives are not collated again)."""
+    from .i18n import Translator
+
+    locales = options.data_dir / "locales"
+    key = (options.language, options.root, _stats(locales))
+    if cache is not None and cache.words is not None and cache.words[0] == key:
+        return cache.words[1], cache.words[2]
+    refused: list[Problem] = []
+    translator = Translator.for_language(options.language, locales, options.root, refused)
+    if cache is not None:
+        cache.words = (key, translator, tuple(refused))
+    return translator, tuple(refused)
 
 
 def prepare(options: Options, built: dt.datetime | None = None,
@@ -167,7 +210,7 @@ def preview(options: Options, built: dt.datetime, cache: Cache) -> tuple[Build, 
     inputs = _inputs(options, built)
     if inputs != last.inputs:
         return None
-    build = analyse(options, built, cache)
+    build = analyse(options, built, cache, later=True)
     portfolio = build.portfolio
     if portfolio.left_out != last.left_out \
             or [i.slug for i in portfolio.initiatives] != list(last.initiatives):
@@ -187,14 +230,19 @@ def preview(options: Options, built: dt.datetime, cache: Cache) -> tuple[Build, 
 def _inputs(options: Options, built: dt.datetime) -> tuple[object, ...]:
     """What a run depends on besides the initiative pages: the options, the build's time
     and each file of `site_data/` (its locales too), by size and modification time."""
+    return (options, built, _stats(options.data_dir))
+
+
+def _stats(folder: Path) -> tuple[tuple[str, int, int], ...]:
+    """Each file under a folder, by size and modification time."""
     stats = []
-    for path in sorted(options.data_dir.rglob("*")) if options.data_dir.is_dir() else ():
+    for path in sorted(folder.rglob("*")) if folder.is_dir() else ():
         try:
             stat = path.stat()
         except OSError:
             continue
         stats.append((str(path), stat.st_mtime_ns, stat.st_size))
-    return (options, built, tuple(stats))
+    return tuple(stats)
 
 
 def _made(portfolio: Portfolio, inputs: tuple[object, ...], uris: list[str],

@@ -367,13 +367,6 @@ def _what(removal: Removal) -> str:
     return f"the attribute {removal.attribute} of <{removal.tag}>"
 
 
-def check_bodies(initiatives: Iterable[Initiative], extensions: Iterable[str] = ()
-                 ) -> list[Problem]:
-    """`body_problems` of each initiative."""
-    names = tuple(extensions)
-    return [p for i in initiatives for p in body_problems(i, names)]
-
-
 __all__ = ["BODY_END", "BODY_START", "Cleaned", "Removal", "body_problems",
-                      "body_removals", "check_bodies", "clean_html", "clean_page_body",
+                      "body_removals", "clean_html", "clean_page_body",
                       "mark_body"]

@@ -231,7 +231,8 @@ def _index_rows(r: Renderer) -> Iterator[list[str]]:
     t = r.t
     link = _index_link(r)
     currency = r.portfolio.info.currency
-    for i in sorted(r.portfolio.initiatives, key=lambda i: sort_key(r, i)):
+    order = ranks(r)
+    for i in sorted(r.portfolio.initiatives, key=lambda i: order[i.slug]):
         yield [link(r.options.initiative_uri(i.slug)), r.text(i.title), i.facet.value,
                i.zone.value, i.status.value, i.steward or "",
                t.money(i.cash, currency) if i.funding else "–",
