@@ -173,6 +173,8 @@ class BuildState:
     # This build made only what shows an edit first (see `pipeline.preview`): a rebuild of
     # the rest is due.
     preview: bool = False
+    # What it kept, as the build before made it.
+    kept: frozenset[str] = frozenset()
     # The initiative page a file of another name shows (`initiatives/x.sv.md` shows
     # `initiatives/x.md` in Swedish), by that file's docs path.
     aliases: dict[str, str] = field(default_factory=dict)
@@ -516,8 +518,8 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
         if state.preview and due is not None:
             # The server watches this folder: a change in it is a rebuild of the rest, due
             # once this build's pages are shown.
-            (due / "due").write_text(f"{dt.datetime.now().isoformat()}\n",
-                                               encoding="utf-8")
+            (due / "due").write_text(f"{dt.datetime.now().isoformat()}\n", encoding="utf-8")
+            return  # (indexed after that rebuild, which would stop this one's index)
         if program is None or (state.language is not None and not state.language.last):
             return  # (the i18n plugin builds the other languages next: indexed once, then)
         if getattr(self, "serving", False):
@@ -632,6 +634,7 @@ def _plan(state: BuildState, cache: Cache | None) -> tuple[Problems, tuple[str, 
             build, plan = quick or prepare(options, built=built, cache=cache,
                                            reader=_reader(state))
             state.preview = bool(quick and len(plan.kept) < len(plan.items))
+            state.kept = plan.kept if quick else frozenset()
             problems, left_out, uris = build.problems, build.portfolio.left_out, plan.uris()
             state.initiatives = initiative_sources(build.portfolio, options)
             state.section_title = build.translator("nav.section")
@@ -740,8 +743,12 @@ def _name_files(state: BuildState, files: Files, config: MkDocsConfig) -> None:
                                                    inclusion=InclusionLevel.NOT_IN_NAV),
                                     language))
     spooled = str(state.spool.folder)  # plain strings: thousands of paths, no Path objects
+    # A dirty build leaves the site's files as they are: a preview names to MkDocs every page
+    # (each has its place in the navigation) and what it made, not the thousands of files it
+    # keeps (feeds, tables), already in the site from the build before.
     sources = [(uri, os.path.join(spooled, uri)) for uri in state.production.uris
-               if uri not in state.initiatives]
+               if uri not in state.initiatives
+               and (uri not in state.kept or uri.endswith(".md"))]
     plotly = options.plotly_js is None and (language is None or language.publishes_plotly)
     for uri, installed in static_sources(plotly=plotly).items():
         # Copied from where the package is installed; spooled if it is not a plain file.

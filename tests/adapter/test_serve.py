@@ -255,7 +255,13 @@ def shown(out: Path, *parts: str) -> str:
 
 
 def test_under_serve_dirty_an_edit_shows_on_its_page_and_in_the_list_first_then_the_rest(
-        site: Site, initiative: Make, tmp_path: Path) -> None:
+        site: Site, initiative: Make, tmp_path: Path, monkeypatch: Any) -> None:
+    from portfolio_plugin.adapter import search
+
+    indexed: list[str] = []
+    monkeypatch.setattr(search, "binary", lambda: Path("/no/pagefind"))
+    monkeypatch.setattr(search, "index_in_background",
+                        lambda program, site_dir, running: indexed.append(site_dir))
     story = [{"date": "2024-05-01", "kind": "milestone", "title": "Opened"}]
     for n in range(3):
         site.front(f"item-{n}", initiative(title=f"Item {n}", steward="city", stories=story))
@@ -266,16 +272,22 @@ def test_under_serve_dirty_an_edit_shows_on_its_page_and_in_the_list_first_then_
         time.sleep(0.05)
         site.front("item-1", initiative(title="Item 1, edited", steward="city",
                                         stories=story))
+        assert len(indexed) == 1
         serve_build(site, out, plugin)
         # First what shows the initiative first-hand: its page, the list and its index.
         assert "Item 1, edited" in shown(out, "initiatives", "item-1")
         assert "Item 1, edited" in shown(out, "portfolio", "initiatives")
         assert "Item 1, edited" in (out / "data" / "initiatives-index.json").read_text("utf-8")
+        # What it kept is still there (MkDocs' dirty build leaves the site's files).
+        assert (out / "data" / "feeds" / "initiatives" / "item-0.xml").is_file()
+        assert (out / "data" / "portfolio.json").is_file()
         # The rest of the site is due: the server is told by the folder it watches.
         assert "Item 1, edited" not in shown(out, "portfolio", "partners", "city")
         assert (plugin.catch_up / "due").is_file()
+        assert len(indexed) == 1  # (the next rebuild would stop the index at once)
         serve_build(site, out, plugin)  # the rebuild the server runs next
         assert "Item 1, edited" in shown(out, "portfolio", "partners", "city")
+        assert len(indexed) == 2
         # The site is now as a whole build of the same pages makes it (MkDocs' own dirty
         # build does not read the other pages again: their titles in the navigation of a
         # page it rebuilt are not known, so pages are compared by their content).
