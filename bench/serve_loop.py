@@ -61,6 +61,11 @@ class Log:
         for line in self.proc.stdout:
             self.lines.append((time.monotonic(), line))
 
+    def built(self, since: float) -> list[str]:
+        """How long each rebuild since `since` took, as the server said."""
+        return [line.rsplit(" in ", 1)[1].split()[0] for when, line in list(self.lines)
+                if when >= since and "Documentation built in" in line]
+
     def reloads(self, since: float) -> list[float]:
         """When the server reloaded the browsers (a rebuild ended) since `since`."""
         return [when for when, line in list(self.lines)
@@ -248,7 +253,7 @@ def main() -> int:
             print(f"edit {n + 1}: title on its page after {seen['page']:.2f} s, "
                   f"in the list after {seen['list']:.2f} s (browsers told to reload after "
                   f"{told[-1]:.2f} s); the rest of the site after {rest[-1]:.2f} s "
-                  f"({len(reloads)} rebuild(s))")
+                  f"({len(reloads)} rebuild(s): {', '.join(log.built(began))} s)")
         time.sleep(5)  # the last index, made in the background
         after = pagefind_pages(base, expect=before is not None)
         if after is None:

@@ -207,6 +207,7 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
 
     def on_shutdown(self) -> None:
         """Remove the spool of `mkdocs serve`; stop an index still being made."""
+        gc.unfreeze()
         search.stop_indexing(getattr(self, "indexing", None))
         for folder in (getattr(self, "serve_spool", None), getattr(self, "catch_up", None)):
             if folder is not None:
@@ -557,7 +558,8 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
     def _stop(self) -> None:
         """Let go of a build: its workers, its spool (unless `mkdocs serve` keeps it)."""
         atexit.unregister(self._stop)
-        gc.unfreeze()
+        if not getattr(self, "serving", False):
+            gc.unfreeze()  # (under `mkdocs serve`, a whole rebuild does: see `_plan`)
         state, self.state = self.state, None
         if state is None:
             return
@@ -631,6 +633,11 @@ def _plan(state: BuildState, cache: Cache | None) -> tuple[Problems, tuple[str, 
             # them first (the rest follows in a rebuild of its own: see `on_post_build`).
             quick = preview(options, built, cache) \
                 if cache is not None and state.dirty and built is not None else None
+            if quick is None:
+                # What the server keeps between rebuilds (the cache, the last build's
+                # portfolio) stays frozen through a preview: the garbage collector does not
+                # walk it while the author waits. A whole rebuild lets it go.
+                gc.unfreeze()
             build, plan = quick or prepare(options, built=built, cache=cache,
                                            reader=_reader(state))
             state.preview = bool(quick and len(plan.kept) < len(plan.items))
