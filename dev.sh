@@ -79,7 +79,9 @@ case "${1:-}" in
     browser_deps
     "$VENV/bin/ruff" check portfolio_plugin tests bench
     "$VENV/bin/mypy"
-    "$VENV/bin/pytest" -q -p no:cacheprovider "${@:2}"
+    # On every core, up to 4 (each test file on one worker: its fixtures are made once).
+    workers="$("$VENV/bin/python" -c 'import os; print(min(4, len(os.sched_getaffinity(0))))')"
+    "$VENV/bin/pytest" -q -p no:cacheprovider -n "$workers" --dist loadfile "${@:2}"
     ;;
   *)
     sed -n '2,8p' "$0" >&2
