@@ -419,6 +419,12 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
             html = clean_page_body(html, sanitise=state.options.sanitise_bodies)
         if state.let_go and state.ours(page.file.src_uri):
             page.markdown = ""  # nothing reads it again (see READ_ONLY_PLUGINS)
+        if state.pagefind is not None and state.ours(page.file.src_uri):
+            # Readers search with Pagefind: Material's index of the portfolio's thousands of
+            # pages would never be downloaded. Its documented page setting leaves them out
+            # (the search box of Material's header stays, served by Pagefind).
+            said = page.meta.get("search")
+            page.meta["search"] = {**(said if isinstance(said, dict) else {}), "exclude": True}
         return html
 
     def on_env(self, env: Any, config: MkDocsConfig, files: Files) -> Any:

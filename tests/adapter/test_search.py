@@ -164,6 +164,18 @@ def test_the_header_search_box_uses_pagefind_and_material_never_loads_its_index(
     assert (built / "assets" / "portfolio" / "search.js").is_file()
 
 
+def material_index(out: Path) -> set[str]:
+    """The pages in Material's search index, by their address."""
+    docs = json.loads((out / "search" / "search_index.json").read_text("utf-8"))["docs"]
+    return {doc["location"].split("#")[0] for doc in docs}
+
+
+def test_where_pagefind_serves_materials_index_leaves_the_portfolios_pages_out(
+        built: Path) -> None:
+    # It is never downloaded: making it for thousands of pages is work for nothing.
+    assert material_index(built) == {""}  # the hand-written home page only
+
+
 def test_a_site_that_keeps_mkdocs_search_has_no_pagefind_index(
         tmp_path: Path) -> None:
     root = tmp_path / "site"
@@ -175,6 +187,8 @@ def test_a_site_that_keeps_mkdocs_search_has_no_pagefind_index(
     html = (out / "initiatives" / "bike-lanes" / "index.html").read_text(encoding="utf-8")
     assert 'class="md-search__form" name="search"' in html
     assert "data-pagefind-body" not in html and "data-pf-search=" not in html
+    # Material's index is the readers' search then: it holds the portfolio's pages.
+    assert {"initiatives/bike-lanes/", "portfolio/"} <= material_index(out)
 
 
 def test_asking_for_pagefind_without_it_installed_stops_the_build_with_a_message(

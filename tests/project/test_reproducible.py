@@ -73,7 +73,8 @@ def test_the_compressed_sitemap_carries_the_source_date_not_the_build_time(
 def test_the_search_index_is_the_same_in_both_builds(two_builds: tuple[Path, Path]) -> None:
     first, second = (json.loads((site / "search" / "search_index.json").read_text("utf-8"))
                      for site in two_builds)
-    assert len(first["docs"]) > 30
+    # Pagefind serves the readers: Material's index holds the hand-written pages only.
+    assert len(first["docs"]) > 10
     assert first == second
 
 
