@@ -125,6 +125,10 @@ ENGINE_FIELDS = ("template", "hide", "search", "tags", "description", "icon", "s
                  "comments", "social")
 
 
+# Each date written as text that is a date, once read (at most one per day of YEARS).
+_DATES: dict[str, PartialDate] = {}
+
+
 class _Missing:
     pass
 
@@ -331,6 +335,10 @@ class Reader:
 
     def date(self, where: PathKey, value: Any, required: bool = False) -> PartialDate | None:
         """A `YYYY`, `YYYY-MM` or `YYYY-MM-DD` date that exists in the calendar."""
+        if type(value) is str:
+            known = _DATES.get(value)  # (thousands of stories share their dates)
+            if known is not None:
+                return known
         if value is MISSING or value is None:
             if required:
                 self.report(where, "is required", expected="a date like 2024-05-17",
@@ -355,7 +363,8 @@ class Reader:
             self.report(where, "is not a date in the calendar",
                         expected="a real date", found=describe(value))
             return None
-        return PartialDate(year, month, day)
+        date = _DATES[value] = PartialDate(year, month, day)
+        return date
 
     def number(self, where: PathKey, value: Any, bounds: Bounds,
                required: bool = False) -> float | None:
