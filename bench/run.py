@@ -122,8 +122,10 @@ def folder_size(path: Path) -> tuple[int, int]:
 
 
 # JSON a page loads itself (`src`, or `data-*` read by the site script); an `href` such as
-# the JSON Feed's discovery link is only fetched if someone follows it, so it is not counted.
-_LOCAL_JSON = re.compile(r'(?:\ssrc|\sdata-[\w-]+)="([^"#?:]+\.json)"')
+# the JSON Feed's discovery link is only fetched if someone follows it, so it is not counted;
+# nor is a chart's figure published apart (`data-pf-chart-src`): it is fetched only when the
+# reader explores the chart (DESIGN: "a chart page is light before the reader touches it").
+_LOCAL_JSON = re.compile(r'(?:\ssrc|\sdata-(?!pf-chart-src=)[\w-]+)="([^"#?:]+\.json)"')
 
 
 def page_weight(site: Path, page: str) -> float | None:

@@ -62,9 +62,29 @@
   /* Draws one chart with plotly.js in place of its static picture and legend. */
   function drawChart(Plotly, node) {
     if (node.getAttribute("data-pf-drawn")) return Promise.resolve();
+    return chartSpec(node).then(function (spec) {
+      return spec && drawSpec(Plotly, node, spec);
+    });
+  }
+
+  /* A chart's figure: carried in its page, or (a large one) fetched from the site when the
+     reader explores it (data-pf-chart-src). */
+  function chartSpec(node) {
+    var src = node.getAttribute("data-pf-chart-src");
+    if (src) {
+      var target = sameOrigin(src);
+      if (!target) return Promise.resolve(null);
+      return fetch(target, { credentials: "same-origin" }).then(function (response) {
+        if (!response.ok) throw new Error("chart data: " + response.status);
+        return response.json();
+      });
+    }
     var source = document.getElementById(node.getAttribute("data-pf-chart"));
-    if (!source) return Promise.resolve();
-    var spec = JSON.parse(source.textContent);
+    return Promise.resolve(source ? JSON.parse(source.textContent) : null);
+  }
+
+  function drawSpec(Plotly, node, spec) {
+    if (node.getAttribute("data-pf-drawn")) return Promise.resolve();
     node.setAttribute("data-pf-drawn", "1");
     var layout = spec.layout;
     /* A chart may give layout changes for narrow screens (spec.narrow: phones). */

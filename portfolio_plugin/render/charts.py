@@ -54,6 +54,9 @@ class Chart:
     summary: str = ""
     open_table: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
+    # Where its figure is published apart (a file fetched when the reader explores the
+    # chart), where it is too large to carry in the page; else None: carried in the page.
+    data_uri: str | None = None
 
 
 def label(text: str) -> str:

@@ -16,6 +16,7 @@ import math
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from ..compute import Balance, Cell
@@ -23,6 +24,7 @@ from ..model import FACETS, ZONES, Facet, Initiative, Zone
 from . import FACET_SYMBOLS, ZONE_SHAPES, ZONE_SYMBOLS, Renderer
 from .charts import Cell as TableCell
 from .charts import Chart, Link, Table, base_layout, label, plain_figure, trace
+from .text import json_in_html
 
 # Inner and outer L1-radius of each zone's ring: blue inside, yellow outside.
 RINGS: dict[Zone, tuple[float, float]] = {
@@ -397,11 +399,38 @@ def count_table(r: Renderer, balance: Balance) -> Table:
                   t("facetmap.total")), tuple(rows), numeric=(1, 2, 3, 4), footer=footer)
 
 
+# Initiatives from which the facet map's figure (a point for each, with its link, partners
+# and money) is published apart from its page: read only by a reader who explores the chart,
+# it would otherwise make the page heavy before it is touched (820 KB at 5,000 initiatives;
+# 33 KB at 200).
+FIGURE_APART = 200
+
+
 def map_chart(r: Renderer, here: str, chart_id: str = "facet-map") -> Chart:
     """The facet map with its caption, a summary in words and its data table."""
     n = len(r.portfolio.initiatives)
-    return Chart(chart_id, r.t("facetmap.caption"), map_figure(r, here), map_table(r), 600,
-                 summary=r.t("facetmap.summary", count=r.t.number(n)))
+    return Chart(chart_id, r.t("facetmap.caption"), _figure(r, here), map_table(r), 600,
+                 summary=r.t("facetmap.summary", count=r.t.number(n)),
+                 data_uri=figure_uri(r, chart_id))
+
+
+def _figure(r: Renderer, here: str) -> dict[str, Any]:
+    """The facet map's figure for the page at `here`: made once for its page and its file."""
+    return r.once(f"facetmap.figure:{here}", partial(map_figure, r, here))
+
+
+def figure_uri(r: Renderer, chart_id: str) -> str | None:
+    """Where the facet map `chart_id`'s figure is published apart, if it is (see
+    `FIGURE_APART`)."""
+    if len(r.portfolio.initiatives) <= FIGURE_APART:
+        return None
+    return f"{r.options.output}/charts/{chart_id}.json"
+
+
+def figure_file(r: Renderer, here: str) -> bytes:
+    """The facet map's figure as the page at `here` would carry it (its links relative to
+    that page), for `figure_uri`."""
+    return str(json_in_html(r.chart_figure(_figure(r, here)))).encode("utf-8")
 
 
 # -- balance ----------------------------------------------------------------------------

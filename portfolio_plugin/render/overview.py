@@ -15,7 +15,7 @@ from ..model import FACETS, ZONES, Zone
 from . import ZONE_SYMBOLS, Later, Renderer
 from .browse import theme_ids
 from .charts import Chart, Table, base_layout, label, plain_figure, trace
-from .facetmap import ZONE_COLOURS, balance_view, map_chart
+from .facetmap import ZONE_COLOURS, balance_view, figure_file, figure_uri, map_chart
 
 # How many recent moves the overview lists; the rest are counted.
 RECENT_LIMIT = 30
@@ -174,6 +174,12 @@ def facet_map_page(r: Renderer) -> str:
 
 
 def pages(r: Renderer) -> Iterator[tuple[str, Later]]:
-    """The overview and the facet map page."""
+    """The overview and the facet map page (and their facet map's figure, where it is
+    published apart)."""
     yield r.uri("overview"), partial(overview_page, r)
     yield r.uri("facet_map"), partial(facet_map_page, r)
+    for here, chart_id in ((r.uri("overview"), "overview-facet-map"),
+                           (r.uri("facet_map"), "facet-map")):
+        apart = figure_uri(r, chart_id)
+        if apart is not None:
+            yield apart, partial(figure_file, r, here)

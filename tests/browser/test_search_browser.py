@@ -231,3 +231,23 @@ def test_a_first_query_fetches_five_results_and_little_of_the_index(
     # fragments, and 65.6 KB with 5 fragments but those in the index: 64 KB is the bound.
     assert own < 170_000, sizes
     assert site < 64_000, sizes
+
+
+def test_at_scale_the_facet_maps_figure_is_fetched_only_when_the_reader_explores_it(
+        generated: Path, serve: Callable[..., str], open_page: Callable[..., Visit]) -> None:
+    """Above 200 initiatives the figure (a point for each) is a file of its own: the page is
+    light before the reader touches the chart, and exploring it still draws every point."""
+    base = serve(generated)
+    page_html = (generated / "portfolio" / "index.html").read_text(encoding="utf-8")
+    assert 'id="overview-facet-map-data"' not in page_html
+    visit = open_page(base + "portfolio/", **PHONE)
+    visit.page.wait_for_load_state("networkidle")
+    figures = [u for u in visit.requests if "/portfolio/charts/" in u]
+    assert figures == []  # nothing of it before the reader asks
+    visit.page.locator("[data-pf-explore]").first.click()
+    visit.page.wait_for_selector("#overview-facet-map .pf-plot .main-svg", timeout=30_000)
+    assert [urlsplit(u).path for u in visit.requests if "/portfolio/charts/" in u] == \
+        ["/portfolio/charts/overview-facet-map.json"]
+    points = visit.page.locator("#overview-facet-map .scatterlayer .point").count()
+    assert points == GENERATED
+    assert visit.csp_messages == []

@@ -6,12 +6,16 @@ the comment above it); `support.generated` makes big portfolios for the page-wei
 
 from __future__ import annotations
 
+import posixpath
 import re
+
+import pytest
 
 from portfolio_plugin.model import (
     Facet,
     Zone,
 )
+from portfolio_plugin.render import facetmap
 from portfolio_plugin.render import make as make_item
 from portfolio_plugin.render.overview import key_figures, moves_chart, overview_page, pages
 from portfolio_plugin.render.overview import zones_chart as zones_chart_of
@@ -125,9 +129,37 @@ def test_the_overview_and_the_facet_map_page_are_made_at_their_addresses() -> No
     assert 'id="facet-map-data"' in made["portfolio/facet-map.md"]
 
 
+def test_at_scale_the_facet_maps_figure_is_a_file_the_page_fetches_the_same_as_it_carried(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    carried = {uri: make_item(value) for uri, value in pages(renderer(generated(60)))}
+    monkeypatch.setattr(facetmap, "FIGURE_APART", 50)
+    apart = {uri: make_item(value) for uri, value in pages(renderer(generated(60)))}
+    files = {"portfolio/charts/overview-facet-map.json", "portfolio/charts/facet-map.json"}
+    assert set(apart) == set(carried) | files
+    for page, chart in (("portfolio/index.md", "overview-facet-map"),
+                        ("portfolio/facet-map.md", "facet-map")):
+        text, before = str(apart[page]), str(carried[page])
+        assert f'id="{chart}-data"' not in text
+        src = re.search(rf'<div class="pf-plot" data-pf-chart="{chart}-data" '
+                        r'data-pf-chart-src="([^"]+)"', text)
+        assert src is not None, page
+        # The address, from the page's own (a folder, with directory URLs), is the file's.
+        folder = "portfolio/" if page.endswith("index.md") else "portfolio/facet-map/"
+        assert posixpath.normpath(folder + src.group(1)) == f"portfolio/charts/{chart}.json"
+        figure = re.search(rf'id="{chart}-data">(.*?)</script>', before, re.S)
+        assert figure is not None
+        assert apart[f"portfolio/charts/{chart}.json"] == figure.group(1).encode("utf-8")
+        # The rest of the page is as it was.
+        assert text.replace(f' data-pf-chart-src="{src.group(1)}"', "") == before.replace(
+            f'<script type="application/json" id="{chart}-data">{figure.group(1)}</script>\n',
+            "")
+
+
 def test_overview_and_facet_map_stay_under_300_kb_at_1000_initiatives() -> None:
     r = renderer(generated(1000))
     for uri, value in pages(r):
+        if not uri.endswith(".md"):  # (the facet map's figure, fetched only on exploring)
+            continue
         page = make_item(value)
         size = len(page.encode("utf-8"))
         # The theme adds its header, navigation and search (about 30 KB) around the page.
