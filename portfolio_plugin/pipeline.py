@@ -52,8 +52,10 @@ class Cache:
     pages: PageCache = field(default_factory=dict)
     rendered: dict[object, object] = field(default_factory=dict)
     checked: CheckMemo = field(default_factory=dict)
-    # Each body's problems (sanitiser's removals), by initiative path: (initiative, problems).
-    bodies: dict[str, tuple[Initiative, list[Problem]]] = field(default_factory=dict)
+    # Each body's problems (sanitiser's removals), by initiative path: (initiative, Markdown
+    # extensions, problems).
+    bodies: dict[str, tuple[Initiative, tuple[str, ...], list[Problem]]] = \
+        field(default_factory=dict)
     # The words of the last run (what it collated and formatted kept), and what they read.
     words: tuple[object, Translator, tuple[Problem, ...]] | None = None
     last: Made | None = None
@@ -138,9 +140,9 @@ def _check(options: Options, cache: Cache | None,
         known = cache.bodies if cache is not None else {}
         for i in portfolio.initiatives:
             found = known.get(i.path)
-            if found is None or found[0] is not i:
-                found = known[i.path] = (i, body_problems(i, extensions))
-            problems.extend(found[1])
+            if found is None or found[0] is not i or found[1] != extensions:
+                found = known[i.path] = (i, extensions, body_problems(i, extensions))
+            problems.extend(found[2])
     return portfolio, problems
 
 
@@ -169,6 +171,8 @@ class _Later:
         self._made: object = None
 
     def __getattr__(self, name: str) -> Any:
+        if name.startswith("__") or name in ("_make", "_made"):
+            raise AttributeError(name)  # (not made yet: a copy or pickle asks for these)
         if self._make is not None:
             self._made, self._make = self._make(), None
         return getattr(self._made, name)

@@ -1138,7 +1138,8 @@ def first_document(root: Path, monkeypatch: Any) -> bytes:
 # The attributes that link a page to another page or file of the site.
 LINK_ATTRIBUTES = {"a": "href", "link": "href", "script": "src", "img": "src",
                    "source": "src", "iframe": "src", "area": "href",
-                   "form": "data-pf-source"}  # the listings' index, which the script reads
+                   # the listings' index and a chart's figure, which the script reads
+                   "form": "data-pf-source", "div": "data-pf-chart-src"}
 
 
 class _Links(HTMLParser):

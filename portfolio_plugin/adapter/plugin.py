@@ -173,6 +173,9 @@ class BuildState:
     # This build made only what shows an edit first (see `pipeline.preview`): a rebuild of
     # the rest is due.
     preview: bool = False
+    # Whether a preview may be made: under `mkdocs serve --dirty`, once the server watches
+    # the folder that asks it for the whole rebuild after one (see `on_serve`).
+    previews: bool = False
     # What it kept, as the build before made it.
     kept: frozenset[str] = frozenset()
     # The initiative page a file of another name shows (`initiatives/x.sv.md` shows
@@ -220,6 +223,7 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
         search.stop_indexing(getattr(self, "indexing", None))
         self.state = BuildState(self.options(config), getattr(self, "serving", False),
                                 getattr(self, "dirty", False))
+        self.state.previews = self.state.dirty and getattr(self, "catch_up", None) is not None
         self.state.pagefind = self._pagefind()
         if str(THEME_DIR) not in config.theme.dirs:
             # Appended: a site's own overrides/ and the theme win over the package.
@@ -638,7 +642,7 @@ def _plan(state: BuildState, cache: Cache | None) -> tuple[Problems, tuple[str, 
             # After an edit of initiative pages under `mkdocs serve --dirty`, what shows
             # them first (the rest follows in a rebuild of its own: see `on_post_build`).
             quick = preview(options, built, cache) \
-                if cache is not None and state.dirty and built is not None else None
+                if cache is not None and state.previews and built is not None else None
             if quick is None:
                 # What the server keeps between rebuilds (the cache, the last build's
                 # portfolio) stays frozen through a preview: the garbage collector does not

@@ -63,7 +63,8 @@
   function drawChart(Plotly, node) {
     if (node.getAttribute("data-pf-drawn")) return Promise.resolve();
     return chartSpec(node).then(function (spec) {
-      return spec && drawSpec(Plotly, node, spec);
+      if (!spec) throw new Error("no figure for this chart");
+      return drawSpec(Plotly, node, spec);
     });
   }
 

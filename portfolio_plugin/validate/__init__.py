@@ -125,7 +125,8 @@ ENGINE_FIELDS = ("template", "hide", "search", "tags", "description", "icon", "s
                  "comments", "social")
 
 
-# Each date written as text that is a date, once read (at most one per day of YEARS).
+# Each text read as a date (YYYY, YYYY-MM or YYYY-MM-DD), once it was found valid: at most
+# one per year, month and day of YEARS.
 _DATES: dict[str, PartialDate] = {}
 
 
@@ -982,8 +983,10 @@ def validate(sources: Sources, site_name: str = "Portfolio",
     partners, assets, info, themes_declared, ctx = _site(sources, site_name, problems,
                                                          languages)
     if memo is not None:
-        site = (_value(sources.portfolio), _value(sources.partners), _value(sources.assets),
-                site_name, languages)
+        # Written out (`repr`), not compared as values: `1 == 1.0 == True`, and each of
+        # them checks differently.
+        site = (repr((_value(sources.portfolio), _value(sources.partners),
+                      _value(sources.assets))), site_name, languages)
         if memo.get(_SITE) != site:
             memo.clear()
             memo[_SITE] = site

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import time
+from dataclasses import replace
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -234,7 +235,9 @@ def serve_build(site: Site, out: Path, plugin: PortfolioPlugin | None = None) ->
         config.plugins.on_startup(command="serve", dirty=True)
     build(config, dirty=plugin is not None)
     if plugin is None:
-        config.plugins.on_serve(Watcher(), config=config, builder=None)
+        watcher = Watcher()
+        config.plugins.on_serve(watcher, config=config, builder=None)
+        assert found.catch_up in watcher.watched  # where a preview asks for the rest
     return found
 
 
@@ -367,3 +370,33 @@ def yaml_of(site: Site, name: str) -> dict[str, Any]:
     value = yaml.safe_load((site.root / "site_data" / name).read_text(encoding="utf-8"))
     assert isinstance(value, dict)
     return value
+
+
+def test_under_serve_what_is_kept_between_checks_gives_what_a_fresh_check_gives(
+        site: Site, initiative: Make) -> None:
+    """After each change of `site_data/` or of the options, the cache's check and a fresh one
+    find the same problems (`1`, `1.0` and `true` are equal values, but not the same rate)."""
+    funding = [{"funder": "city", "amount": 100, "currency": "EUR", "year": 2024,
+                "kind": "cash"}]
+    site.front("item-0", initiative(funding=funding),
+               body='A paragraph with an attribute.\n{: onclick="x()" }\n')
+    portfolio = yaml_of(site, "portfolio.yml")
+    cache = pipeline.Cache()
+    options = site.options
+    changes = [
+        lambda o: (site.data("portfolio.yml", {**portfolio, "exchange_rates": {"EUR": 1}}), o),
+        lambda o: (None, replace(o, sanitise_bodies=True, markdown_extensions=("attr_list",))),
+        lambda o: (None, replace(o, markdown_extensions=())),
+        lambda o: (site.data("portfolio.yml", {**portfolio, "exchange_rates": {"EUR": True}}),
+                   o),
+    ]
+    seen = []
+    for change in changes:
+        time.sleep(0.02)
+        _, options = change(options)
+        cached = [str(p) for p in pipeline.check(options, cache)[1].items]
+        fresh = [str(p) for p in pipeline.check(options)[1].items]
+        assert cached == fresh
+        seen.append(fresh)
+    # Each change changed what is found: a cache that missed one would be seen.
+    assert all(a != b for a, b in zip(seen, seen[1:])), seen

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+from dataclasses import replace
 
 import pytest
 
@@ -153,6 +154,18 @@ def test_at_scale_the_facet_maps_figure_is_a_file_the_page_fetches_the_same_as_i
         assert text.replace(f' data-pf-chart-src="{src.group(1)}"', "") == before.replace(
             f'<script type="application/json" id="{chart}-data">{figure.group(1)}</script>\n',
             "")
+
+
+def test_a_figure_published_apart_is_addressed_from_the_pages_url_for_any_engine(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The script reads the address against the page's URL, which an engine that rewrites
+    the page's own links (`source_links`: Zensical) does not change."""
+    monkeypatch.setattr(facetmap, "FIGURE_APART", 50)
+    for source_links in (False, True):
+        r = renderer(generated(60))
+        r.options = replace(r.options, source_links=source_links)
+        page = str(make_item(dict(pages(r))["portfolio/facet-map.md"]))
+        assert 'data-pf-chart-src="../charts/facet-map.json"' in page, source_links
 
 
 def test_overview_and_facet_map_stay_under_300_kb_at_1000_initiatives() -> None:
