@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import os
 import time
-from dataclasses import replace
 from collections.abc import Callable
+from dataclasses import replace
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -399,4 +400,4 @@ def test_under_serve_what_is_kept_between_checks_gives_what_a_fresh_check_gives(
         assert cached == fresh
         seen.append(fresh)
     # Each change changed what is found: a cache that missed one would be seen.
-    assert all(a != b for a, b in zip(seen, seen[1:])), seen
+    assert all(a != b for a, b in pairwise(seen)), seen
