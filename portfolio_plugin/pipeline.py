@@ -108,12 +108,12 @@ def check(options: Options, cache: Cache | None = None,
           reader: Reader | None = None) -> tuple[Portfolio, Problems]:
     """Load and validate only: what `portfolio validate` needs (with what the sanitiser
     would take out of each body, where the site sanitises them)."""
-    with _uncollected():
+    with uncollected():
         return _check(options, cache, reader)
 
 
 @contextmanager
-def _uncollected() -> Iterator[None]:
+def uncollected() -> Iterator[None]:
     """Reading and checking make objects that live on, and next to no garbage: the garbage
     collector would walk the growing portfolio again and again for nothing (a tenth of
     `portfolio validate` at 20,000 initiatives)."""

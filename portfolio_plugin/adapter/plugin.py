@@ -47,7 +47,7 @@ from ..options import ConfigError, Options, base_language, build_date, from_sett
 from ..parallel.background import Background, initiative_sources
 from ..parallel.spool import AUTHOR, Production, Spool
 from ..parallel.workers import map_in_two
-from ..pipeline import Cache, prepare, preview, static_sources
+from ..pipeline import Cache, prepare, preview, static_sources, uncollected
 from ..problems import Problem, Problems, Severity
 from ..render import Plan, join_html_blocks, section_uris
 from ..render.body import clean_page_body, mark_body
@@ -618,54 +618,48 @@ def _plan(state: BuildState, cache: Cache | None) -> tuple[Problems, tuple[str, 
     where one runs: this process then never holds the portfolio); its problems."""
     options, spool = state.options, state.spool
     assert spool is not None
-    # Reading and checking make objects that live on and next to no garbage: the garbage
-    # collector would walk the growing portfolio again and again for nothing.
-    collecting = gc.isenabled()
-    gc.disable()
     try:
-        background, state.background = state.background, None
-        summary = background.summary() if background is not None else None
-        if summary is not None:
-            assert background is not None
-            state.production = background.production(
-                summary, spool, partial(_remake, options, summary.built, _reader(state)))
-            problems, left_out, uris = summary.problems, summary.left_out, summary.uris
-            state.initiatives = summary.initiatives
-            state.section_title = summary.words["nav.section"]
-        else:
-            if background is not None:
-                background.stop()
-            # Under `mkdocs serve`, the build's time is the day's start: what carries it (the
-            # feeds, the open data) is not made anew, rewritten and copied on every rebuild.
-            built = build_date().replace(hour=0, minute=0, second=0) if state.serving \
-                else None
-            # After an edit of initiative pages under `mkdocs serve --dirty`, what shows
-            # them first (the rest follows in a rebuild of its own: see `on_post_build`).
-            quick = preview(options, built, cache) \
-                if cache is not None and state.previews and built is not None else None
-            if quick is None:
-                # What the server keeps between rebuilds (the cache, the last build's
-                # portfolio) stays frozen through a preview: the garbage collector does not
-                # walk it while the author waits. A whole rebuild lets it go.
-                gc.unfreeze()
-            build, plan = quick or prepare(options, built=built, cache=cache,
-                                           reader=_reader(state))
-            state.preview = bool(quick and len(plan.kept) < len(plan.items))
-            state.kept = plan.kept if quick else frozenset()
-            problems, left_out, uris = build.problems, build.portfolio.left_out, plan.uris()
-            state.initiatives = initiative_sources(build.portfolio, options)
-            state.section_title = build.translator("nav.section")
-            if state.serving:
-                state.problems, state.translator = build.problems, build.translator
-            state.production = Production(plan, spool,
-                                          remake=partial(_remake, options, build.built,
-                                                         _reader(state)))
-            del build, plan
+        with uncollected():  # (reading and checking make next to no garbage)
+            background, state.background = state.background, None
+            summary = background.summary() if background is not None else None
+            if summary is not None:
+                assert background is not None
+                state.production = background.production(
+                    summary, spool, partial(_remake, options, summary.built, _reader(state)))
+                problems, left_out, uris = summary.problems, summary.left_out, summary.uris
+                state.initiatives = summary.initiatives
+                state.section_title = summary.words["nav.section"]
+            else:
+                if background is not None:
+                    background.stop()
+                # Under `mkdocs serve`, the build's time is the day's start: what carries it (the
+                # feeds, the open data) is not made anew, rewritten and copied on every rebuild.
+                built = build_date().replace(hour=0, minute=0, second=0) if state.serving \
+                    else None
+                # After an edit of initiative pages under `mkdocs serve --dirty`, what shows
+                # them first (the rest follows in a rebuild of its own: see `on_post_build`).
+                quick = preview(options, built, cache) \
+                    if cache is not None and state.previews and built is not None else None
+                if quick is None:
+                    # What the server keeps between rebuilds (the cache, the last build's
+                    # portfolio) stays frozen through a preview: the garbage collector does not
+                    # walk it while the author waits. A whole rebuild lets it go.
+                    gc.unfreeze()
+                build, plan = quick or prepare(options, built=built, cache=cache,
+                                               reader=_reader(state))
+                state.preview = bool(quick and len(plan.kept) < len(plan.items))
+                state.kept = plan.kept if quick else frozenset()
+                problems, left_out, uris = build.problems, build.portfolio.left_out, plan.uris()
+                state.initiatives = initiative_sources(build.portfolio, options)
+                state.section_title = build.translator("nav.section")
+                if state.serving:
+                    state.problems, state.translator = build.problems, build.translator
+                state.production = Production(plan, spool,
+                                              remake=partial(_remake, options, build.built,
+                                                             _reader(state)))
+                del build, plan
     except OSError as exc:  # a folder that cannot be read at all stops the build
         raise PluginError(f"portfolio: cannot read the portfolio: {exc}") from None
-    finally:
-        if collecting:
-            gc.enable()
     state.generated = {uri for uri in uris if uri.endswith(".md")} - set(state.initiatives)
     # A worker makes the pages from its own copy of the portfolio where it can (this process
     # lets go of its own); else they are made here and now (also for a dirty build, which
