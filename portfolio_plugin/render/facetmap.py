@@ -24,6 +24,7 @@ from ..model import FACETS, ZONES, Facet, Initiative, Zone
 from . import FACET_SYMBOLS, ZONE_SHAPES, ZONE_SYMBOLS, Renderer
 from .charts import Cell as TableCell
 from .charts import Chart, Link, Table, base_layout, label, plain_figure, trace
+from .svg import DENSITY_FROM
 from .text import json_in_html
 
 # Inner and outer L1-radius of each zone's ring: blue inside, yellow outside.
@@ -409,8 +410,10 @@ FIGURE_APART = 200
 def map_chart(r: Renderer, here: str, chart_id: str = "facet-map") -> Chart:
     """The facet map with its caption, a summary in words and its data table."""
     n = len(r.portfolio.initiatives)
+    # Beyond `DENSITY_FROM`, the static picture shows how many sit where, not each mark.
+    summary = "facetmap.summary_density" if n > DENSITY_FROM else "facetmap.summary"
     return Chart(chart_id, r.t("facetmap.caption"), _figure(r, here), map_table(r), 600,
-                 summary=r.t("facetmap.summary", count=r.t.number(n)),
+                 summary=r.t(summary, count=r.t.number(n)),
                  data_uri=figure_uri(r, chart_id))
 
 

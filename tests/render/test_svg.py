@@ -5,11 +5,19 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
+from dataclasses import replace
 
-from portfolio_plugin.model import Facet, Zone
+from portfolio_plugin.model import Facet, Position, Zone
 from portfolio_plugin.render.charts import Table, bar_chart
 from portfolio_plugin.render.facetmap import map_chart
-from portfolio_plugin.render.svg import LINKS_MAX, nice_ticks, picture, symbol_path, tick_text
+from portfolio_plugin.render.svg import (
+    DENSITY_FROM,
+    LINKS_MAX,
+    nice_ticks,
+    picture,
+    symbol_path,
+    tick_text,
+)
 
 from support import HOSTILE, fixture, generated, make, portfolio_of, renderer
 
@@ -77,6 +85,80 @@ def test_a_map_of_many_initiatives_is_drawn_without_a_link_for_each() -> None:
     pic = picture(chart.figure, chart.id, chart.caption)
     assert not pic.links and "<a " not in pic.svg
     assert pic.svg.count("Z") > LINKS_MAX  # a mark for each
+
+
+def _density_squares(svg: object) -> tuple[dict[tuple[float, float], tuple[str, float]], float]:
+    """The squares of a density picture: {(left, top): (colour, opacity)}, and their side."""
+    squares: dict[tuple[float, float], tuple[str, float]] = {}
+    side = 0.0
+    for path in parsed(svg).iter(f"{SVG}path"):
+        if path.get("fill-opacity") is None:
+            continue
+        for x, y, h in re.findall(r"M(-?[\d.]+),(-?[\d.]+)h([\d.]+)v[\d.]+h-[\d.]+z",
+                                  path.get("d", "")):
+            squares[float(x), float(y)] = (path.get("fill", ""), float(path.get("fill-opacity", 0)))
+            side = float(h)
+    return squares, side
+
+
+def test_a_map_of_thousands_is_drawn_as_the_density_of_its_initiatives() -> None:
+    """Every initiative falls in a square drawn in the colour of most of the marks in it, no
+    square is drawn where none is, and a darker square holds at least as many: read against
+    the figure's points, placed by the picture's own outline of the diamond."""
+    portfolio = generated(DENSITY_FROM + 1000)
+    # A crowd of yellow initiatives placed at one spot of the blue zone, a few green at another.
+    crowd = [make(f"crowd-{n}", Facet.MISSION, Zone.YELLOW, position=Position(0.02, 0.2))
+             for n in range(30)]
+    few = [make(f"few-{n}", Facet.MISSION, Zone.GREEN, position=Position(0.1, -0.25))
+           for n in range(2)]
+    portfolio = replace(portfolio, initiatives=(*portfolio.initiatives, *crowd, *few))
+    count = len(portfolio.initiatives)
+    chart = map_chart(renderer(portfolio), HERE)
+    pic = picture(chart.figure, chart.id, chart.caption)
+    root = parsed(pic.svg)
+    outline = [p.get("d", "") for p in root.iter(f"{SVG}path") if p.get("stroke") == "#495057"]
+    _, top_y, right_x, _, _, bottom_y, left_x, _ = (
+        float(n) for n in re.findall(r"-?[\d.]+", outline[0]))
+    centre_x, centre_y = (left_x + right_x) / 2, (top_y + bottom_y) / 2
+    half_x, half_y = (right_x - left_x) / 2, (bottom_y - top_y) / 2
+    squares, side = _density_squares(pic.svg)
+    assert squares and side > 0
+    inside: dict[tuple[float, float], list[str]] = {at: [] for at in squares}
+    unsure: set[tuple[float, float]] = set()
+    marks = 0
+    for trace in chart.figure["data"]:
+        for x, y in zip(trace["x"], trace["y"]):
+            marks += 1
+            px, py = centre_x + x * half_x, centre_y - y * half_y
+            near = [at for at in squares if at[0] - 0.2 <= px <= at[0] + side + 0.2
+                    and at[1] - 0.2 <= py <= at[1] + side + 0.2]
+            assert near, (x, y)  # every initiative is in a square drawn
+            if len(near) == 1:
+                inside[near[0]].append(trace["marker"]["color"])
+            else:
+                unsure.update(near)
+    assert marks == count
+    for at, colours in inside.items():
+        if at in unsure:
+            continue
+        assert colours, at  # no square where no initiative is
+        colour = squares[at][0]
+        assert colours.count(colour) == max(colours.count(c) for c in colours), at
+    sure = [(len(inside[at]), squares[at][1]) for at in squares if at not in unsure]
+    for many, dark in sure:
+        assert all(opacity <= dark for few, opacity in sure if few < many)
+    assert len({opacity for _, opacity in sure}) > 1  # the counts are shown
+    assert len(str(pic.svg)) < 40_000
+    assert "too many to draw one by one" in chart.summary and "Larger marks" not in chart.summary
+
+
+def test_a_map_of_national_scale_stays_light_and_its_marks_below_the_density_scale_stay() -> None:
+    chart = map_chart(renderer(generated(20_000)), HERE)
+    assert len(str(picture(chart.figure, chart.id, chart.caption).svg)) < 40_000  # was 639 KB
+    chart = map_chart(renderer(generated(DENSITY_FROM)), HERE)
+    pic = picture(chart.figure, chart.id, chart.caption)
+    assert not _density_squares(pic.svg)[0] and pic.svg.count("Z") >= DENSITY_FROM
+    assert "Larger marks have more cash funding" in chart.summary
 
 
 def test_hostile_titles_stay_text_in_the_picture() -> None:
