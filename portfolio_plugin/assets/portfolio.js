@@ -343,12 +343,67 @@
     var loading = null;
     var ticket = 0;
 
+    /* A field to type a name in ([data-pf-choices]: thousands of partners) suggests the
+       names of the file of that name beside the index, fetched when the reader first goes to
+       the field; its value is the id of the name typed (kept in data-pf-value), and a name
+       not (yet) known chooses nothing. */
+    var choices = {};
+    var pending = {};
+    function loadChoices(f) {
+      if (pending[f.name]) return pending[f.name];
+      var base = sameOrigin(form.getAttribute("data-pf-source") || "");
+      var url = base && sameOrigin(f.getAttribute("data-pf-choices"), base);
+      pending[f.name] = (url && window.fetch ? fetch(url, { credentials: "same-origin" }) :
+        Promise.reject(new Error("no choices"))).then(function (response) {
+        if (!response.ok) throw new Error("HTTP " + response.status);
+        return response.json();
+      }).then(function (pairs) {
+        var known = { byName: {}, byId: {} };
+        var fragment = document.createDocumentFragment();
+        pairs.forEach(function (pair) {
+          known.byName[String(pair[1]).toLowerCase()] = pair[0];
+          known.byId[pair[0]] = pair[1];
+          fragment.appendChild(el("option", { value: pair[1] }));
+        });
+        var list = document.getElementById(f.getAttribute("list"));
+        if (list) list.appendChild(fragment);
+        choices[f.name] = known;
+      }).catch(function () { choices[f.name] = null; });
+      return pending[f.name];
+    }
+
     var params = new URLSearchParams(window.location.search);
-    fields.forEach(function (f) { if (params.has(f.name)) f.value = params.get(f.name); });
+    fields.forEach(function (f) {
+      if (!params.has(f.name)) return;
+      f.value = params.get(f.name);
+      if (!f.hasAttribute("data-pf-choices")) return;
+      /* The URL holds the id: shown as its name once the names are read. */
+      loadChoices(f).then(function () {
+        var known = choices[f.name];
+        if (known && known.byId[f.value]) f.value = known.byId[f.value];
+      });
+    });
+    fields.forEach(function (f) {
+      if (f.hasAttribute("data-pf-choices")) {
+        f.addEventListener("focus", function () { loadChoices(f); });
+      }
+    });
 
     function chosen() {
       var values = {};
-      fields.forEach(function (f) { if (f.value) values[f.name] = f.value; });
+      fields.forEach(function (f) {
+        if (!f.value) return;
+        if (!f.hasAttribute("data-pf-choices")) {
+          values[f.name] = f.value;
+          return;
+        }
+        var known = choices[f.name];
+        var typed = f.value.trim();
+        var id = known ? (known.byName[typed.toLowerCase()] || (known.byId[typed] ? typed : ""))
+          : typed;
+        f.setAttribute("data-pf-value", id);
+        if (id) values[f.name] = id;
+      });
       return values;
     }
 
@@ -376,6 +431,16 @@
     }
 
     function apply(updateUrl) {
+      var mine = ++ticket;
+      /* A name typed is read once the names are. */
+      Promise.all(fields.filter(function (f) {
+        return f.value && f.hasAttribute("data-pf-choices") && !(f.name in choices);
+      }).map(loadChoices)).then(function () {
+        if (mine === ticket) filter(updateUrl, mine);
+      });
+    }
+
+    function filter(updateUrl, mine) {
       var values = chosen();
       var active = Object.keys(values).length > 0;
       if (updateUrl) {
@@ -383,7 +448,6 @@
         window.history.replaceState(null, "", window.location.pathname +
           (query ? "?" + query : "") + window.location.hash);
       }
-      var mine = ++ticket;
       (active ? load() : Promise.resolve()).then(function () {
         if (mine !== ticket) return;
         var pool = active && everything ? everything : own;

@@ -24,6 +24,11 @@ from .facetmap import count_table
 from .urls import relative_url
 
 INDEX_FILE = "initiatives-index.json"
+# Beyond this many partners, the partner filter is a field to type a name in, with the
+# names suggested from a file beside the index (`CHOICES_FILE`: [[id, name], ...]) fetched
+# when the reader first goes to it: a select of 4,000 partners was 300 KB of every listing.
+CHOICES_APART = 200
+CHOICES_FILE = "partner-choices.json"
 # The columns of a row of the JSON index, in order.
 # Listings need the width: Material's table of contents is hidden on them.
 WIDE = {"hide": ["toc"]}
@@ -37,6 +42,27 @@ class PageRef:
 
     number: int
     target: str
+
+
+@dataclass(frozen=True)
+class Paging:
+    """Where a page stands in a list cut into pages, for the `pager` macro."""
+
+    number: int
+    pages: tuple[PageRef, ...]
+    total: int
+    first_row: int
+    last_row: int
+
+    @property
+    def previous(self) -> PageRef | None:
+        """The page before this one."""
+        return self.pages[self.number - 2] if self.number > 1 else None
+
+    @property
+    def next(self) -> PageRef | None:
+        """The page after this one."""
+        return self.pages[self.number] if self.number < len(self.pages) else None
 
 
 @dataclass(frozen=True)
@@ -54,6 +80,7 @@ class Filter:
     name: str
     label: str
     options: tuple[Option, ...]
+    choices: str = ""  # the file of its choices (beside the index) when they are apart
 
 
 @dataclass(frozen=True)
@@ -133,11 +160,26 @@ def filters(r: Renderer, omit: str = "") -> tuple[Filter, ...]:
     return tuple(f for f in r.once("browse.filters", partial(_filters, r)) if f.name != omit)
 
 
+def partner_choices(r: Renderer) -> tuple[Option, ...]:
+    """Every partner of an initiative, by name in the site's language's order."""
+    def made() -> tuple[Option, ...]:
+        ids = {p for i in r.portfolio.initiatives for p in i.partner_ids}
+        names = sorted(((r.partner(p).name if r.partner(p) else p, p)  # type: ignore[union-attr]
+                        for p in ids), key=lambda x: (r.t.collate(x[0]), x[1]))
+        return tuple(Option(p, name) for name, p in names)
+
+    return r.once("browse.partners", made)
+
+
+def _choices_file(r: Renderer) -> bytes:
+    return json.dumps([[o.value, o.text] for o in partner_choices(r)], ensure_ascii=False,
+                      separators=(",", ":")).encode("utf-8")
+
+
 def _filters(r: Renderer) -> tuple[Filter, ...]:
     t = r.t
-    partner_ids = {p for i in r.portfolio.initiatives for p in i.partner_ids}
-    partners = sorted(((r.partner(p).name if r.partner(p) else p, p)  # type: ignore[union-attr]
-                       for p in partner_ids), key=lambda x: (t.collate(x[0]), x[1]))
+    partners = partner_choices(r)
+    apart = len(partners) > CHOICES_APART
     made = (
         Filter("facet", t("initiative.facet"), tuple(
             Option(f.value, f"{FACET_SYMBOLS[f]} {t('facet.' + f.value)}") for f in FACETS)),
@@ -145,11 +187,12 @@ def _filters(r: Renderer) -> tuple[Filter, ...]:
             Option(z.value, f"{ZONE_SYMBOLS[z]} {t('zone.' + z.value)}") for z in ZONES)),
         Filter("status", t("initiative.status"), tuple(
             Option(s.value, t("status." + s.value)) for s in Status)),
-        Filter("partners", t("browse.partner"), tuple(Option(p, name) for name, p in partners)),
+        Filter("partners", t("browse.partner"), () if apart else partners,
+               CHOICES_FILE if apart else ""),
         Filter("themes", t("browse.theme"), tuple(
             Option(th, theme_title(r, th)) for th in theme_ids(r))),
     )
-    return tuple(f for f in made if f.options)
+    return tuple(f for f in made if f.options or f.choices)
 
 
 def _row(r: Renderer, here: str, link: Callable[[str], str], i: Initiative) -> Markup:
@@ -345,16 +388,17 @@ def group_links(r: Renderer) -> dict[str, Any]:
 
 
 def pages(r: Renderer) -> Iterator[tuple[str, Later]]:
-    """The index pages, the facet, zone and theme pages, and the JSON index."""
-    *index, index_file = list_pages(r)
-    yield from index
+    """The index pages, the facet, zone and theme pages, the JSON index and the partners'
+    names its filter suggests."""
+    made = list_pages(r)
+    yield from (item for item in made if item[0].endswith(".md"))
     for facet in FACETS:
         yield from _facet_pages(r, facet)
     for zone in ZONES:
         yield from _zone_pages(r, zone)
     for theme_id in theme_ids(r):
         yield from _theme_pages(r, theme_id)
-    yield index_file
+    yield from (item for item in made if not item[0].endswith(".md"))
 
 
 def list_pages(r: Renderer) -> list[tuple[str, Later]]:
@@ -368,4 +412,6 @@ def list_pages(r: Renderer) -> list[tuple[str, Later]]:
             listing_page, r, uri, "browse_index.md", numbered(r, r.t("browse.title"), page),
             r.t("browse.description", count=r.t.number(page.total)), page, groups=groups)))
     made.append((r.export_uri(INDEX_FILE), partial(_index_file, r)))
+    if len(partner_choices(r)) > CHOICES_APART:
+        made.append((r.export_uri(CHOICES_FILE), partial(_choices_file, r)))
     return made

@@ -1,5 +1,7 @@
-"""The timeline: every story, newest first, grouped by year; one page per year holds all
-stories of that year, so the main page stays light however large the portfolio grows."""
+"""The timeline: every story, newest first, grouped by year; the pages of each year hold all
+stories of that year, so the main page stays light however large the portfolio grows. A year
+of more stories than `page_size` is cut into pages of that many (`<year>/page-N`), as the
+listings are: a year of 20,000 stories was one page of 14 MB."""
 
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ from markupsafe import Markup
 
 from ..model import FACETS, Facet, Partner, Story, StoryKind
 from . import Later, Renderer
+from .browse import PageRef, Paging, page_uri
 from .charts import Chart, Table, bar_chart
 from .report import report_uri
 from .text import safe_markdown
@@ -92,7 +95,7 @@ class TimelineView:
 
 
 def year_uri(r: Renderer, year: int) -> str:
-    """The docs path of the page with all stories of one year."""
+    """The docs path of the (first) page of the stories of one year."""
     return f"{r.options.output}/timeline/{year}.md"
 
 
@@ -178,9 +181,9 @@ def timeline_page(r: Renderer) -> str:
 
 
 def year_page(r: Renderer, year: int, stories: Sequence[Story],
-              years: Sequence[tuple[int, int]]) -> str:
-    """The Markdown of the page with every story of one year."""
-    here = year_uri(r, year)
+              years: Sequence[tuple[int, int]], paging: Paging) -> str:
+    """The Markdown of a page of the stories of one year (all of them, unless cut)."""
+    here = paging.pages[paging.number - 1].target
     t = r.t
     view = timeline_view(r, here, stories, list_id="pf-timeline")
     listed = [y for y, _ in years]
@@ -188,20 +191,33 @@ def year_page(r: Renderer, year: int, stories: Sequence[Story],
     newer = (listed[index - 1], year_uri(r, listed[index - 1])) if index > 0 else None
     older = ((listed[index + 1], year_uri(r, listed[index + 1]))
              if index + 1 < len(listed) else None)
+    title = t("timeline.year_title", year=year)
+    if paging.number > 1:
+        title = t("browse.page_title", title=title, number=paging.number,
+                  pages=len(paging.pages))
     return r.page(
-        here, "timeline_year.md", t("timeline.year_title", year=year),
-        t("timeline.year_description", year=year, count=len(stories)),
+        here, "timeline_year.md", title,
+        t("timeline.year_description", year=year, count=paging.total),
         view=view, year=year, newer=newer, older=older, report=report_uri(r, year),
+        paging=paging, size=max(1, r.options.page_size),
         feed_atom=r.export_uri("stories.xml"), feed_json=r.export_uri("stories.json"),
     )
 
 
 def pages(r: Renderer) -> Iterator[tuple[str, Later]]:
-    """The timeline page and one page per year."""
+    """The timeline page and the pages of each year."""
     yield r.uri("timeline"), partial(timeline_page, r)
     years = years_with_counts(r)
     by_year: dict[int, list[Story]] = {}
     for s in r.figures.stories:
         by_year.setdefault(s.date.year, []).append(s)
-    for year, _count in years:
-        yield year_uri(r, year), partial(year_page, r, year, by_year[year], years)
+    size = max(1, r.options.page_size)
+    for year, count in years:
+        stories = by_year[year]
+        refs = tuple(PageRef(n, page_uri(year_uri(r, year), n))
+                     for n in range(1, -(-count // size) + 1))
+        for ref in refs:
+            first = (ref.number - 1) * size
+            paging = Paging(ref.number, refs, count, first + 1, min(count, first + size))
+            yield ref.target, partial(year_page, r, year, stories[first:first + size], years,
+                                      paging)

@@ -189,6 +189,61 @@ def test_a_second_page_of_the_index_filters_the_whole_list_too(
 
 
 
+def many_partners_files() -> dict[str, Any]:
+    """21 initiatives of 11 partners each: 231 partners, more than a select offers."""
+    partners = {f"p{n:03d}": {"name": f"Partner {n:03d} AB", "sector": "business"}
+                for n in range(231)}
+    files: dict[str, Any] = {
+        "mkdocs.yml": PAGED_CONFIG,
+        "site_data/portfolio.yml": {"name": "Many partners", "currency": "SEK"},
+        "site_data/partners.yml": partners,
+    }
+    for n in range(21):
+        ids = [f"p{k:03d}" for k in range(n * 11, n * 11 + 11)]
+        files[f"content/initiatives/item-{n:02d}.md"] = (
+            "---\n"
+            f"title: Item {n:02d}\nsummary: Number {n}.\nfacet: adaptive\nzone: green\n"
+            f"steward: {ids[0]}\npartners: [{', '.join(ids[1:])}]\n"
+            "---\nBody.\n")
+    return files
+
+
+def test_thousands_of_partners_are_a_field_to_type_a_name_in_across_every_page(
+        tmp_path_factory: pytest.TempPathFactory, build_site: Callable[..., BuiltSite],
+        serve: Callable[..., str], open_page: Callable[..., Visit]) -> None:
+    """The names come from one file, fetched only when the reader goes to the field; a name
+    typed filters every page of the list, the URL holds the partner's id, and a shared
+    address opens filtered with the name shown."""
+    built = build_site(tmp_path_factory.mktemp("many"), many_partners_files())
+    assert built.returncode == 0, built.log
+    url = serve(built.site)
+    visit = open_page(url + "portfolio/initiatives/page-2/", width=390)
+    page = visit.page
+    assert page.locator("article select[name=partners]").count() == 0
+    field = page.locator("article input[name=partners]")
+    assert field.is_visible()
+    assert not any(u.endswith("/partner-choices.json") for u in visit.requests)
+    field.focus()
+    page.wait_for_function(
+        "() => document.querySelectorAll('#pf-choices-partners option').length === 231")
+    assert any(u.endswith("/data/partner-choices.json") for u in visit.requests)
+    # Partner 130 works in item 11 only (p121-p131), on the third page of four rows.
+    field.fill("Partner 130 AB")
+    page.wait_for_function("() => document.querySelectorAll('#pf-list tbody tr').length === 1")
+    assert visible_rows(visit) == ["Item 11"]
+    assert "partners=p130" in page.url
+    # A name not (yet) whole chooses nothing: every row of the page comes back.
+    field.fill("Partner 13")
+    page.wait_for_function("() => document.querySelectorAll('#pf-list tbody tr').length === 4")
+    assert "partners=" not in page.url
+    assert_quiet(visit)
+    shared = open_page(url + "portfolio/initiatives/?partners=p000")
+    shared.page.wait_for_function(
+        "() => document.querySelector('article input[name=partners]').value === 'Partner 000 AB'")
+    assert visible_rows(shared) == ["Item 00"]
+    assert_quiet(shared)
+
+
 @pytest.mark.parametrize("path", ["portfolio/", "portfolio/facet-map/", "portfolio/initiatives/",
                                   "portfolio/facets/anticipatory/", "portfolio/zones/blue/"])
 def test_axe_finds_no_wcag_violation(reference_url: str, open_page: Callable[..., Visit],

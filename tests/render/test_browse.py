@@ -14,9 +14,10 @@ import pytest
 from portfolio_plugin.model import FACETS, ZONES, Facet, Zone
 from portfolio_plugin.options import read_config
 from portfolio_plugin.pipeline import run
-from portfolio_plugin.render import Chunks
+from portfolio_plugin.render import Chunks, browse
 from portfolio_plugin.render import make as make_item
 from portfolio_plugin.render.browse import (
+    CHOICES_FILE,
     INDEX_FILE,
     index_data,
     index_pieces,
@@ -150,6 +151,39 @@ def test_every_listing_page_offers_every_partner_but_not_the_filter_it_is_about(
         assert select is not None, uri
         offered = re.findall(r'<option value="([^"]+)">', select.group(1))
         assert sorted(offered) == partners, uri
+
+
+def test_beyond_a_few_hundred_partners_the_filter_asks_for_a_name_and_suggests_them_all(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every partner of an initiative is suggested, by name, from one file beside the index,
+    and no listing carries them: a select of 4,000 was 300 KB of every page."""
+    portfolio = generated(45)
+    partners = {p for i in portfolio.initiatives for p in i.partner_ids}
+    r = renderer(portfolio, page_size=20)
+    before = made(pages(r))
+    assert f"data/{CHOICES_FILE}" not in before
+    monkeypatch.setattr(browse, "CHOICES_APART", len(partners) - 1)
+    r = renderer(portfolio, page_size=20)
+    out = made(pages(r))
+    choices = json.loads(out[f"data/{CHOICES_FILE}"])
+    assert {pid for pid, _ in choices} == partners and len(choices) == len(partners)
+    for pid, name in choices:
+        partner = portfolio.partner(pid)
+        assert name == (partner.name if partner else pid)
+    # In the order of the names (the listing's sort: the language's collation).
+    assert [name for _, name in choices] == sorted(
+        (name for _, name in choices), key=r.t.collate)
+    for uri in ("portfolio/initiatives/page-2.md", "portfolio/zones/green.md"):
+        page = str(out[uri])
+        assert '<select name="partners">' not in page, uri
+        field = re.search(r'<input type="search" name="partners" list="([^"]+)"[^>]*'
+                          r'data-pf-choices="([^"]+)">', page)
+        assert field is not None, uri
+        assert field.group(2) == CHOICES_FILE  # beside the index the form names
+        assert f'<datalist id="{field.group(1)}"></datalist>' in page
+        assert len(page) < len(str(before[uri]))
+    # Nothing else changed.
+    assert set(out) == set(before) | {f"data/{CHOICES_FILE}"}
 
 
 def test_rows_carry_the_values_the_filters_match() -> None:

@@ -3,6 +3,7 @@ light enough at a thousand initiatives."""
 
 from __future__ import annotations
 
+import posixpath
 import re
 
 import pytest
@@ -140,13 +141,28 @@ def test_every_story_stays_reachable_on_its_year_page(big: tuple[Portfolio, Rend
     main = rendered.pages["portfolio/timeline.md"]
     years = sorted({s.date.year for s in portfolio.stories}, reverse=True)
     listed = 0
+    cut = 0
     for year in years:
-        page = rendered.pages[f"portfolio/timeline/{year}.md"]
-        count = sum(1 for s in portfolio.stories if s.date.year == year)
-        assert len(story_items(page)) == count
+        # A year's stories, newest first, on its pages in turn, each of at most `page_size`
+        # (200) stories: followed from its first page by the pager's "next" links.
+        source = [s for s in portfolio.stories if s.date.year == year]
+        url = f"portfolio/timeline/{year}/"  # as served, with directory URLs
+        titles: list[str] = []
+        pages = 0
+        while url:
+            page = rendered.pages[url.rstrip("/") + ".md"]
+            items = story_titles(page)
+            assert len(items) <= 200 and len(page.encode()) < 240_000, url
+            titles += items
+            pages += 1
+            following = re.search(r'<a href="([^"]+)" rel="next">Next', page)
+            url = following and posixpath.normpath(posixpath.join(url, following.group(1))) + "/"
+        assert titles == [s.title for s in source], year
+        assert pages == -(-len(source) // 200)
+        cut += pages > 1
         assert f'href="{year}/"' in main
-        listed += count
-    assert listed == len(portfolio.stories)
+        listed += len(titles)
+    assert listed == len(portfolio.stories) and cut  # some year is cut into pages
     # The main page shows the newest whole years, or the newest part of a year too large
     # for the page, and says so.
     shown = re.findall(r'<h3 id="pf-timeline-(\d{4})"', main)

@@ -280,8 +280,12 @@
         var v = { type: "initiative", labels: {} };
         Array.prototype.forEach.call(listForm.elements, function (f) {
           if (!f.name || !f.value || KEYS.indexOf(f.name) < 0) return;
-          v[f.name] = f.value;
+          /* A field to type a partner's name in holds the partner's id apart. */
+          var typed = f.hasAttribute("data-pf-choices");
+          if (typed && !f.getAttribute("data-pf-value")) return;
+          v[f.name] = typed ? f.getAttribute("data-pf-value") : f.value;
           if (f.tagName === "SELECT") v.labels[f.name] = f.options[f.selectedIndex].textContent;
+          if (typed) v.labels[f.name] = f.value;
         });
         fill(v);
         open();
