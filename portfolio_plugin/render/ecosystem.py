@@ -11,6 +11,7 @@ from functools import partial
 from ..compute import PartnerFigures, joint_initiatives, sector_links
 from ..model import Asset, FundingKind, Initiative, Partner, Sector, language_of
 from . import FACET_SYMBOLS, ZONE_SYMBOLS, Later, Renderer
+from .browse import PageRef, Paging, page_uri
 from .charts import Cell, Link, Table
 from .linked import partner_organisation
 
@@ -46,6 +47,13 @@ FUNDERS_FIRST = 5
 # in the most initiatives; every partner's page names whom it works with.
 COLLABORATION_LISTED_IN_FULL = 40
 COLLABORATION_FIRST = 5
+# At national scale the whole lists go on pages of their own, cut into pages, and the
+# ecosystem page links to them: at 4,000 partners and 800 assets the lists it folded were
+# 1.5 MB of it. From this many partners, each sector's whole list; from this many assets,
+# those beyond the most used (`ASSETS_PER_PAGE` on a page, about 1.3 KB each).
+PARTNERS_APART = 300
+ASSETS_APART = 60
+ASSETS_PER_PAGE = 100
 
 @dataclass(frozen=True)
 class SectorGroup:
@@ -55,6 +63,7 @@ class SectorGroup:
     partners: tuple[tuple[Partner, int], ...]
     # With many partners: those in the most initiatives, shown before the whole list.
     first: tuple[tuple[Partner, int], ...] = ()
+    page: str = ""  # where the whole list is, when it is on pages of its own
 
 
 @dataclass(frozen=True)
@@ -97,8 +106,26 @@ def sector_groups(r: Renderer) -> tuple[SectorGroup, ...]:
             partners = tuple((p, counts.get(p.id, 0)) for p in members)
             first = (tuple(sorted(partners, key=lambda x: -x[1])[:SECTOR_FIRST])
                      if len(partners) > SECTOR_LISTED_IN_FULL else ())
-            groups.append(SectorGroup(sector, partners, first))
+            page = sector_uri(r, sector) if first and lists_apart(r)[0] else ""
+            groups.append(SectorGroup(sector, partners, first, page))
     return tuple(groups)
+
+
+def lists_apart(r: Renderer) -> tuple[bool, bool]:
+    """Whether the sectors' partners and the shared assets beyond the first are on pages of
+    their own (see `PARTNERS_APART`)."""
+    return (len(r.portfolio.partners) > PARTNERS_APART,
+            len(r.portfolio.assets) > max(ASSETS_APART, ASSETS_LISTED_IN_FULL))
+
+
+def sector_uri(r: Renderer, sector: Sector) -> str:
+    """The docs path of the (first) page of one sector's partners."""
+    return f"{r.options.output}/ecosystem/{sector.value}.md"
+
+
+def assets_uri(r: Renderer) -> str:
+    """The docs path of the (first) page of the shared assets beyond the most used."""
+    return f"{r.options.output}/ecosystem/assets.md"
 
 
 def asset_entries(r: Renderer) -> tuple[tuple[AssetEntry, ...], tuple[AssetEntry, ...]]:
@@ -312,6 +339,7 @@ def ecosystem_page(r: Renderer) -> str:
     return r.page(
         here, "ecosystem.md", t("ecosystem.title"), t("ecosystem.description"),
         sectors=sector_groups(r), assets=assets, more_assets=more_assets,
+        assets_page=assets_uri(r) if more_assets and lists_apart(r)[1] else "",
         funders=funders_table(r, here),
         network=network(r, here), active_partners=active,
     )
@@ -394,9 +422,52 @@ def _partner_key(r: Renderer, partner: Partner) -> object:
             r.figures.collaborators.get(partner.id), r.shared())
 
 
+def list_page(r: Renderer, title: str, lead: str, showing: str, paging: Paging,
+              partners: tuple[tuple[Partner, int], ...] = (),
+              assets: tuple[AssetEntry, ...] = ()) -> str:
+    """The Markdown of a page of a sector's partners or of the shared assets."""
+    if paging.number > 1:
+        title = r.t("browse.page_title", title=title, number=paging.number,
+                    pages=len(paging.pages))
+    return r.page(paging.pages[paging.number - 1].target, "ecosystem_list.md", title, lead,
+                  lead=lead, paging=paging, showing=showing, partners=partners, assets=assets)
+
+
+def _paged(first: str, count: int, size: int) -> Iterator[Paging]:
+    refs = tuple(PageRef(n, page_uri(first, n)) for n in range(1, -(-count // size) + 1))
+    for ref in refs:
+        start = (ref.number - 1) * size
+        yield Paging(ref.number, refs, count, start + 1, min(count, start + size))
+
+
+def _list_pages(r: Renderer) -> Iterator[tuple[str, Later]]:
+    """The pages of the lists the ecosystem page links to at national scale."""
+    t = r.t
+    size = max(1, r.options.page_size)
+    for g in sector_groups(r):
+        if not g.page:
+            continue
+        title = t("ecosystem.sector_page_title", sector=t(f"sector.{g.sector.value}"))
+        lead = t("ecosystem.sector_all", count=t.number(len(g.partners)))
+        for paging in _paged(g.page, len(g.partners), size):
+            yield paging.pages[paging.number - 1].target, partial(
+                list_page, r, title, lead, "ecosystem.showing_partners", paging,
+                partners=g.partners[paging.first_row - 1:paging.last_row])
+    if not lists_apart(r)[1]:
+        return
+    _, more = asset_entries(r)
+    lead = t("ecosystem.assets_other", count=t.number(len(more)))
+    for paging in _paged(assets_uri(r), len(more), ASSETS_PER_PAGE):
+        yield paging.pages[paging.number - 1].target, partial(
+            list_page, r, t("ecosystem.assets_page_title"), lead, "ecosystem.showing_assets",
+            paging, assets=more[paging.first_row - 1:paging.last_row])
+
+
 def pages(r: Renderer) -> Iterator[tuple[str, Later]]:
-    """The ecosystem page and every partner's page."""
+    """The ecosystem page, its lists on pages of their own at national scale, and every
+    partner's page."""
     yield r.uri("ecosystem"), partial(ecosystem_page, r)
+    yield from _list_pages(r)
     for partner in r.portfolio.partners:
         yield r.partner_uri(partner.id), partial(_partner_page, r, partner)
 

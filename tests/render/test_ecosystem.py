@@ -4,12 +4,15 @@ the network, and that partners' names stay text."""
 from __future__ import annotations
 
 import gzip
+import posixpath
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 import yaml
 
+from portfolio_plugin.model import Asset, AssetKind
 from portfolio_plugin.render.ecosystem import COLLABORATION_FIRST
 
 from support import (
@@ -116,18 +119,58 @@ def test_figures_above_the_network_count_pairs_and_joint_initiatives(
     assert "2 of 2 initiatives bring two or more partners together" in words
 
 
+def _followed(pages: dict[str, str], first: str) -> list[str]:
+    """The pages of a list cut into pages, from its first by the pager's "next" links (docs
+    paths of pages served at folders: `a/b.md` at `a/b/`)."""
+    found = []
+    url: str | None = first.removesuffix(".md") + "/"
+    while url:
+        page = pages[url.rstrip("/") + ".md"]
+        found.append(page)
+        following = re.search(r'<a href="([^"]+)" rel="next">', page)
+        url = following and posixpath.normpath(posixpath.join(url, following.group(1))) + "/"
+    return found
+
+
 def test_large_portfolios_list_every_partner_and_stay_light(tmp_path: Path) -> None:
-    portfolio = big_portfolio(initiatives=1500, partners=1000)
-    page = render_model(portfolio, tmp_path, ("ecosystem",)).pages["portfolio/ecosystem.md"]
-    # Every partner is listed by sector (most of them behind a disclosure); the table of who
-    # works with whom shows those in the most initiatives.
-    listed = set(re.findall(r'href="\.\./partners/([^/"]+)/"', page))
+    portfolio = big_portfolio(initiatives=1500, partners=1500)
+    assets = tuple(Asset(f"asset-{n:03d}", f"Asset {n:03d}", AssetKind.TESTBED,
+                         f"partner-{n:03d}", "A testbed " * 20) for n in range(150))
+    portfolio = replace(portfolio, assets=assets)
+    pages = render_model(portfolio, tmp_path, ("ecosystem",)).pages
+    page = pages["portfolio/ecosystem.md"]
+    # Every partner is listed by sector: the few in the most initiatives on the page, and
+    # every partner of the sector, by name, on the sector's pages it links to.
+    sectors = re.findall(r'<a href="([a-z-]+)/">All ([\d,]+) partners of this sector', page)
+    assert len(sectors) == 6
+    listed: set[str] = set()
+    for folder, count in sectors:
+        names = []
+        found = _followed(pages, f"portfolio/ecosystem/{folder}.md")
+        for sector_page in found:
+            assert len(sector_page.encode()) < 240_000
+            names += re.findall(r'<a href="(?:\.\./)+partners/([^/"]+)/">([^<]+)</a>',
+                                sector_page)
+        ids = [pid for pid, _ in names]
+        assert len(ids) == len(set(ids)) == int(count.replace(",", ""))
+        assert {portfolio.partner(pid).sector.value for pid in ids} == {folder}  # type: ignore[union-attr]
+        assert [name for _, name in names] == sorted(name for _, name in names)
+        assert len(found) == -(-len(ids) // 200)
+        listed |= set(ids)
     assert listed == {p.id for p in portfolio.partners}
+    # The shared assets beyond the most used are on pages of their own, each once.
+    shown = re.findall(r'<section class="pf-asset" id="asset-([^"]+)"', page)
+    more = re.search(r'<a href="(assets)/">The other ([\d,]+) shared assets</a>', page)
+    assert more is not None and len(shown) == 3
+    for asset_page in _followed(pages, "portfolio/ecosystem/assets.md"):
+        assert len(asset_page.encode()) < 240_000
+        shown += re.findall(r'<section class="pf-asset" id="asset-([^"]+)"', asset_page)
+    assert sorted(shown) == sorted(a.id for a in assets) and int(more.group(2)) == 147
     rows = table(page, "pf-collaboration").body
     active = {i.steward for i in portfolio.initiatives} | {
         p.id for i in portfolio.initiatives for p in i.partners}
     assert len(active) > 900 and len(rows) == COLLABORATION_FIRST
-    assert f"of the {len(active)} that take part in one" in text(page)
+    assert f"of the {len(active):,} that take part in one" in text(page)
     counts = [int(row[2]) for row in rows]
     assert counts == sorted(counts, reverse=True)
     assert len(table(page, "pf-sector-matrix").body) == 6
