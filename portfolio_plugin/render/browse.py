@@ -172,7 +172,14 @@ def partner_choices(r: Renderer) -> tuple[Option, ...]:
 
 
 def _choices_file(r: Renderer) -> bytes:
-    return json.dumps([[o.value, o.text] for o in partner_choices(r)], ensure_ascii=False,
+    """The partners' ids and names (a name that two partners share, with the id after it:
+    the reader chooses by the name alone)."""
+    options = partner_choices(r)
+    seen: dict[str, int] = {}
+    for o in options:
+        seen[o.text] = seen.get(o.text, 0) + 1
+    return json.dumps([[o.value, o.text if seen[o.text] == 1 else f"{o.text} ({o.value})"]
+                       for o in options], ensure_ascii=False,
                       separators=(",", ":")).encode("utf-8")
 
 
