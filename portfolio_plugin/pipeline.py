@@ -16,7 +16,7 @@ from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
-from .load import PageCache, Reader, load
+from .load import GivenPages, PageCache, Reader, load
 from .model import Initiative, Portfolio
 from .options import Options, build_date
 from .problems import Problem, Problems
@@ -131,8 +131,11 @@ def _check(options: Options, cache: Cache | None,
     sources = load(options.initiatives_dir, options.data_dir, options.root,
                    cache=cache.pages if cache is not None else None, stream=cache is None,
                    reader=reader, language=options.language)
+    # `site_data/` checked where the pages were read, if they were (`GivenPages`).
+    site = reader.site if isinstance(reader, GivenPages) else None
     portfolio, problems = validate(sources, options.site_name, languages=options.languages,
-                                   memo=cache.checked if cache is not None else None)
+                                   memo=cache.checked if cache is not None else None,
+                                   site=site)
     if options.sanitise_bodies:
         from .render.body import body_problems
 

@@ -369,10 +369,14 @@ Reader = Callable[[Callable[[Wanted], PageResult], list[Wanted]], Iterable[PageR
 @dataclass
 class GivenPages:
     """Every page's result, read and checked elsewhere, as a `Reader`: used only if the
-    pages to read are still `wanted`, else the pages are read here."""
+    pages to read are still `wanted`, else the pages are read here. With `data`, the
+    files of `site_data/` as they were read there too (`load` does not read them again), and
+    with `site`, what the validator made of them (`validate.SiteCheck`)."""
 
     wanted: list[Wanted]
     results: list[PageResult]
+    data: Sources | None = None
+    site: Any = None
 
     def __call__(self, read: Callable[[Wanted], PageResult],
                  wanted: list[Wanted]) -> Iterator[PageResult]:
@@ -402,8 +406,13 @@ def load(initiatives_dir: Path, data_dir: Path, base: Path,
     read, by default one after the other here.
     """
     sources = Sources(site=Path(os.path.realpath(base)))
+    given = reader.data if isinstance(reader, GivenPages) else None
     for attr, name in (("portfolio", "portfolio.yml"), ("partners", "partners.yml"),
                        ("assets", "assets.yml")):
+        if given is not None:
+            setattr(sources, attr, getattr(given, attr))
+            setattr(sources, f"{attr}_path", getattr(given, f"{attr}_path"))
+            continue
         path = data_dir / name
         display = display_path(path, base)
         setattr(sources, f"{attr}_path", display)
@@ -416,6 +425,8 @@ def load(initiatives_dir: Path, data_dir: Path, base: Path,
             # A key given twice is an error; the first value is kept, and the rest checked.
             sources.problems.extend(_yaml_problem(display, error, "") for error in result.errors)
             setattr(sources, attr, result)
+    if given is not None:
+        sources.problems.extend(given.problems.items)
     if pages is None:
         found: list[Problem] = []
         paths: Iterable[Path] = initiative_files(initiatives_dir, sources.site, found, base)

@@ -25,12 +25,22 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import BinaryIO
 
-from ..load import MAX_PAGE_BYTES, Checked, GivenPages, Page, Wanted, load, read_one, wanted_pages
+from ..load import (
+    MAX_PAGE_BYTES,
+    Checked,
+    GivenPages,
+    Page,
+    Sources,
+    Wanted,
+    load,
+    read_one,
+    wanted_pages,
+)
 from ..model import Portfolio
 from ..options import Options
 from ..problems import Problem, Problems
 from ..render import Plan
-from ..validate import page_checker
+from ..validate import SiteCheck, check_site
 from .spool import Production, Spool
 from .workers import Ends, Mark, can_fork, end, fork, worth_splitting
 
@@ -56,8 +66,9 @@ class Background:
 
     def __init__(self, options: Options, wanted: list[Wanted], ends: Ends, worker: int,
                  share: str, summary: str, handover: int, told: int, reports: int,
-                 reading: Mark) -> None:
+                 reading: Mark, sources: Sources) -> None:
         self.options = options
+        self._sources = sources  # `site_data/`, read and checked once, before the fork
         self.reading = reading  # which item MkDocs reads, for the worker to see
         self.wanted = wanted
         self.worker: int | None = worker
@@ -78,6 +89,10 @@ class Background:
         wanted = wanted_pages(options.initiatives_dir, options.root, options.language)
         if not worth_splitting(len(wanted)):
             return None
+        # `site_data/` is read and checked here, once: the worker has it from the fork.
+        sources = load(options.initiatives_dir, options.data_dir, options.root, pages=[])
+        site = check_site(sources, options.site_name, options.languages)
+        sources.check = site.checker()
         ends = Ends(len(wanted))
         reading = Mark()
         share = _temporary("portfolio-share-")
@@ -90,7 +105,7 @@ class Background:
             for descriptor in (handover_in, told_out, reports_out):
                 os.close(descriptor)
             _work(options, wanted, ends, share, summary, handover_out, told_in, reports_in,
-                  spool, words, reading)
+                  spool, words, reading, sources, site)
 
         worker = fork(work)
         for descriptor in (handover_out, told_in, reports_in):
@@ -102,7 +117,7 @@ class Background:
                 os.unlink(name)
             return None
         background = cls(options, wanted, ends, worker, share, summary, handover_in,
-                         told_out, reports_out, reading)
+                         told_out, reports_out, reading, sources)
         atexit.register(background.stop)  # should the build end before it asks for it
         return background
 
@@ -154,9 +169,7 @@ class Background:
         self._remove_files()
 
     def _read_share(self) -> None:
-        sources = load(self.options.initiatives_dir, self.options.data_dir, self.options.root,
-                       pages=[])
-        sources.check = page_checker(sources, self.options.site_name, self.options.languages)
+        sources = self._sources
         with open(self._share, "wb") as out:
             # One pickler for all pages: a string that many pages share (a partner's id) is
             # written once, and read back as one object.
@@ -174,23 +187,20 @@ class Background:
 
 def _work(options: Options, wanted: list[Wanted], ends: Ends, share: str, summary: str,
           handover: int, told: int, reports: int, spool: Spool, words: tuple[str, ...],
-          reading: Mark) -> None:
+          reading: Mark, sources: Sources, site: SiteCheck) -> None:
     """The worker: its share of the pages, then the portfolio, then every item."""
     from ..pipeline import prepare
 
-    sources = load(options.initiatives_dir, options.data_dir, options.root, pages=[])
-    sources.check = page_checker(sources, options.site_name, options.languages)
     mine: dict[int, Result] = {}
     while (n := ends.take_back()) is not None:
         mine[n] = read_one(wanted[n], MAX_PAGE_BYTES, sources)
-    del sources
     if os.read(handover, 1) != b"1":
         raise OSError("the build's process handed no pages over")
     with open(share, "rb") as file:
         results = _unpickled(file, ends.front)
     results.extend(mine[n] for n in range(ends.front, len(wanted)))
     del mine
-    build, plan = prepare(options, reader=GivenPages(wanted, results))
+    build, plan = prepare(options, reader=GivenPages(wanted, results, sources, site))
     del results
     with open(summary, "wb") as out:
         pickle.dump(Summary(plan.uris(), build.problems, build.portfolio.left_out,

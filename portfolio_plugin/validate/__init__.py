@@ -967,29 +967,60 @@ CheckMemo = dict[str, Any]
 _SITE = "\x00site"  # the memo's key for what every check depends on (no page's path)
 
 
+@dataclass(frozen=True)
+class SiteCheck:
+    """What `site_data/` says, made into the model and checked once for a run: its partners,
+    assets and portfolio information, what checking each page needs of it, and its
+    problems."""
+
+    partners: dict[str, Partner]
+    assets: dict[str, Asset]
+    info: PortfolioInfo
+    themes_declared: bool
+    ctx: _Context
+    problems: tuple[Problem, ...]
+
+    def checker(self) -> Callable[[Page], tuple[Initiative | None, list[Problem]]]:
+        """What `validate` makes of one page (its initiative and problems), for a process
+        that checks pages apart from the run (the site's own problems are the run's)."""
+        return partial(_checked, ctx=self.ctx)
+
+
+def check_site(sources: Sources, site_name: str = "Portfolio",
+               languages: Languages | None = None) -> SiteCheck:
+    """`site_data/` as `validate` checks it, for a run that reads its pages elsewhere."""
+    problems = Problems()
+    made = _site(sources, site_name, problems, languages)
+    return SiteCheck(*made, problems=tuple(problems.items))
+
+
 def validate(sources: Sources, site_name: str = "Portfolio",
              on_initiative: Callable[[Initiative], None] | None = None,
              languages: Languages | None = None,
-             memo: CheckMemo | None = None) -> tuple[Portfolio, Problems]:
+             memo: CheckMemo | None = None,
+             site: SiteCheck | None = None) -> tuple[Portfolio, Problems]:
     """Turn what was read into the portfolio model and the problems of the whole run.
 
     With the run's `languages`, every text is in the page's language (see `Reader.shown`)
     and the model notes what is not given in every language of the site. With a `memo`
     kept between runs (`mkdocs serve`), a page read again as the same object (a loader's
     cache gives back an unchanged file's page) is not checked again while `site_data/` and
-    the languages are as they were.
+    the languages are as they were. `site`: `site_data/` as `check_site` made it of the same
+    sources, where the pages were checked (it is not checked again).
     """
     problems = Problems()
-    partners, assets, info, themes_declared, ctx = _site(sources, site_name, problems,
-                                                         languages)
+    site = site or check_site(sources, site_name, languages)
+    problems.extend(site.problems)
+    partners, assets, info, themes_declared, ctx = (
+        site.partners, site.assets, site.info, site.themes_declared, site.ctx)
     if memo is not None:
         # Written out (`repr`), not compared as values: `1 == 1.0 == True`, and each of
         # them checks differently.
-        site = (repr((_value(sources.portfolio), _value(sources.partners),
-                      _value(sources.assets))), site_name, languages)
-        if memo.get(_SITE) != site:
+        written = (repr((_value(sources.portfolio), _value(sources.partners),
+                         _value(sources.assets))), site_name, languages)
+        if memo.get(_SITE) != written:
             memo.clear()
-            memo[_SITE] = site
+            memo[_SITE] = written
     initiatives = []
     left_out = []
     published: set[str] = set()
@@ -1114,10 +1145,8 @@ def _with_default(languages: Languages | None, portfolio: Any) -> Languages | No
 def page_checker(sources: Sources, site_name: str = "Portfolio",
                  languages: Languages | None = None
                  ) -> Callable[[Page], tuple[Initiative | None, list[Problem]]]:
-    """What `validate` makes of one page (its initiative and problems), for a process that
-    checks pages apart from the run (the site's own problems are the run's to report)."""
-    *_, ctx = _site(sources, site_name, Problems(), languages)
-    return partial(_checked, ctx=ctx)
+    """What `validate` makes of one page (see `SiteCheck.checker`)."""
+    return check_site(sources, site_name, languages).checker()
 
 
 def _checked(page: Page, ctx: _Context) -> tuple[Initiative | None, list[Problem]]:

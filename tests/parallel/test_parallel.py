@@ -721,6 +721,42 @@ def test_the_build_reads_from_the_start_while_a_slow_background_worker_reads_fro
 
 
 @needs_fork
+def test_site_data_is_read_and_checked_once_by_a_build_with_a_background_worker(
+        checked_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each file of `site_data/` is read once and checked once, in whichever process: the
+    build's process and the worker both check pages with it, and the worker validates the
+    whole portfolio with it."""
+    log = tmp_path / "log"
+    read, checked = load.read_data_file, validate._site
+
+    def note(what: str) -> None:
+        with open(log, "a", encoding="utf-8") as out:  # both processes append
+            out.write(f"{os.getpid()} {what}\n")
+
+    def reading(path: Path, *args: Any, **kwargs: Any) -> Any:
+        note(f"read {path.name}")
+        return read(path, *args, **kwargs)
+
+    def checking(*args: Any, **kwargs: Any) -> Any:
+        note("check")
+        return checked(*args, **kwargs)
+
+    monkeypatch.setattr(load, "read_data_file", reading)
+    monkeypatch.setattr(validate, "_site", checking)
+    options = read_config(checked_site / "mkdocs.yml")
+    background = Background.start(options, Spool(tmp_path / "spool"))
+    assert background is not None
+    summary = background.summary()  # the worker has validated the portfolio by now
+    assert summary is not None
+    background.stop()
+    done = sorted(line.split(" ", 1)[1] for line in log.read_text().splitlines())
+    files = sorted(f"read {f.name}" for f in (checked_site / "site_data").glob("*.yml"))
+    assert files and done == sorted([*files, "check"])
+    # And what the worker found is what one process finds.
+    assert [str(p) for p in summary.problems.sorted()] == alone(options)[1]
+
+
+@needs_fork
 def test_a_background_worker_is_not_used_when_the_pages_changed_meanwhile(
         checked_site: Path, tmp_path: Path) -> None:
     site = tmp_path / "site"
