@@ -361,6 +361,7 @@
         var known = { byName: {}, byId: {} };
         var fragment = document.createDocumentFragment();
         pairs.forEach(function (pair) {
+          if (pair[2] === 0) return;  /* a partner of no initiative */
           known.byName[String(pair[1]).toLowerCase()] = pair[0];
           known.byId[pair[0]] = pair[1];
           fragment.appendChild(el("option", { value: pair[1] }));

@@ -20,6 +20,110 @@
   var result = document.getElementById("pf-propose-result");
   var summary = document.getElementById("pf-propose-errors");
   var text = "";
+  if (!data.taken) data.taken = [];
+
+  /* --- At national scale: files read when the reader begins --------------------------
+     The names taken (data.taken_src) and the partners' names (data.choices_src: [id, name,
+     ...]) are not in the page; they are read on the first focus in the form. Until the
+     names taken are read, a slug is not said to be taken; the page is made once they are. */
+  var known = null;  /* {byName: {lower-case name: id}, byId: {id: name}} */
+  var reading = null;
+  function sameOrigin(url) {
+    try {
+      var u = new URL(url, document.baseURI);
+      return u.origin === window.location.origin ? u.href : null;
+    } catch (e) { return null; }
+  }
+  function readJson(src) {
+    var url = src && sameOrigin(src);
+    if (!url || !window.fetch) return Promise.resolve(null);
+    return fetch(url, { credentials: "same-origin" }).then(function (response) {
+      if (!response.ok) throw new Error("HTTP " + response.status);
+      return response.json();
+    }).catch(function () { return null; });
+  }
+  function readFiles() {
+    if (reading) return reading;
+    reading = Promise.all([readJson(data.taken_src), readJson(data.choices_src)]).then(function (both) {
+      if (Array.isArray(both[0])) data.taken = both[0];
+      if (Array.isArray(both[1])) {
+        known = { byName: {}, byId: {} };
+        both[1].forEach(function (entry) {
+          known.byName[String(entry[1]).toLowerCase()] = entry[0];
+          known.byId[entry[0]] = entry[1];
+        });
+        form.querySelectorAll("[data-pf-typed] datalist").forEach(function (list) {
+          var fragment = document.createDocumentFragment();
+          both[1].forEach(function (entry) {
+            var option = document.createElement("option");
+            option.value = entry[1];
+            fragment.appendChild(option);
+          });
+          list.appendChild(fragment);
+        });
+      }
+      recheck("slug");
+    });
+    return reading;
+  }
+  if (data.taken_src || data.choices_src) form.addEventListener("focusin", readFiles);
+
+  /* The id of a partner typed by name (or by id), or null. */
+  function partnerId(typed) {
+    var v = typed.trim();
+    if (!known || !v) return null;
+    return known.byName[v.toLowerCase()] || (known.byId[v] ? v : null);
+  }
+
+  function addPartner(field) {
+    var box = field.querySelector("input[type=search]");
+    var id = partnerId(box.value);
+    var name = field.getAttribute("data-pf-field");
+    if (!id) {
+      touched[name] = true;
+      show(name, check(name));
+      return false;
+    }
+    var taken = Array.prototype.some.call(field.querySelectorAll("input[type=hidden]"),
+      function (input) { return input.value === id; });
+    if (!taken) {
+      var item = document.createElement("li");
+      item.appendChild(document.createTextNode(known.byId[id] + " "));
+      var remove = document.createElement("button");
+      remove.type = "button";
+      remove.className = "pf-remove";
+      remove.setAttribute("aria-label", say("remove", { name: known.byId[id] }));
+      remove.textContent = "×";
+      remove.addEventListener("click", function () {
+        item.remove();
+        box.focus();
+        recheck(name);
+        result.hidden = true;
+      });
+      item.appendChild(remove);
+      var kept = document.createElement("input");
+      kept.type = "hidden";
+      kept.name = name;
+      kept.value = id;
+      item.appendChild(kept);
+      field.querySelector("[data-pf-chosen]").appendChild(item);
+    }
+    box.value = "";
+    show(name, null);
+    result.hidden = true;
+    return true;
+  }
+
+  form.querySelectorAll("[data-pf-typed]").forEach(function (field) {
+    var add = field.querySelector("[data-pf-add]");
+    if (!add) return;
+    add.addEventListener("click", function () { readFiles().then(function () { addPartner(field); }); });
+    field.querySelector("input[type=search]").addEventListener("keydown", function (e) {
+      if (e.key !== "Enter") return;
+      e.preventDefault();  /* Enter adds the partner here; it does not make the page */
+      readFiles().then(function () { addPartner(field); });
+    });
+  });
 
   function say(key, values) {
     return (words[key] || key).replace(/\{(\w+)\}/g, function (whole, name) {
@@ -105,9 +209,13 @@
   }
 
   function checked(name) {
+    /* (the partners added by name are hidden values) */
     return Array.prototype.filter.call(form.querySelectorAll("input[name='" + name + "']"),
-      function (input) { return input.checked; }).map(function (input) { return input.value; });
+      function (input) { return input.checked || input.type === "hidden"; })
+      .map(function (input) { return input.value; });
   }
+
+  function typed(name) { return fieldOf(name).hasAttribute("data-pf-typed"); }
 
   function dateKey(match) {
     return [+match[1], +(match[2] || 1), +(match[3] || 1)];
@@ -180,9 +288,19 @@
     return (s.enum || []).filter(function (v) { return v !== null; }).join(", ");
   }
 
+  /* A partner typed by name: one the site knows (for several, the name not yet added). */
+  function checkTyped(name) {
+    var box = fieldOf(name).querySelector("input[type=search]");
+    var v = box.value.trim();
+    if (!v || !known || partnerId(v)) return null;
+    return problem(say("check.unknown_partner", { name: repr(v) }),
+                   say("check.unknown_partner.expected"), repr(v));
+  }
+
   /* The message of one field, or null: the validator's checks, in its order. */
   function check(name) {
     if (name === "slug") return checkSlug();
+    if (typed(name)) return checkTyped(name);
     var kind = fieldOf(name).getAttribute("data-pf-control");
     var required = data.required.indexOf(name) >= 0;
     if (kind === "text" || kind === "textarea") return checkText(name, value(name), required);
@@ -243,6 +361,9 @@
         if (list.length) doc[name] = list;
       } else if (kind === "radio") {
         if (checked(name).length) doc[name] = checked(name)[0];
+      } else if (typed(name)) {
+        var id = partnerId(value(name));
+        if (id) doc[name] = id;
       } else {
         var v = value(name).trim();
         if (!v) return;
@@ -308,6 +429,21 @@
 
   function make(event) {
     event.preventDefault();
+    if (data.taken_src || data.choices_src) {
+      /* The files read first; a partner typed but not added is added. */
+      readFiles().then(function () {
+        form.querySelectorAll("[data-pf-typed]").forEach(function (field) {
+          var box = field.querySelector("input[type=search]");
+          if (field.querySelector("[data-pf-add]") && partnerId(box.value)) addPartner(field);
+        });
+        makePage();
+      });
+      return;
+    }
+    makePage();
+  }
+
+  function makePage() {
     var problems = [];
     names().forEach(function (name) {
       touched[name] = true;

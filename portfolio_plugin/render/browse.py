@@ -164,29 +164,47 @@ def partner_choices(r: Renderer) -> tuple[Option, ...]:
     """Every partner of an initiative, by name in the site's language's order."""
     def made() -> tuple[Option, ...]:
         ids = {p for i in r.portfolio.initiatives for p in i.partner_ids}
-        names = sorted(((r.partner(p).name if r.partner(p) else p, p)  # type: ignore[union-attr]
-                        for p in ids), key=lambda x: (r.t.collate(x[0]), x[1]))
-        return tuple(Option(p, name) for name, p in names)
+        return tuple(o for o in _every_partner(r) if o.value in ids)
 
     return r.once("browse.partners", made)
 
 
+def _every_partner(r: Renderer) -> tuple[Option, ...]:
+    """Every partner of the site and every id an initiative names, by name."""
+    def made() -> tuple[Option, ...]:
+        names = {p.id: p.name for p in r.portfolio.partners}
+        for i in r.portfolio.initiatives:
+            for pid in i.partner_ids:
+                names.setdefault(pid, pid)
+        ordered = sorted(names.items(), key=lambda x: (r.t.collate(x[1]), x[0]))
+        return tuple(Option(pid, name) for pid, name in ordered)
+
+    return r.once("browse.every_partner", made)
+
+
+def choices_apart(r: Renderer) -> bool:
+    """Whether the partners are suggested from `CHOICES_FILE` rather than listed."""
+    return len(_every_partner(r)) > CHOICES_APART
+
+
 def _choices_file(r: Renderer) -> bytes:
-    """The partners' ids and names (a name that two partners share, with the id after it:
-    the reader chooses by the name alone)."""
-    options = partner_choices(r)
+    """Every partner's id and name (a name that two partners share, with the id after it:
+    the reader chooses by the name alone), and a 0 after a partner of no initiative (the
+    listings' filter leaves those out; the form that proposes an initiative offers them)."""
+    options = _every_partner(r)
+    active = {o.value for o in partner_choices(r)}
     seen: dict[str, int] = {}
     for o in options:
         seen[o.text] = seen.get(o.text, 0) + 1
-    return json.dumps([[o.value, o.text if seen[o.text] == 1 else f"{o.text} ({o.value})"]
-                       for o in options], ensure_ascii=False,
-                      separators=(",", ":")).encode("utf-8")
+    return json.dumps([[o.value, o.text if seen[o.text] == 1 else f"{o.text} ({o.value})",
+                        *(() if o.value in active else (0,))] for o in options],
+                      ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
 def _filters(r: Renderer) -> tuple[Filter, ...]:
     t = r.t
     partners = partner_choices(r)
-    apart = len(partners) > CHOICES_APART
+    apart = choices_apart(r)
     made = (
         Filter("facet", t("initiative.facet"), tuple(
             Option(f.value, f"{FACET_SYMBOLS[f]} {t('facet.' + f.value)}") for f in FACETS)),
@@ -419,6 +437,6 @@ def list_pages(r: Renderer) -> list[tuple[str, Later]]:
             listing_page, r, uri, "browse_index.md", numbered(r, r.t("browse.title"), page),
             r.t("browse.description", count=r.t.number(page.total)), page, groups=groups)))
     made.append((r.export_uri(INDEX_FILE), partial(_index_file, r)))
-    if len(partner_choices(r)) > CHOICES_APART:
+    if choices_apart(r):
         made.append((r.export_uri(CHOICES_FILE), partial(_choices_file, r)))
     return made

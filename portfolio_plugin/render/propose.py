@@ -16,6 +16,7 @@ review, where a reviewer who knows the contract adds them.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -25,7 +26,7 @@ from typing import Any
 from ..validate import BIDI_CHARACTERS, NOT_TEXT_CHARACTERS, SUMMARY_MAX, YEARS
 from ..validate.schema import SCHEMAS
 from . import Later, Renderer
-from .browse import theme_ids, theme_title
+from .browse import CHOICES_FILE, choices_apart, theme_ids, theme_title
 
 # The front-matter fields the form writes, in its order (see the module's docstring).
 FORM_FIELDS = ("title", "summary", "facet", "zone", "status", "start", "end", "steward",
@@ -49,6 +50,15 @@ CHECKS = ("required", "too_long", "too_long.expected", "too_long.found", "contro
           "schema.expected", "problem")
 WORDS = (*(f"check.{key}" for key in CHECKS), "errors_one", "errors_many", "count",
          "download_file")
+# And those of partners typed by name (see below).
+WORDS_TYPED = ("check.unknown_partner", "check.unknown_partner.expected", "remove")
+# At national scale the page does not carry every partner (a list box and a check box for
+# each: 1.8 MB of the page at 4,000 partners and 20,000 initiatives, with the names taken):
+# beyond `CHOICES_APART` partners, the steward and the partners are typed, their names
+# suggested from the listings' file (`browse.CHOICES_FILE`), and beyond this many
+# initiatives, the names taken are read from a file when the reader begins (`SLUGS_FILE`).
+TAKEN_APART = 1000
+SLUGS_FILE = "initiative-slugs.json"
 
 
 @dataclass(frozen=True)
@@ -69,6 +79,7 @@ class FormField:
     required: bool
     choices: tuple[Choice, ...] = ()
     max_length: int | None = None
+    typed: bool = False  # a partner typed by name, its choices in a file (`CHOICES_APART`)
 
 
 def _choice_values(prop: dict[str, Any]) -> list[str]:
@@ -125,9 +136,20 @@ def form_fields(r: Renderer, schema: dict[str, Any] | None = None) -> tuple[Form
                 continue  # nothing to choose from on this site
         else:
             choices = _labels(r, name, _choice_values(prop))
-        fields.append(FormField(name, CONTROLS[name], name in required, choices,
-                                _max_length(prop)))
+        typed = name in ("steward", "partners") and partners_apart(r)
+        fields.append(FormField(name, CONTROLS[name], name in required,
+                                () if typed else choices, _max_length(prop), typed))
     return tuple(fields)
+
+
+def partners_apart(r: Renderer) -> bool:
+    """Whether the partners are typed by name rather than listed (`browse.CHOICES_APART`)."""
+    return choices_apart(r)
+
+
+def _slugs_file(r: Renderer) -> bytes:
+    return json.dumps(sorted(i.slug for i in r.portfolio.initiatives),
+                      separators=(",", ":")).encode("utf-8")
 
 
 _BRANCH = re.compile(r"^/?(?:-/)?(?:edit|blob|tree)/([^/]+)/")
@@ -170,19 +192,26 @@ def _source_folder(r: Renderer) -> str:
         return r.options.initiatives
 
 
-def form_data(r: Renderer, fields: tuple[FormField, ...]) -> dict[str, Any]:
-    """What the page's script needs: the schema, the fields, the words and the site's ids."""
+def form_data(r: Renderer, fields: tuple[FormField, ...], here: str) -> dict[str, Any]:
+    """What the page's script needs: the schema, the fields, the words and the site's ids
+    (or, at national scale, where they are)."""
     t = r.t
+    address = r.url_linker(here)
     return {
         "language": t.language,
         "schema": checking_schema(SCHEMAS["initiative"]()),
         "fields": [f.name for f in fields],
         "required": [f.name for f in fields if f.required],
-        "words": {key: t(f"propose.{key}") for key in WORDS},
+        "words": {key: t(f"propose.{key}") for key in
+                  (*WORDS, *(WORDS_TYPED if partners_apart(r) else ()))},
         "years": list(YEARS),
         "not_text": NOT_TEXT_CHARACTERS, "bidi": BIDI_CHARACTERS,
         # Published initiatives only: a page left out (invalid) is never named on the site.
-        "taken": sorted(i.slug for i in r.portfolio.initiatives),
+        **({"taken": sorted(i.slug for i in r.portfolio.initiatives)}
+           if len(r.portfolio.initiatives) <= TAKEN_APART
+           else {"taken_src": address(r.export_uri(SLUGS_FILE))}),
+        **({"choices_src": address(r.export_uri(CHOICES_FILE))} if partners_apart(r)
+           else {}),
         "folder": r.options.initiatives,
         "repo": new_file_page(r),
         "source": _source_folder(r),
@@ -196,11 +225,13 @@ def propose_page(r: Renderer) -> str:
     by_name = {f.name: f for f in fields}
     repo = new_file_page(r)
     return r.page(here, "propose.md", r.t("propose.title"), r.t("propose.description"),
-                  fields=by_name, data=form_data(r, fields), repo=repo,
+                  fields=by_name, data=form_data(r, fields, here), repo=repo,
                   summary_max=by_name["summary"].max_length if "summary" in by_name
                   else SUMMARY_MAX, suffix=".md")
 
 
 def pages(r: Renderer) -> Iterator[tuple[str, Later]]:
-    """The "Propose an initiative" page."""
+    """The "Propose an initiative" page, and at national scale the names taken."""
     yield r.uri("propose"), partial(propose_page, r)
+    if len(r.portfolio.initiatives) > TAKEN_APART:
+        yield r.export_uri(SLUGS_FILE), partial(_slugs_file, r)

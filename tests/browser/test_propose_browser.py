@@ -299,3 +299,68 @@ def test_any_text_the_partner_types_is_read_back_as_typed(
         assert text.endswith("---\n\n---\nnot: front-matter\n---\n")
     finally:
         saved.unlink()
+
+
+def national_files() -> dict[str, Any]:
+    """231 partners and 1,001 initiatives: more than the page lists (render/propose.py)."""
+    files: dict[str, Any] = {
+        "site_data/portfolio.yml": {"name": "National", "currency": "SEK"},
+        "site_data/partners.yml": {f"p{n:03d}": {"name": f"Partner {n:03d} AB",
+                                                 "sector": "business"} for n in range(231)},
+    }
+    for n in range(1001):
+        files[f"content/initiatives/item-{n:04d}.md"] = (
+            f"---\ntitle: Item {n:04d}\nsummary: Number {n}.\nfacet: adaptive\n"
+            f"zone: green\npartners: [p{n % 231:03d}]\n---\n")
+    return files
+
+
+def test_at_national_scale_partners_are_typed_and_the_names_taken_read_when_needed(
+        tmp_path_factory: pytest.TempPathFactory, build_site: Callable[..., BuiltSite],
+        serve: Callable[..., str], open_page: Callable[..., Visit]) -> None:
+    """The page carries neither the 231 partners nor the 1,001 names taken: both are read
+    on the first focus in the form. A slug taken is still said; the steward and the partners
+    are typed by name, added, taken out, refused when unknown; the page written names them
+    by id, under the strict Content-Security-Policy."""
+    built = build_site(tmp_path_factory.mktemp("national"), national_files())
+    assert built.returncode == 0, built.log[-3000:]
+    page_file = built.site / "portfolio" / "propose" / "index.html"
+    html = page_file.read_text(encoding="utf-8")
+    assert "Partner 007 AB" not in html and "item-0005" not in html
+    assert len(html.encode()) < 100_000
+    visit = open_page(serve(built.site, {"Content-Security-Policy": POLICY})
+                      + "portfolio/propose/", width=390, fresh=True)
+    page = visit.page
+    assert not any(u.endswith(("/partner-choices.json", "/initiative-slugs.json"))
+                   for u in visit.requests)
+    page.fill("#pf-f-title", "Item 0005")
+    page.wait_for_function("() => document.querySelectorAll("
+                           "'#pf-f-partners-list option').length === 231")
+    assert any(u.endswith("/data/initiative-slugs.json") for u in visit.requests)
+    page.locator("#pf-f-title").press("Tab")
+    page.locator("#pf-f-slug").press("Tab")
+    assert page.locator("#pf-f-slug-msg").inner_text().startswith(
+        "the slug 'item-0005' is already used by content/initiatives/item-0005.md")
+    page.fill("#pf-f-slug", "item-new")
+    page.fill("#pf-f-summary", "A new one.")
+    page.check("#pf-f-facet-0")
+    page.check("#pf-f-zone-0")
+    page.fill("#pf-f-steward", "Partner 007 AB")
+    partners = page.locator("#pf-f-partners")
+    for name in ("Partner 130 AB", "Partner 131 AB", "Partner 002 AB"):
+        partners.fill(name)
+        partners.press("Enter")
+    page.wait_for_function("() => document.querySelectorAll('[data-pf-chosen] li').length === 3")
+    page.click("button[aria-label='Remove Partner 131 AB']")
+    partners.fill("Nobody AB")
+    partners.press("Enter")
+    page.wait_for_function("() => document.querySelector('#pf-f-partners-msg').textContent !== ''")
+    assert page.locator("#pf-f-partners-msg").inner_text() == (
+        "unknown partner 'Nobody AB' (expected a partner of the site, chosen from the "
+        "suggestions, found 'Nobody AB')")
+    partners.fill("")
+    page.click("button[type=submit]")
+    page.wait_for_function("() => !document.getElementById('pf-propose-result').hidden")
+    text = page.input_value("#pf-propose-text")
+    assert 'steward: "p007"\npartners:\n  - "p130"\n  - "p002"\n' in text, text
+    assert visit.page_errors == [] and visit.csp_violations() == []

@@ -170,8 +170,13 @@ def test_beyond_a_few_hundred_partners_the_filter_asks_for_a_name_and_suggests_t
     monkeypatch.setattr(browse, "CHOICES_APART", len(partners) - 1)
     r = renderer(portfolio, page_size=20)
     out = made(pages(r))
-    choices = json.loads(out[f"data/{CHOICES_FILE}"])
+    entries = json.loads(out[f"data/{CHOICES_FILE}"])
+    # Every partner of the site, those of no initiative marked with a 0 (the filter leaves
+    # them out; the proposal form offers them).
+    choices = [entry[:2] for entry in entries if entry[2:] != [0]]
     assert {pid for pid, _ in choices} == partners and len(choices) == len(partners)
+    assert {entry[0] for entry in entries if entry[2:] == [0]} == {
+        p.id for p in portfolio.partners} - partners
     names = [p.name for p in portfolio.partners]
     for pid, name in choices:
         partner = portfolio.partner(pid)

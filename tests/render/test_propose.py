@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import json
 from pathlib import Path
 from typing import Any
 
@@ -14,10 +15,12 @@ import pytest
 from portfolio_plugin.i18n import Translator
 from portfolio_plugin.options import Options
 from portfolio_plugin.pipeline import check
-from portfolio_plugin.render import Renderer
+from portfolio_plugin.render import Renderer, browse, propose
+from portfolio_plugin.render import make as make_item
 from portfolio_plugin.render.propose import (
     FORM_FIELDS,
     WORDS,
+    WORDS_TYPED,
     checking_schema,
     form_fields,
     new_file_page,
@@ -25,7 +28,7 @@ from portfolio_plugin.render.propose import (
 )
 from portfolio_plugin.validate.schema import SCHEMAS
 
-from support import Site, fixture, read, renderer, script_json, write_site
+from support import Site, fixture, generated, read, renderer, script_json, write_site
 
 
 def with_options(r: Renderer, options: Options) -> Renderer:
@@ -173,7 +176,7 @@ def test_the_forms_message_for_a_bad_file_name_is_the_validators(tmp_path: Path)
 def test_every_word_of_the_script_is_in_english_and_swedish() -> None:
     english = Translator.for_language("en")
     swedish = Translator.for_language("sv")
-    for key in WORDS:
+    for key in (*WORDS, *WORDS_TYPED):
         assert f"propose.{key}" in english.messages, key
         assert f"propose.{key}" in swedish.messages, key
 
@@ -220,3 +223,29 @@ def test_the_overview_and_the_list_of_initiatives_link_the_proposal_page(languag
         assert isinstance(page, str)
         hrefs = [a.get("href") for tag, a in read(page).elements if tag == "a"]
         assert link in hrefs, (uri, hrefs)
+
+
+def test_at_national_scale_the_page_names_where_the_partners_and_the_names_taken_are(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Beyond so many partners and initiatives, the page lists neither: the partners are
+    typed by name (suggested from the listings' file), the names taken are a file of their
+    own, each fetched from the page's own address."""
+    portfolio = generated(60)
+    monkeypatch.setattr(browse, "CHOICES_APART", 10)
+    monkeypatch.setattr(propose, "TAKEN_APART", 50)
+    r = renderer(portfolio)
+    made = {uri: make_item(value) for uri, value in propose.pages(r)}
+    page = str(made["portfolio/propose.md"])
+    slugs = json.loads(made[f"data/{propose.SLUGS_FILE}"])
+    assert slugs == sorted(i.slug for i in portfolio.initiatives)
+    data = script_json(page, "application/json", "pf-propose-data")[0]
+    assert "taken" not in data
+    # From the page at portfolio/propose/ to the site's data/ folder.
+    assert data["taken_src"] == f"../../data/{propose.SLUGS_FILE}"
+    assert data["choices_src"] == f"../../data/{browse.CHOICES_FILE}"
+    assert set(WORDS_TYPED) <= set(data["words"])
+    for name in ("steward", "partners"):
+        assert f'name="{name}" value=' not in page and f'<select id="pf-f-{name}"' not in page
+        assert f'<datalist id="pf-f-{name}-list"></datalist>' in page
+    assert all(p.name not in page for p in portfolio.partners)
+    assert 'id="pf-f-steward" name="steward" list="pf-f-steward-list"' in page
