@@ -210,7 +210,8 @@ def many_partners_files() -> dict[str, Any]:
 
 def test_thousands_of_partners_are_a_field_to_type_a_name_in_across_every_page(
         tmp_path_factory: pytest.TempPathFactory, build_site: Callable[..., BuiltSite],
-        serve: Callable[..., str], open_page: Callable[..., Visit]) -> None:
+        serve: Callable[..., str], open_page: Callable[..., Visit],
+        axe: Callable[..., list[dict[str, Any]]]) -> None:
     """The names come from one file, fetched only when the reader goes to the field; a name
     typed filters every page of the list, the URL holds the partner's id, and a shared
     address opens filtered with the name shown."""
@@ -242,6 +243,12 @@ def test_thousands_of_partners_are_a_field_to_type_a_name_in_across_every_page(
         "() => document.querySelector('article input[name=partners]').value === 'Partner 000 AB'")
     assert visible_rows(shared) == ["Item 00"]
     assert_quiet(shared)
+    checked = open_page(url + "portfolio/initiatives/?partners=p000", width=390,
+                        bypass_csp=True)
+    checked.page.wait_for_function(
+        "() => document.querySelector('article input[name=partners]').value === 'Partner 000 AB'")
+    violations = axe(checked.page)
+    assert violations == [], describe_violations(violations)
 
 
 @pytest.mark.parametrize("path", ["portfolio/", "portfolio/facet-map/", "portfolio/initiatives/",

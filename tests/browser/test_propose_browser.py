@@ -317,7 +317,8 @@ def national_files() -> dict[str, Any]:
 
 def test_at_national_scale_partners_are_typed_and_the_names_taken_read_when_needed(
         tmp_path_factory: pytest.TempPathFactory, build_site: Callable[..., BuiltSite],
-        serve: Callable[..., str], open_page: Callable[..., Visit]) -> None:
+        serve: Callable[..., str], open_page: Callable[..., Visit],
+        axe: Callable[..., list[dict[str, Any]]]) -> None:
     """The page carries neither the 231 partners nor the 1,001 names taken: both are read
     on the first focus in the form. A slug taken is still said; the steward and the partners
     are typed by name, added, taken out, refused when unknown; the page written names them
@@ -364,3 +365,16 @@ def test_at_national_scale_partners_are_typed_and_the_names_taken_read_when_need
     text = page.input_value("#pf-propose-text")
     assert 'steward: "p007"\npartners:\n  - "p130"\n  - "p002"\n' in text, text
     assert visit.page_errors == [] and visit.csp_violations() == []
+    # The typed fields, a partner added and a message shown, at phone width: axe-core.
+    checked = open_page(serve(built.site) + "portfolio/propose/", width=390, bypass_csp=True)
+    page = checked.page
+    page.fill("#pf-f-steward", "Partner 007 AB")
+    page.fill("#pf-f-partners", "Partner 130 AB")
+    page.press("#pf-f-partners", "Enter")
+    page.wait_for_function("() => document.querySelectorAll('[data-pf-chosen] li').length === 1")
+    page.fill("#pf-f-partners", "Nobody AB")
+    page.press("#pf-f-partners", "Enter")
+    page.wait_for_function("() => document.querySelector('#pf-f-partners-msg').textContent !== ''")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    violations = axe(settled(page))
+    assert violations == [], describe_violations(violations)
