@@ -293,9 +293,29 @@
     return node;
   }
 
-  function buildRow(data, row, base) {
+  /* A row of the index as ids: the slug in its page's address, every other id by its
+     place in data.codes (partners for the steward too; -1: none). */
+  function decode(data, row) {
     var c = {};
+    var codes = data.codes;
+    function ids(name, places) {
+      return places.map(function (n) { return codes[name][n]; }).join(" ");
+    }
     data.columns.forEach(function (name, i) { c[name] = row[i]; });
+    c.url = data.url[0] + c.url + data.url[1];
+    c.facet = codes.facet[c.facet];
+    c.zone = codes.zone[c.zone];
+    c.status = codes.status[c.status];
+    c.steward = c.steward >= 0 ? codes.partners[c.steward] : "";
+    c.partners = ids("partners", c.partners);
+    c.themes = ids("themes", c.themes);
+    c.mandates = ids("mandates", c.mandates);
+    c.objectives = ids("objectives", c.objectives);
+    return c;
+  }
+
+  function buildRow(data, row, base) {
+    var c = decode(data, row);
     var tr = el("tr", { "data-pf-item": "", "data-facet": c.facet, "data-zone": c.zone,
                         "data-status": c.status, "data-partners": c.partners,
                         "data-themes": c.themes, "data-mandates": c.mandates || "",

@@ -208,14 +208,38 @@ def test_rows_carry_the_values_the_filters_match() -> None:
             'data-partners="city uni" data-themes="energy care"') in beta.group(0)
 
 
+def decoded(data: dict[str, Any], row: list[Any]) -> dict[str, Any]:
+    """A row of the JSON index as the site script reads it (portfolio.js, `decode`)."""
+    found = dict(zip(data["columns"], row))
+    codes = data["codes"]
+    found["url"] = data["url"][0] + found["url"] + data["url"][1]
+    for name in ("facet", "zone", "status"):
+        found[name] = codes[name][found[name]]
+    found["steward"] = codes["partners"][found["steward"]] if found["steward"] >= 0 else ""
+    for name in ("partners", "themes", "mandates", "objectives"):
+        found[name] = [codes[name][n] for n in found[name]]
+    return found
+
+
 def test_the_json_index_holds_every_initiative_with_links_relative_to_itself() -> None:
     portfolio = generated(30)
     r = renderer(portfolio, page_size=10)
     out = made(pages(r))
     data = json.loads(out[f"data/{INDEX_FILE}"])
-    columns = data["columns"]
-    found = {row[columns.index("url")] for row in data["rows"]}
-    assert found == {f"../initiatives/{i.slug}/" for i in portfolio.initiatives}
+    # Every field of every initiative, read back as the site script reads it, equals its
+    # source; the rows in the listings' order.
+    entries = [decoded(data, row) for row in data["rows"]]
+    by_url = {row["url"]: row for row in entries}
+    assert len(by_url) == len(portfolio.initiatives)
+    for i in portfolio.initiatives:
+        row = by_url[f"../initiatives/{i.slug}/"]
+        assert (row["title"], row["facet"], row["zone"], row["status"]) == (
+            i.title.get("en"), i.facet.value, i.zone.value, i.status.value)
+        assert row["steward"] == (i.steward or "")
+        assert (row["partners"], row["themes"], row["mandates"], row["objectives"]) == (
+            list(i.partner_ids), list(i.themes), list(i.mandates), list(i.objectives))
+    first_page = [cells[0] for cells in rows(str(out["portfolio/initiatives.md"]))]
+    assert [row["title"] for row in entries][:10] == first_page  # the first page's rows lead
     steward = portfolio.initiatives[0].steward
     assert steward is not None
     assert data["partners"][steward] == [f"Partner organisation number {steward[8:]} AB",
