@@ -84,6 +84,23 @@ def test_index_pages_link_to_each_other() -> None:
     assert 'title: "All initiatives, page 2 of 3"' in second
 
 
+def test_a_list_of_many_pages_links_the_first_the_last_and_those_near_this_one() -> None:
+    """Beyond 9 pages, the page links are the first, the last, and two either side of the
+    page shown (at 20,000 initiatives a list has 100 pages: 100 links filled a phone's
+    screen); "previous" and "next" always."""
+    out = made(pages(renderer(generated(45), page_size=3)))  # 15 pages
+    for number, shown in ((1, [1, 2, 3, 15]), (2, [1, 2, 3, 4, 15]),
+                          (8, [1, 6, 7, 8, 9, 10, 15]), (15, [1, 13, 14, 15])):
+        uri = "portfolio/initiatives.md" if number == 1 else \
+            f"portfolio/initiatives/page-{number}.md"
+        pager = str(out[uri]).split('<nav class="pf-pager"', 2)[1]
+        linked = [int(n) for n in re.findall(r'aria-label="Page (\d+)"', pager)]
+        assert linked == shown, number
+        gaps = pager.count('<li class="pf-gap" aria-hidden="true">…</li>')
+        assert gaps == (shown[1] > 2) + (shown[-2] < 14)
+        assert ('rel="prev"' in pager) == (number > 1) and ('rel="next"' in pager) == (number < 15)
+
+
 def test_a_short_list_has_no_page_links() -> None:
     out = made(pages(renderer(fixture())))
     assert "data-pf-pager" not in str(out["portfolio/initiatives.md"])
