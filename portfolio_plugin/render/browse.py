@@ -83,17 +83,26 @@ class Filter:
     choices: str = ""  # the file of its choices (beside the index) when they are apart
 
 
+def paginate(first: str, count: int, size: int) -> list[Paging]:
+    """`count` items in pages of at most `size`, the first page at `first` and the others
+    under it (`page_uri`); always at least one page (an empty one shows rows 0 to 0)."""
+    size = max(1, size)
+    refs = tuple(PageRef(n, page_uri(first, n)) for n in range(1, max(1, -(-count // size)) + 1))
+    pagings = []
+    for ref in refs:
+        start = (ref.number - 1) * size
+        shown = max(0, min(size, count - start))
+        pagings.append(Paging(ref.number, refs, count, start + 1 if shown else 0,
+                              start + shown))
+    return pagings
+
+
 @dataclass(frozen=True)
-class ListPage:
+class ListPage(Paging):
     """One page of a listing, as the `browse_list.html` template shows it."""
 
     list_id: str
     rows: tuple[Initiative, ...]
-    number: int
-    pages: tuple[PageRef, ...]
-    total: int
-    first_row: int
-    last_row: int
     fixed: tuple[tuple[str, str], ...]
     source: str
     row_html: tuple[Markup, ...] = ()
@@ -102,16 +111,6 @@ class ListPage:
     # the rows and the form are found when the page is made (`with_rows`), not when named.
     members: tuple[Initiative, ...] = ()
     omit: str = ""
-
-    @property
-    def previous(self) -> PageRef | None:
-        """The page before this one."""
-        return self.pages[self.number - 2] if self.number > 1 else None
-
-    @property
-    def next(self) -> PageRef | None:
-        """The page after this one."""
-        return self.pages[self.number] if self.number < len(self.pages) else None
 
 
 def sort_key(r: Renderer, i: Initiative) -> tuple[str, str]:
@@ -231,19 +230,11 @@ def listing(r: Renderer, list_id: str, first: str, items: Sequence[Initiative],
             omit: str = "", fixed: tuple[tuple[str, str], ...] = ()) -> list[ListPage]:
     """A listing cut into pages, named from the count alone: each page's rows and filter
     form are found when the page is made (`with_rows`)."""
-    size = max(1, r.options.page_size)
-    total = len(items)
-    count = max(1, -(-total // size))
-    refs = tuple(PageRef(n, page_uri(first, n)) for n in range(1, count + 1))
     members = tuple(items)
-    result = []
-    for n in range(1, count + 1):
-        start = (n - 1) * size
-        shown = max(0, min(size, total - start))
-        result.append(ListPage(list_id, (), n, refs, total, start + 1 if shown else 0,
-                               start + shown, fixed, r.export_uri(INDEX_FILE),
-                               members=members, omit=omit))
-    return result
+    return [ListPage(p.number, p.pages, p.total, p.first_row, p.last_row, list_id=list_id,
+                     rows=(), fixed=fixed, source=r.export_uri(INDEX_FILE), members=members,
+                     omit=omit)
+            for p in paginate(first, len(items), r.options.page_size)]
 
 
 def with_rows(r: Renderer, page: ListPage) -> ListPage:

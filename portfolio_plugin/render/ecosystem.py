@@ -11,7 +11,7 @@ from functools import partial
 from ..compute import PartnerFigures, joint_initiatives, sector_links
 from ..model import Asset, FundingKind, Initiative, Partner, Sector, language_of
 from . import FACET_SYMBOLS, ZONE_SYMBOLS, Later, Renderer
-from .browse import PageRef, Paging, page_uri
+from .browse import Paging, paginate
 from .charts import Cell, Link, Table
 from .linked import partner_organisation
 
@@ -433,23 +433,15 @@ def list_page(r: Renderer, title: str, lead: str, showing: str, paging: Paging,
                   lead=lead, paging=paging, showing=showing, partners=partners, assets=assets)
 
 
-def _paged(first: str, count: int, size: int) -> Iterator[Paging]:
-    refs = tuple(PageRef(n, page_uri(first, n)) for n in range(1, -(-count // size) + 1))
-    for ref in refs:
-        start = (ref.number - 1) * size
-        yield Paging(ref.number, refs, count, start + 1, min(count, start + size))
-
-
 def _list_pages(r: Renderer) -> Iterator[tuple[str, Later]]:
     """The pages of the lists the ecosystem page links to at national scale."""
     t = r.t
-    size = max(1, r.options.page_size)
     for g in sector_groups(r):
         if not g.page:
             continue
         title = t("ecosystem.sector_page_title", sector=t(f"sector.{g.sector.value}"))
         lead = t("ecosystem.sector_all", count=t.number(len(g.partners)))
-        for paging in _paged(g.page, len(g.partners), size):
+        for paging in paginate(g.page, len(g.partners), r.options.page_size):
             yield paging.pages[paging.number - 1].target, partial(
                 list_page, r, title, lead, "ecosystem.showing_partners", paging,
                 partners=g.partners[paging.first_row - 1:paging.last_row])
@@ -457,7 +449,7 @@ def _list_pages(r: Renderer) -> Iterator[tuple[str, Later]]:
         return
     _, more = asset_entries(r)
     lead = t("ecosystem.assets_other", count=t.number(len(more)))
-    for paging in _paged(assets_uri(r), len(more), ASSETS_PER_PAGE):
+    for paging in paginate(assets_uri(r), len(more), ASSETS_PER_PAGE):
         yield paging.pages[paging.number - 1].target, partial(
             list_page, r, t("ecosystem.assets_page_title"), lead, "ecosystem.showing_assets",
             paging, assets=more[paging.first_row - 1:paging.last_row])

@@ -13,7 +13,7 @@ from markupsafe import Markup
 
 from ..model import FACETS, Facet, Partner, Story, StoryKind
 from . import Later, Renderer
-from .browse import PageRef, Paging, page_uri
+from .browse import Paging, paginate
 from .charts import Chart, Table, bar_chart
 from .report import report_uri
 from .text import safe_markdown
@@ -211,13 +211,9 @@ def pages(r: Renderer) -> Iterator[tuple[str, Later]]:
     by_year: dict[int, list[Story]] = {}
     for s in r.figures.stories:
         by_year.setdefault(s.date.year, []).append(s)
-    size = max(1, r.options.page_size)
     for year, count in years:
         stories = by_year[year]
-        refs = tuple(PageRef(n, page_uri(year_uri(r, year), n))
-                     for n in range(1, -(-count // size) + 1))
-        for ref in refs:
-            first = (ref.number - 1) * size
-            paging = Paging(ref.number, refs, count, first + 1, min(count, first + size))
-            yield ref.target, partial(year_page, r, year, stories[first:first + size], years,
-                                      paging)
+        for paging in paginate(year_uri(r, year), count, r.options.page_size):
+            yield paging.pages[paging.number - 1].target, partial(
+                year_page, r, year, stories[paging.first_row - 1:paging.last_row], years,
+                paging)
