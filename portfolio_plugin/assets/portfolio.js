@@ -378,10 +378,11 @@
         if (!response.ok) throw new Error("HTTP " + response.status);
         return response.json();
       }).then(function (pairs) {
-        var known = { byName: {}, byId: {} };
+        var known = { byText: {}, byName: {}, byId: {} };
         var fragment = document.createDocumentFragment();
         pairs.forEach(function (pair) {
           if (pair[2] === 0) return;  /* a partner of no initiative */
+          known.byText[pair[1]] = pair[0];
           known.byName[String(pair[1]).toLowerCase()] = pair[0];
           known.byId[pair[0]] = pair[1];
           fragment.appendChild(el("option", { value: pair[1] }));
@@ -389,8 +390,11 @@
         var list = document.getElementById(f.getAttribute("list"));
         if (list) list.appendChild(fragment);
         choices[f.name] = known;
-      }).catch(function () { choices[f.name] = null; });
-      return pending[f.name];
+      }).catch(function () {
+        choices[f.name] = null;
+        delete pending[f.name];  /* asked for again on the next try */
+      });
+      return pending[f.name] || Promise.resolve();
     }
 
     var params = new URLSearchParams(window.location.search);
@@ -420,8 +424,8 @@
         }
         var known = choices[f.name];
         var typed = f.value.trim();
-        var id = known ? (known.byName[typed.toLowerCase()] || (known.byId[typed] ? typed : ""))
-          : typed;
+        var id = known ? (known.byText[typed] || known.byName[typed.toLowerCase()] ||
+                          (known.byId[typed] ? typed : "")) : typed;
         f.setAttribute("data-pf-value", id);
         if (id) values[f.name] = id;
       });

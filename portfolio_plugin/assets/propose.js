@@ -45,10 +45,14 @@
   function readFiles() {
     if (reading) return reading;
     reading = Promise.all([readJson(data.taken_src), readJson(data.choices_src)]).then(function (both) {
+      /* A file that could not be read is asked for again on the next try. */
+      if ((data.taken_src && !Array.isArray(both[0])) ||
+          (data.choices_src && !Array.isArray(both[1]))) reading = null;
       if (Array.isArray(both[0])) data.taken = both[0];
       if (Array.isArray(both[1])) {
-        known = { byName: {}, byId: {} };
+        known = { byText: {}, byName: {}, byId: {} };
         both[1].forEach(function (entry) {
+          known.byText[entry[1]] = entry[0];
           known.byName[String(entry[1]).toLowerCase()] = entry[0];
           known.byId[entry[0]] = entry[1];
         });
@@ -68,11 +72,12 @@
   }
   if (data.taken_src || data.choices_src) form.addEventListener("focusin", readFiles);
 
-  /* The id of a partner typed by name (or by id), or null. */
+  /* The id of a partner typed by name (or by id), or null: the name as written, else in
+     any letter case. */
   function partnerId(typed) {
     var v = typed.trim();
     if (!known || !v) return null;
-    return known.byName[v.toLowerCase()] || (known.byId[v] ? v : null);
+    return known.byText[v] || known.byName[v.toLowerCase()] || (known.byId[v] ? v : null);
   }
 
   function addPartner(field) {
@@ -80,6 +85,7 @@
     var id = partnerId(box.value);
     var name = field.getAttribute("data-pf-field");
     if (!id) {
+      if (!box.value.trim()) return false;
       touched[name] = true;
       show(name, check(name));
       return false;
@@ -288,11 +294,13 @@
     return (s.enum || []).filter(function (v) { return v !== null; }).join(", ");
   }
 
-  /* A partner typed by name: one the site knows (for several, the name not yet added). */
+  /* A partner typed by name: one the site knows (for several, the name not yet added).
+     Where the names could not be read, a name typed cannot be written: that is said. */
   function checkTyped(name) {
     var box = fieldOf(name).querySelector("input[type=search]");
     var v = box.value.trim();
-    if (!v || !known || partnerId(v)) return null;
+    if (!v || partnerId(v)) return null;
+    if (!known) return say("names_failed");
     return problem(say("check.unknown_partner", { name: repr(v) }),
                    say("check.unknown_partner.expected"), repr(v));
   }
@@ -413,7 +421,8 @@
     var list = summary.querySelector("ul");
     while (list.firstChild) list.removeChild(list.firstChild);
     problems.forEach(function (p) {
-      var first = inputs(p[0])[0];
+      /* (not a partner added by name: a hidden value) */
+      var first = inputs(p[0]).filter(function (input) { return input.type !== "hidden"; })[0];
       var a = document.createElement("a");
       a.href = "#" + first.id;
       a.textContent = labelOf(p[0]) + ": " + p[1];

@@ -118,7 +118,8 @@ class Document(ExportBase):
         yield "partners", self._partners()
         yield "assets", [m.Asset(id=a.id, name=a.name, kind=a.kind, owner=a.owner,
                                  description=a.description, website=a.url,
-                                 url=self.page(self.r.uri("ecosystem")) + f"#asset-{a.id}",
+                                 url=self.page(self.r.shared_asset_page(a.id))
+                                 + f"#asset-{a.id}",
                                  initiatives=sorted(users.get(a.id, ())))
                          for a in sorted(self.portfolio.assets, key=lambda a: a.id)]
         yield "stories", (self._portfolio_story(s) for s in figures.stories)

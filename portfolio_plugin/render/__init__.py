@@ -313,6 +313,13 @@ class Renderer:
         """The docs path of a static file of the plugin (script, style)."""
         return f"assets/portfolio/{name}"
 
+    def shared_asset_page(self, asset_id: str) -> str:
+        """The docs path of the page that shows a shared asset (at `#asset-<id>`): the
+        ecosystem page, or at national scale a page of the assets apart."""
+        from .ecosystem import asset_page  # here: that page module imports this one
+
+        return asset_page(self, asset_id)
+
     def site_url(self, uri: str) -> str:
         """The site-relative URL of a docs path."""
         return page_url(uri, self.options.directory_urls)

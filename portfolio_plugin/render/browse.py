@@ -193,9 +193,10 @@ def _choices_file(r: Renderer) -> bytes:
     options = _every_partner(r)
     active = {o.value for o in partner_choices(r)}
     seen: dict[str, int] = {}
-    for o in options:
-        seen[o.text] = seen.get(o.text, 0) + 1
-    return json.dumps([[o.value, o.text if seen[o.text] == 1 else f"{o.text} ({o.value})",
+    for o in options:  # (the scripts read a name typed in any letter case)
+        seen[o.text.strip().casefold()] = seen.get(o.text.strip().casefold(), 0) + 1
+    return json.dumps([[o.value, o.text if seen[o.text.strip().casefold()] == 1
+                        else f"{o.text} ({o.value})",
                         *(() if o.value in active else (0,))] for o in options],
                       ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 

@@ -128,6 +128,20 @@ def assets_uri(r: Renderer) -> str:
     return f"{r.options.output}/ecosystem/assets.md"
 
 
+def asset_page(r: Renderer, asset_id: str) -> str:
+    """The docs path of the page that shows a shared asset: the ecosystem page, or the page
+    of the assets apart that lists it (`ASSETS_APART`)."""
+    def made() -> dict[str, str]:
+        if not lists_apart(r)[1]:
+            return {}
+        _, more = asset_entries(r)
+        return {e.asset.id: paging.pages[paging.number - 1].target
+                for paging in paginate(assets_uri(r), len(more), ASSETS_PER_PAGE)
+                for e in more[paging.first_row - 1:paging.last_row]}
+
+    return r.once("ecosystem.asset_pages", made).get(asset_id, r.uri("ecosystem"))
+
+
 def asset_entries(r: Renderer) -> tuple[tuple[AssetEntry, ...], tuple[AssetEntry, ...]]:
     """Every shared asset with its owner and users (figures.asset_users): all of them in
     the portfolio's order, or, with many, the most used first and then the others (in the

@@ -51,7 +51,8 @@ CHECKS = ("required", "too_long", "too_long.expected", "too_long.found", "contro
 WORDS = (*(f"check.{key}" for key in CHECKS), "errors_one", "errors_many", "count",
          "download_file")
 # And those of partners typed by name (see below).
-WORDS_TYPED = ("check.unknown_partner", "check.unknown_partner.expected", "remove")
+WORDS_TYPED = ("check.unknown_partner", "check.unknown_partner.expected", "remove",
+               "names_failed")
 # At national scale the page does not carry every partner (a list box and a check box for
 # each: 1.8 MB of the page at 4,000 partners and 20,000 initiatives, with the names taken):
 # beyond `CHOICES_APART` partners, the steward and the partners are typed, their names

@@ -306,6 +306,7 @@ def picture(figure: dict[str, Any], chart_id: str, caption: str,
     links = False
     if isinstance(drawer, _Map) and _marks(traces) > DENSITY_FROM:
         body += drawer.density(traces)
+        drawer.dense = True
     else:
         for n, t in enumerate(traces):
             marks, linked = drawer.trace(t, n)
@@ -353,6 +354,7 @@ class _Drawer:
     chart_id: str
     width = WIDTH
     linking = True
+    dense = False  # marks drawn as their density (`DENSITY_FROM`)
 
     def __init__(self, chart_id: str) -> None:
         self.chart_id = chart_id
@@ -381,6 +383,8 @@ class _Drawer:
     def swatch(self, t: dict[str, Any], n: int) -> str:
         marker = t.get("marker", {})
         line = t.get("line", {})
+        if self.dense and isinstance(marker.get("color"), str):  # drawn as squares
+            return f'<rect x="2" y="2" width="12" height="12" fill="{marker["color"]}"/>'
         if t.get("type") == "bar":
             outline = marker.get("line", {}).get("color")
             stroke = f' stroke="{outline}"' if outline else ""

@@ -315,16 +315,22 @@ def national_files() -> dict[str, Any]:
     return files
 
 
+@pytest.fixture(scope="module")
+def national(tmp_path_factory: pytest.TempPathFactory,
+             build_site: Callable[..., BuiltSite]) -> BuiltSite:
+    built = build_site(tmp_path_factory.mktemp("national"), national_files())
+    assert built.returncode == 0, built.log[-3000:]
+    return built
+
+
 def test_at_national_scale_partners_are_typed_and_the_names_taken_read_when_needed(
-        tmp_path_factory: pytest.TempPathFactory, build_site: Callable[..., BuiltSite],
-        serve: Callable[..., str], open_page: Callable[..., Visit],
+        national: BuiltSite, serve: Callable[..., str], open_page: Callable[..., Visit],
         axe: Callable[..., list[dict[str, Any]]]) -> None:
     """The page carries neither the 231 partners nor the 1,001 names taken: both are read
     on the first focus in the form. A slug taken is still said; the steward and the partners
     are typed by name, added, taken out, refused when unknown; the page written names them
     by id, under the strict Content-Security-Policy."""
-    built = build_site(tmp_path_factory.mktemp("national"), national_files())
-    assert built.returncode == 0, built.log[-3000:]
+    built = national
     page_file = built.site / "portfolio" / "propose" / "index.html"
     html = page_file.read_text(encoding="utf-8")
     assert "Partner 007 AB" not in html and "item-0005" not in html
@@ -378,3 +384,40 @@ def test_at_national_scale_partners_are_typed_and_the_names_taken_read_when_need
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     violations = axe(settled(page))
     assert violations == [], describe_violations(violations)
+
+
+def test_where_the_partners_names_cannot_be_read_a_name_typed_is_refused_until_they_are(
+        national: BuiltSite, serve: Callable[..., str], open_page: Callable[..., Visit]) -> None:
+    """Never a page made without the partner typed: the form says why and asks again on the
+    next try; the error summary's link then goes to the field a partner is typed in."""
+    visit = open_page(serve(national.site) + "portfolio/propose/", width=390, fresh=True)
+    page = visit.page
+    page.route("**/partner-choices.json", lambda route: route.abort())
+    page.fill("#pf-f-title", "Solar roofs")
+    page.fill("#pf-f-summary", "Roofs that make power.")
+    page.check("#pf-f-facet-0")
+    page.check("#pf-f-zone-0")
+    page.fill("#pf-f-steward", "Partner 007 AB")
+    page.locator("#pf-f-steward").press("Tab")  # (its message shows as it is left)
+    page.click("button[type=submit]")
+    page.wait_for_function("() => !document.getElementById('pf-propose-errors').hidden")
+    assert page.locator("#pf-f-steward-msg").inner_text().startswith(
+        "The partners' names could not be read")
+    assert page.locator("#pf-propose-result").is_hidden()
+    page.unroute("**/partner-choices.json")
+    page.fill("#pf-f-partners", "Partner 130 AB")
+    page.press("#pf-f-partners", "Enter")  # the names are read again, and it is added
+    page.wait_for_function("() => document.querySelectorAll('[data-pf-chosen] li').length === 1")
+    page.fill("#pf-f-partners", "Nobody AB")
+    page.locator("#pf-f-partners").press("Tab")
+    page.click("button[type=submit]")
+    page.wait_for_function(
+        "() => document.querySelector('#pf-propose-errors li a') !== null")
+    link = page.locator("#pf-propose-errors li a").first
+    assert link.get_attribute("href") == "#pf-f-partners"
+    link.click()
+    assert page.evaluate("document.activeElement.id") == "pf-f-partners"
+    page.fill("#pf-f-partners", "")
+    page.click("button[type=submit]")
+    page.wait_for_function("() => !document.getElementById('pf-propose-result').hidden")
+    assert 'steward: "p007"\npartners:\n  - "p130"\n' in page.input_value("#pf-propose-text")

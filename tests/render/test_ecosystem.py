@@ -166,6 +166,13 @@ def test_large_portfolios_list_every_partner_and_stay_light(tmp_path: Path) -> N
         assert len(asset_page.encode()) < 240_000
         shown += re.findall(r'<section class="pf-asset" id="asset-([^"]+)"', asset_page)
     assert sorted(shown) == sorted(a.id for a in assets) and int(more.group(2)) == 147
+    # Each asset's owner links to the page that shows it, at its anchor.
+    for asset in assets:
+        here = f"portfolio/partners/{asset.owner}/"  # as served
+        link = re.search(rf'<a href="([^"#]*)#asset-{asset.id}">', pages[here[:-1] + ".md"])
+        assert link is not None, asset.id
+        target = posixpath.normpath(posixpath.join(here, link.group(1)))
+        assert f'id="asset-{asset.id}"' in pages[target + ".md"], (asset.id, target)
     rows = table(page, "pf-collaboration").body
     active = {i.steward for i in portfolio.initiatives} | {
         p.id for i in portfolio.initiatives for p in i.partners}

@@ -150,6 +150,9 @@ def test_a_map_of_thousands_is_drawn_as_the_density_of_its_initiatives() -> None
     assert len({opacity for _, opacity in sure}) > 1  # the counts are shown
     assert len(str(pic.svg)) < 40_000
     assert "too many to draw one by one" in chart.summary and "Larger marks" not in chart.summary
+    # The legend shows what the picture draws: a square of each zone's colour.
+    swatches = re.findall(r'<rect x="2" y="2" width="12" height="12" fill="([^"]+)"/>', pic.legend)
+    assert sorted(swatches) == sorted({t["marker"]["color"] for t in chart.figure["data"]})
 
 
 def test_a_map_of_national_scale_stays_light_and_its_marks_below_the_density_scale_stay() -> None:
