@@ -133,6 +133,10 @@ def test_facet_and_zone_badges_say_their_name_in_words(
         if name not in pages:
             continue
         visit = open_page(reference_url + pages[name], wait_until="domcontentloaded")
+        # Tables and charts are `content-visibility: auto`: Chromium gives no innerText for
+        # what it has not rendered yet, off the screen.
+        visit.page.evaluate("""() => document.querySelectorAll('.pf-table-wrap, figure.pf-chart')
+            .forEach(e => { e.style.contentVisibility = 'visible'; })""")
         badges = visit.page.evaluate("""() => Array.from(
             document.querySelectorAll('.pf-zone.pf-badge, .pf-facet.pf-badge, .pf-badge'))
             .map(b => ({cls: b.className,
