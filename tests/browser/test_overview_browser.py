@@ -240,7 +240,8 @@ def test_thousands_of_partners_are_a_field_to_type_a_name_in_across_every_page(
     assert_quiet(visit)
     shared = open_page(url + "portfolio/initiatives/?partners=p000")
     shared.page.wait_for_function(
-        "() => document.querySelector('article input[name=partners]').value === 'Partner 000 AB'")
+        "() => document.querySelector('article input[name=partners]').value === 'Partner 000 AB'"
+        " && document.querySelectorAll('#pf-list tbody tr').length === 1")
     assert visible_rows(shared) == ["Item 00"]
     assert_quiet(shared)
     checked = open_page(url + "portfolio/initiatives/?partners=p000", width=390,
