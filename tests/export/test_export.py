@@ -25,6 +25,7 @@ from xml.etree import ElementTree
 import feedparser
 import jsonschema
 import pytest
+import yaml
 
 from portfolio_plugin.export import (
     CSV_COLUMNS,
@@ -173,6 +174,27 @@ def test_pages_assets_themes_and_funders_are_listed(tmp_path: Path, epoch: str) 
     funders = {f["id"]: f for f in doc["funders"]}
     assert funders["firm"] == {"id": "firm", "base_investment": 0, "cash": 400000,
                                "in_kind": 0}
+
+
+def test_an_assets_address_is_the_page_that_shows_it_when_the_assets_are_apart(
+        tmp_path: Path, epoch: str) -> None:
+    """Beyond 60 shared assets most are on pages of their own (render/ecosystem.py): the
+    document's `url` of each leads to the page that shows it, at its anchor."""
+    write_site(tmp_path)
+    assets = {f"a{n:02d}": {"name": f"Asset {n}", "kind": "testbed", "owner": "uni"}
+              for n in range(70)}
+    (tmp_path / "site_data" / "assets.yml").write_text(yaml.safe_dump(assets), encoding="utf-8")
+    options = read_config(tmp_path / "mkdocs.yml")
+    build = run(options)
+    doc = json.loads(build.rendered.files["data/portfolio.json"])
+    pages = build.rendered.pages
+    folders = set()
+    for asset in doc["assets"]:
+        page, _, anchor = asset["url"].partition("#")
+        assert anchor == f"asset-{asset['id']}"
+        assert f'id="{anchor}"' in pages[page.rstrip("/") + ".md"], asset["url"]
+        folders.add(page)
+    assert folders == {"portfolio/ecosystem/", "portfolio/ecosystem/assets/"}
 
 
 def test_the_document_matches_its_published_schema(tmp_path: Path, epoch: str) -> None:
