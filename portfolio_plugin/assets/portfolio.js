@@ -68,6 +68,14 @@
     });
   }
 
+  /* JSON of this site (a checked address), or a rejection. */
+  function fetchJson(url) {
+    return fetch(url, { credentials: "same-origin" }).then(function (response) {
+      if (!response.ok) throw new Error("HTTP " + response.status);
+      return response.json();
+    });
+  }
+
   /* A chart's figure: carried in its page, or (a large one) fetched from the site when the
      reader explores it (data-pf-chart-src). */
   function chartSpec(node) {
@@ -75,10 +83,7 @@
     if (src) {
       var target = sameOrigin(src);
       if (!target) return Promise.resolve(null);
-      return fetch(target, { credentials: "same-origin" }).then(function (response) {
-        if (!response.ok) throw new Error("chart data: " + response.status);
-        return response.json();
-      });
+      return fetchJson(target);
     }
     var source = document.getElementById(node.getAttribute("data-pf-chart"));
     return Promise.resolve(source ? JSON.parse(source.textContent) : null);
@@ -373,11 +378,8 @@
       if (pending[f.name]) return pending[f.name];
       var base = sameOrigin(form.getAttribute("data-pf-source") || "");
       var url = base && sameOrigin(f.getAttribute("data-pf-choices"), base);
-      pending[f.name] = (url && window.fetch ? fetch(url, { credentials: "same-origin" }) :
-        Promise.reject(new Error("no choices"))).then(function (response) {
-        if (!response.ok) throw new Error("HTTP " + response.status);
-        return response.json();
-      }).then(function (pairs) {
+      pending[f.name] = (url && window.fetch ? fetchJson(url) :
+        Promise.reject(new Error("no choices"))).then(function (pairs) {
         var known = { byText: {}, byName: {}, byId: {} };
         var fragment = document.createDocumentFragment();
         pairs.forEach(function (pair) {
@@ -438,10 +440,7 @@
       var url = sameOrigin(form.getAttribute("data-pf-source") || "");
       if (!url || !window.fetch) { failed = true; return Promise.resolve(); }
       status.textContent = status.getAttribute("data-pf-loading");
-      loading = fetch(url, { credentials: "same-origin" }).then(function (response) {
-        if (!response.ok) throw new Error("HTTP " + response.status);
-        return response.json();
-      }).then(function (data) {
+      loading = fetchJson(url).then(function (data) {
         everything = data.rows.map(function (row) { return buildRow(data, row, url); })
           .filter(function (row) { return matches(row, fixed); });
       }).catch(function () { failed = true; });

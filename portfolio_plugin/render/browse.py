@@ -10,6 +10,7 @@ choice in the URL; for lists cut into pages it reads every row from one compact 
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from functools import partial
@@ -53,6 +54,11 @@ class Paging:
     total: int
     first_row: int
     last_row: int
+
+    @property
+    def target(self) -> str:
+        """This page's docs path."""
+        return self.pages[self.number - 1].target
 
     @property
     def previous(self) -> PageRef | None:
@@ -192,9 +198,8 @@ def _choices_file(r: Renderer) -> bytes:
     listings' filter leaves those out; the form that proposes an initiative offers them)."""
     options = _every_partner(r)
     active = {o.value for o in partner_choices(r)}
-    seen: dict[str, int] = {}
-    for o in options:  # (the scripts read a name typed in any letter case)
-        seen[o.text.strip().casefold()] = seen.get(o.text.strip().casefold(), 0) + 1
+    # (the scripts read a name typed in any letter case)
+    seen = Counter(o.text.strip().casefold() for o in options)
     return json.dumps([[o.value, o.text if seen[o.text.strip().casefold()] == 1
                         else f"{o.text} ({o.value})",
                         *(() if o.value in active else (0,))] for o in options],
@@ -240,7 +245,7 @@ def listing(r: Renderer, list_id: str, first: str, items: Sequence[Initiative],
 
 def with_rows(r: Renderer, page: ListPage) -> ListPage:
     """The page with its rows, in the listings' order, rendered, and its filter form."""
-    here = page.pages[page.number - 1].target
+    here = page.target
     rank = ranks(r)
     ordered = r.once(f"browse.ordered:{page.pages[0].target}",
                      lambda: sorted(page.members, key=lambda i: rank[i.slug]))
@@ -424,7 +429,8 @@ def listing_page(r: Renderer, uri: str, template: str, title: str, description: 
                   **values)
 
 
-def numbered(r: Renderer, title: str, page: ListPage) -> str:
+def numbered(r: Renderer, title: str, page: Paging) -> str:
+    """A page's title: the list's, with its number from the second page on."""
     if page.number == 1:
         return title
     return r.t("browse.page_title", title=title, number=page.number, pages=len(page.pages))

@@ -11,7 +11,7 @@ from functools import partial
 from ..compute import PartnerFigures, joint_initiatives, sector_links
 from ..model import Asset, FundingKind, Initiative, Partner, Sector, language_of
 from . import FACET_SYMBOLS, ZONE_SYMBOLS, Later, Renderer
-from .browse import Paging, paginate
+from .browse import Paging, numbered, paginate
 from .charts import Cell, Link, Table
 from .linked import partner_organisation
 
@@ -106,16 +106,20 @@ def sector_groups(r: Renderer) -> tuple[SectorGroup, ...]:
             partners = tuple((p, counts.get(p.id, 0)) for p in members)
             first = (tuple(sorted(partners, key=lambda x: -x[1])[:SECTOR_FIRST])
                      if len(partners) > SECTOR_LISTED_IN_FULL else ())
-            page = sector_uri(r, sector) if first and lists_apart(r)[0] else ""
+            page = sector_uri(r, sector) if first and partners_apart(r) else ""
             groups.append(SectorGroup(sector, partners, first, page))
     return tuple(groups)
 
 
-def lists_apart(r: Renderer) -> tuple[bool, bool]:
-    """Whether the sectors' partners and the shared assets beyond the first are on pages of
-    their own (see `PARTNERS_APART`)."""
-    return (len(r.portfolio.partners) > PARTNERS_APART,
-            len(r.portfolio.assets) > max(ASSETS_APART, ASSETS_LISTED_IN_FULL))
+def partners_apart(r: Renderer) -> bool:
+    """Whether each sector's whole list is on pages of its own (`PARTNERS_APART`)."""
+    return len(r.portfolio.partners) > PARTNERS_APART
+
+
+def assets_apart(r: Renderer) -> bool:
+    """Whether the shared assets beyond the most used are on pages of their own
+    (`ASSETS_APART`)."""
+    return len(r.portfolio.assets) > max(ASSETS_APART, ASSETS_LISTED_IN_FULL)
 
 
 def sector_uri(r: Renderer, sector: Sector) -> str:
@@ -128,18 +132,25 @@ def assets_uri(r: Renderer) -> str:
     return f"{r.options.output}/ecosystem/assets.md"
 
 
+def asset_pages(r: Renderer) -> tuple[tuple[Paging, tuple[AssetEntry, ...]], ...]:
+    """The pages of the shared assets apart, each with its assets; none where they are not
+    apart (`ASSETS_APART`)."""
+    def made() -> tuple[tuple[Paging, tuple[AssetEntry, ...]], ...]:
+        if not assets_apart(r):
+            return ()
+        _, more = asset_entries(r)
+        return tuple((paging, more[paging.first_row - 1:paging.last_row])
+                     for paging in paginate(assets_uri(r), len(more), ASSETS_PER_PAGE))
+
+    return r.once("ecosystem.asset_pages", made)
+
+
 def asset_page(r: Renderer, asset_id: str) -> str:
     """The docs path of the page that shows a shared asset: the ecosystem page, or the page
-    of the assets apart that lists it (`ASSETS_APART`)."""
-    def made() -> dict[str, str]:
-        if not lists_apart(r)[1]:
-            return {}
-        _, more = asset_entries(r)
-        return {e.asset.id: paging.pages[paging.number - 1].target
-                for paging in paginate(assets_uri(r), len(more), ASSETS_PER_PAGE)
-                for e in more[paging.first_row - 1:paging.last_row]}
-
-    return r.once("ecosystem.asset_pages", made).get(asset_id, r.uri("ecosystem"))
+    of the assets apart that lists it."""
+    where = r.once("ecosystem.asset_page", lambda: {
+        e.asset.id: paging.target for paging, entries in asset_pages(r) for e in entries})
+    return where.get(asset_id, r.uri("ecosystem"))
 
 
 def asset_entries(r: Renderer) -> tuple[tuple[AssetEntry, ...], tuple[AssetEntry, ...]]:
@@ -353,7 +364,7 @@ def ecosystem_page(r: Renderer) -> str:
     return r.page(
         here, "ecosystem.md", t("ecosystem.title"), t("ecosystem.description"),
         sectors=sector_groups(r), assets=assets, more_assets=more_assets,
-        assets_page=assets_uri(r) if more_assets and lists_apart(r)[1] else "",
+        assets_page=assets_uri(r) if more_assets and assets_apart(r) else "",
         funders=funders_table(r, here),
         network=network(r, here), active_partners=active,
     )
@@ -440,10 +451,7 @@ def list_page(r: Renderer, title: str, lead: str, showing: str, paging: Paging,
               partners: tuple[tuple[Partner, int], ...] = (),
               assets: tuple[AssetEntry, ...] = ()) -> str:
     """The Markdown of a page of a sector's partners or of the shared assets."""
-    if paging.number > 1:
-        title = r.t("browse.page_title", title=title, number=paging.number,
-                    pages=len(paging.pages))
-    return r.page(paging.pages[paging.number - 1].target, "ecosystem_list.md", title, lead,
+    return r.page(paging.target, "ecosystem_list.md", numbered(r, title, paging), lead,
                   lead=lead, paging=paging, showing=showing, partners=partners, assets=assets)
 
 
@@ -456,17 +464,14 @@ def _list_pages(r: Renderer) -> Iterator[tuple[str, Later]]:
         title = t("ecosystem.sector_page_title", sector=t(f"sector.{g.sector.value}"))
         lead = t("ecosystem.sector_all", count=t.number(len(g.partners)))
         for paging in paginate(g.page, len(g.partners), r.options.page_size):
-            yield paging.pages[paging.number - 1].target, partial(
+            yield paging.target, partial(
                 list_page, r, title, lead, "ecosystem.showing_partners", paging,
                 partners=g.partners[paging.first_row - 1:paging.last_row])
-    if not lists_apart(r)[1]:
-        return
-    _, more = asset_entries(r)
-    lead = t("ecosystem.assets_other", count=t.number(len(more)))
-    for paging in paginate(assets_uri(r), len(more), ASSETS_PER_PAGE):
-        yield paging.pages[paging.number - 1].target, partial(
+    for paging, entries in asset_pages(r):
+        lead = t("ecosystem.assets_other", count=t.number(paging.total))
+        yield paging.target, partial(
             list_page, r, t("ecosystem.assets_page_title"), lead, "ecosystem.showing_assets",
-            paging, assets=more[paging.first_row - 1:paging.last_row])
+            paging, assets=entries)
 
 
 def pages(r: Renderer) -> Iterator[tuple[str, Later]]:

@@ -137,15 +137,10 @@ def form_fields(r: Renderer, schema: dict[str, Any] | None = None) -> tuple[Form
                 continue  # nothing to choose from on this site
         else:
             choices = _labels(r, name, _choice_values(prop))
-        typed = name in ("steward", "partners") and partners_apart(r)
+        typed = name in ("steward", "partners") and choices_apart(r)
         fields.append(FormField(name, CONTROLS[name], name in required,
                                 () if typed else choices, _max_length(prop), typed))
     return tuple(fields)
-
-
-def partners_apart(r: Renderer) -> bool:
-    """Whether the partners are typed by name rather than listed (`browse.CHOICES_APART`)."""
-    return choices_apart(r)
 
 
 def _slugs_file(r: Renderer) -> bytes:
@@ -204,14 +199,14 @@ def form_data(r: Renderer, fields: tuple[FormField, ...], here: str) -> dict[str
         "fields": [f.name for f in fields],
         "required": [f.name for f in fields if f.required],
         "words": {key: t(f"propose.{key}") for key in
-                  (*WORDS, *(WORDS_TYPED if partners_apart(r) else ()))},
+                  (*WORDS, *(WORDS_TYPED if choices_apart(r) else ()))},
         "years": list(YEARS),
         "not_text": NOT_TEXT_CHARACTERS, "bidi": BIDI_CHARACTERS,
         # Published initiatives only: a page left out (invalid) is never named on the site.
         **({"taken": sorted(i.slug for i in r.portfolio.initiatives)}
            if len(r.portfolio.initiatives) <= TAKEN_APART
            else {"taken_src": address(r.export_uri(SLUGS_FILE))}),
-        **({"choices_src": address(r.export_uri(CHOICES_FILE))} if partners_apart(r)
+        **({"choices_src": address(r.export_uri(CHOICES_FILE))} if choices_apart(r)
            else {}),
         "folder": r.options.initiatives,
         "repo": new_file_page(r),

@@ -326,6 +326,12 @@ def picture(figure: dict[str, Any], chart_id: str, caption: str,
     return Picture(svg, legend(traces, drawer), links)
 
 
+def _mark_colour(t: dict[str, Any]) -> str:
+    """The colour of a trace's marks: its marker's, else its line's."""
+    colour = t.get("marker", {}).get("color")
+    return colour if isinstance(colour, str) else str(t.get("line", {}).get("color", "#1864ab"))
+
+
 def _marks(traces: Sequence[dict[str, Any]]) -> int:
     return sum(len(t.get("x") or ()) for t in traces if "markers" in t.get("mode", "markers"))
 
@@ -411,8 +417,7 @@ class _Drawer:
         count = len(xs)
         sizes = _list(marker.get("size"), count, 6)
         symbols = _list(marker.get("symbol"), count, "circle")
-        colour = marker.get("color") if isinstance(marker.get("color"), str) \
-            else t.get("line", {}).get("color", "#1864ab")
+        colour = _mark_colour(t)
         outline = marker.get("line", {})
         stroke = (f' stroke="{outline["color"]}" stroke-width="{_n(outline.get("width", 1))}"'
                   if outline.get("color") else "")
@@ -527,9 +532,7 @@ class _Map(_Drawer):
             if "markers" not in mode:
                 out += self.trace(t, n)[0]
                 continue
-            marker = t.get("marker", {})
-            colour = marker.get("color") if isinstance(marker.get("color"), str) \
-                else t.get("line", {}).get("color", "#1864ab")
+            colour = _mark_colour(t)
             for vx, vy in zip(t.get("x", []), t.get("y", [])):
                 x, y = _number(vx), _number(vy)
                 if x is None or y is None:

@@ -13,7 +13,7 @@ from markupsafe import Markup
 
 from ..model import FACETS, Facet, Partner, Story, StoryKind
 from . import Later, Renderer
-from .browse import Paging, paginate
+from .browse import Paging, numbered, paginate
 from .charts import Chart, Table, bar_chart
 from .report import report_uri
 from .text import safe_markdown
@@ -183,7 +183,7 @@ def timeline_page(r: Renderer) -> str:
 def year_page(r: Renderer, year: int, stories: Sequence[Story],
               years: Sequence[tuple[int, int]], paging: Paging) -> str:
     """The Markdown of a page of the stories of one year (all of them, unless cut)."""
-    here = paging.pages[paging.number - 1].target
+    here = paging.target
     t = r.t
     view = timeline_view(r, here, stories, list_id="pf-timeline")
     listed = [y for y, _ in years]
@@ -191,12 +191,8 @@ def year_page(r: Renderer, year: int, stories: Sequence[Story],
     newer = (listed[index - 1], year_uri(r, listed[index - 1])) if index > 0 else None
     older = ((listed[index + 1], year_uri(r, listed[index + 1]))
              if index + 1 < len(listed) else None)
-    title = t("timeline.year_title", year=year)
-    if paging.number > 1:
-        title = t("browse.page_title", title=title, number=paging.number,
-                  pages=len(paging.pages))
     return r.page(
-        here, "timeline_year.md", title,
+        here, "timeline_year.md", numbered(r, t("timeline.year_title", year=year), paging),
         t("timeline.year_description", year=year, count=paging.total),
         view=view, year=year, newer=newer, older=older, report=report_uri(r, year),
         paging=paging, size=max(1, r.options.page_size),
@@ -214,6 +210,6 @@ def pages(r: Renderer) -> Iterator[tuple[str, Later]]:
     for year, count in years:
         stories = by_year[year]
         for paging in paginate(year_uri(r, year), count, r.options.page_size):
-            yield paging.pages[paging.number - 1].target, partial(
+            yield paging.target, partial(
                 year_page, r, year, stories[paging.first_row - 1:paging.last_row], years,
                 paging)
