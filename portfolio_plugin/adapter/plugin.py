@@ -45,8 +45,9 @@ from ..load.files import folder_problems, refused_files
 from ..model import Facet, Status, Zone
 from ..options import ConfigError, Options, base_language, build_date, from_settings
 from ..parallel.background import Background, initiative_sources
+from ..parallel.indexer import StreamingIndex
 from ..parallel.spool import AUTHOR, Production, Spool
-from ..parallel.workers import map_in_two
+from ..parallel.workers import map_in_two, second_core
 from ..pipeline import Cache, prepare, preview, static_sources, uncollected
 from ..problems import Problem, Problems, Severity
 from ..render import Plan, join_html_blocks, section_uris
@@ -163,6 +164,10 @@ class BuildState:
     shown_alternates: Any = None
     # The Pagefind binary where the site's search is Pagefind's (`search` option), else None.
     pagefind: Path | None = None
+    # The pages Pagefind indexes, in the order MkDocs writes them, and the index it makes of
+    # them meanwhile where a second core may be used (see `_index_page`).
+    indexed: list[Path] = field(default_factory=list)
+    index: StreamingIndex | None = None
     # The language being built, on a site whose languages the i18n plugin builds (see
     # `adapter.static_i18n`), and `extra.alternate` as it set it for this build.
     language: Language | None = None
@@ -481,8 +486,11 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
             output = _defer_bundle(output)
         uri = state.key(page.file.src_uri)
         if state.pagefind is not None:
-            output = search.mark_page(output, search.page_kind(
-                uri, state.initiatives, state.generated, state.options.output))
+            kind = search.page_kind(uri, state.initiatives, state.generated,
+                                    state.options.output)
+            output = search.mark_page(output, kind)
+            if kind is not None:
+                _index_page(state, page, config)
         if not state.ours(uri) or state.spool is None:
             return output
         if state.let_go:
@@ -520,7 +528,7 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
         """Index the built site for Pagefind (under `mkdocs serve` while the page reloads);
         remove a build's spool (`mkdocs serve` keeps its own until it stops)."""
         state = self._state()
-        program = state.pagefind
+        program, streaming, state.index = state.pagefind, state.index, None
         self._stop()
         cache = getattr(self, "cache", None)
         if cache is not None:
@@ -537,6 +545,12 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
             self.indexing = search.index_in_background(program, config.site_dir,
                                                        getattr(self, "indexing", None))
             return
+        if state.indexed:
+            failed = _finish_index(state.indexed, streaming, program, Path(config.site_dir))
+            if failed is None:
+                return
+            log.info(f"portfolio: Pagefind could not index the pages one by one ({failed}); "
+                     "it indexes the written site instead")
         failed = search.index(program, config.site_dir)
         if failed:
             raise PluginError(f"portfolio: the Pagefind index of {config.site_dir} could not "
@@ -575,6 +589,8 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
             return
         if state.background is not None:  # the build failed before it read the pages
             state.background.stop()
+        if state.index is not None:
+            state.index.stop()
         if state.production is not None:
             state.production.stop()
         if state.spool is not None:
@@ -583,6 +599,38 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
                 shutil.rmtree(state.spool.folder, ignore_errors=True)
         self.state = BuildState(state.options, state.serving, state.dirty,
                                 pagefind=state.pagefind)
+
+
+def _index_page(state: BuildState, page: Page, config: MkDocsConfig) -> None:
+    """Note a page Pagefind indexes (see `parallel.indexer`): where a second core may be used,
+    hand it to Pagefind, started with the first page, which indexes it while MkDocs makes the
+    next ones. Pages are indexed in the order MkDocs writes them, the same with a second core
+    or without. Not under `mkdocs serve` (a rebuild writes only some pages: the server
+    indexes the site after it), nor where the i18n plugin builds the languages into one
+    site (indexed once, after the last)."""
+    if state.serving or state.language is not None or state.pagefind is None:
+        return
+    written = Path(page.file.abs_dest_path)
+    state.indexed.append(written)
+    if state.options.parallel and second_core():
+        if state.index is None:
+            state.index = StreamingIndex(state.pagefind, Path(config.site_dir),
+                                         search.EXCLUDE)
+        state.index.add(written)
+
+
+def _finish_index(pages: list[Path], streaming: StreamingIndex | None, program: Path,
+                  site_dir: Path) -> str | None:
+    """Write the index of the pages noted, made meanwhile or now; what went wrong, or None
+    (the index is then written)."""
+    if streaming is None:
+        streaming = StreamingIndex(program, site_dir, search.EXCLUDE)
+        for page in pages:
+            streaming.add(page)
+    failed = streaming.finish()
+    if failed is None:
+        search.make_stable(site_dir / search.BUNDLE)
+    return failed
 
 
 def _spool(state: BuildState, config: MkDocsConfig, plugin: object) -> Spool:

@@ -1,8 +1,10 @@
 """Search for readers with Pagefind: which pages are indexed and how, and the index itself.
 
-Pagefind (https://pagefind.app) indexes the built site in `on_post_build`, by its own binary
-(the `pagefind[bin]` package): the reader's browser then fetches only the few index chunks
-a query needs, not the whole index Material's search downloads before its first result.
+Pagefind (https://pagefind.app), by its own binary (the `pagefind[bin]` package), indexes the
+pages as MkDocs writes them (`parallel.indexer`), or the written site where it cannot (under
+`mkdocs serve`, where the i18n plugin builds the languages): the reader's browser then
+fetches only the few index chunks a query needs, not the whole index Material's search
+downloads before its first result.
 
 Each page of the site is marked in its HTML: the theme's content region (Material's
 `<article>`, else `<body>`) gets `data-pagefind-body`, so navigation, sidebars, header and

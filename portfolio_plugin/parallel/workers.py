@@ -34,8 +34,11 @@ def worth_splitting(count: int) -> bool:
 
 def can_fork() -> bool:
     """Whether a worker process can help: `fork` exists and there is a second core."""
-    if not hasattr(os, "fork") or sys.platform == "win32":
-        return False
+    return hasattr(os, "fork") and sys.platform != "win32" and second_core()
+
+
+def second_core() -> bool:
+    """Whether this process may run on more than one core."""
     try:
         cores = len(os.sched_getaffinity(0))
     except AttributeError:  # not Linux

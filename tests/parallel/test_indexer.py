@@ -1,0 +1,183 @@
+"""The search index made while MkDocs writes the pages (`parallel.indexer`).
+
+The oracle is Pagefind itself: the same built site indexed by its binary (`pagefind --site`)
+must hold the same pages, the same words on the same pages and the same filters; only the
+order of the pages may differ (the binary's follows the file system's listing).
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from portfolio_plugin.adapter import plugin as mkdocs_plugin
+from portfolio_plugin.adapter import search
+from portfolio_plugin.parallel import indexer
+from portfolio_plugin.parallel.indexer import StreamingIndex
+
+from support import bench
+
+PROGRAM = search.binary()
+pytestmark = pytest.mark.skipif(PROGRAM is None, reason="pagefind[bin] is a test dependency")
+
+
+def build(site: Path, out: Path, parallel: bool, *args: str) -> subprocess.CompletedProcess[str]:
+    config = yaml.safe_load((site / "mkdocs.yml").read_text(encoding="utf-8"))
+    config["plugins"] = ["search", {"portfolio": {"parallel": parallel}}]
+    path = site / f"mkdocs-{parallel}.yml"
+    path.write_text(yaml.safe_dump(config), encoding="utf-8")
+    env = {**os.environ, "SOURCE_DATE_EPOCH": "1700000000", "NO_MKDOCS_2_WARNING": "1"}
+    return subprocess.run([sys.executable, "-m", "mkdocs", "build", "-f", str(path),
+                           "-d", str(out), *args], capture_output=True, text=True, env=env,
+                          timeout=600, check=False)
+
+
+@pytest.fixture(scope="module")
+def portfolio(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A generated portfolio of 80 initiatives."""
+    site: Path = bench("generate").generate(80, tmp_path_factory.mktemp("indexer") / "site",
+                                            seed=11)
+    return site
+
+
+@pytest.fixture(scope="module")
+def streamed(portfolio: Path) -> Path:
+    """The site built with a second core: Pagefind indexes the pages as they are written."""
+    out = portfolio / "streamed"
+    result = build(portfolio, out, True)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "indexes the written site instead" not in result.stderr
+    return out
+
+
+def read(path: Path) -> Any:
+    """A file of a Pagefind bundle: gzip'd, a `pagefind_dcd` mark, then CBOR or JSON. A file
+    cut short fails here (gzip checks its length and checksum)."""
+    data = gzip.decompress(path.read_bytes())
+    assert data.startswith(b"pagefind_dcd")
+    if path.suffix == ".pf_fragment":
+        return json.loads(data[len(b"pagefind_dcd"):])
+    return search._read_chunk(path)
+
+
+def contents(bundle: Path) -> dict[str, Any]:
+    """What an index holds, whatever the order of its pages: each page's fragment (named by
+    its content), the pages of each word, and the pages of each filter value."""
+    entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
+    found: dict[str, Any] = {"words": {}, "filters": {}, "pages": {}}
+    for language in entry["languages"].values():
+        meta = read(bundle / f"pagefind.{language['hash']}.pf_meta")
+        pages = [page[0] for page in meta[1]]
+        assert len(pages) == language["page_count"]
+        for page in pages:
+            found["pages"][page] = read(bundle / "fragment" / f"{page}.pf_fragment")
+        for _first, _last, chunk in meta[2]:
+            for word, postings, *_ in read(bundle / "index" / f"{chunk}.pf_index")[0]:
+                number = 0
+                for posting in postings:  # page numbers, each after the one before
+                    number += posting[0]
+                    found["words"].setdefault(word, set()).add(pages[number])
+        for name, chunk in meta[3]:
+            _name, values = read(bundle / "filter" / f"{chunk}.pf_filter")
+            for value, numbers in values:
+                found["filters"][(name, value)] = {pages[n] for n in numbers}
+    return found
+
+
+def test_the_index_made_while_building_holds_what_pagefind_makes_of_the_written_site(
+        streamed: Path, tmp_path: Path) -> None:
+    assert PROGRAM is not None
+    # The binary, on the same site, into a folder of its own.
+    done = subprocess.run([str(PROGRAM), "--site", str(streamed), "--output-subdir",
+                           "by-binary", "--exclude-selectors", ", ".join(search.EXCLUDE)],
+                          capture_output=True, text=True, timeout=600, check=False)
+    assert done.returncode == 0, done.stderr
+    ours, theirs = contents(streamed / "pagefind"), contents(streamed / "by-binary")
+    assert len(ours["pages"]) > 80 + 20  # initiatives, partners, themes, pages
+    assert ours["pages"] == theirs["pages"]
+    assert ours["words"] == theirs["words"]
+    assert ours["filters"] == theirs["filters"]
+    assert {("type", "initiative"), ("zone", "blue")} <= set(ours["filters"])
+    # Pagefind's own scripts, styles and WebAssembly are written whole.
+    fixed = {p.name for p in (streamed / "by-binary").iterdir() if p.is_file()
+             and not p.name.startswith(("pagefind.", "pagefind-entry"))}
+    assert "pagefind-component-ui.js" in fixed
+    for name in fixed:
+        assert (streamed / "pagefind" / name).read_bytes() == \
+            (streamed / "by-binary" / name).read_bytes(), name
+
+
+def test_a_build_without_a_second_core_makes_the_same_index_byte_for_byte(
+        portfolio: Path, streamed: Path) -> None:
+    out = portfolio / "serial"
+    result = build(portfolio, out, False)
+    assert result.returncode == 0, result.stderr[-3000:]
+    ours = {p.relative_to(streamed): p.read_bytes()
+            for p in sorted((streamed / "pagefind").rglob("*")) if p.is_file()}
+    serial = {p.relative_to(out): p.read_bytes()
+              for p in sorted((out / "pagefind").rglob("*")) if p.is_file()}
+    assert sorted(ours) == sorted(serial)
+    assert [name for name in ours if ours[name] != serial[name]] == []
+
+
+def test_a_pagefind_that_stops_is_reported_at_once_not_waited_for(tmp_path: Path) -> None:
+    started = time.monotonic()
+    index = StreamingIndex(Path("/bin/true"), tmp_path, search.EXCLUDE)
+    page = tmp_path / "index.html"
+    page.write_text("<html><body data-pagefind-body><p>Text</p></body></html>",
+                    encoding="utf-8")
+    index.add(page)
+    failed = index.finish()
+    assert failed is not None and "Pagefind" in failed
+    assert time.monotonic() - started < 10
+    assert not (tmp_path / "pagefind").exists()
+
+
+def test_a_build_whose_pagefind_service_fails_indexes_the_written_site(
+        portfolio: Path, streamed: Path, monkeypatch: pytest.MonkeyPatch,
+        caplog: pytest.LogCaptureFixture) -> None:
+    from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.config import load_config
+
+    class Broken(StreamingIndex):
+        def __init__(self, program: Path, site_dir: Path, exclude: Any) -> None:
+            super().__init__(Path("/bin/false"), site_dir, exclude)
+
+    monkeypatch.setattr(mkdocs_plugin, "StreamingIndex", Broken)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    out = portfolio / "fallback"
+    with caplog.at_level("INFO", logger=mkdocs_plugin.log.logger.name):
+        mkdocs_build(load_config(str(portfolio / "mkdocs-True.yml"), site_dir=str(out)))
+    assert "it indexes the written site instead" in caplog.text
+    # The binary's index of the same pages: the same contents, whatever their order.
+    assert contents(out / "pagefind")["pages"] == contents(streamed / "pagefind")["pages"]
+
+
+def test_pages_are_sent_a_few_at_a_time_not_all_at_once(tmp_path: Path) -> None:
+    """Pagefind keeps in memory what it has not read: a build waits when it is far ahead."""
+    assert PROGRAM is not None
+    pages = []
+    for n in range(3 * indexer.AHEAD):
+        page = tmp_path / f"p{n}" / "index.html"
+        page.parent.mkdir()
+        page.write_text(f"<html lang='en'><body data-pagefind-body><h1>Page {n}</h1>"
+                        f"<p>word{n} text</p></body></html>", encoding="utf-8")
+        pages.append(page)
+    index = StreamingIndex(PROGRAM, tmp_path, search.EXCLUDE)
+    for page in pages:
+        index.add(page)
+    assert index.finish() is None
+    assert 0 < index.most_ahead <= indexer.AHEAD
+    found = contents(tmp_path / "pagefind")
+    assert len(found["pages"]) == len(pages)
+    assert {word for word in found["words"] if word.startswith("word")} == \
+        {f"word{n}" for n in range(len(pages))}
