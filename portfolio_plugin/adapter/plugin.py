@@ -45,7 +45,6 @@ from ..load.files import folder_problems, refused_files
 from ..model import Facet, Status, Zone
 from ..options import ConfigError, Options, base_language, build_date, from_settings
 from ..parallel.background import Background, initiative_sources
-from ..parallel.indexer import StreamingIndex
 from ..parallel.spool import AUTHOR, Production, Spool
 from ..parallel.workers import map_in_two, second_core
 from ..pipeline import Cache, prepare, preview, static_sources, uncollected
@@ -164,10 +163,9 @@ class BuildState:
     shown_alternates: Any = None
     # The Pagefind binary where the site's search is Pagefind's (`search` option), else None.
     pagefind: Path | None = None
-    # The pages Pagefind indexes, in the order MkDocs writes them, and the index it makes of
-    # them meanwhile where a second core may be used (see `_index_page`).
-    indexed: list[Path] = field(default_factory=list)
-    index: StreamingIndex | None = None
+    # The pages Pagefind indexes as MkDocs writes them, where it does not index the written
+    # site (see `on_pre_build`).
+    page_index: search.PageIndex | None = None
     # The language being built, on a site whose languages the i18n plugin builds (see
     # `adapter.static_i18n`), and `extra.alternate` as it set it for this build.
     language: Language | None = None
@@ -333,6 +331,15 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
                                                     words=("nav.section",))
             except (PluginError, OSError):  # reported where the pages are read
                 state.background = None
+        if state.pagefind is not None and not (state.serving or state.dirty) \
+                and state.language is None and not search.configured_outside(Path.cwd()):
+            # Pagefind is handed the pages as they are written. Not under `mkdocs serve` or
+            # `--dirty` (a build writes only some pages: the written site is indexed after
+            # it), nor where the i18n plugin builds the languages into one site (indexed
+            # once, after the last), nor where Pagefind has a configuration of its own.
+            state.page_index = search.PageIndex(
+                state.pagefind, Path(config.site_dir),
+                meanwhile=state.options.parallel and second_core())
 
     # First, so that a plugin listed before this one (redirects) sees the portfolio's pages.
     @event_priority(100)
@@ -489,8 +496,8 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
             kind = search.page_kind(uri, state.initiatives, state.generated,
                                     state.options.output)
             output = search.mark_page(output, kind)
-            if kind is not None:
-                _index_page(state, page, config)
+            if kind is not None and state.page_index is not None:
+                state.page_index.note(Path(page.file.abs_dest_path))
         if not state.ours(uri) or state.spool is None:
             return output
         if state.let_go:
@@ -528,7 +535,7 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
         """Index the built site for Pagefind (under `mkdocs serve` while the page reloads);
         remove a build's spool (`mkdocs serve` keeps its own until it stops)."""
         state = self._state()
-        program, streaming, state.index = state.pagefind, state.index, None
+        program, page_index, state.page_index = state.pagefind, state.page_index, None
         self._stop()
         cache = getattr(self, "cache", None)
         if cache is not None:
@@ -545,8 +552,8 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
             self.indexing = search.index_in_background(program, config.site_dir,
                                                        getattr(self, "indexing", None))
             return
-        if state.indexed:
-            failed = _finish_index(state.indexed, streaming, program, Path(config.site_dir))
+        if page_index is not None and page_index.pages:
+            failed = page_index.write()
             if failed is None:
                 return
             log.info(f"portfolio: Pagefind could not index the pages one by one ({failed}); "
@@ -589,8 +596,8 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
             return
         if state.background is not None:  # the build failed before it read the pages
             state.background.stop()
-        if state.index is not None:
-            state.index.stop()
+        if state.page_index is not None:
+            state.page_index.stop()
         if state.production is not None:
             state.production.stop()
         if state.spool is not None:
@@ -599,38 +606,6 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
                 shutil.rmtree(state.spool.folder, ignore_errors=True)
         self.state = BuildState(state.options, state.serving, state.dirty,
                                 pagefind=state.pagefind)
-
-
-def _index_page(state: BuildState, page: Page, config: MkDocsConfig) -> None:
-    """Note a page Pagefind indexes (see `parallel.indexer`): where a second core may be used,
-    hand it to Pagefind, started with the first page, which indexes it while MkDocs makes the
-    next ones. Pages are indexed in the order MkDocs writes them, the same with a second core
-    or without. Not under `mkdocs serve` (a rebuild writes only some pages: the server
-    indexes the site after it), nor where the i18n plugin builds the languages into one
-    site (indexed once, after the last)."""
-    if state.serving or state.language is not None or state.pagefind is None:
-        return
-    written = Path(page.file.abs_dest_path)
-    state.indexed.append(written)
-    if state.options.parallel and second_core():
-        if state.index is None:
-            state.index = StreamingIndex(state.pagefind, Path(config.site_dir),
-                                         search.EXCLUDE)
-        state.index.add(written)
-
-
-def _finish_index(pages: list[Path], streaming: StreamingIndex | None, program: Path,
-                  site_dir: Path) -> str | None:
-    """Write the index of the pages noted, made meanwhile or now; what went wrong, or None
-    (the index is then written)."""
-    if streaming is None:
-        streaming = StreamingIndex(program, site_dir, search.EXCLUDE)
-        for page in pages:
-            streaming.add(page)
-    failed = streaming.finish()
-    if failed is None:
-        search.make_stable(site_dir / search.BUNDLE)
-    return failed
 
 
 def _spool(state: BuildState, config: MkDocsConfig, plugin: object) -> Spool:

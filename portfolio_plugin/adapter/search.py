@@ -27,10 +27,13 @@ import hashlib
 import importlib
 import importlib.util
 import json
+import os
 import subprocess
 from pathlib import Path
 
 from markupsafe import escape
+
+from ..parallel.indexer import TIMEOUT, StreamingIndex
 
 PAGEFIND = "pagefind"
 MKDOCS = "mkdocs"
@@ -119,13 +122,67 @@ def index(program: Path, site_dir: str) -> str | None:
     """Index the built site; what went wrong, or None."""
     try:
         done = subprocess.run(command(program, site_dir), capture_output=True, text=True,
-                              check=False, timeout=3600)
+                              check=False, timeout=TIMEOUT)
     except (OSError, subprocess.TimeoutExpired) as exc:
         return str(exc)
     if done.returncode != 0:
         return (done.stderr or done.stdout).strip()[-2000:] or f"exit status {done.returncode}"
     make_stable(Path(site_dir) / BUNDLE)
     return None
+
+
+# Where the binary finds a configuration of its own, which its service does not read.
+CONFIG_FILES = ("pagefind.yml", "pagefind.yaml", "pagefind.toml", "pagefind.json")
+
+
+def configured_outside(folder: Path) -> bool:
+    """Whether Pagefind is configured beyond what the plugin says: a `pagefind.yml` (or
+    `.yaml`, `.toml`, `.json`) where the build runs, or a `PAGEFIND_` variable. Only the
+    binary run on the folder reads them; the site is then indexed so, to keep them."""
+    return any((folder / name).is_file() for name in CONFIG_FILES) or any(
+        name.startswith("PAGEFIND_") and name != "PAGEFIND_BINARY_PATH" for name in os.environ)
+
+
+class PageIndex:
+    """The pages of one build that Pagefind indexes, in the order MkDocs writes them (see
+    `parallel.indexer`). Where the build may use a second core, Pagefind reads each page
+    meanwhile; otherwise it is handed them all once the build is done, and the index is the
+    same."""
+
+    def __init__(self, program: Path, site_dir: Path, meanwhile: bool) -> None:
+        self.program = program
+        self.site_dir = site_dir
+        self.meanwhile = meanwhile
+        self.pages: list[Path] = []
+        self.streaming: StreamingIndex | None = None
+
+    def note(self, page: Path) -> None:
+        """A page of the index, which MkDocs writes next."""
+        self.pages.append(page)
+        if self.meanwhile:
+            if self.streaming is None:
+                self.streaming = self._start()
+            self.streaming.add(page)
+
+    def write(self) -> str | None:
+        """Write the index of the pages noted; what went wrong, or None."""
+        streaming, self.streaming = self.streaming, None
+        if streaming is None:
+            streaming = self._start()
+            for page in self.pages:
+                streaming.add(page)
+        failed = streaming.finish()
+        if failed is None:
+            make_stable(self.site_dir / BUNDLE)
+        return failed
+
+    def stop(self) -> None:
+        """Stop an index being made (the build failed)."""
+        if self.streaming is not None:
+            self.streaming.stop()
+
+    def _start(self) -> StreamingIndex:
+        return StreamingIndex(self.program, self.site_dir, EXCLUDE, meanwhile=self.meanwhile)
 
 
 def index_in_background(program: Path, site_dir: str,

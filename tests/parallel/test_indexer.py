@@ -19,7 +19,6 @@ from typing import Any
 import pytest
 import yaml
 
-from portfolio_plugin.adapter import plugin as mkdocs_plugin
 from portfolio_plugin.adapter import search
 from portfolio_plugin.parallel import indexer
 from portfolio_plugin.parallel.indexer import StreamingIndex
@@ -129,9 +128,24 @@ def test_a_build_without_a_second_core_makes_the_same_index_byte_for_byte(
     assert [name for name in ours if ours[name] != serial[name]] == []
 
 
-def test_a_pagefind_that_stops_is_reported_at_once_not_waited_for(tmp_path: Path) -> None:
+def program(folder: Path, script: str) -> Path:
+    """A program in the place of Pagefind's, that does what `script` (shell) says."""
+    path = folder / "fake-pagefind"
+    path.write_text(f"#!/bin/sh\n{script}\n", encoding="utf-8")
+    path.chmod(0o755)
+    return path
+
+
+@pytest.mark.parametrize("script", [
+    "exit 0",  # ends at once
+    "printf '%s' 'Running Pagefind in service mode,'; exit 0",  # answers what is not base64
+    "printf '%s' 'bm90IGpzb24=,'; exec cat > /dev/null",  # base64 of what is not JSON
+], ids=["ends", "not-base64", "not-json"])
+def test_a_pagefind_that_misbehaves_is_reported_at_once_not_waited_for(
+        tmp_path: Path, script: str) -> None:
     started = time.monotonic()
-    index = StreamingIndex(Path("/bin/true"), tmp_path, search.EXCLUDE)
+    index = StreamingIndex(program(tmp_path, script), tmp_path, search.EXCLUDE,
+                           meanwhile=True)
     page = tmp_path / "index.html"
     page.write_text("<html><body data-pagefind-body><p>Text</p></body></html>",
                     encoding="utf-8")
@@ -140,6 +154,29 @@ def test_a_pagefind_that_stops_is_reported_at_once_not_waited_for(tmp_path: Path
     assert failed is not None and "Pagefind" in failed
     assert time.monotonic() - started < 10
     assert not (tmp_path / "pagefind").exists()
+    assert not any(thread.is_alive() for thread in index._threads)
+
+
+def test_a_pagefind_that_cannot_be_started_is_reported(tmp_path: Path) -> None:
+    fake = program(tmp_path, "exit 0")
+    fake.chmod(0o644)
+    index = StreamingIndex(fake, tmp_path, search.EXCLUDE, meanwhile=True)
+    index.add(tmp_path / "index.html")
+    assert "could not be started" in (index.finish() or "")
+
+
+def test_a_build_that_stops_between_pages_leaves_no_thread_and_no_pagefind(
+        tmp_path: Path) -> None:
+    assert PROGRAM is not None
+    page = tmp_path / "index.html"
+    page.write_text("<html><body data-pagefind-body><p>Text</p></body></html>",
+                    encoding="utf-8")
+    index = StreamingIndex(PROGRAM, tmp_path, search.EXCLUDE, meanwhile=True)
+    index.add(page)
+    index.add(page)
+    index.stop()
+    assert not any(thread.is_alive() for thread in index._threads)
+    assert index._process is not None and index._process.poll() is not None
 
 
 def test_a_build_whose_pagefind_service_fails_indexes_the_written_site(
@@ -149,13 +186,14 @@ def test_a_build_whose_pagefind_service_fails_indexes_the_written_site(
     from mkdocs.config import load_config
 
     class Broken(StreamingIndex):
-        def __init__(self, program: Path, site_dir: Path, exclude: Any) -> None:
-            super().__init__(Path("/bin/false"), site_dir, exclude)
+        def __init__(self, program: Path, site_dir: Path, exclude: Any,
+                     meanwhile: bool) -> None:
+            super().__init__(Path("/bin/false"), site_dir, exclude, meanwhile)
 
-    monkeypatch.setattr(mkdocs_plugin, "StreamingIndex", Broken)
+    monkeypatch.setattr(search, "StreamingIndex", Broken)
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     out = portfolio / "fallback"
-    with caplog.at_level("INFO", logger=mkdocs_plugin.log.logger.name):
+    with caplog.at_level("INFO", logger="mkdocs.plugins.portfolio_plugin.adapter.plugin"):
         mkdocs_build(load_config(str(portfolio / "mkdocs-True.yml"), site_dir=str(out)))
     assert "it indexes the written site instead" in caplog.text
     # The binary's index of the same pages: the same contents, whatever their order.
@@ -163,7 +201,8 @@ def test_a_build_whose_pagefind_service_fails_indexes_the_written_site(
 
 
 def test_pages_are_sent_a_few_at_a_time_not_all_at_once(tmp_path: Path) -> None:
-    """Pagefind keeps in memory what it has not read: a build waits when it is far ahead."""
+    """Pagefind keeps in memory what it has not read: the thread that sends the pages waits
+    when it is far ahead (MkDocs does not: it only notes the pages)."""
     assert PROGRAM is not None
     pages = []
     for n in range(3 * indexer.AHEAD):
@@ -172,7 +211,7 @@ def test_pages_are_sent_a_few_at_a_time_not_all_at_once(tmp_path: Path) -> None:
         page.write_text(f"<html lang='en'><body data-pagefind-body><h1>Page {n}</h1>"
                         f"<p>word{n} text</p></body></html>", encoding="utf-8")
         pages.append(page)
-    index = StreamingIndex(PROGRAM, tmp_path, search.EXCLUDE)
+    index = StreamingIndex(PROGRAM, tmp_path, search.EXCLUDE, meanwhile=True)
     for page in pages:
         index.add(page)
     assert index.finish() is None
@@ -181,3 +220,31 @@ def test_pages_are_sent_a_few_at_a_time_not_all_at_once(tmp_path: Path) -> None:
     assert len(found["pages"]) == len(pages)
     assert {word for word in found["words"] if word.startswith("word")} == \
         {f"word{n}" for n in range(len(pages))}
+
+
+def test_a_dirty_build_indexes_every_page_of_the_site_not_only_those_it_wrote(
+        portfolio: Path, streamed: Path, tmp_path: Path) -> None:
+    """`mkdocs build --dirty` writes only the pages whose source changed: the written site is
+    indexed, as under `mkdocs serve`."""
+    out = tmp_path / "dirty"
+    assert build(portfolio, out, True).returncode == 0
+    page = next((portfolio / "content" / "initiatives").glob("*.md"))
+    page.write_text(page.read_text(encoding="utf-8") + "\nOne more line.\n", encoding="utf-8")
+    result = build(portfolio, out, True, "--dirty")
+    assert result.returncode == 0, result.stderr[-3000:]
+    entry = json.loads((out / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8"))
+    before = json.loads((streamed / "pagefind" / "pagefind-entry.json").read_text(
+        encoding="utf-8"))
+    assert [lang["page_count"] for lang in entry["languages"].values()] == \
+        [lang["page_count"] for lang in before["languages"].values()]
+
+
+def test_a_configuration_of_pagefind_s_own_is_kept_by_indexing_the_written_site(
+        portfolio: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The binary reads `pagefind.yml` and `PAGEFIND_` variables; its service does not."""
+    monkeypatch.setenv("PAGEFIND_FORCE_LANGUAGE", "fr")
+    out = tmp_path / "configured"
+    result = build(portfolio, out, True)
+    assert result.returncode == 0, result.stderr[-3000:]
+    entry = json.loads((out / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8"))
+    assert list(entry["languages"]) == ["fr"]
