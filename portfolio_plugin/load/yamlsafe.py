@@ -120,13 +120,13 @@ def _plain(text: str) -> Any:
         return None
     if text in _BOOL:
         return _BOOL[text]
+    if not _FLOAT.match(text):  # (an integer is written as a float may be): most dates
+        return text
     if _INT.match(text):
         digits = len(text) - (text[0] in "+-")
         return int(text) if digits <= MAX_DIGITS else BigNumber(text)
-    if _FLOAT.match(text):
-        number = float(text)
-        return number if math.isfinite(number) else BigNumber(text)
-    return text
+    number = float(text)
+    return number if math.isfinite(number) else BigNumber(text)
 
 
 def _error_at(event: Any, message: str, found: str | None = None) -> YamlError:
