@@ -13,7 +13,7 @@ import re
 import sys
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from functools import partial
+from functools import cached_property, partial
 from typing import Any, TypeVar
 
 from ..load import Checked, Page, Sources
@@ -207,7 +207,10 @@ class Reader:
             return None
         if fields:
             known = tuple(fields)
-            for key in [k for k in value if k not in known and k not in allowed]:
+            # Most mappings have no unknown key: a set difference finds that in one step,
+            # rather than a look through `known` for each key (0.15 s at 20,000 initiatives).
+            unknown = value.keys() - known
+            for key in [k for k in value if k in unknown and k not in allowed] if unknown else ():
                 self.report(where + (key,), "unknown field; it is ignored",
                             expected="one of " + ", ".join(known), found=repr(key),
                             suggestion=suggest(key, known), severity=Severity.WARNING)
@@ -286,13 +289,23 @@ class Reader:
         if text is not None and isinstance(value, dict):
             self.translations.append((render_path(where), text))
         if text is not None and self.languages is not None:
-            given = [code or self.languages.default for code in text.languages]
-            missing = tuple(code for code in self.languages.site if code not in given)
+            if isinstance(value, dict):
+                given = [code or self.languages.default for code in text.languages]
+                missing = tuple(code for code in self.languages.site if code not in given)
+            else:
+                missing = self._not_in_plain
             if missing:
                 line, column = self.doc.where(where)
                 self.untranslated.append(Untranslated(self.path, line, column,
                                                       render_path(where), missing))
         return text
+
+    @cached_property
+    def _not_in_plain(self) -> tuple[str, ...]:
+        """The languages of the site a plain text is not given in: all but the default
+        (found once for a document, not for each of its texts)."""
+        assert self.languages is not None
+        return tuple(code for code in self.languages.site if code != self.languages.default)
 
     def _translated(self, where: PathKey, value: Any, required: bool,
                     max_length: int | None) -> Text | None:
