@@ -19,7 +19,9 @@ import yaml
 
 # libyaml is much faster; the pure-Python parser gives the same events. Only the parser
 # is used: nothing is constructed by PyYAML, so no tag can run code.
-_Parser = getattr(yaml, "CBaseLoader", yaml.BaseLoader)
+_Parser: Any = yaml.BaseLoader
+if yaml.__with_libyaml__:  # (its parser alone, not a loader: nothing else is made for a file)
+    from yaml._yaml import CParser as _Parser
 
 PathKey = tuple[str | int, ...]
 
@@ -139,7 +141,8 @@ _MAP_START = yaml.MappingStartEvent
 _SEQ_START = yaml.SequenceStartEvent
 _MAP_END = yaml.MappingEndEvent
 _SEQ_END = yaml.SequenceEndEvent
-# Unquoted texts that may not stay text: nulls, booleans, and what starts like a number.
+# Unquoted texts that may not stay text: nulls and booleans (at most 5 characters), and
+# what starts like a number.
 _NOT_PLAIN_TEXT = frozenset(_NULL) | frozenset(_BOOL)
 _NUMBER_START = frozenset("0123456789+-.")
 # The key a repeated key's value is read under: never stored, never shown.
@@ -258,7 +261,8 @@ def _read_events(parser: Any, located: Located, line_offset: int, max_nodes: int
                 if not event.style:
                     if event.tag is not None:
                         value = _scalar(event)
-                    elif value in _NOT_PLAIN_TEXT or value[:1] in _NUMBER_START:
+                    elif value[:1] in _NUMBER_START or (
+                            len(value) <= 5 and value in _NOT_PLAIN_TEXT):  # (no text hashed)
                         value = _plain(value)
                         if type(value) is not str:
                             raw[path] = event.value
