@@ -324,9 +324,10 @@ def initiative_files(folder: Path, site: Path | None = None,
         return []
     found = []
     for root, files in walk(folder, real_site, base, found_problems):
+        parent = Path(root)
         for name in files:
             if name.endswith(".md") and name not in NOT_INITIATIVES:
-                found.append(Path(root) / name)
+                found.append(parent / name)
     return found
 
 
@@ -484,14 +485,17 @@ def _pages_to_read(sources: Sources, paths: Iterable[Path], base: Path,
     (`<slug>.<lang>.md` beside `<slug>.md`) is not a page: the one into `language` is read
     as its page's body."""
     paths = list(paths)
-    names = {(path.parent, path.name) for path in paths}
+    names: set[tuple[Path, str]] | None = None  # made once a translation is found
     translations: dict[tuple[Path, str], Path] = {}
     pages = []
     for path in paths:
         found = TRANSLATION.match(path.stem)
         if found is None:
             pages.append(path)
-        elif (path.parent, f"{found.group(1)}.md") not in names:
+            continue
+        if names is None:
+            names = {(other.parent, other.name) for other in paths}
+        if (path.parent, f"{found.group(1)}.md") not in names:
             sources.problems.add(Problem(
                 display_path(path, base), 1, 1, "",
                 f"a translation of an initiative that is not there: {found.group(1)}.md",
@@ -517,5 +521,6 @@ def _pages_to_read(sources: Sources, paths: Iterable[Path], base: Path,
             sources.misnamed.add(display)
         else:
             seen[slug] = display
-        wanted.append((slug, path, display, translations.get((path.parent, slug))))
+        wanted.append((slug, path, display,
+                       translations.get((path.parent, slug)) if translations else None))
     return wanted

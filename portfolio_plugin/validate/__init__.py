@@ -334,8 +334,10 @@ class Reader:
             if required:
                 self.report(where, "is required", expected=_choices(enum_type), found="nothing")
             return default
-        raw = self.doc.source_text(where)
-        key = raw if raw is not None and not isinstance(value, str) else value
+        key = value
+        if not isinstance(value, str):  # (an unquoted number: the text it was written as)
+            raw = self.doc.source_text(where)
+            key = raw if raw is not None else value
         found = {str(m.value): m for m in enum_type}.get(str(key)) \
             if not isinstance(key, str) else enum_type._value2member_map_.get(key)
         if found is None and isinstance(key, str):
