@@ -207,10 +207,7 @@ class Reader:
             return None
         if fields:
             known = tuple(fields)
-            # Most mappings have no unknown key: a set difference finds that in one step,
-            # rather than a look through `known` for each key (0.15 s at 20,000 initiatives).
-            unknown = value.keys() - known
-            for key in [k for k in value if k in unknown and k not in allowed] if unknown else ():
+            for key in [k for k in value if k not in known and k not in allowed]:
                 self.report(where + (key,), "unknown field; it is ignored",
                             expected="one of " + ", ".join(known), found=repr(key),
                             suggestion=suggest(key, known), severity=Severity.WARNING)
