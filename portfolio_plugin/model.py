@@ -229,13 +229,16 @@ class Text:
         """The text in `language`, else the plain one, else the one in the fallback, else the
         first given: a `Foreign` text where it is not in `language` (a plain text is in
         `plain`, the site's default language, where it is known)."""
-        found = dict(self.values)
-        for key in (language, "", fallback):
-            if key in found:
-                text = found[key]
-                break
-        else:
+        if len(self.values) == 1:  # (most texts: the one there is, whatever is asked for)
             key, text = self.values[0]
+        else:
+            found = dict(self.values)
+            for key in (language, "", fallback):
+                if key in found:
+                    text = found[key]
+                    break
+            else:
+                key, text = self.values[0]
         key = key or plain
         return Foreign(text, key) if key and language and key != language else text
 

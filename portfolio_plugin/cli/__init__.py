@@ -26,6 +26,16 @@ def cmd_validate(args: argparse.Namespace) -> int:
     """Check every initiative and data file; exit 1 on errors (or warnings with --strict).
     Texts not given in every language of the site are information: counted, and listed
     with --verbose."""
+    from ..pipeline import uncollected
+
+    # The collector stays off until the portfolio is let go: else, turned on again after
+    # the check, it walks all of it once more before anything is printed (0.25 s of 9 at
+    # 20,000 initiatives).
+    with uncollected():
+        return _validate(args)
+
+
+def _validate(args: argparse.Namespace) -> int:
     from ..pipeline import check
 
     options = _options(args)

@@ -13,13 +13,16 @@ import math
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 import yaml
 
 # libyaml is much faster; the pure-Python parser gives the same events. Only the parser
 # is used: nothing is constructed by PyYAML, so no tag can run code.
-_Parser = getattr(yaml, "CBaseLoader", yaml.BaseLoader)
+_Parser: Any = yaml.BaseLoader
+if yaml.__with_libyaml__:  # (its parser alone, not a loader: nothing else is made for a file)
+    from yaml._yaml import CParser as _Parser
 
 PathKey = tuple[str | int, ...]
 
@@ -111,18 +114,26 @@ def _scalar(event: Any) -> Any:
         raise _error_at(event, f"the tag {event.tag!r} is not allowed; write the plain value")
     if event.style or event.tag is not None:
         return event.value  # quoted, a block scalar, or explicitly text
-    text = event.value
+    return _plain(event.value)
+
+
+# Pages write the same dates and amounts again and again (at 20,000 initiatives, 294,000
+# scalars that may be numbers, 8,843 of them different): each is resolved once (0.16 s to
+# 0.06 s). What it resolves to cannot be changed (a number, None, a boolean or a text).
+@lru_cache(maxsize=4096)
+def _plain(text: str) -> Any:
+    """An unquoted scalar without a tag, resolved as YAML 1.2 does."""
     if text in _NULL:
         return None
     if text in _BOOL:
         return _BOOL[text]
+    if not _FLOAT.match(text):  # (an integer is written as a float may be): most dates
+        return text
     if _INT.match(text):
         digits = len(text) - (text[0] in "+-")
         return int(text) if digits <= MAX_DIGITS else BigNumber(text)
-    if _FLOAT.match(text):
-        number = float(text)
-        return number if math.isfinite(number) else BigNumber(text)
-    return text
+    number = float(text)
+    return number if math.isfinite(number) else BigNumber(text)
 
 
 def _error_at(event: Any, message: str, found: str | None = None) -> YamlError:
@@ -133,7 +144,11 @@ def _error_at(event: Any, message: str, found: str | None = None) -> YamlError:
 _SCALAR = yaml.ScalarEvent
 _MAP_START = yaml.MappingStartEvent
 _SEQ_START = yaml.SequenceStartEvent
-_ENDS = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
+_MAP_END = yaml.MappingEndEvent
+_SEQ_END = yaml.SequenceEndEvent
+# Unquoted texts that may not stay text: nulls and booleans (at most 5 characters), and
+# what starts like a number.
+_NOT_PLAIN_TEXT = frozenset(_NULL) | frozenset(_BOOL)
 _NUMBER_START = frozenset("0123456789+-.")
 # The key a repeated key's value is read under: never stored, never shown.
 _SKIPPED: Any = object()
@@ -182,13 +197,24 @@ def read_yaml(text: str, line_offset: int = 0, max_nodes: int = MAX_NODES) -> Lo
 
 
 def _read_events(parser: Any, located: Located, line_offset: int, max_nodes: int) -> None:
-    """The event loop; kept flat because it runs once per value of every file.
+    """The event loop; kept flat because it runs once per key and value of every file (two
+    and a half million of them at 20,000 initiatives).
 
-    A frame of the stack is a list: [container, path, is_mapping, pending key].
+    `stack` holds a frame (container, path, is_mapping) for each open list or mapping; the
+    innermost one is also held in locals (`container`, `here`, `in_mapping`), with, in a
+    mapping, the key whose value comes next (`key`, at `key_path`; None while a key comes
+    next). Locals rather than `stack[-1][...]`, and no path made twice: at 20,000
+    initiatives, this loop takes 1.2 s rather than 1.6 s over libyaml's own 2 s.
     """
-    stack: list[list[Any]] = []
+    stack: list[tuple[Any, PathKey, bool]] = []
+    container: Any = None  # None: at the top, outside any list or mapping
+    here: PathKey = ()
+    in_mapping = False
+    key: Any = None
+    key_path: PathKey = ()
     positions = located.positions
     raw = located.raw
+    first_line = 1 + line_offset  # a mark's line counts from 0
     documents = 0
     nodes = 0
     get_event = parser.get_event
@@ -203,48 +229,46 @@ def _read_events(parser: Any, located: Located, line_offset: int, max_nodes: int
                 error = _error_at(event, f"too long to check: more than {max_nodes:,} keys "
                                   "and values; split the file, or write less in it",
                                   found=f"over {max_nodes:,}")
-                error.path = stack[-1][1] if stack else None
+                error.path = here if stack else None
                 error.expected = f"at most {max_nodes:,}"
                 raise error
             if event.anchor is not None:
                 raise _error_at(event, "anchors (&name) are not allowed; write the value out",
                                 found=f"&{event.anchor}")
-            parent = stack[-1] if stack else None
-            if parent is not None and parent[2]:
-                if parent[3] is None:  # this node is a key
+            if in_mapping:
+                if key is None:  # this node is a key
                     if kind is not _SCALAR:
                         raise _error_at(event, "a mapping key must be plain text")
                     key = event.value
-                    path = parent[1] + (key,)
-                    if key in parent[0]:
+                    if key in container:
                         # Reported, and read on into a value that is dropped: the first value
                         # stands, and the rest of the document is still checked.
-                        if _SKIPPED not in path:  # (nothing in a dropped value is reported)
-                            first = positions[path][0]
+                        if _SKIPPED not in here:  # (nothing in a dropped value is reported)
+                            first = positions[here + (key,)][0]
                             error = _error_at(
                                 event, f"the key {key!r} is given twice (first on line {first})",
                                 found=key)
                             error.line += line_offset
-                            error.path = path
+                            error.path = here + (key,)
                             located.errors.append(error)
                         key = _SKIPPED
-                        path = parent[1] + (_SKIPPED,)
-                    parent[3] = key
+                    key_path = here + (key,)
                     mark = event.start_mark
-                    positions[path] = (mark.line + 1 + line_offset, mark.column + 1)
+                    positions[key_path] = (mark.line + first_line, mark.column + 1)
                     continue
-                path = parent[1] + (parent[3],)  # a value: its key's position stands for it
+                path = key_path  # a value: its key's position stands for it
             else:
-                path = () if parent is None else parent[1] + (len(parent[0]),)
+                path = () if container is None else here + (len(container),)
                 mark = event.start_mark
-                positions[path] = (mark.line + 1 + line_offset, mark.column + 1)
+                positions[path] = (mark.line + first_line, mark.column + 1)
             if kind is _SCALAR:
                 value = event.value
                 if not event.style:
                     if event.tag is not None:
                         value = _scalar(event)
-                    elif value in _NULL or value in _BOOL or value[:1] in _NUMBER_START:
-                        value = _scalar(event)
+                    elif value[:1] in _NUMBER_START or (
+                            len(value) <= 5 and value in _NOT_PLAIN_TEXT):  # (no text hashed)
+                        value = _plain(value)
                         if type(value) is not str:
                             raw[path] = event.value
                 elif event.tag not in _ALLOWED_TAGS:
@@ -255,22 +279,26 @@ def _read_events(parser: Any, located: Located, line_offset: int, max_nodes: int
                 if len(stack) >= MAX_DEPTH:
                     raise _error_at(event, _too_deep())
                 value = {} if kind is _MAP_START else []
-            if parent is not None:
-                if parent[2]:
-                    if parent[3] is not _SKIPPED:
-                        parent[0][parent[3]] = value
-                    parent[3] = None
-                else:
-                    parent[0].append(value)
+            if in_mapping:
+                if key is not _SKIPPED:
+                    container[key] = value
+                key = None
+            elif container is not None:
+                container.append(value)
             elif kind is _SCALAR:
                 located.value = value
             if kind is not _SCALAR:
-                stack.append([value, path, kind is _MAP_START, None])
-        elif kind in _ENDS:
+                in_mapping = kind is _MAP_START
+                container, here = value, path
+                stack.append((container, here, in_mapping))
+        elif kind is _MAP_END or kind is _SEQ_END:
             nodes += 1  # an empty list or mapping costs as much as a value: it counts twice
-            finished = stack.pop()
-            if not stack:
-                located.value = finished[0]
+            stack.pop()
+            if stack:
+                container, here, in_mapping = stack[-1]
+            else:
+                located.value = container
+                container, here, in_mapping = None, (), False
         elif kind is yaml.AliasEvent:
             raise _error_at(event, "aliases (*name) are not allowed; write the value out",
                             found=f"*{event.anchor}")

@@ -13,7 +13,7 @@ import re
 import sys
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from functools import partial
+from functools import cached_property, partial
 from typing import Any, TypeVar
 
 from ..load import Checked, Page, Sources
@@ -286,13 +286,23 @@ class Reader:
         if text is not None and isinstance(value, dict):
             self.translations.append((render_path(where), text))
         if text is not None and self.languages is not None:
-            given = [code or self.languages.default for code in text.languages]
-            missing = tuple(code for code in self.languages.site if code not in given)
+            if isinstance(value, dict):
+                given = [code or self.languages.default for code in text.languages]
+                missing = tuple(code for code in self.languages.site if code not in given)
+            else:
+                missing = self._not_in_plain
             if missing:
                 line, column = self.doc.where(where)
                 self.untranslated.append(Untranslated(self.path, line, column,
                                                       render_path(where), missing))
         return text
+
+    @cached_property
+    def _not_in_plain(self) -> tuple[str, ...]:
+        """The languages of the site a plain text is not given in: all but the default
+        (found once for a document, not for each of its texts)."""
+        assert self.languages is not None
+        return tuple(code for code in self.languages.site if code != self.languages.default)
 
     def _translated(self, where: PathKey, value: Any, required: bool,
                     max_length: int | None) -> Text | None:
@@ -321,8 +331,10 @@ class Reader:
             if required:
                 self.report(where, "is required", expected=_choices(enum_type), found="nothing")
             return default
-        raw = self.doc.source_text(where)
-        key = raw if raw is not None and not isinstance(value, str) else value
+        key = value
+        if not isinstance(value, str):  # (an unquoted number: the text it was written as)
+            raw = self.doc.source_text(where)
+            key = raw if raw is not None else value
         found = {str(m.value): m for m in enum_type}.get(str(key)) \
             if not isinstance(key, str) else enum_type._value2member_map_.get(key)
         if found is None and isinstance(key, str):

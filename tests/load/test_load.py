@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from corpus.special import SPECIAL, bounded, make
 
-from portfolio_plugin.load import MAX_PAGE_BYTES, Page, load, read_page
+from portfolio_plugin.load import MAX_PAGE_BYTES, Page, load, read_page, split_front_matter
 from portfolio_plugin.load.files import EXPECTED, TooLargeError, read_bytes
 from portfolio_plugin.pipeline import analyse, check
 from portfolio_plugin.problems import Problem
@@ -29,6 +29,36 @@ def test_a_page_splits_into_front_matter_and_body_with_the_body_line(tmp_path: P
     assert page.data.value == {"title": "A", "zone": "green"}
     assert page.body == "# Body\n" and page.body_line == 5
     assert page.data.positions[("zone",)] == (3, 1)
+
+
+@pytest.mark.parametrize(("text", "split"), [
+    ("---\na: 1\n---\nBody\n", ("a: 1", "Body\n", 4)),
+    ("--- \t\na: 1\n... \nBody", ("a: 1", "Body", 4)),  # spaces or tabs end a fence
+    ("---\n---\n", ("", "", 3)),  # closed on the line after it opens
+    ("---\na: 1\n---", ("a: 1", "", 4)),  # the last line closes it
+    ("---\na: 1\n--- x\n----\n---\nB\n---\n", ("a: 1\n--- x\n----", "B\n---\n", 6)),
+])
+def test_front_matter_ends_at_the_first_line_that_is_only_a_fence(
+        text: str, split: tuple[str, str, int]) -> None:
+    assert split_front_matter(text, "page.md") == split
+
+
+@pytest.mark.parametrize(("text", "found"), [
+    ("", "''"), ("...\na: 1\n...\n", "'...'"), ("----\n---\n", "'----'"),
+    ("---\r\na: 1\n---\n", "'---\\r'"), ("--- a\n---\n", "'--- a'"),
+])
+def test_a_page_that_does_not_open_with_a_line_of_three_dashes_has_no_front_matter(
+        text: str, found: str) -> None:
+    problem = split_front_matter(text, "page.md")
+    assert isinstance(problem, Problem) and "no front-matter" in problem.message
+    assert problem.found == found
+
+
+@pytest.mark.parametrize("text", ["---", "---\n", "---\na: 1\n", "---\na: 1\n---x\n",
+                                  "---\na: 1\n---\r\nBody\n"])
+def test_front_matter_without_a_line_that_is_only_a_fence_never_closes(text: str) -> None:
+    problem = split_front_matter(text, "page.md")
+    assert isinstance(problem, Problem) and "never closes" in problem.message
 
 
 def test_a_byte_order_mark_is_skipped(tmp_path: Path) -> None:

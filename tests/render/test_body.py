@@ -197,6 +197,17 @@ def test_validate_warns_at_the_line_and_column_of_each_removal() -> None:
     assert all(p.path == "content/initiatives/a.md" for p in problems)
 
 
+@pytest.mark.parametrize("body", [
+    "See [the plan](javascript:alert(1)).\n",
+    "See ![the plan](javascript:alert(1)).\n",
+    "See [the plan].\n\n[the plan]: javascript:alert(1)\n",
+])
+def test_validate_warns_about_a_refused_link_in_a_body_without_any_html(body: str) -> None:
+    [problem] = body_problems(initiative(body), EXTENSIONS)
+    assert problem.severity is Severity.WARNING
+    assert "javascript:alert(1)" in (problem.found or "")
+
+
 def test_a_body_without_html_or_refused_links_is_not_rendered_again() -> None:
     assert body_removals("Plain text with a [link](https://example.org/) and `<code>`?"
                          .replace("`<code>`", "code"), EXTENSIONS) == ()
