@@ -337,9 +337,10 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
             # `--dirty` (a build writes only some pages: the written site is indexed after
             # it), nor where the i18n plugin builds the languages into one site (indexed
             # once, after the last), nor where Pagefind has a configuration of its own.
-            state.page_index = search.PageIndex(
-                state.pagefind, Path(config.site_dir),
-                meanwhile=state.options.parallel and second_core())
+            # Pagefind reads them meanwhile wherever there is a second core, as its binary
+            # used every core after the build, whatever `parallel` says.
+            state.page_index = search.PageIndex(state.pagefind, Path(config.site_dir),
+                                                meanwhile=second_core())
 
     # First, so that a plugin listed before this one (redirects) sees the portfolio's pages.
     @event_priority(100)
