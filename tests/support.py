@@ -18,6 +18,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import gzip
 import importlib.util
 import json
 import os
@@ -41,6 +42,7 @@ from urllib.parse import unquote, urlsplit
 import yaml
 
 from portfolio_plugin import model
+from portfolio_plugin.adapter import search
 from portfolio_plugin.compute import compute
 from portfolio_plugin.i18n import Translator
 from portfolio_plugin.model import (
@@ -1058,6 +1060,43 @@ def write_site(root: Path, site_url: str | None = None, federation: list[str] | 
     for slug, text in (("alpha", TESTVIK_ALPHA), ("beta", TESTVIK_BETA), ("gamma", TESTVIK_GAMMA)):
         (root / "docs" / "initiatives" / f"{slug}.md").write_text(text, encoding="utf-8")
     return root / "mkdocs.yml"
+
+
+# -- a Pagefind index, read back ----------------------------------------------------------------
+
+def pagefind_file(path: Path) -> Any:
+    """A file of a Pagefind bundle: gzip'd, a `pagefind_dcd` mark, then CBOR or JSON. A file
+    cut short fails here (gzip checks its length and checksum)."""
+    data = gzip.decompress(path.read_bytes())
+    assert data.startswith(b"pagefind_dcd")
+    if path.suffix == ".pf_fragment":
+        return json.loads(data[len(b"pagefind_dcd"):])
+    return search._read_chunk(path)
+
+
+def index_contents(bundle: Path) -> dict[str, Any]:
+    """What an index holds, whatever the order of its pages: each page's fragment (named by
+    its content), the pages of each word, and the pages of each filter value."""
+    entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
+    found: dict[str, Any] = {"words": {}, "filters": {}, "pages": {}}
+    for language in entry["languages"].values():
+        meta = pagefind_file(bundle / f"pagefind.{language['hash']}.pf_meta")
+        pages = [page[0] for page in meta[1]]
+        assert len(pages) == language["page_count"]
+        for page in pages:
+            found["pages"][page] = pagefind_file(bundle / "fragment" / f"{page}.pf_fragment")
+        for _first, _last, chunk in meta[2]:
+            for word, postings, *_ in pagefind_file(bundle / "index" / f"{chunk}.pf_index")[0]:
+                number = 0
+                for posting in postings:  # page numbers, each after the one before
+                    number += posting[0]
+                    found["words"].setdefault(word, set()).add(pages[number])
+        for name, chunk in meta[3]:
+            _name, values = pagefind_file(bundle / "filter" / f"{chunk}.pf_filter")
+            for value, numbers in values:
+                found["filters"].setdefault((name, value), set()).update(
+                    pages[n] for n in numbers)
+    return found
 
 
 def mkdocs_build(config: Path, out: Path, strict: bool = True) -> subprocess.CompletedProcess[str]:

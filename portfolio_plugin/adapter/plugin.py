@@ -199,6 +199,8 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
     """Publishes a portfolio showcase from initiative pages and `site_data/`."""
 
     state: BuildState | None = None
+    # On a site whose languages the i18n plugin builds: the index of every language's pages.
+    languages_index: search.PageIndex | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Keep a cache and a spool for the life of `mkdocs serve`, so that a rebuild redoes
@@ -332,15 +334,29 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
             except (PluginError, OSError):  # reported where the pages are read
                 state.background = None
         if state.pagefind is not None and not (state.serving or state.dirty) \
-                and state.language is None and not search.configured_outside(Path.cwd()):
+                and not search.configured_outside(Path.cwd()):
             # Pagefind is handed the pages as they are written. Not under `mkdocs serve` or
             # `--dirty` (a build writes only some pages: the written site is indexed after
-            # it), nor where the i18n plugin builds the languages into one site (indexed
-            # once, after the last), nor where Pagefind has a configuration of its own.
-            # Pagefind reads them meanwhile wherever there is a second core, as its binary
-            # used every core after the build, whatever `parallel` says.
-            state.page_index = search.PageIndex(state.pagefind, Path(config.site_dir),
-                                                meanwhile=second_core())
+            # it), nor where Pagefind has a configuration of its own.
+            state.page_index = self._page_index(state.pagefind, state.language,
+                                                Path(config.site_dir))
+
+    def _page_index(self, program: Path, language: Language | None,
+                    site_dir: Path) -> search.PageIndex:
+        """The index of the pages this build writes. Where the i18n plugin builds the
+        languages into one site, one index of every language's pages: begun with the first
+        language's build, written after the last's. Pagefind reads the pages meanwhile
+        wherever there is a second core, as its binary used every core, whatever
+        `parallel` says."""
+        if language is None:
+            return search.PageIndex(program, site_dir, meanwhile=second_core())
+        languages = self.languages_index
+        if languages is None or language.language == language.default:
+            if languages is not None:
+                languages.stop()  # (a build of all the languages that did not end)
+            languages = self.languages_index = search.PageIndex(
+                program, site_dir, meanwhile=second_core())
+        return languages
 
     # First, so that a plugin listed before this one (redirects) sees the portfolio's pages.
     @event_priority(100)
@@ -549,6 +565,7 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
             return  # (indexed after that rebuild, which would stop this one's index)
         if program is None or (state.language is not None and not state.language.last):
             return  # (the i18n plugin builds the other languages next: indexed once, then)
+        self.languages_index = None
         if getattr(self, "serving", False):
             self.indexing = search.index_in_background(program, config.site_dir,
                                                        getattr(self, "indexing", None))

@@ -2,7 +2,7 @@
 
 Pagefind (https://pagefind.app), by its own binary (the `pagefind[bin]` package), indexes the
 pages as MkDocs writes them (`parallel.indexer`), or the written site where it cannot (under
-`mkdocs serve`, where the i18n plugin builds the languages): the reader's browser then
+`mkdocs serve`, after `--dirty`): the reader's browser then
 fetches only the few index chunks a query needs, not the whole index Material's search
 downloads before its first result.
 

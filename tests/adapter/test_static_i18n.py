@@ -21,11 +21,12 @@ from xml.etree import ElementTree
 
 import pytest
 
+from portfolio_plugin.adapter import search
 from portfolio_plugin.adapter.static_i18n import Language
 from portfolio_plugin.i18n import package_catalogue
 from portfolio_plugin.options import i18n_languages, read_config
 
-from support import crawl, mkdocs_build, write_site
+from support import crawl, index_contents, mkdocs_build, pagefind_file, write_site
 
 I18N = """\
   - i18n:
@@ -232,6 +233,27 @@ def test_the_pagefind_index_holds_both_languages_alike(site: Path) -> None:
     entry = json.loads((site / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8"))
     counts = {code: found["page_count"] for code, found in entry["languages"].items()}
     assert set(counts) == {"en", "sv"} and counts["en"] == counts["sv"] > 20
+
+
+def test_the_pagefind_index_of_both_languages_is_made_as_mkdocs_writes_the_pages(
+        site: Path, tmp_path: Path) -> None:
+    """One index of every language's pages, handed to Pagefind in the order MkDocs writes
+    them: what its binary makes of the written site, in the order the files were written."""
+    program = search.binary()
+    assert program is not None
+    done = subprocess.run([str(program), "--site", str(site), "--output-subdir",
+                           str(tmp_path / "by-binary"), "--exclude-selectors",
+                           ", ".join(search.EXCLUDE)],
+                          capture_output=True, text=True, timeout=300, check=False)
+    assert done.returncode == 0, done.stderr
+    assert index_contents(site / "pagefind") == index_contents(tmp_path / "by-binary")
+    entry = json.loads((site / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8"))
+    for language in entry["languages"].values():
+        meta = pagefind_file(site / "pagefind" / f"pagefind.{language['hash']}.pf_meta")
+        urls = [pagefind_file(site / "pagefind" / "fragment" / f"{page}.pf_fragment")["url"]
+                for page, _words in meta[1]]
+        written = [(site / url.lstrip("/") / "index.html").stat().st_mtime_ns for url in urls]
+        assert written == sorted(written), urls  # (the binary takes the file system's order)
 
 
 def test_no_link_is_broken_in_either_language(site: Path) -> None:

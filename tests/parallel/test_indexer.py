@@ -7,7 +7,6 @@ order of the pages may differ (the binary's follows the file system's listing).
 
 from __future__ import annotations
 
-import gzip
 import json
 import os
 import subprocess
@@ -23,7 +22,7 @@ from portfolio_plugin.adapter import search
 from portfolio_plugin.parallel import indexer
 from portfolio_plugin.parallel.indexer import StreamingIndex
 
-from support import bench
+from support import bench, index_contents
 
 PROGRAM = search.binary()
 pytestmark = pytest.mark.skipif(PROGRAM is None, reason="pagefind[bin] is a test dependency")
@@ -58,40 +57,6 @@ def streamed(portfolio: Path) -> Path:
     return out
 
 
-def read(path: Path) -> Any:
-    """A file of a Pagefind bundle: gzip'd, a `pagefind_dcd` mark, then CBOR or JSON. A file
-    cut short fails here (gzip checks its length and checksum)."""
-    data = gzip.decompress(path.read_bytes())
-    assert data.startswith(b"pagefind_dcd")
-    if path.suffix == ".pf_fragment":
-        return json.loads(data[len(b"pagefind_dcd"):])
-    return search._read_chunk(path)
-
-
-def contents(bundle: Path) -> dict[str, Any]:
-    """What an index holds, whatever the order of its pages: each page's fragment (named by
-    its content), the pages of each word, and the pages of each filter value."""
-    entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
-    found: dict[str, Any] = {"words": {}, "filters": {}, "pages": {}}
-    for language in entry["languages"].values():
-        meta = read(bundle / f"pagefind.{language['hash']}.pf_meta")
-        pages = [page[0] for page in meta[1]]
-        assert len(pages) == language["page_count"]
-        for page in pages:
-            found["pages"][page] = read(bundle / "fragment" / f"{page}.pf_fragment")
-        for _first, _last, chunk in meta[2]:
-            for word, postings, *_ in read(bundle / "index" / f"{chunk}.pf_index")[0]:
-                number = 0
-                for posting in postings:  # page numbers, each after the one before
-                    number += posting[0]
-                    found["words"].setdefault(word, set()).add(pages[number])
-        for name, chunk in meta[3]:
-            _name, values = read(bundle / "filter" / f"{chunk}.pf_filter")
-            for value, numbers in values:
-                found["filters"][(name, value)] = {pages[n] for n in numbers}
-    return found
-
-
 def test_the_index_made_while_building_holds_what_pagefind_makes_of_the_written_site(
         streamed: Path, tmp_path: Path) -> None:
     assert PROGRAM is not None
@@ -100,7 +65,7 @@ def test_the_index_made_while_building_holds_what_pagefind_makes_of_the_written_
                            "by-binary", "--exclude-selectors", ", ".join(search.EXCLUDE)],
                           capture_output=True, text=True, timeout=600, check=False)
     assert done.returncode == 0, done.stderr
-    ours, theirs = contents(streamed / "pagefind"), contents(streamed / "by-binary")
+    ours, theirs = index_contents(streamed / "pagefind"), index_contents(streamed / "by-binary")
     assert len(ours["pages"]) > 80 + 20  # initiatives, partners, themes, pages
     assert ours["pages"] == theirs["pages"]
     assert ours["words"] == theirs["words"]
@@ -218,7 +183,8 @@ def test_a_build_whose_pagefind_service_fails_indexes_the_written_site(
         mkdocs_build(load_config(str(portfolio / "mkdocs-True.yml"), site_dir=str(out)))
     assert "it indexes the written site instead" in caplog.text
     # The binary's index of the same pages: the same contents, whatever their order.
-    assert contents(out / "pagefind")["pages"] == contents(streamed / "pagefind")["pages"]
+    assert index_contents(out / "pagefind")["pages"] == \
+        index_contents(streamed / "pagefind")["pages"]
 
 
 def test_pages_are_sent_a_few_at_a_time_not_all_at_once(tmp_path: Path) -> None:
@@ -237,7 +203,7 @@ def test_pages_are_sent_a_few_at_a_time_not_all_at_once(tmp_path: Path) -> None:
         index.add(page)
     assert index.finish() is None
     assert 0 < index.most_ahead <= indexer.AHEAD
-    found = contents(tmp_path / "pagefind")
+    found = index_contents(tmp_path / "pagefind")
     assert len(found["pages"]) == len(pages)
     assert {word for word in found["words"] if word.startswith("word")} == \
         {f"word{n}" for n in range(len(pages))}
