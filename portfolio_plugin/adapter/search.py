@@ -1,10 +1,10 @@
 """Search for readers with Pagefind: which pages are indexed and how, and the index itself.
 
 Pagefind (https://pagefind.app), by its own binary (the `pagefind[bin]` package), indexes the
-pages as MkDocs writes them (`parallel.indexer`), or the written site where it cannot (under
-`mkdocs serve`, after `--dirty`): the reader's browser then
-fetches only the few index chunks a query needs, not the whole index Material's search
-downloads before its first result.
+pages as MkDocs writes them (`PageIndex`, `parallel.indexer`), or the written site where it
+cannot (under `mkdocs serve`, after `--dirty`, with a configuration of Pagefind's own): the
+reader's browser then fetches only the few index chunks a query needs, not the whole index
+Material's search downloads before its first result.
 
 Each page of the site is marked in its HTML: the theme's content region (Material's
 `<article>`, else `<body>`) gets `data-pagefind-body`, so navigation, sidebars, header and

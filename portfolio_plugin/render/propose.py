@@ -143,9 +143,19 @@ def form_fields(r: Renderer, schema: dict[str, Any] | None = None) -> tuple[Form
     return tuple(fields)
 
 
+def _taken(r: Renderer) -> list[str]:
+    """The names taken: published initiatives only (a page left out, being invalid, is
+    never named on the site)."""
+    return sorted(i.slug for i in r.portfolio.initiatives)
+
+
+def taken_apart(r: Renderer) -> bool:
+    """Whether the names taken are read from `SLUGS_FILE` rather than carried in the page."""
+    return len(r.portfolio.initiatives) > TAKEN_APART
+
+
 def _slugs_file(r: Renderer) -> bytes:
-    return json.dumps(sorted(i.slug for i in r.portfolio.initiatives),
-                      separators=(",", ":")).encode("utf-8")
+    return json.dumps(_taken(r), separators=(",", ":")).encode("utf-8")
 
 
 _BRANCH = re.compile(r"^/?(?:-/)?(?:edit|blob|tree)/([^/]+)/")
@@ -202,10 +212,8 @@ def form_data(r: Renderer, fields: tuple[FormField, ...], here: str) -> dict[str
                   (*WORDS, *(WORDS_TYPED if choices_apart(r) else ()))},
         "years": list(YEARS),
         "not_text": NOT_TEXT_CHARACTERS, "bidi": BIDI_CHARACTERS,
-        # Published initiatives only: a page left out (invalid) is never named on the site.
-        **({"taken": sorted(i.slug for i in r.portfolio.initiatives)}
-           if len(r.portfolio.initiatives) <= TAKEN_APART
-           else {"taken_src": address(r.export_uri(SLUGS_FILE))}),
+        **({"taken_src": address(r.export_uri(SLUGS_FILE))} if taken_apart(r)
+           else {"taken": _taken(r)}),
         **({"choices_src": address(r.export_uri(CHOICES_FILE))} if choices_apart(r)
            else {}),
         "folder": r.options.initiatives,
@@ -229,5 +237,5 @@ def propose_page(r: Renderer) -> str:
 def pages(r: Renderer) -> Iterator[tuple[str, Later]]:
     """The "Propose an initiative" page, and at national scale the names taken."""
     yield r.uri("propose"), partial(propose_page, r)
-    if len(r.portfolio.initiatives) > TAKEN_APART:
+    if taken_apart(r):
         yield r.export_uri(SLUGS_FILE), partial(_slugs_file, r)

@@ -306,7 +306,6 @@ def picture(figure: dict[str, Any], chart_id: str, caption: str,
     links = False
     if isinstance(drawer, _Map) and _marks(traces) > DENSITY_FROM:
         body += drawer.density(traces)
-        drawer.dense = True
     else:
         for n, t in enumerate(traces):
             marks, linked = drawer.trace(t, n)
@@ -525,6 +524,7 @@ class _Map(_Drawer):
 
     def density(self, traces: Sequence[dict[str, Any]]) -> list[str]:
         """The traces' marks as their density (see `DENSITY_FROM`); lines as they are."""
+        self.dense = True  # (the legend shows squares)
         bins: dict[tuple[int, int], dict[str, int]] = {}
         out: list[str] = []
         for n, t in enumerate(traces):
