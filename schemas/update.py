@@ -1,10 +1,10 @@
-"""Write the JSON Schemas of this folder from the validator's own definitions.
+"""Write the JSON Schemas of this folder from the contract the validator reads by.
 
     python schemas/update.py          # rewrite the files
     python schemas/update.py --check  # exit 1 if a file is out of date
 
-The schemas are made by `portfolio_plugin.validate.schema`: those of the site's files from
-the model's enums and the validator's field lists, `export.schema.json` (the published
+The schemas are made by `portfolio_plugin.validate.contract`: those of the site's files from
+the fields the validator reads them by, `export.schema.json` (the published
 `portfolio.json`) from the export document's pydantic models. A test checks that the files
 here are what this script would write. Editors use them (see .vscode/settings.json): never
 edit them by hand.
@@ -17,10 +17,10 @@ import json
 import sys
 from pathlib import Path
 
-from portfolio_plugin.validate.schema import SCHEMAS
+from portfolio_plugin.validate.contract import SCHEMAS
 
 HERE = Path(__file__).resolve().parent
-# File stem -> key of portfolio_plugin.validate.schema.SCHEMAS.
+# File stem -> key of portfolio_plugin.validate.contract.SCHEMAS.
 FILES = {"initiative": "initiative", "partners": "partners", "assets": "assets",
          "portfolio": "portfolio", "export": "export"}
 

@@ -70,7 +70,7 @@ def _validate(args: argparse.Namespace) -> int:
 
 def cmd_schema(args: argparse.Namespace) -> int:
     """Print a JSON Schema (initiative front-matter by default)."""
-    from ..validate.schema import SCHEMAS
+    from ..validate.contract import SCHEMAS
 
     print(json.dumps(SCHEMAS[args.which](), indent=2, ensure_ascii=False))
     return 0

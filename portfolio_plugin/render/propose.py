@@ -24,7 +24,7 @@ from functools import partial
 from typing import Any
 
 from ..validate import BIDI_CHARACTERS, NOT_TEXT_CHARACTERS, SUMMARY_MAX, YEARS
-from ..validate.schema import SCHEMAS
+from ..validate.contract import SCHEMAS
 from . import Later, Renderer
 from .browse import CHOICES_FILE, choices_apart, theme_ids, theme_title
 

@@ -26,7 +26,7 @@ from portfolio_plugin.render.propose import (
     new_file_page,
     propose_page,
 )
-from portfolio_plugin.validate.schema import SCHEMAS
+from portfolio_plugin.validate.contract import SCHEMAS
 
 from support import Site, fixture, generated, read, renderer, script_json, write_site
 

@@ -12,7 +12,7 @@ from jsonschema import Draft202012Validator
 from portfolio_plugin.model import LICENCES, Portfolio, licence
 from portfolio_plugin.pipeline import check
 from portfolio_plugin.problems import Problem, Problems, Severity
-from portfolio_plugin.validate.schema import portfolio_schema
+from portfolio_plugin.validate.contract import SCHEMAS
 
 from support import PORTFOLIO, Site
 
@@ -109,7 +109,7 @@ def test_a_common_licence_has_a_name_and_the_address_of_its_text() -> None:
     ("CC-BY-4.0", True), ("GPL-2.0+", True), ("CC BY 4.0", False), ("", False),
 ])
 def test_the_portfolio_schema_knows_the_licence_field(written: str, valid: bool) -> None:
-    schema = portfolio_schema()
+    schema = SCHEMAS["portfolio"]()
     assert "licence" in schema["properties"]
     assert Draft202012Validator(schema).is_valid({"licence": written}) is valid
 

@@ -33,7 +33,7 @@ from portfolio_plugin.model import (
 from portfolio_plugin.pipeline import check
 from portfolio_plugin.problems import Problem
 from portfolio_plugin.validate import ENGINE_FIELDS, INITIATIVE_FIELDS
-from portfolio_plugin.validate.schema import SCHEMAS
+from portfolio_plugin.validate.contract import SCHEMAS
 
 from support import ROOT, Site, initiative_pages
 
@@ -353,6 +353,12 @@ SITE_DATA_CASES: list[tuple[str, str, str, bool]] = [
      "mandates: {m: {title: M, level: eu, url: //evil.example/}}\n", False),
     ("assets", "assets.yml", "lab: {name: Lab, kind: building}\n", False),
     ("assets", "assets.yml", "lab: {kind: testbed}\n", False),
+    # Where the schemas written by hand beside the validator said otherwise than it did:
+    ("partners", "partners.yml", "city: {name: '   ', sector: public}\n", False),
+    ("partners", "partners.yml", "y2k: {name: 2000, sector: public}\n", True),
+    ("portfolio", "portfolio.yml", "currency: SEK\nfederation: ['javascript:x']\n", False),
+    ("portfolio", "portfolio.yml", "currency: SEK\nlicence: CC0-1.0\nobjectives: {o: {title: O, "
+     "key_results: [{title: K, target: true}]}}\n", True),
 ]
 
 
