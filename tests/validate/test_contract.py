@@ -141,6 +141,7 @@ CASES: list[tuple[str, str, bool, str]] = [
     ("a date in words", REQUIRED + "end: May 2024\n", False, "end"),
     ("a two-digit year", REQUIRED + "start: 24-05\n", False, "start"),
     ("a date in 1899", REQUIRED + "start: 1899-12-31\n", False, "start"),
+    ("a quoted date in 1850", REQUIRED + "start: '1850-01'\n", False, "start"),
     ("a year as a date in 2101", REQUIRED + "end: 2101\n", False, "end"),
     ("a story without a date", REQUIRED + "stories: [{title: t}]\n", False, "stories[0].date"),
     ("an indicator value with a bad date",
