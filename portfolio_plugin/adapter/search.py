@@ -66,7 +66,8 @@ def page_kind(uri: str, initiatives: dict[str, str], generated: set[str],
     if rest.rsplit("/", 1)[-1].startswith("page-"):
         return None  # a listing's further pages (a theme's): its text is on its first page
     if rest.startswith("partners/"):
-        return "partner"
+        # (`partners/<id>/stories`: a partner's stories, found on their initiatives' pages)
+        return "partner" if rest.count("/") == 1 else None
     if rest.startswith("themes/"):
         return "theme"
     if rest.startswith(("facets/", "zones/", "initiatives", "timeline/")):

@@ -14,6 +14,7 @@ from . import FACET_SYMBOLS, ZONE_SYMBOLS, Later, Renderer
 from .browse import Paging, numbered, paginate
 from .charts import Cell, Link, Table
 from .linked import partner_organisation
+from .timeline import timeline_view
 
 # On the ecosystem page: how many of a partner's most frequent companions its row names.
 WORKS_MOST_WITH_SHOWN = 3
@@ -25,7 +26,8 @@ SHARED_INITIATIVES_SHOWN = 5
 ASSET_USERS_SHOWN = 10
 # Rows of a partner's initiatives table; the full list of initiatives holds the rest.
 PARTNER_INITIATIVES_SHOWN = 200
-# The newest stories on a partner page; every story is on its year's timeline page.
+# The newest stories on a partner page; a partner of more has all of them on pages of their
+# own (`stories_uri`), cut as the listings are.
 PARTNER_STORIES_SHOWN = 12
 # The ecosystem page at thousands of initiatives: each part shows what matters most first
 # and the rest on demand (a disclosure) or on the partners' own pages, so the page stays a
@@ -429,6 +431,7 @@ def partner_page(r: Renderer, partner: Partner) -> str:
         meta=meta, feed=feed, partner=partner, pf=pf, rows=rows[:PARTNER_INITIATIVES_SHOWN],
         more_rows=max(0, len(rows) - PARTNER_INITIATIVES_SHOWN), owned=owned,
         stories=stories, more_stories=max(0, len(pf.stories) - len(stories)),
+        all_stories=stories_uri(r, partner.id),
         base_years=base_years, jsonld=partner_organisation(r, partner),
         works_with=works_with(r, partner.id),
         more_works_with=max(0, len(r.figures.collaborators.get(partner.id, ()))
@@ -481,6 +484,37 @@ def pages(r: Renderer) -> Iterator[tuple[str, Later]]:
     yield from _list_pages(r)
     for partner in r.portfolio.partners:
         yield r.partner_uri(partner.id), partial(_partner_page, r, partner)
+    yield from _partner_stories_pages(r)
+
+
+def stories_uri(r: Renderer, partner_id: str) -> str:
+    """The docs path of the (first) page of every story of a partner."""
+    return r.partner_uri(partner_id).removesuffix(".md") + "/stories.md"
+
+
+def partner_stories_page(r: Renderer, partner: Partner, paging: Paging) -> str:
+    """The Markdown of a page of every story a partner takes part in, newest first, by
+    year (a partner of more stories than its page shows)."""
+    pf = r.figures.partner(partner.id)
+    stories = pf.stories[paging.first_row - 1:paging.last_row] if pf is not None else ()
+    view = timeline_view(r, paging.target, stories, list_id="pf-timeline",
+                         with_partner_filter=False)
+    t = r.t
+    return r.page(
+        paging.target, "partner_stories.md",
+        numbered(r, t("ecosystem.stories_title", name=partner.name), paging),
+        t("ecosystem.stories_description", name=partner.name, count=paging.total),
+        partner=partner, view=view, paging=paging, size=max(1, r.options.page_size))
+
+
+def _partner_stories_pages(r: Renderer) -> Iterator[tuple[str, Later]]:
+    for partner in r.portfolio.partners:
+        pf = r.figures.partner(partner.id)
+        if pf is None or len(pf.stories) <= PARTNER_STORIES_SHOWN:
+            continue
+        for paging in paginate(stories_uri(r, partner.id), len(pf.stories),
+                               r.options.page_size):
+            yield paging.target, partial(partner_stories_page, r, partner, paging)
 
 
 def _partner_page(r: Renderer, partner: Partner) -> str:

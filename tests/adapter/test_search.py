@@ -214,7 +214,8 @@ def test_asking_for_pagefind_without_it_installed_stops_the_build_with_a_message
 def test_pages_are_kinds_and_listings_are_left_out() -> None:
     initiatives = {"initiatives/a.md": "/src/a.md"}
     generated = {"portfolio/index.md", "portfolio/partners/city.md",
-                 "portfolio/themes/energy.md", "portfolio/themes/energy/page-2.md",
+                 "portfolio/partners/city/stories.md", "portfolio/themes/energy.md",
+                 "portfolio/themes/energy/page-2.md",
                  "portfolio/facets/adaptive.md", "portfolio/timeline/2024.md",
                  "portfolio/timeline.md",
                  "portfolio/zones/blue.md", "portfolio/initiatives.md",
@@ -223,7 +224,8 @@ def test_pages_are_kinds_and_listings_are_left_out() -> None:
              for uri in [*initiatives, *generated, "about.md"]}
     assert kinds == {
         "initiatives/a.md": "initiative", "portfolio/index.md": "portfolio",
-        "portfolio/partners/city.md": "partner", "portfolio/themes/energy.md": "theme",
+        "portfolio/partners/city.md": "partner", "portfolio/partners/city/stories.md": None,
+        "portfolio/themes/energy.md": "theme",
         "portfolio/themes/energy/page-2.md": None, "portfolio/timeline/2024.md": None,
         "portfolio/timeline.md": "portfolio",
         "portfolio/facets/adaptive.md": None, "portfolio/zones/blue.md": None,

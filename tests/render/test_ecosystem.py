@@ -13,7 +13,7 @@ import pytest
 import yaml
 
 from portfolio_plugin.model import Asset, AssetKind
-from portfolio_plugin.render.ecosystem import COLLABORATION_FIRST
+from portfolio_plugin.render.ecosystem import COLLABORATION_FIRST, PARTNER_STORIES_SHOWN
 
 from support import (
     LAYERED_PARTNERS,
@@ -266,3 +266,38 @@ def test_no_page_shows_a_message_key(site: Site, language: str) -> None:
     for uri, page in built.items():
         body = page.split("---", 2)[2]
         assert not key.findall(text(body)), (uri, key.findall(text(body)))
+
+
+@pytest.mark.parametrize(("initiatives", "partners"), [(1500, 20), (40, 30)])
+def test_a_partner_of_more_stories_than_its_page_shows_has_every_one_on_pages_of_its_own(
+        tmp_path: Path, initiatives: int, partners: int) -> None:
+    # (The link went to the timeline's newest stories, filtered by the partner: at 5,000
+    # initiatives, 72% of the partners it was made for were not among them, and it showed
+    # every partner's stories.)
+    portfolio = big_portfolio(initiatives=initiatives, partners=partners)
+    pages = render_model(portfolio, tmp_path, ("ecosystem",)).pages
+    story = re.compile(r'<li class="pf-story[^"]*" data-pf-item[^>]* data-partners="([^"]*)">'
+                       r'.*?<h\d class="pf-story-title">([^<]+)</h\d>', re.S)
+    with_pages = without = 0
+    for partner in portfolio.partners:
+        naming = {s.title for i in portfolio.initiatives for s in i.stories
+                  if partner.id in s.partners}
+        here = f"portfolio/partners/{partner.id}/"
+        page = pages[here[:-1] + ".md"]
+        link = re.search(r'<a href="([^"]+)">All ([\d,]+) stories of this partner</a>', page)
+        shown = story.findall(page)
+        if len(naming) <= PARTNER_STORIES_SHOWN:
+            assert link is None and len(shown) == len(naming), partner.id
+            assert f"{here}stories.md" not in pages
+            without += 1
+            continue
+        with_pages += 1
+        assert link is not None and int(link.group(2).replace(",", "")) == len(naming)
+        first = posixpath.normpath(posixpath.join(here, link.group(1)))
+        found = _followed(pages, first + ".md")
+        assert len(found) == -(-len(naming) // 200), partner.id
+        listed = [item for one in found for item in story.findall(one)]
+        assert all(partner.id in ids.split() for ids, _ in listed)
+        assert sorted(title for _, title in listed) == sorted(naming), partner.id
+        assert all(len(one.encode()) < 300_000 for one in found)
+    assert with_pages >= 5 and (without > 0 or initiatives > 1000)
