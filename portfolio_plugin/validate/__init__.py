@@ -39,6 +39,7 @@ from .contract import (
     SUMMARY_MAX,
     Context,
     Field,
+    Given,
     money,
 )
 from .reader import (
@@ -76,17 +77,15 @@ def _portfolio_info(doc: Located | None, path: str, problems: Problems, site_nam
     return info, r, v
 
 
-def _base_investment(r: Reader, items: tuple[dict[str, Any], ...],
+def _base_investment(r: Reader, given: tuple[tuple[int, Given], ...],
                      info: PortfolioInfo) -> tuple[BaseInvestment, ...]:
     """The platform's own money, each sum converted once the rates are known."""
     ctx = Context(info.currency, dict(info.exchange_rates))
     result = []
-    for index, v in enumerate(items):
-        if v["year"] is None or v["amount"] is None:
-            continue
-        paid = money(r, ("base_investment", index), v["amount"], v["currency"], ctx)
+    for index, sum_ in given:
+        paid = money(r, ("base_investment", index), sum_.amount, sum_.currency, ctx)
         if paid is not None:
-            result.append(BaseInvestment(v["year"], paid, v["funder"]))
+            result.append(BaseInvestment(sum_.year, paid, sum_.funder))
     return tuple(result)
 
 

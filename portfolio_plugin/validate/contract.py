@@ -57,13 +57,15 @@ DRAFT = "https://json-schema.org/draft/2020-12/schema"
 # Years 1900-2100 (`YEARS`), then an optional month and day.
 _YEAR = r"(19\d{2}|20\d{2}|2100)"
 DATE_PATTERN = rf"^{_YEAR}(-\d{{2}}(-\d{{2}})?)?$"
-# Relative (not `//host`), or http(s) or mailto in any letter case, without spaces or
-# backslashes (`reader._url_refused`).
-URL_PATTERN = (r"^(?![A-Za-z][A-Za-z0-9+.-]*:)(?!//)[^\s\\]*$"
-               r"|^([Hh][Tt][Tt][Pp][Ss]?|[Mm][Aa][Ii][Ll][Tt][Oo]):[^\s\\]*$")
-# Not a scheme, not absolute, no `..` segment (written out or as %2e%2e), no backslash.
+# A character of a URL: not a space, a backslash, a control character or a bidi override
+# (`reader._url_refused`, after the rule of text).
+_URL_CHAR = r"[^\s\\" + NOT_TEXT_CHARACTERS + "]"
+# Relative (not `//host`), or http(s) or mailto in any letter case.
+URL_PATTERN = (r"^(?![A-Za-z][A-Za-z0-9+.-]*:)(?!//)" + _URL_CHAR + "*$"
+               r"|^([Hh][Tt][Tt][Pp][Ss]?|[Mm][Aa][Ii][Ll][Tt][Oo]):" + _URL_CHAR + "*$")
+# Not a scheme, not absolute, no `..` segment (written out or as %2e%2e).
 LOCAL_URL_PATTERN = (r"^(?![A-Za-z][A-Za-z0-9+.-]*:)(?!/)(?!(.*/)?(\.|%2[eE]){2}([/?#]|$))"
-                     r"[^\s\\]*$")
+                     + _URL_CHAR + "*$")
 # Control characters but tab and newline, and bidi overrides, embeddings and isolates.
 TEXT_PATTERN = rf"^[^{NOT_TEXT_CHARACTERS}]*$"
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
@@ -124,20 +126,23 @@ class Context:
     languages: m.Languages | None = None
 
 
-# What `Field.absent` is for a field that must be read even where it is not given.
+# `Field.absent` of a field that must be read even where it is not given: a required one
+# (to say it is), and those that say something of their absence (a licence not given).
 READ: Any = object()
 
 
 class Field:
-    """One field of a document: how it is read (`read`) and described (`schema`)."""
+    """One field of a document: how it is read (`read`) and described (`schema`).
+
+    `absent`: what the field is where the document does not give it. A record takes it as
+    it is, without reading (most optional fields are not given, and a record reads those
+    given: thousands of pages are read per run), unless it is `READ`.
+    """
 
     required: bool = False
 
     @property
     def absent(self) -> Any:
-        """What the field reads as where it is not given, found without reading it (an
-        optional field is read only where it is given: most are not); `READ` where it must
-        be read all the same."""
         return READ if self.required else None
 
     def read(self, r: Reader, where: PathKey, value: Any, ctx: Context) -> Any:
@@ -167,17 +172,18 @@ class Text(Field):
         return r.shown(where, value, self.required, self.max_length)
 
     def schema(self) -> dict[str, Any]:
-        plain = dict(LINE if self.required else TEXT)
+        plain, line = dict(LINE if self.required else TEXT), dict(LINE)
         if self.max_length:
-            plain["maxLength"] = self.max_length
+            plain["maxLength"] = line["maxLength"] = self.max_length
         if not self.languages:
             return _described(plain, self.description)
-        either = _per_language(plain)
+        # Given per language, the text of each language is required (`Reader.translated`).
+        either = {"anyOf": [plain, _per_language(line)["anyOf"][1]]}
         return {"description": self.description, **either} if self.description else either
 
 
 @dataclass(frozen=True)
-class Measure(Text):
+class Measure(Field):
     """What a key result measures: an indicator's id, or what is measured in words (and so
     per language)."""
 
@@ -185,6 +191,9 @@ class Measure(Text):
         if isinstance(value, dict) or (isinstance(value, str) and " " in value.strip()):
             return r.shown(where, value)
         return r.text(where, value)
+
+    def schema(self) -> dict[str, Any]:
+        return Text().schema()
 
 
 @dataclass(frozen=True)
@@ -343,8 +352,9 @@ class Currency(Field):
 
 @dataclass(frozen=True)
 class Rates(Field):
-    absent = READ
     """Exchange rates: units of the portfolio currency per unit of each other currency."""
+
+    absent = READ
 
     def read(self, r: Reader, where: PathKey, value: Any, ctx: Context) -> Any:
         rates: dict[str, float] = {}
@@ -383,11 +393,12 @@ class Language(Field):
 
 @dataclass(frozen=True)
 class Licence(Field):
-    absent = READ
     """The SPDX id of the open data's licence: a common one, or any id of the right shape
     (warned about, with the closest common one); none is a warning where portfolio.yml says
     anything at all (a site without one, or with an empty one, is not told), since data
     without a licence cannot be reused with confidence."""
+
+    absent = READ
 
     def read(self, r: Reader, where: PathKey, value: Any, ctx: Context) -> Any:
         expected = "an SPDX licence id such as CC-BY-4.0"
@@ -449,19 +460,15 @@ Make = Callable[[Reader, PathKey, dict[str, Any], Context], Any]
 @dataclass(frozen=True)
 class Record(Field):
     """A mapping of named fields (an unknown one is warned about, with a suggestion), made
-    into a part of the model by `make` (without one, its values by name). `optional`: it
-    may be left out; a record in a list never is. `whole`: made only if reading it found
-    no error."""
+    into a part of the model by `make` (without one, its values by name). Not `required`,
+    it may be left out (a record in a list never is). `whole`: made only if reading it
+    found no error."""
 
     fields: dict[str, Field]
     make: Make | None = None
-    optional: bool = False
+    required: bool = True
     whole: bool = False
     description: str = ""
-
-    @property
-    def required(self) -> bool:  # type: ignore[override]
-        return not self.optional
 
     @cached_property
     def _names(self) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -480,9 +487,9 @@ class Record(Field):
                                 if absent[name] is not READ}
 
     def read(self, r: Reader, where: PathKey, value: Any, ctx: Context) -> Any:
-        if self.optional and (value is MISSING or value is None):
+        if not self.required and (value is MISSING or value is None):
             return None
-        before = len(r.problems.errors) if self.whole else 0
+        errors = r.errors
         data = r.mapping(where, value) or {}
         absent, always, given_only = self._plan
         values = absent.copy()
@@ -497,7 +504,7 @@ class Record(Field):
                 r.report(where + (name,), "unknown field; it is ignored",
                          expected="one of " + ", ".join(own), found=repr(name),
                          suggestion=suggest(name, own), severity=Severity.WARNING)
-        if self.whole and len(r.problems.errors) != before:
+        if self.whole and r.errors != errors:
             return None
         return values if self.make is None else self.make(r, where, values, ctx)
 
@@ -522,6 +529,11 @@ def _items(r: Reader, where: PathKey, items: list[tuple[int, Any]], ctx: Context
     return tuple(item for _, item in items)
 
 
+def _placed(r: Reader, where: PathKey, items: list[tuple[int, Any]], ctx: Context) -> Any:
+    """The items with their places in the list, for a rule that names one later."""
+    return tuple(items)
+
+
 @dataclass(frozen=True)
 class Items(Field):
     """A list (a single value where a list is expected is an error)."""
@@ -533,9 +545,9 @@ class Items(Field):
     def read(self, r: Reader, where: PathKey, value: Any, ctx: Context) -> Any:
         made = []
         for index, item in enumerate(r.items(where, value)):
-            value = self.item.read(r, where + (index,), item, ctx)
-            if value:  # (what a record did not make is None, or the falsy part of its test)
-                made.append((index, value))
+            read = self.item.read(r, where + (index,), item, ctx)
+            if read is not None:
+                made.append((index, read))
         return self.finish(r, where, made, ctx)
 
     def schema(self) -> dict[str, Any]:
@@ -578,7 +590,7 @@ class Entries(Field):
                          expected="letters, digits, '.', '_' or '-'", found=repr(key))
                 continue
             entry = self.item.read(r, where + (key,), item, ctx)
-            if entry:
+            if entry is not None:
                 made[key] = entry
         return made
 
@@ -702,7 +714,8 @@ INITIATIVE = Record({
     "partners": Items(Either(
         Ref("partner", required=True),
         Record({"id": Ref("partner", required=True), "role": Text()},
-               make=lambda r, where, v, ctx: v["id"] and m.PartnerRole(v["id"], v["role"])),
+               make=lambda r, where, v, ctx:
+               m.PartnerRole(v["id"], v["role"]) if v["id"] else None),
         second_if=lambda value: isinstance(value, dict)), finish=_partner_roles),
     "layer": Layer(),
     "funding": Items(Record({
@@ -719,8 +732,8 @@ INITIATIVE = Record({
     "zone_history": Items(Record({
         "date": Date(required=True, description="When the initiative entered the zone"),
         "zone": Choice(m.Zone, required=True), "note": Text(),
-    }, make=lambda r, where, v, ctx: v["date"] and v["zone"]
-        and m.ZoneChange(v["date"], v["zone"], v["note"] or "")), finish=_by_date),
+    }, make=lambda r, where, v, ctx: m.ZoneChange(v["date"], v["zone"], v["note"] or "")
+        if v["date"] and v["zone"] else None), finish=_by_date),
     "stories": Items(Record({
         "date": Date(required=True, description="When it happened"),
         "title": Text(required=True),
@@ -729,9 +742,9 @@ INITIATIVE = Record({
         "text": Text(description="Markdown without raw HTML"),
         "link": Url(),
         "partners": Refs("partner"),
-    }, make=lambda r, where, v, ctx: v["date"] and v["title"] and v["kind"] and m.Story(
-        r.slug, v["date"], v["title"], v["kind"], v["text"] or "", v["link"], v["partners"])),
-        finish=_newest_first),
+    }, make=lambda r, where, v, ctx: m.Story(
+        r.slug, v["date"], v["title"], v["kind"], v["text"] or "", v["link"], v["partners"])
+        if v["date"] and v["title"] and v["kind"] else None), finish=_newest_first),
     "indicators": Items(Record({
         "id": Id(description="What a key result's `indicator` names"),
         "name": Text(required=True), "unit": Text(),
@@ -744,16 +757,16 @@ INITIATIVE = Record({
         "values": Items(Record({
             "date": Date(required=True, description="Date of the measurement"),
             "value": Number(INDICATOR, required=True),
-        }, make=lambda r, where, v, ctx: v["date"] and v["value"] is not None
-            and m.IndicatorValue(v["date"], v["value"])), finish=_oldest_first),
+        }, make=lambda r, where, v, ctx: m.IndicatorValue(v["date"], v["value"])
+            if v["date"] and v["value"] is not None else None), finish=_oldest_first),
     }, make=_indicator)),
     "position": Record({"certainty": Number(MAP, required=True),
-                        "direction": Number(MAP, required=True)}, optional=True,
+                        "direction": Number(MAP, required=True)}, required=False,
                        make=lambda r, where, v, ctx: None if None in v.values()
                        else m.Position(v["certainty"], v["direction"])),
     "links": Items(Record({"title": Text(required=True), "url": Url(required=True)},
-                          make=lambda r, where, v, ctx: v["title"] and v["url"]
-                          and m.Link(v["title"], v["url"]))),
+                          make=lambda r, where, v, ctx: m.Link(v["title"], v["url"])
+                          if v["title"] and v["url"] else None)),
     **{name: Engine() for name in ENGINE_FIELDS},
 })
 # The initiative's own fields (the others are the engine's).
@@ -772,13 +785,26 @@ PARTNERS = Entries(Record({
     "name": Text(required=True), "sector": Choice(m.Sector, required=True), "url": Url(),
     "description": Text(), "logo": Url(local_only=True),
 }, whole=True, make=lambda r, where, v, ctx: m.Partner(
-    _key(where), v["name"], v["sector"], v["url"], v["description"] or "", v["logo"])))
+    _key(where), v["name"], v["sector"], v["url"], v["description"] or "", v["logo"])
+    if v["name"] and v["sector"] else None))
 
 ASSETS = Entries(Record({
     "name": Text(required=True), "kind": Choice(m.AssetKind, required=True),
     "owner": Ref("partner"), "description": Text(), "url": Url(),
 }, whole=True, make=lambda r, where, v, ctx: m.Asset(
-    _key(where), v["name"], v["kind"], v["owner"], v["description"] or "", v["url"])))
+    _key(where), v["name"], v["kind"], v["owner"], v["description"] or "", v["url"])
+    if v["name"] and v["kind"] else None))
+
+
+@dataclass(frozen=True, slots=True)
+class Given:
+    """Money given to the platform (its base investment) as written, in its currency: it
+    is converted once the whole of portfolio.yml is read, exchange rates and all."""
+
+    year: int
+    amount: float
+    funder: str | None
+    currency: str | None
 
 
 PORTFOLIO = Record({
@@ -789,24 +815,27 @@ PORTFOLIO = Record({
         "amount": Number(AMOUNT, required=True, description="At least 0 and below 10^15, "
                          "converted to the portfolio currency too"),
         "funder": Ref("partner"), "currency": Currency(), "note": Text(languages=False),
-    })),
+    }, make=lambda r, where, v, ctx: Given(v["year"], v["amount"], v["funder"], v["currency"])
+        if v["year"] is not None and v["amount"] is not None else None), finish=_placed),
     "themes": Entries(Either(
         Text(required=True),
-        Record({"title": Text(required=True)}, make=lambda r, where, v, ctx: v["title"]),
-        second_if=lambda value: not isinstance(value, str) and not _translation(value))),
+        Record({"title": Text(required=True)}, make=lambda r, where, v, ctx: v["title"] or None),
+        # (an unquoted number is a title too, as the schema's text says)
+        second_if=lambda value: isinstance(value, dict) and not _translation(value))),
     "mandates": Entries(Record({
         "title": Text(required=True), "level": Choice(m.MandateLevel, required=True),
         "url": Url(),
-    }, make=lambda r, where, v, ctx: v["title"] and v["level"] and m.Mandate(
-        _key(where), v["title"], v["level"], v["url"]))),
+    }, make=lambda r, where, v, ctx: m.Mandate(_key(where), v["title"], v["level"], v["url"])
+        if v["title"] and v["level"] else None)),
     "objectives": Entries(Record({
         "title": Text(required=True), "description": Text(),
         "key_results": Items(Record({
             "title": Text(required=True), "indicator": Measure(), "target": Text(),
-        }, make=lambda r, where, v, ctx: v["title"] and m.KeyResult(
-            v["title"], v["indicator"], v["target"]))),
-    }, make=lambda r, where, v, ctx: v["title"] and m.Objective(
-        _key(where), v["title"], v["description"] or "", v["key_results"]))),
+        }, make=lambda r, where, v, ctx: m.KeyResult(v["title"], v["indicator"], v["target"])
+            if v["title"] else None)),
+    }, make=lambda r, where, v, ctx: m.Objective(
+        _key(where), v["title"], v["description"] or "", v["key_results"])
+        if v["title"] else None)),
     "federation": Items(Url(required=True)),
     "description": Text(), "licence": Licence(), "language": Language(),
 })

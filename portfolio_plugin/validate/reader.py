@@ -136,20 +136,23 @@ class Reader:
     translations: list[tuple[str, Text]] = field(default_factory=list)
     # The initiative whose page this is (its stories name it).
     slug: str = ""
+    # Errors found in this document, counted ones too (a file past `MAX_PER_FILE` problems):
+    # what a record made only without error compares (`contract.Record`).
+    errors: int = 0
 
     def report(self, where: PathKey, message: str, expected: str | None = None,
                found: str | None = None, suggestion: str | None = None,
                severity: Severity = Severity.ERROR) -> None:
         """Record a problem at a field; errors mark the document as failed."""
+        if severity is Severity.ERROR:
+            self.failed = True
+            self.errors += 1
         if self.problems.full(self.path):  # counted only: nothing more of it is shown
             self.problems.count(self.path, self.doc.where(where)[0], severity)
-            self.failed = self.failed or severity is Severity.ERROR
             return
         line, column = self.doc.where(where)
         self.problems.add(Problem(self.path, line, column, render_path(where), message,
                                   severity, expected, found, suggestion))
-        if severity is Severity.ERROR:
-            self.failed = True
 
     # -- shapes -------------------------------------------------------------------------
     def mapping(self, where: PathKey, value: Any,

@@ -224,6 +224,23 @@ def test_a_partner_with_an_error_gives_no_error_to_assets_or_the_portfolio_namin
     assert portfolio.info.organisation is None and portfolio.assets[0].owner is None
 
 
+def test_past_the_problems_shown_of_a_file_an_entry_with_an_error_is_still_left_out(
+        site: Site, initiative: Make) -> None:
+    # (Once a file's problems were only counted, a partner without a name was kept, and
+    # the build ended in a traceback on its page.)
+    broken = {f"p{n:02d}": {"name": f"P{n}", "sector": "nope"} for n in range(55)}
+    site.data("partners.yml", dict(PARTNERS, **broken, nameless={"sector": "public"}))
+    site.data("assets.yml", {**{f"a{n:02d}": {"name": "A", "kind": "nope"} for n in range(55)},
+                             "kindless": {"name": "Lab"}})
+    site.front("item", initiative(steward="nameless", assets=["kindless"]))
+    portfolio, problems = run(site)
+    assert {p.id for p in portfolio.partners} == set(PARTNERS)
+    assert portfolio.assets == ()
+    assert len(of(problems, "site_data/partners.yml")) < 60  # most are counted, not shown
+    [item] = portfolio.initiatives
+    assert item.steward is None and item.assets == ()
+
+
 def test_an_unknown_partner_is_still_an_error_of_the_page(site: Site, initiative: Make) -> None:
     site.front("item", initiative(partners=["nobody"]))
     _, problems = run(site)

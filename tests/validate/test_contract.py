@@ -142,6 +142,16 @@ CASES: list[tuple[str, str, bool, str]] = [
     ("a two-digit year", REQUIRED + "start: 24-05\n", False, "start"),
     ("a date in 1899", REQUIRED + "start: 1899-12-31\n", False, "start"),
     ("a quoted date in 1850", REQUIRED + "start: '1850-01'\n", False, "start"),
+    # Where the reader and the schema of a field once said otherwise:
+    ("a story's text given empty in one language",
+     REQUIRED + "stories: [{date: 2024, title: t, text: {en: ''}}]\n", False,
+     "stories[0].text.en"),
+    ("a link with a control character",
+     REQUIRED + 'links: [{title: a, url: "https://a.example/\\x01"}]\n', False,
+     "links[0].url"),
+    ("a link with a bidi override",
+     REQUIRED + 'links: [{title: a, url: "https://a.example/\\u202eexe"}]\n', False,
+     "links[0].url"),
     ("a year as a date in 2101", REQUIRED + "end: 2101\n", False, "end"),
     ("a story without a date", REQUIRED + "stories: [{title: t}]\n", False, "stories[0].date"),
     ("an indicator value with a bad date",
@@ -358,6 +368,8 @@ SITE_DATA_CASES: list[tuple[str, str, str, bool]] = [
     ("partners", "partners.yml", "city: {name: '   ', sector: public}\n", False),
     ("partners", "partners.yml", "y2k: {name: 2000, sector: public}\n", True),
     ("portfolio", "portfolio.yml", "currency: SEK\nfederation: ['javascript:x']\n", False),
+    ("portfolio", "portfolio.yml", "currency: SEK\nlicence: CC0-1.0\nthemes: {y2k: 2000}\n",
+     True),
     ("portfolio", "portfolio.yml", "currency: SEK\nlicence: CC0-1.0\nobjectives: {o: {title: O, "
      "key_results: [{title: K, target: true}]}}\n", True),
 ]
