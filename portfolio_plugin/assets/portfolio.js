@@ -195,7 +195,15 @@
       var status = form.querySelector("[data-pf-count]");
       var params = new URLSearchParams(window.location.search);
       Array.prototype.forEach.call(form.elements, function (field) {
-        if (field.name && params.has(field.name)) field.value = params.get(field.name);
+        if (!field.name || !params.has(field.name)) return;
+        var wanted = params.get(field.name);
+        field.value = wanted;
+        if (field.value !== wanted && field.tagName === "SELECT" && wanted) {
+          // A choice this page does not offer (a partner without a story here): offered as
+          // written, so that the filter applies (and finds nothing) rather than being lost.
+          field.appendChild(new Option(wanted, wanted));
+          field.value = wanted;
+        }
       });
       function apply(updateUrl) {
         var values = {};
@@ -228,9 +236,44 @@
           var url = window.location.pathname + (query ? "?" + query : "") + window.location.hash;
           window.history.replaceState(null, "", url);
         }
+        carryFilter(values);
         form.dispatchEvent(new CustomEvent("pf-filtered", { detail: values }));
       }
       wireForm(form, apply);
+    });
+  }
+
+  /* The timeline's filter beyond the stories on the page: each year's link
+     ([data-pf-counts]: its stories by "<kind> <facet>") says how many match the kind and facet
+     chosen, and leads to the year's page filtered the same way, as the year pages' links to
+     the next and previous year do ([data-pf-carry]). A partner chosen is not carried (a year
+     without the partner's stories does not offer it): the links are as they were. */
+  var CARRIED = ["kind", "facet"];
+
+  function carryFilter(values) {
+    var chosen = {};
+    CARRIED.forEach(function (name) { if (values[name]) chosen[name] = values[name]; });
+    var other = Object.keys(values).some(function (name) { return CARRIED.indexOf(name) < 0; });
+    var query = other ? "" : new URLSearchParams(chosen).toString();
+    var format = new Intl.NumberFormat(document.documentElement.lang || undefined);
+    document.querySelectorAll("[data-pf-counts], a[data-pf-carry]").forEach(function (node) {
+      var link = node.tagName === "A" ? node : node.querySelector("a");
+      if (!link.hasAttribute("data-pf-href")) link.setAttribute("data-pf-href", link.getAttribute("href"));
+      link.setAttribute("href", link.getAttribute("data-pf-href") + (query ? "?" + query : ""));
+      if (link === node) return;
+      var said = node.querySelector(".pf-muted");
+      if (!said.hasAttribute("data-pf-said")) said.setAttribute("data-pf-said", said.textContent);
+      var counts = JSON.parse(node.getAttribute("data-pf-counts"));
+      var matching = 0;
+      Object.keys(counts).forEach(function (key) {
+        var kind = key.split(" ")[0], facet = key.split(" ")[1];
+        if ((!chosen.kind || chosen.kind === kind) && (!chosen.facet || chosen.facet === facet)) {
+          matching += counts[key];
+        }
+      });
+      var narrowed = !other && (chosen.kind || chosen.facet);
+      said.textContent = narrowed ? "(" + format.format(matching) + ")" : said.getAttribute("data-pf-said");
+      node.hidden = Boolean(narrowed) && matching === 0;
     });
   }
 

@@ -110,6 +110,35 @@ def years_with_counts(r: Renderer) -> tuple[tuple[int, int], ...]:
     return r.once("timeline.years", count)
 
 
+def year_kinds(r: Renderer) -> dict[int, dict[str, int]]:
+    """For each year, how many of its stories are of each kind and facet (`"<kind>
+    <facet>"`): the years' links on the timeline say how many match its filter, and carry
+    it to the year's page."""
+    def count() -> dict[int, dict[str, int]]:
+        counts: dict[int, dict[str, int]] = {}
+        for s in r.figures.stories:
+            i = r.initiative(s.initiative)
+            key = f"{s.kind.value} {i.facet.value if i is not None else ''}"
+            year = counts.setdefault(s.date.year, {})
+            year[key] = year.get(key, 0) + 1
+        return counts
+
+    return r.once("timeline.year_kinds", count)
+
+
+def story_choices(r: Renderer) -> tuple[tuple[StoryKind, ...], tuple[Facet, ...]]:
+    """The kinds and facets of the portfolio's stories: what every filter of stories offers,
+    whatever page it is on, so that a filter carried from another page always applies."""
+    def choices() -> tuple[tuple[StoryKind, ...], tuple[Facet, ...]]:
+        kinds = {s.kind for s in r.figures.stories}
+        facets = {i.facet for i in (r.initiative(s.initiative) for s in r.figures.stories)
+                  if i is not None}
+        return (tuple(k for k in StoryKind if k in kinds),
+                tuple(f for f in FACETS if f in facets))
+
+    return r.once("timeline.choices", choices)
+
+
 def timeline_view(r: Renderer, here: str, stories: Sequence[Story], list_id: str,
                   with_partner_filter: bool = True) -> TimelineView:
     """Stories (newest first) grouped by year, with the filter choices they offer."""
@@ -119,19 +148,13 @@ def timeline_view(r: Renderer, here: str, stories: Sequence[Story], list_id: str
         by_year.setdefault(s.date.year, []).append(s)
     groups = [YearGroup(year, tuple(items), totals.get(year, 0), year_uri(r, year))
               for year, items in sorted(by_year.items(), reverse=True)]
-    kinds = tuple(k for k in StoryKind if any(s.kind is k for s in stories))
-    facet_set = set()
-    for s in stories:
-        i = r.initiative(s.initiative)
-        if i is not None:
-            facet_set.add(i.facet)
+    kinds, facets = story_choices(r)
     partners: tuple[Partner, ...] = ()
     if with_partner_filter:
         ids = {p for s in stories for p in s.partners}
         found = [p for p in (r.partner(x) for x in ids) if p is not None]
         partners = tuple(sorted(found, key=lambda p: (r.t.collate(p.name), p.id)))
-    return TimelineView(list_id, tuple(groups), kinds, tuple(f for f in FACETS if f in facet_set),
-                        partners, len(stories))
+    return TimelineView(list_id, tuple(groups), kinds, facets, partners, len(stories))
 
 
 def critical_events_chart(r: Renderer) -> Chart:
@@ -174,6 +197,7 @@ def timeline_page(r: Renderer) -> str:
     return r.page(
         here, "timeline.md", t("timeline.title"), t("timeline.description"),
         view=view, years=[(y, n, year_uri(r, y)) for y, n in years_with_counts(r)],
+        year_kinds=year_kinds(r),
         total=len(stories),
         hidden=len(stories) - len(shown), events_chart=critical_events_chart(r),
         feed_atom=r.export_uri("stories.xml"), feed_json=r.export_uri("stories.json"),

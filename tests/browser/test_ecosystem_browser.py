@@ -95,6 +95,56 @@ def test_the_timeline_filter_hides_stories_and_keeps_its_state_in_the_url(
     assert urlsplit(shared.page.url).query == ""
 
 
+YEARS = "nav.pf-years li"
+
+
+def years_listed(visit: Visit) -> list[tuple[bool, str, str]]:
+    result: list[tuple[bool, str, str]] = visit.page.eval_on_selector_all(
+        YEARS, "lis => lis.map(li => [li.hidden, li.querySelector('a').href,"
+               " li.querySelector('.pf-muted').textContent])")
+    return result
+
+
+def test_the_timeline_s_years_say_how_many_stories_match_its_filter_and_open_filtered(
+        reference_url: str, open_page: Callable[..., Visit]) -> None:
+    # (The filter narrowed the newest stories only: at thousands, a year's matches were
+    # on its page, and nothing said how many there were.)
+    visit = open_page(reference_url + "portfolio/timeline/")
+    before = years_listed(visit)
+    form = 'form[data-pf-filter="pf-timeline"]'
+    visit.page.select_option(f"{form} select[name=kind]", "milestone")
+    visit.page.select_option(f"{form} select[name=facet]", "anticipatory")
+    years = years_listed(visit)
+    shown = [(href, int(count.strip("()"))) for hidden, href, count in years if not hidden]
+    hidden = [href for gone, href, _ in years if gone]
+    assert shown and hidden and len(years) == len(before)
+    for href, count in shown + [(href, 0) for href in hidden]:
+        assert urlsplit(href).query == "kind=milestone&facet=anticipatory"
+        year = open_page(href, fresh=True)
+        # The oracle: the stories the year's own page shows with the same filter.
+        listed = year.page.eval_on_selector_all(
+            "#pf-timeline [data-pf-item]:not([hidden])",
+            "items => items.map(i => [i.dataset.kind, i.dataset.facet])")
+        assert len(listed) == count, href
+        assert all(item == ["milestone", "anticipatory"] for item in listed)
+        carried = year.page.eval_on_selector_all(
+            "a[data-pf-carry]", "links => links.map(a => new URL(a.href).search)")
+        assert carried and set(carried) == {"?kind=milestone&facet=anticipatory"}
+    # A partner is not carried (a year without their stories does not offer them): the
+    # years are listed as they were.
+    visit.page.select_option(f"{form} select[name=kind]", "")
+    visit.page.select_option(f"{form} select[name=facet]", "")
+    assert years_listed(visit) == before
+    visit.page.select_option(f"{form} select[name=partners]", "norrvik-city")
+    assert years_listed(visit) == before
+    # A choice the page does not offer (a link from elsewhere, an old bookmark) still
+    # applies: nothing matches, and the page says so, rather than showing every story.
+    stale = open_page(reference_url + "portfolio/timeline/?partners=gone-partner", fresh=True)
+    assert stale.page.locator("#pf-timeline [data-pf-item]:not([hidden])").count() == 0
+    status = stale.page.locator(f"{form} [data-pf-count]").inner_text()
+    assert status.startswith("Showing 0 of ")
+
+
 def test_without_javascript_every_story_shows_and_the_filter_stays_hidden(
         browser: Any, reference_url: str) -> None:
     context = browser.new_context(java_script_enabled=False)
