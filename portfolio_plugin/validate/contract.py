@@ -402,7 +402,7 @@ class Licence(Field):
 
     def read(self, r: Reader, where: PathKey, value: Any, ctx: Context) -> Any:
         expected = "an SPDX licence id such as CC-BY-4.0"
-        if value is MISSING or value is None:
+        if value is MISSING or value is None or (isinstance(value, str) and not value.strip()):
             if isinstance(r.doc.value, dict) and r.doc.value:
                 r.report(where, "no licence for the published data: others cannot know "
                          "whether they may reuse it", expected=expected, found="nothing",

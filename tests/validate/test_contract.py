@@ -370,6 +370,7 @@ SITE_DATA_CASES: list[tuple[str, str, str, bool]] = [
     ("portfolio", "portfolio.yml", "currency: SEK\nfederation: ['javascript:x']\n", False),
     ("portfolio", "portfolio.yml", "currency: SEK\nlicence: CC0-1.0\nthemes: {y2k: 2000}\n",
      True),
+    ("portfolio", "portfolio.yml", "currency: SEK\nlicence: ''\n", False),
     ("portfolio", "portfolio.yml", "currency: SEK\nlicence: CC0-1.0\nobjectives: {o: {title: O, "
      "key_results: [{title: K, target: true}]}}\n", True),
 ]
