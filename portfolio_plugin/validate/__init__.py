@@ -43,8 +43,8 @@ from .contract import (
     money,
 )
 from .reader import (
-    _LANGUAGE,
     BIDI_CHARACTERS,
+    LANGUAGE_RE,
     NOT_TEXT_CHARACTERS,
     YEARS,
     Reader,
@@ -321,7 +321,7 @@ def _with_default(languages: Languages | None, portfolio: Any) -> Languages | No
     if languages is None:
         return None
     said = portfolio.get("language") if isinstance(portfolio, dict) else None
-    if isinstance(said, str) and _LANGUAGE.match(said):
+    if isinstance(said, str) and LANGUAGE_RE.match(said):
         return replace(languages, default=said)
     return replace(languages, default=languages.default or languages.page)
 

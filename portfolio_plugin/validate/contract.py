@@ -26,23 +26,23 @@ from ..export import export_schema
 from ..load.yamlsafe import PathKey
 from ..problems import Severity, suggest
 from .reader import (
-    _CURRENCY,
-    _ID,
-    _LANGUAGE,
-    _SPDX,
     AMOUNT,
+    CURRENCY_RE,
+    ID_RE,
     INDICATOR,
+    LANGUAGE_RE,
     MAP,
     MAX_AMOUNT,
     MISSING,
     NOT_TEXT_CHARACTERS,
     RATE,
     SPDX_PATTERN,
+    SPDX_RE,
     YEARS,
     Bounds,
     Reader,
-    _translation,
     describe,
+    is_translation,
 )
 
 SUMMARY_MAX = 300
@@ -318,7 +318,7 @@ class Id(Field):
 
     def read(self, r: Reader, where: PathKey, value: Any, ctx: Context) -> Any:
         ident = r.text(where, value)
-        if ident is not None and not _ID.match(ident):
+        if ident is not None and not ID_RE.match(ident):
             r.report(where, "is not a valid id", expected="letters, digits, '.', '_' or '-'",
                      found=repr(ident))
             return None
@@ -340,7 +340,7 @@ class Currency(Field):
         if value is MISSING or value is None:
             return None
         text = r.text(where, value)
-        if text is not None and not _CURRENCY.match(text):
+        if text is not None and not CURRENCY_RE.match(text):
             r.report(where, "is not a currency code",
                      expected="an ISO 4217 code such as SEK or EUR", found=describe(text))
             return REFUSED
@@ -361,7 +361,7 @@ class Rates(Field):
         if value is MISSING or value is None:
             return rates
         for code, rate in (r.mapping(where, value) or {}).items():
-            if not _CURRENCY.match(code):
+            if not CURRENCY_RE.match(code):
                 r.report(where + (code,), "is not a currency code",
                          expected="a code such as EUR", found=repr(code))
                 continue
@@ -380,7 +380,7 @@ class Rates(Field):
 class Language(Field):
     def read(self, r: Reader, where: PathKey, value: Any, ctx: Context) -> Any:
         language = r.text(where, value)
-        if language is not None and not _LANGUAGE.match(language):
+        if language is not None and not LANGUAGE_RE.match(language):
             r.report(where, "is not a language code", expected="a code such as 'en' or 'sv'",
                      found=repr(language))
             return None
@@ -411,7 +411,7 @@ class Licence(Field):
         text = r.text(where, value)
         if not text:
             return None
-        if not _SPDX.match(text):
+        if not SPDX_RE.match(text):
             r.report(where, "is not an SPDX licence id",
                      expected=expected + " (letters, digits, '.', '-' and '+')",
                      found=describe(text), suggestion=suggest(text, m.LICENCES))
@@ -585,7 +585,7 @@ class Entries(Field):
             return made
         for key, item in (r.mapping(where, value, what="a mapping of ids to entries")
                           or {}).items():
-            if not _ID.match(key):
+            if not ID_RE.match(key):
                 r.report(where + (key,), "is not a valid id",
                          expected="letters, digits, '.', '_' or '-'", found=repr(key))
                 continue
@@ -821,7 +821,7 @@ PORTFOLIO = Record({
         Text(required=True),
         Record({"title": Text(required=True)}, make=lambda r, where, v, ctx: v["title"] or None),
         # (an unquoted number is a title too, as the schema's text says)
-        second_if=lambda value: isinstance(value, dict) and not _translation(value))),
+        second_if=lambda value: isinstance(value, dict) and not is_translation(value))),
     "mandates": Entries(Record({
         "title": Text(required=True), "level": Choice(m.MandateLevel, required=True),
         "url": Url(),

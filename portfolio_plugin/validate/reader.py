@@ -25,12 +25,12 @@ E = TypeVar("E", bound=enum.Enum)
 
 SUMMARY_MAX = 300
 _DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?\Z")
-_CURRENCY = re.compile(r"[A-Z]{3}\Z")
-_LANGUAGE = re.compile(r"[a-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})?\Z")
-_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*\Z")
+CURRENCY_RE = re.compile(r"[A-Z]{3}\Z")
+LANGUAGE_RE = re.compile(r"[a-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})?\Z")
+ID_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*\Z")
 # An SPDX licence id: letters, digits, '.', '-' and '+' (`CC-BY-4.0`, `GPL-2.0+`).
 SPDX_PATTERN = r"[A-Za-z0-9][A-Za-z0-9.+-]*"
-_SPDX = re.compile(SPDX_PATTERN + r"\Z")
+SPDX_RE = re.compile(SPDX_PATTERN + r"\Z")
 _SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):")
 _WEB_SCHEMES = {"http", "https", "mailto"}
 _UNSAFE_URL_CHARS = re.compile(r"[\s\x00-\x1f\x7f]")
@@ -263,7 +263,7 @@ class Reader:
                 return None
             pairs = []
             for language, item in value.items():
-                if not _LANGUAGE.match(language):
+                if not LANGUAGE_RE.match(language):
                     self.report(where + (language,), "is not a language code",
                                 expected="a code such as 'en' or 'sv'", found=repr(language))
                     continue
@@ -435,11 +435,11 @@ def _url_refused(text: str, local_only: bool) -> tuple[str, str] | None:
     return None
 
 
-def _translation(value: Any) -> bool:
+def is_translation(value: Any) -> bool:
     """Whether a value is a text given per language (`{en: ..., sv: ...}`) rather than a
     mapping of fields."""
     return isinstance(value, dict) and bool(value) and all(
-        isinstance(key, str) and _LANGUAGE.match(key) for key in value)
+        isinstance(key, str) and LANGUAGE_RE.match(key) for key in value)
 
 
 def _choices(enum_type: type[enum.Enum]) -> str:
