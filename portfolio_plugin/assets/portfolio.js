@@ -198,10 +198,11 @@
         if (!field.name || !params.has(field.name)) return;
         var wanted = params.get(field.name);
         field.value = wanted;
-        if (field.value !== wanted && field.tagName === "SELECT" && wanted) {
-          // A choice this page does not offer (a partner without a story here): offered as
-          // written, so that the filter applies (and finds nothing) rather than being lost.
-          field.appendChild(new Option(wanted, wanted));
+        if (field.value !== wanted && field.hasAttribute("data-pf-any") && wanted) {
+          // A partner without a story on this page: offered, so that the filter applies (and
+          // finds nothing) rather than being lost. A kind or facet not offered is no kind.
+          var text = field.getAttribute("data-pf-any").replace("{value}", wanted);
+          field.appendChild(new Option(text, wanted));
           field.value = wanted;
         }
       });
@@ -243,18 +244,24 @@
     });
   }
 
-  /* The timeline's filter beyond the stories on the page: each year's link
-     ([data-pf-counts]: its stories by "<kind> <facet>") says how many match the kind and facet
-     chosen, and leads to the year's page filtered the same way, as the year pages' links to
-     the next and previous year do ([data-pf-carry]). A partner chosen is not carried (a year
-     without the partner's stories does not offer it): the links are as they were. */
-  var CARRIED = ["kind", "facet"];
+  /* The timeline's filter beyond the stories on the page: links marked [data-pf-carry] (to
+     the next and previous year, the pages of a year, the timeline) lead to their page
+     filtered the same way, and so do the years' links ([data-pf-counts]: each year's stories
+     by "<kind> <facet>"), which also say how many of the year's stories match the kind and
+     facet chosen, and are left out where none do. With a partner chosen, they say what they
+     said (the counts are not by partner). */
+  var COUNTED = ["kind", "facet"];
 
   function carryFilter(values) {
     var chosen = {};
-    CARRIED.forEach(function (name) { if (values[name]) chosen[name] = values[name]; });
-    var other = Object.keys(values).some(function (name) { return CARRIED.indexOf(name) < 0; });
-    var query = other ? "" : new URLSearchParams(chosen).toString();
+    COUNTED.forEach(function (name) { if (values[name]) chosen[name] = values[name]; });
+    var other = Object.keys(values).some(function (name) { return COUNTED.indexOf(name) < 0; });
+    var query = new URLSearchParams(values).toString();
+    var narrowed = !other && Boolean(chosen.kind || chosen.facet);
+    document.querySelectorAll("[data-pf-filtered]").forEach(function (intro) {
+      if (!intro.hasAttribute("data-pf-said")) intro.setAttribute("data-pf-said", intro.textContent);
+      intro.textContent = intro.getAttribute(narrowed ? "data-pf-filtered" : "data-pf-said");
+    });
     var format = new Intl.NumberFormat(document.documentElement.lang || undefined);
     document.querySelectorAll("[data-pf-counts], a[data-pf-carry]").forEach(function (node) {
       var link = node.tagName === "A" ? node : node.querySelector("a");
@@ -271,9 +278,13 @@
           matching += counts[key];
         }
       });
-      var narrowed = !other && (chosen.kind || chosen.facet);
       said.textContent = narrowed ? "(" + format.format(matching) + ")" : said.getAttribute("data-pf-said");
-      node.hidden = Boolean(narrowed) && matching === 0;
+      if (narrowed) {
+        link.setAttribute("aria-label", link.getAttribute("data-pf-label").replace("{count}", format.format(matching)));
+      } else {
+        link.removeAttribute("aria-label");
+      }
+      node.hidden = narrowed && matching === 0;
     });
   }
 

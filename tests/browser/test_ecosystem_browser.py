@@ -98,10 +98,11 @@ def test_the_timeline_filter_hides_stories_and_keeps_its_state_in_the_url(
 YEARS = "nav.pf-years li"
 
 
-def years_listed(visit: Visit) -> list[tuple[bool, str, str]]:
-    result: list[tuple[bool, str, str]] = visit.page.eval_on_selector_all(
+def years_listed(visit: Visit) -> list[tuple[bool, str, str, str | None]]:
+    result: list[tuple[bool, str, str, str | None]] = visit.page.eval_on_selector_all(
         YEARS, "lis => lis.map(li => [li.hidden, li.querySelector('a').href,"
-               " li.querySelector('.pf-muted').textContent])")
+               " li.querySelector('.pf-muted').textContent,"
+               " li.querySelector('a').getAttribute('aria-label')])")
     return result
 
 
@@ -111,38 +112,56 @@ def test_the_timeline_s_years_say_how_many_stories_match_its_filter_and_open_fil
     # on its page, and nothing said how many there were.)
     visit = open_page(reference_url + "portfolio/timeline/")
     before = years_listed(visit)
+    intro = visit.page.locator("nav.pf-years p")
+    said = intro.inner_text()
     form = 'form[data-pf-filter="pf-timeline"]'
     visit.page.select_option(f"{form} select[name=kind]", "milestone")
     visit.page.select_option(f"{form} select[name=facet]", "anticipatory")
     years = years_listed(visit)
-    shown = [(href, int(count.strip("()"))) for hidden, href, count in years if not hidden]
-    hidden = [href for gone, href, _ in years if gone]
+    shown = [(href, int(count.strip("()")), label) for gone, href, count, label in years
+             if not gone]
+    hidden = [href for gone, href, _, _ in years if gone]
     assert shown and hidden and len(years) == len(before)
-    for href, count in shown + [(href, 0) for href in hidden]:
+    assert intro.inner_text().startswith("Stories that match the filter, by year")
+    for href, count, label in shown + [(href, 0, None) for href in hidden]:
         assert urlsplit(href).query == "kind=milestone&facet=anticipatory"
-        year = open_page(href, fresh=True)
+        if label is not None:  # what a screen reader says of the link
+            year = urlsplit(href).path.rstrip("/").rsplit("/", 1)[-1]
+            assert label == f"{year}: {count} matching stories"
+        year_page = open_page(href, fresh=True)
         # The oracle: the stories the year's own page shows with the same filter.
-        listed = year.page.eval_on_selector_all(
+        listed = year_page.page.eval_on_selector_all(
             "#pf-timeline [data-pf-item]:not([hidden])",
             "items => items.map(i => [i.dataset.kind, i.dataset.facet])")
         assert len(listed) == count, href
         assert all(item == ["milestone", "anticipatory"] for item in listed)
-        carried = year.page.eval_on_selector_all(
+        carried = year_page.page.eval_on_selector_all(
             "a[data-pf-carry]", "links => links.map(a => new URL(a.href).search)")
         assert carried and set(carried) == {"?kind=milestone&facet=anticipatory"}
-    # A partner is not carried (a year without their stories does not offer them): the
-    # years are listed as they were.
+    # Without a kind or facet, the years are listed as they were.
     visit.page.select_option(f"{form} select[name=kind]", "")
     visit.page.select_option(f"{form} select[name=facet]", "")
-    assert years_listed(visit) == before
+    assert years_listed(visit) == before and intro.inner_text() == said
+    # A partner is carried but not counted (the counts are not by partner).
     visit.page.select_option(f"{form} select[name=partners]", "norrvik-city")
-    assert years_listed(visit) == before
-    # A choice the page does not offer (a link from elsewhere, an old bookmark) still
-    # applies: nothing matches, and the page says so, rather than showing every story.
+    assert [(gone, count) for gone, _, count, _ in years_listed(visit)] == \
+        [(gone, count) for gone, _, count, _ in before]
+    assert {urlsplit(href).query for _, href, _, _ in years_listed(visit)} == \
+        {"partners=norrvik-city"}
+    # A partner the page does not offer (a link from elsewhere, an old bookmark) still
+    # applies: nothing matches, and the page says so, rather than showing every story. A
+    # kind that does not exist is no kind.
     stale = open_page(reference_url + "portfolio/timeline/?partners=gone-partner", fresh=True)
     assert stale.page.locator("#pf-timeline [data-pf-item]:not([hidden])").count() == 0
     status = stale.page.locator(f"{form} [data-pf-count]").inner_text()
     assert status.startswith("Showing 0 of ")
+    chosen = stale.page.locator(f"{form} select[name=partners] option:checked").inner_text()
+    assert chosen == "gone-partner (no stories on this page)"
+    bogus = open_page(reference_url + "portfolio/timeline/?kind=bogus", fresh=True)
+    everything = bogus.page.locator("#pf-timeline [data-pf-item]")
+    assert everything.count() > 20
+    assert bogus.page.locator("#pf-timeline [data-pf-item]:not([hidden])").count() == \
+        everything.count()
 
 
 def test_without_javascript_every_story_shows_and_the_filter_stays_hidden(

@@ -127,7 +127,7 @@ def _followed(pages: dict[str, str], first: str) -> list[str]:
     while url:
         page = pages[url.rstrip("/") + ".md"]
         found.append(page)
-        following = re.search(r'<a href="([^"]+)" rel="next">', page)
+        following = re.search(r'<a href="([^"]+)" rel="next"(?: data-pf-carry)?>', page)
         url = following and posixpath.normpath(posixpath.join(url, following.group(1))) + "/"
     return found
 
@@ -284,7 +284,7 @@ def test_a_partner_of_more_stories_than_its_page_shows_has_every_one_on_pages_of
                   if partner.id in s.partners}
         here = f"portfolio/partners/{partner.id}/"
         page = pages[here[:-1] + ".md"]
-        link = re.search(r'<a href="([^"]+)">All ([\d,]+) stories of this partner</a>', page)
+        link = re.search(r'<a href="([^"]+)">All ([\d,]+) stories involving this partner</a>', page)
         shown = story.findall(page)
         if len(naming) <= PARTNER_STORIES_SHOWN:
             assert link is None and len(shown) == len(naming), partner.id
