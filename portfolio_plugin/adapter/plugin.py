@@ -18,6 +18,7 @@ import os
 import posixpath
 import re
 import shutil
+import subprocess
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -199,25 +200,41 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
     """Publishes a portfolio showcase from initiative pages and `site_data/`."""
 
     state: BuildState | None = None
-    # On a site whose languages the i18n plugin builds: the index of every language's pages.
+    # What lives from build to build. Under `mkdocs serve` (`serving`, `dirty`: as it was
+    # started): the cache of what was made, the spool and what it holds, the folder of what
+    # a dirty rebuild left to make (`catch_up`), and the index still being made.
+    serving: bool = False
+    dirty: bool = False
+    cache: Cache | None = None
+    serve_spool: Path | None = None
+    serve_written: dict[str, bytes] | None = None
+    catch_up: Path | None = None
+    indexing: subprocess.Popen[bytes] | None = None
+    # Whether Material's bundle is deferred on this site's pages (see `_defer_bundle`); that
+    # MkDocs' own search was said once to be the readers' search.
+    defer_bundle: bool = False
+    said_search: bool = False
+    # On a site whose languages the i18n plugin builds: the index of every language's pages,
+    # and the plugin's pages of each language built, for the last one's sitemap.
     languages_index: search.PageIndex | None = None
+    sitemap: dict[str, list[Any]] | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Keep a cache and a spool for the life of `mkdocs serve`, so that a rebuild redoes
         little (a spooled page's time changes only with its content, for `--dirty`)."""
         self.serving = command == "serve"
         self.dirty = dirty
-        self.cache: Cache | None = Cache() if self.serving else None
+        self.cache = Cache() if self.serving else None
         self.serve_spool = Path(tempfile.mkdtemp(prefix="portfolio-serve-")) \
             if self.serving else None
-        self.serve_written: dict[str, bytes] = {}
-        self.catch_up: Path | None = None
+        self.serve_written = {}
+        self.catch_up = None
 
     def on_shutdown(self) -> None:
         """Remove the spool of `mkdocs serve`; stop an index still being made."""
         gc.unfreeze()
-        search.stop_indexing(getattr(self, "indexing", None))
-        for folder in (getattr(self, "serve_spool", None), getattr(self, "catch_up", None)):
+        search.stop_indexing(self.indexing)
+        for folder in (self.serve_spool, self.catch_up):
             if folder is not None:
                 shutil.rmtree(folder, ignore_errors=True)
 
@@ -225,10 +242,10 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
         """Start each build clean; make the package's templates and assets available."""
         self._stop()
         # Under `mkdocs serve`, the index of the last build gives way to this one's.
-        search.stop_indexing(getattr(self, "indexing", None))
-        self.state = BuildState(self.options(config), getattr(self, "serving", False),
-                                getattr(self, "dirty", False))
-        self.state.previews = self.state.dirty and getattr(self, "catch_up", None) is not None
+        search.stop_indexing(self.indexing)
+        self.state = BuildState(self.options(config), self.serving,
+                                self.dirty)
+        self.state.previews = self.state.dirty and self.catch_up is not None
         self.state.pagefind = self._pagefind()
         if str(THEME_DIR) not in config.theme.dirs:
             # Appended: a site's own overrides/ and the theme win over the package.
@@ -269,7 +286,7 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
             state.options = language.options(state.options)
             state.i18n_alternates = config.extra.get("alternate")
             if language.language == language.default:  # the first build of the site
-                self.sitemap: dict[str, list[Any]] = {}
+                self.sitemap = {}
         return config
 
     on_config = CombinedEvent(_configure, _follow_languages)
@@ -284,7 +301,7 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
             raise PluginError("portfolio: search: pagefind needs the Pagefind binary; install "
                               "it with `pip install 'pagefind[bin]>=1.5,<2'` (or set search: "
                               "mkdocs)")
-        if program is None and not getattr(self, "said_search", False):
+        if program is None and not self.said_search:
             self.said_search = True
             log.info("search for readers is MkDocs' own: install pagefind[bin] for a Pagefind "
                      "index (a reader's first query then fetches a few chunks, not the whole "
@@ -324,7 +341,7 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
             raise PluginError("portfolio: docs_dir cannot be walked safely:\n"
                               + "\n".join(str(problem) for problem in loops))
         state.spool = _spool(state, config, self)
-        if state.spool.folder != getattr(self, "serve_spool", None):
+        if state.spool.folder != self.serve_spool:
             # Removed at exit however the build ends (Ctrl-C, an error), unless removed first.
             atexit.register(self._stop)
         if state.options.parallel and not state.serving and not state.dirty:
@@ -383,7 +400,7 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
         if state.spool is None:
             self.on_pre_build(config)
         refused = _refuse_unsafe(files, config, state.options)
-        problems, left_out = _plan(state, getattr(self, "cache", None))
+        problems, left_out = _plan(state, self.cache)
         # (The loader refuses an unsafe initiative page the same way: said once.)
         problems.extend(sorted(set(refused) - set(problems), key=lambda p: p.path))
         _report(problems, left_out, strict=bool(config.strict) and not state.serving)
@@ -506,7 +523,7 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
             config.extra["alternate"] = state.alternates
         if state.shown_alternates is not None:
             setattr(config.extra, "alternate", state.shown_alternates)  # noqa: B010
-        if getattr(self, "defer_bundle", False):
+        if self.defer_bundle:
             output = _defer_bundle(output)
         uri = state.key(page.file.src_uri)
         if state.pagefind is not None:
@@ -525,7 +542,7 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
                          config: MkDocsConfig) -> str:
         """The 404 page (a static template) defers Material's bundle as every page does:
         the page scripts it needs come deferred before it."""
-        if getattr(self, "defer_bundle", False):
+        if self.defer_bundle:
             return _defer_bundle(output_content)
         return output_content
 
@@ -539,7 +556,7 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
         if template_name != "sitemap.xml" or state.language is None \
                 or not isinstance(listed, dict):
             return context
-        sitemap = getattr(self, "sitemap", {})
+        sitemap = self.sitemap if self.sitemap is not None else {}
         sitemap[state.language.language] = sitemap_pages(state.language, [
             (page_url(state.key(f.src_uri), config.use_directory_urls), f.page)
             for f in state.added if f.page is not None])
@@ -554,10 +571,10 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
         state = self._state()
         program, page_index, state.page_index = state.pagefind, state.page_index, None
         self._stop()
-        cache = getattr(self, "cache", None)
+        cache = self.cache
         if cache is not None:
             cache.published()
-        due = getattr(self, "catch_up", None)
+        due = self.catch_up
         if state.preview and due is not None:
             # The server watches this folder: a change in it is a rebuild of the rest, due
             # once this build's pages are shown.
@@ -566,9 +583,9 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
         if program is None or (state.language is not None and not state.language.last):
             return  # (the i18n plugin builds the other languages next: indexed once, then)
         self.languages_index = None
-        if getattr(self, "serving", False):
+        if self.serving:
             self.indexing = search.index_in_background(program, config.site_dir,
-                                                       getattr(self, "indexing", None))
+                                                       self.indexing)
             return
         if page_index is not None and page_index.pages:
             failed = page_index.write()
@@ -607,7 +624,7 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
     def _stop(self) -> None:
         """Let go of a build: its workers, its spool (unless `mkdocs serve` keeps it)."""
         atexit.unregister(self._stop)
-        if not getattr(self, "serving", False):
+        if not self.serving:
             gc.unfreeze()  # (under `mkdocs serve`, a whole rebuild does: see `_plan`)
         state, self.state = self.state, None
         if state is None:
@@ -620,15 +637,15 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
             state.production.stop()
         if state.spool is not None:
             state.spool.close()
-            if state.spool.folder != getattr(self, "serve_spool", None):
+            if state.spool.folder != self.serve_spool:
                 shutil.rmtree(state.spool.folder, ignore_errors=True)
         self.state = BuildState(state.options, state.serving, state.dirty,
                                 pagefind=state.pagefind)
 
 
-def _spool(state: BuildState, config: MkDocsConfig, plugin: object) -> Spool:
+def _spool(state: BuildState, config: MkDocsConfig, plugin: PortfolioPlugin) -> Spool:
     """Where the generated pages are made: `mkdocs serve`'s own folder, or a new one."""
-    folder = getattr(plugin, "serve_spool", None) or \
+    folder = plugin.serve_spool or \
         Path(tempfile.mkdtemp(prefix="portfolio-build-"))
     # Pages packed into one file per process and read back through `page_read_source`,
     # unless another plugin reads sources its own way, `mkdocs serve` compares them, or a
@@ -637,9 +654,7 @@ def _spool(state: BuildState, config: MkDocsConfig, plugin: object) -> Spool:
     packed = not state.serving and not state.dirty \
         and all(getattr(h, "__self__", None) is plugin for h in readers)
     # Under `mkdocs serve`, what its spool holds is remembered from run to run.
-    written = getattr(plugin, "serve_written", None)
-    return Spool(folder, compare=state.serving, packed=packed,
-                 written=written if isinstance(written, dict) else None)
+    return Spool(folder, compare=state.serving, packed=packed, written=plugin.serve_written)
 
 
 def _refuse_unsafe(files: Files, config: MkDocsConfig, options: Options) -> list[Problem]:
