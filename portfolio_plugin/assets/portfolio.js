@@ -270,14 +270,7 @@
       if (link === node) return;
       var said = node.querySelector(".pf-muted");
       if (!said.hasAttribute("data-pf-said")) said.setAttribute("data-pf-said", said.textContent);
-      var counts = JSON.parse(node.getAttribute("data-pf-counts"));
-      var matching = 0;
-      Object.keys(counts).forEach(function (key) {
-        var kind = key.split(" ")[0], facet = key.split(" ")[1];
-        if ((!chosen.kind || chosen.kind === kind) && (!chosen.facet || chosen.facet === facet)) {
-          matching += counts[key];
-        }
-      });
+      var matching = matchingStories(node.getAttribute("data-pf-counts"), chosen);
       said.textContent = narrowed ? "(" + format.format(matching) + ")" : said.getAttribute("data-pf-said");
       if (narrowed) {
         link.setAttribute("aria-label", link.getAttribute("data-pf-label").replace("{count}", format.format(matching)));
@@ -286,6 +279,25 @@
       }
       node.hidden = narrowed && matching === 0;
     });
+    // A year cut into pages: how many of all its stories match, beside the page's own.
+    document.querySelectorAll("[data-pf-year-counts]").forEach(function (node) {
+      var matching = matchingStories(node.getAttribute("data-pf-year-counts"), chosen);
+      node.textContent = node.getAttribute("data-pf-matching").replace("{count}", format.format(matching));
+      node.hidden = !narrowed;
+    });
+  }
+
+  /* How many stories match the kind and facet chosen, of counts by "<kind> <facet>". */
+  function matchingStories(written, chosen) {
+    var counts = JSON.parse(written);
+    var matching = 0;
+    Object.keys(counts).forEach(function (key) {
+      var kind = key.split(" ")[0], facet = key.split(" ")[1];
+      if ((!chosen.kind || chosen.kind === kind) && (!chosen.facet || chosen.facet === facet)) {
+        matching += counts[key];
+      }
+    });
+    return matching;
   }
 
   /* A link to a part of a page folded in a disclosure (one of the ecosystem page's other

@@ -219,6 +219,7 @@ def year_page(r: Renderer, year: int, stories: Sequence[Story],
         here, "timeline_year.md", numbered(r, t("timeline.year_title", year=year), paging),
         t("timeline.year_description", year=year, count=paging.total),
         view=view, year=year, newer=newer, older=older, report=report_uri(r, year),
+        year_kinds=year_kinds(r)[year],
         paging=paging, size=max(1, r.options.page_size),
         feed_atom=r.export_uri("stories.xml"), feed_json=r.export_uri("stories.json"),
     )

@@ -3,6 +3,8 @@ light enough at a thousand initiatives."""
 
 from __future__ import annotations
 
+import html
+import json
 import posixpath
 import re
 
@@ -175,3 +177,27 @@ def test_every_story_stays_reachable_on_its_year_page(big: tuple[Portfolio, Rend
             assert "(150 shown here)" in text(section)
         else:
             assert len(story_items(section)) == count
+
+
+def test_a_year_cut_into_pages_knows_how_many_of_all_its_stories_match_a_filter(
+        big: tuple[Portfolio, Rendered]) -> None:
+    # (The timeline said "2025 (132)" for a kind and a facet; the year's first page showed
+    # the 7 of them among its 200 stories, and nothing said where the others were.)
+    portfolio, rendered = big
+    facets = {i.slug: i.facet.value for i in portfolio.initiatives}
+    cut = 0
+    for year in sorted({s.date.year for s in portfolio.stories}):
+        stories = [s for s in portfolio.stories if s.date.year == year]
+        first = rendered.pages[f"portfolio/timeline/{year}.md"]
+        written = re.search(r"data-pf-year-counts='([^']*)'", first)
+        if len(stories) <= 200:
+            assert written is None
+            continue
+        cut += 1
+        expected: dict[str, int] = {}
+        for s in stories:
+            key = f"{s.kind.value} {facets[s.initiative]}"
+            expected[key] = expected.get(key, 0) + 1
+        assert written is not None and json.loads(html.unescape(written.group(1))) == expected
+        assert 'href="page-2/" rel="next" data-pf-carry' in first
+    assert cut
