@@ -15,6 +15,7 @@ The export document (`portfolio.json`) has its contract in `export/models.py`.
 from __future__ import annotations
 
 import enum
+import re
 import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -311,21 +312,25 @@ class Refs(Field):
 
 
 @dataclass(frozen=True)
-class Id(Field):
-    """An id by which something is named: letters, digits, '.', '_' or '-'."""
+class Code(Field):
+    """Text of a pattern: an id, a language code."""
 
+    pattern: re.Pattern[str]
+    schema_pattern: str
+    message: str
+    expected: str
     description: str = ""
 
     def read(self, r: Reader, where: PathKey, value: Any, ctx: Context) -> Any:
-        ident = r.text(where, value)
-        if ident is not None and not ID_RE.match(ident):
-            r.report(where, "is not a valid id", expected="letters, digits, '.', '_' or '-'",
-                     found=repr(ident))
+        code = r.text(where, value)
+        if code is not None and not self.pattern.match(code):
+            r.report(where, self.message, expected=self.expected, found=repr(code))
             return None
-        return ident
+        return code
 
     def schema(self) -> dict[str, Any]:
-        return _described({"type": "string", "pattern": ID_PATTERN}, self.description)
+        return _described({"type": "string", "pattern": self.schema_pattern},
+                          self.description)
 
 
 # What a currency given wrong reads as (absent, it is the portfolio's).
@@ -374,21 +379,6 @@ class Rates(Field):
         return {"type": "object", "propertyNames": {"pattern": "^[A-Z]{3}$"},
                 "additionalProperties": _number(
                     RATE, "Units of the portfolio currency per unit: above 0, at most 10^6")}
-
-
-@dataclass(frozen=True)
-class Language(Field):
-    def read(self, r: Reader, where: PathKey, value: Any, ctx: Context) -> Any:
-        language = r.text(where, value)
-        if language is not None and not LANGUAGE_RE.match(language):
-            r.report(where, "is not a language code", expected="a code such as 'en' or 'sv'",
-                     found=repr(language))
-            return None
-        return language
-
-    def schema(self) -> dict[str, Any]:
-        return {"type": "string", "pattern": LANGUAGE_PATTERN,
-                "description": "The language plain texts are written in"}
 
 
 @dataclass(frozen=True)
@@ -746,7 +736,8 @@ INITIATIVE = Record({
         r.slug, v["date"], v["title"], v["kind"], v["text"] or "", v["link"], v["partners"])
         if v["date"] and v["title"] and v["kind"] else None), finish=_newest_first),
     "indicators": Items(Record({
-        "id": Id(description="What a key result's `indicator` names"),
+        "id": Code(ID_RE, ID_PATTERN, "is not a valid id", "letters, digits, '.', '_' or '-'",
+                   "What a key result's `indicator` names"),
         "name": Text(required=True), "unit": Text(),
         "baseline": Number(INDICATOR),
         "baseline_date": Date(description="When the baseline was measured (else the first "
@@ -837,7 +828,9 @@ PORTFOLIO = Record({
         _key(where), v["title"], v["description"] or "", v["key_results"])
         if v["title"] else None)),
     "federation": Items(Url(required=True)),
-    "description": Text(), "licence": Licence(), "language": Language(),
+    "description": Text(), "licence": Licence(),
+    "language": Code(LANGUAGE_RE, LANGUAGE_PATTERN, "is not a language code",
+                     "a code such as 'en' or 'sv'", "The language plain texts are written in"),
 })
 
 
