@@ -18,7 +18,7 @@ import enum
 import re
 import sys
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Any
 
@@ -79,8 +79,14 @@ LINE: dict[str, Any] = {
     "pattern": rf"^[^{NOT_TEXT_CHARACTERS}]*[^\s{NOT_TEXT_CHARACTERS}][^{NOT_TEXT_CHARACTERS}]*$"}
 
 
-def _described(schema: dict[str, Any], description: str) -> dict[str, Any]:
-    return {**schema, "description": description} if description else schema
+def _described(schema: dict[str, Any], description: str,
+               first: bool = False) -> dict[str, Any]:
+    """The schema with its description (`first`: before its rules, as texts and dates put
+    it in the published files)."""
+    if not description:
+        return schema
+    return {"description": description, **schema} if first \
+        else {**schema, "description": description}
 
 
 def _nullable(schema: dict[str, Any]) -> dict[str, Any]:
@@ -96,11 +102,10 @@ def _nullable(schema: dict[str, Any]) -> dict[str, Any]:
     return schema
 
 
-def _per_language(schema: dict[str, Any]) -> dict[str, Any]:
-    """Text, or the same text per language: `{en: ..., sv: ...}` (DESIGN.md, "Languages")."""
-    return {"anyOf": [schema, {"type": "object", "minProperties": 1,
-                               "propertyNames": {"pattern": LANGUAGE_PATTERN},
-                               "additionalProperties": schema}]}
+def _by_language(schema: dict[str, Any]) -> dict[str, Any]:
+    """The same text per language: `{en: ..., sv: ...}` (DESIGN.md, "Languages")."""
+    return {"type": "object", "minProperties": 1,
+            "propertyNames": {"pattern": LANGUAGE_PATTERN}, "additionalProperties": schema}
 
 
 def _number(bounds: Bounds, description: str = "") -> dict[str, Any]:
@@ -179,8 +184,7 @@ class Text(Field):
         if not self.languages:
             return _described(plain, self.description)
         # Given per language, the text of each language is required (`Reader.translated`).
-        either = {"anyOf": [plain, _per_language(line)["anyOf"][1]]}
-        return {"description": self.description, **either} if self.description else either
+        return _described({"anyOf": [plain, _by_language(line)]}, self.description, first=True)
 
 
 @dataclass(frozen=True)
@@ -229,9 +233,10 @@ class Date(Field):
         return r.date(where, value, self.required)
 
     def schema(self) -> dict[str, Any]:
-        either = {"anyOf": [{"type": "string", "pattern": DATE_PATTERN},
-                            {"type": "integer", "minimum": YEARS[0], "maximum": YEARS[1]}]}
-        return {"description": self.description, **either} if self.description else either
+        return _described({"anyOf": [
+            {"type": "string", "pattern": DATE_PATTERN},
+            {"type": "integer", "minimum": YEARS[0], "maximum": YEARS[1]}]},
+            self.description, first=True)
 
 
 @dataclass(frozen=True)
@@ -323,10 +328,14 @@ class Code(Field):
 
     def read(self, r: Reader, where: PathKey, value: Any, ctx: Context) -> Any:
         code = r.text(where, value)
-        if code is not None and not self.pattern.match(code):
-            r.report(where, self.message, expected=self.expected, found=repr(code))
-            return None
-        return code
+        return code if code is not None and self.holds(r, where, code) else None
+
+    def holds(self, r: Reader, where: PathKey, code: str) -> bool:
+        """Whether `code` is of the pattern; if not, that is said at `where`."""
+        if self.pattern.match(code):
+            return True
+        r.report(where, self.message, expected=self.expected, found=repr(code))
+        return False
 
     def schema(self) -> dict[str, Any]:
         return _described({"type": "string", "pattern": self.schema_pattern},
@@ -353,32 +362,6 @@ class Currency(Field):
 
     def schema(self) -> dict[str, Any]:
         return {"type": "string", "pattern": "^[A-Z]{3}$", "description": "ISO 4217 code"}
-
-
-@dataclass(frozen=True)
-class Rates(Field):
-    """Exchange rates: units of the portfolio currency per unit of each other currency."""
-
-    absent = READ
-
-    def read(self, r: Reader, where: PathKey, value: Any, ctx: Context) -> Any:
-        rates: dict[str, float] = {}
-        if value is MISSING or value is None:
-            return rates
-        for code, rate in (r.mapping(where, value) or {}).items():
-            if not CURRENCY_RE.match(code):
-                r.report(where + (code,), "is not a currency code",
-                         expected="a code such as EUR", found=repr(code))
-                continue
-            number = r.number(where + (code,), rate, RATE, True)
-            if number is not None:
-                rates[code] = number
-        return rates
-
-    def schema(self) -> dict[str, Any]:
-        return {"type": "object", "propertyNames": {"pattern": "^[A-Z]{3}$"},
-                "additionalProperties": _number(
-                    RATE, "Units of the portfolio currency per unit: above 0, at most 10^6")}
 
 
 @dataclass(frozen=True)
@@ -461,10 +444,10 @@ class Record(Field):
     description: str = ""
 
     @cached_property
-    def _names(self) -> tuple[tuple[str, ...], tuple[str, ...]]:
-        """The record's own fields, and the engine's it allows beside them."""
-        engine = tuple(name for name, spec in self.fields.items() if isinstance(spec, Engine))
-        return tuple(name for name in self.fields if name not in engine), engine
+    def _own(self) -> tuple[str, ...]:
+        """The record's own fields (not the engine's it allows beside them)."""
+        return tuple(name for name, spec in self.fields.items()
+                     if not isinstance(spec, Engine))
 
     @cached_property
     def _plan(self) -> tuple[dict[str, Any], tuple[tuple[str, Field], ...], dict[str, Field]]:
@@ -490,10 +473,9 @@ class Record(Field):
             if field_ is not None:
                 values[name] = field_.read(r, where + (name,), given, ctx)
             elif name not in absent:
-                own = self._names[0]
                 r.report(where + (name,), "unknown field; it is ignored",
-                         expected="one of " + ", ".join(own), found=repr(name),
-                         suggestion=suggest(name, own), severity=Severity.WARNING)
+                         expected="one of " + ", ".join(self._own), found=repr(name),
+                         suggestion=suggest(name, self._own), severity=Severity.WARNING)
         if self.whole and r.errors != errors:
             return None
         return values if self.make is None else self.make(r, where, values, ctx)
@@ -562,22 +544,26 @@ class Either(Field):
         return {"anyOf": [*firsts, self.second.schema()]}
 
 
+# An id by which something is named, in front-matter or as the key of an entry.
+ID = Code(ID_RE, ID_PATTERN, "is not a valid id", "letters, digits, '.', '_' or '-'")
+
+
 @dataclass(frozen=True)
 class Entries(Field):
-    """A mapping of ids to entries, made into a mapping of ids to what each makes."""
+    """A mapping of keys (ids, unless `key` says otherwise) to entries, made into a mapping
+    of keys to what each makes."""
 
     item: Field
+    key: Code = ID
+    what: str = "a mapping of ids to entries"
     absent = READ
 
     def read(self, r: Reader, where: PathKey, value: Any, ctx: Context) -> Any:
         made: dict[str, Any] = {}
         if value is MISSING or value is None:
             return made
-        for key, item in (r.mapping(where, value, what="a mapping of ids to entries")
-                          or {}).items():
-            if not ID_RE.match(key):
-                r.report(where + (key,), "is not a valid id",
-                         expected="letters, digits, '.', '_' or '-'", found=repr(key))
+        for key, item in (r.mapping(where, value, what=self.what) or {}).items():
+            if not self.key.holds(r, where + (key,), key):
                 continue
             entry = self.item.read(r, where + (key,), item, ctx)
             if entry is not None:
@@ -585,7 +571,7 @@ class Entries(Field):
         return made
 
     def schema(self) -> dict[str, Any]:
-        return {"type": "object", "propertyNames": {"pattern": ID_PATTERN},
+        return {"type": "object", "propertyNames": {"pattern": self.key.schema_pattern},
                 "additionalProperties": self.item.schema()}
 
 
@@ -736,8 +722,7 @@ INITIATIVE = Record({
         r.slug, v["date"], v["title"], v["kind"], v["text"] or "", v["link"], v["partners"])
         if v["date"] and v["title"] and v["kind"] else None), finish=_newest_first),
     "indicators": Items(Record({
-        "id": Code(ID_RE, ID_PATTERN, "is not a valid id", "letters, digits, '.', '_' or '-'",
-                   "What a key result's `indicator` names"),
+        "id": replace(ID, description="What a key result's `indicator` names"),
         "name": Text(required=True), "unit": Text(),
         "baseline": Number(INDICATOR),
         "baseline_date": Date(description="When the baseline was measured (else the first "
@@ -800,7 +785,12 @@ class Given:
 
 PORTFOLIO = Record({
     "name": Text(), "organisation": Ref("partner"), "currency": Currency(),
-    "exchange_rates": Rates(),
+    # Units of the portfolio currency per unit of each other currency.
+    "exchange_rates": Entries(
+        Number(RATE, required=True,
+               description="Units of the portfolio currency per unit: above 0, at most 10^6"),
+        key=Code(CURRENCY_RE, "^[A-Z]{3}$", "is not a currency code", "a code such as EUR"),
+        what="a mapping"),
     "base_investment": Items(Record({
         "year": Year(required=True),
         "amount": Number(AMOUNT, required=True, description="At least 0 and below 10^15, "
