@@ -259,19 +259,15 @@
     var query = new URLSearchParams(values).toString();
     var narrowed = !other && Boolean(chosen.kind || chosen.facet);
     document.querySelectorAll("[data-pf-filtered]").forEach(function (intro) {
-      if (!intro.hasAttribute("data-pf-said")) intro.setAttribute("data-pf-said", intro.textContent);
-      intro.textContent = intro.getAttribute(narrowed ? "data-pf-filtered" : "data-pf-said");
+      say(intro, narrowed ? intro.getAttribute("data-pf-filtered") : null);
     });
     var format = new Intl.NumberFormat(document.documentElement.lang || undefined);
     document.querySelectorAll("[data-pf-counts], a[data-pf-carry]").forEach(function (node) {
       var link = node.tagName === "A" ? node : node.querySelector("a");
-      if (!link.hasAttribute("data-pf-href")) link.setAttribute("data-pf-href", link.getAttribute("href"));
-      link.setAttribute("href", link.getAttribute("data-pf-href") + (query ? "?" + query : ""));
+      link.setAttribute("href", first(link, "href") + (query ? "?" + query : ""));
       if (link === node) return;
-      var said = node.querySelector(".pf-muted");
-      if (!said.hasAttribute("data-pf-said")) said.setAttribute("data-pf-said", said.textContent);
       var matching = matchingStories(node.getAttribute("data-pf-counts"), chosen);
-      said.textContent = narrowed ? "(" + format.format(matching) + ")" : said.getAttribute("data-pf-said");
+      say(node.querySelector(".pf-muted"), narrowed ? "(" + format.format(matching) + ")" : null);
       if (narrowed) {
         link.setAttribute("aria-label", link.getAttribute("data-pf-label").replace("{count}", format.format(matching)));
       } else {
@@ -285,6 +281,22 @@
       node.textContent = node.getAttribute("data-pf-matching").replace("{count}", format.format(matching));
       node.hidden = !narrowed;
     });
+  }
+
+  /* What a node's attribute (or, for "text", its text) was before the filter changed it:
+     kept aside the first time. */
+  function first(node, name) {
+    var kept = "data-pf-was-" + name;
+    if (!node.hasAttribute(kept)) {
+      node.setAttribute(kept, name === "text" ? node.textContent : node.getAttribute(name));
+    }
+    return node.getAttribute(kept);
+  }
+
+  /* A node says `text`, or (null) what it said at first. */
+  function say(node, text) {
+    var was = first(node, "text");
+    node.textContent = text === null ? was : text;
   }
 
   /* How many stories match the kind and facet chosen, of counts by "<kind> <facet>". */

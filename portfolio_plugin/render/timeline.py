@@ -99,21 +99,10 @@ def year_uri(r: Renderer, year: int) -> str:
     return f"{r.options.output}/timeline/{year}.md"
 
 
-def years_with_counts(r: Renderer) -> tuple[tuple[int, int], ...]:
-    """Every year that has stories, newest first, with its number of stories."""
-    def count() -> tuple[tuple[int, int], ...]:
-        counts: dict[int, int] = {}
-        for s in r.figures.stories:
-            counts[s.date.year] = counts.get(s.date.year, 0) + 1
-        return tuple(sorted(counts.items(), reverse=True))
-
-    return r.once("timeline.years", count)
-
-
 def year_kinds(r: Renderer) -> dict[int, dict[str, int]]:
     """For each year, how many of its stories are of each kind and facet (`"<kind>
     <facet>"`): the years' links on the timeline say how many match its filter, and carry
-    it to the year's page."""
+    it to the year's page. The stories are counted once; the other counts are made of it."""
     def count() -> dict[int, dict[str, int]]:
         counts: dict[int, dict[str, int]] = {}
         for s in r.figures.stories:
@@ -126,15 +115,22 @@ def year_kinds(r: Renderer) -> dict[int, dict[str, int]]:
     return r.once("timeline.year_kinds", count)
 
 
+def years_with_counts(r: Renderer) -> tuple[tuple[int, int], ...]:
+    """Every year that has stories, newest first, with its number of stories."""
+    return r.once("timeline.years", lambda: tuple(sorted(
+        ((year, sum(counts.values())) for year, counts in year_kinds(r).items()),
+        reverse=True)))
+
+
 def story_choices(r: Renderer) -> tuple[tuple[StoryKind, ...], tuple[Facet, ...]]:
     """The kinds and facets of the portfolio's stories: what every filter of stories offers,
     whatever page it is on, so that a filter carried from another page always applies."""
     def choices() -> tuple[tuple[StoryKind, ...], tuple[Facet, ...]]:
-        kinds = {s.kind for s in r.figures.stories}
-        facets = {i.facet for i in (r.initiative(s.initiative) for s in r.figures.stories)
-                  if i is not None}
-        return (tuple(k for k in StoryKind if k in kinds),
-                tuple(f for f in FACETS if f in facets))
+        pairs = [key.split(" ") for counts in year_kinds(r).values() for key in counts]
+        kinds = {kind for kind, _ in pairs}
+        facets = {facet for _, facet in pairs}
+        return (tuple(k for k in StoryKind if k.value in kinds),
+                tuple(f for f in FACETS if f.value in facets))
 
     return r.once("timeline.choices", choices)
 

@@ -8,6 +8,7 @@ reads on a phone, filters by sector and name, and is reached by the keyboard.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -112,6 +113,10 @@ def test_the_timeline_s_years_say_how_many_stories_match_its_filter_and_open_fil
     # on its page, and nothing said how many there were.)
     visit = open_page(reference_url + "portfolio/timeline/")
     before = years_listed(visit)
+    # Before any choice, the years say what the page was built with: every story, by year.
+    total = re.search(r"All (\d+) stories", visit.page.locator("article").inner_text())
+    assert total is not None
+    assert sum(int(count.strip("()")) for _, _, count, _ in before) == int(total.group(1))
     intro = visit.page.locator("nav.pf-years p")
     said = intro.inner_text()
     form = 'form[data-pf-filter="pf-timeline"]'
@@ -157,6 +162,12 @@ def test_the_timeline_s_years_say_how_many_stories_match_its_filter_and_open_fil
     assert status.startswith("Showing 0 of ")
     chosen = stale.page.locator(f"{form} select[name=partners] option:checked").inner_text()
     assert chosen == "gone-partner (no stories on this page)"
+    # Opened filtered, then shown all again: the years say what they said at first.
+    filtered = open_page(reference_url + "portfolio/timeline/?kind=milestone", fresh=True)
+    assert years_listed(filtered) != before
+    filtered.page.click(f'{form} button[type="reset"]')
+    filtered.page.wait_for_function("() => window.location.search === ''")
+    assert years_listed(filtered) == before
     bogus = open_page(reference_url + "portfolio/timeline/?kind=bogus", fresh=True)
     everything = bogus.page.locator("#pf-timeline [data-pf-item]")
     assert everything.count() > 20
