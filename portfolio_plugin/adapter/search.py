@@ -33,7 +33,7 @@ from pathlib import Path
 
 from markupsafe import escape
 
-from ..parallel.indexer import TIMEOUT, StreamingIndex
+from ..parallel.indexer import TIMEOUT, StreamingIndex, end_process
 
 PAGEFIND = "pagefind"
 MKDOCS = "mkdocs"
@@ -199,9 +199,8 @@ def stop_indexing(running: subprocess.Popen[bytes] | None) -> None:
     """Stop an index still being made under `mkdocs serve`: when a rebuild starts (the index
     is of the site it replaces, and on a machine of few cores it would take a core from the
     rebuild the author waits for), or when the server stops. The rebuild indexes anew."""
-    if running is not None and running.poll() is None:
-        running.kill()
-        running.wait()
+    if running is not None:
+        end_process(running)
 
 
 # -- the same index for the same site ---------------------------------------------------------

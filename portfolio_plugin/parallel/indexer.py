@@ -109,9 +109,7 @@ class StreamingIndex:
         if self._process is None:
             return
         self._pages.put(None)  # (the sending thread ends at it)
-        if self._process.poll() is None:
-            self._process.kill()
-        self._process.wait()
+        end_process(self._process)
         for thread in self._threads:  # (each sees the end of its pipe)
             if thread is not threading.current_thread():
                 thread.join(5)
@@ -226,3 +224,10 @@ class StreamingIndex:
             else:
                 self._answers[int(answer["message_id"])] = payload
             self._changed.notify_all()
+
+
+def end_process(process: subprocess.Popen[bytes]) -> None:
+    """End a Pagefind still running (one that has ended is only waited for)."""
+    if process.poll() is None:
+        process.kill()
+    process.wait()
