@@ -243,8 +243,7 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
         self._stop()
         # Under `mkdocs serve`, the index of the last build gives way to this one's.
         search.stop_indexing(self.indexing)
-        self.state = BuildState(self.options(config), self.serving,
-                                self.dirty)
+        self.state = BuildState(self.options(config), self.serving, self.dirty)
         self.state.previews = self.state.dirty and self.catch_up is not None
         self.state.pagefind = self._pagefind()
         if str(THEME_DIR) not in config.theme.dirs:
