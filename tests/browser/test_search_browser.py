@@ -50,6 +50,15 @@ def open_search(visit: Visit) -> Any:
 
 
 def results(visit: Visit) -> Any:
+    """The results of the last query, once its count is said.
+
+    A query typed letter by letter starts one search per letter; the results of an earlier
+    letter stay on screen while the last one runs, so the status is waited for first.
+    """
+    visit.page.wait_for_function(
+        "() => { const s = document.querySelector('[data-pf-search-status]');"
+        " const t = s ? s.textContent.trim() : '';"
+        " return t !== '' && !t.endsWith('\u2026'); }", timeout=15_000)
     visit.page.wait_for_selector(".pf-search-item", state="visible", timeout=15_000)
     return visit.page.locator(".pf-search-item")
 
