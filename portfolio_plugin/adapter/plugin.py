@@ -55,7 +55,7 @@ from ..render.body import clean_page_body, mark_body
 from ..render.problems import problems_page
 from ..render.text import read_front_matter
 from ..render.urls import page_url
-from . import search
+from . import search, site_index
 from .languages import page_alternates
 from .static_i18n import Language, UnsupportedError, language_build, sitemap_pages
 
@@ -64,7 +64,8 @@ PACKAGE_DIR = Path(__file__).parent.parent
 THEME_DIR = PACKAGE_DIR / "theme"
 # Material's inline-script partials as files, so `script-src 'self'` works (SECURITY.md).
 MATERIAL_DIR = PACKAGE_DIR / "theme_material"
-# Material's header search box, served by Pagefind (`search: pagefind`).
+# Material's header search box, served by the site's own index (`search: portfolio`) or by
+# Pagefind (`search: pagefind`).
 PAGEFIND_DIR = PACKAGE_DIR / "theme_pagefind"
 # Plugins that only read the pages: with no other, nothing reads a page's Markdown again once
 # it is rendered, nor its HTML once it is written, and the build lets go of them.
@@ -121,12 +122,14 @@ class PortfolioConfig(Config):
     federation_max_bytes = c.Type(int, default=Options.federation_max_bytes)
     """The largest `portfolio.json` read from another portfolio, in bytes."""
 
-    search = c.Optional(c.Choice((search.PAGEFIND, search.MKDOCS)))
-    """Search for readers: `pagefind` publishes a Pagefind index of the built site (in
-    `pagefind/`), with the portfolio's facets as filters, and makes Material's header search
-    box use it (Material's own index is then never downloaded); `mkdocs` leaves search to the
-    `search` plugin. By default `pagefind` where `pagefind[bin]` is installed, else `mkdocs`
-    (said in the log)."""
+    search = c.Choice((search.PORTFOLIO, search.PAGEFIND, search.MKDOCS),
+                      default=search.PORTFOLIO)
+    """Search for readers. `portfolio` (the default) publishes the site's own index, cut
+    into small files (in `search-index/`: a reader's first query fetches a few of them, at
+    any size of portfolio), with the portfolio's facets as filters, and makes Material's
+    header search box use it; Material's own index is then never downloaded. `pagefind`
+    does the same with a Pagefind index (in `pagefind/`; needs `pagefind[bin]`). `mkdocs`
+    leaves search to the `search` plugin."""
 
     federation_cache_days = c.Type((int, float), default=Options.federation_cache_days)
     """How old the last good copy of another portfolio (kept in `.portfolio-cache/` beside
@@ -164,6 +167,8 @@ class BuildState:
     shown_alternates: Any = None
     # The Pagefind binary where the site's search is Pagefind's (`search` option), else None.
     pagefind: Path | None = None
+    # Where the site's search is its own index: the pages this build gave it, by URL.
+    own_index: dict[str, site_index.Page] | None = None
     # The pages Pagefind indexes as MkDocs writes them, where it does not index the written
     # site (see `on_pre_build`).
     page_index: search.PageIndex | None = None
@@ -210,14 +215,19 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
     serve_written: dict[str, bytes] | None = None
     catch_up: Path | None = None
     indexing: subprocess.Popen[bytes] | None = None
-    # Whether Material's bundle is deferred on this site's pages (see `_defer_bundle`); that
-    # MkDocs' own search was said once to be the readers' search.
+    # Whether Material's bundle is deferred on this site's pages (see `_defer_bundle`).
     defer_bundle: bool = False
-    said_search: bool = False
     # On a site whose languages the i18n plugin builds: the index of every language's pages,
     # and the plugin's pages of each language built, for the last one's sitemap.
     languages_index: search.PageIndex | None = None
     sitemap: dict[str, list[Any]] | None = None
+    # Under `mkdocs serve --dirty`: the pages of the site's own index, by URL, as the last
+    # build of each wrote them.
+    own_pages: dict[str, site_index.Page]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.own_pages = {}
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Keep a cache and a spool for the life of `mkdocs serve`, so that a rebuild redoes
@@ -246,14 +256,18 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
         self.state = BuildState(self.options(config), self.serving, self.dirty)
         self.state.previews = self.state.dirty and self.catch_up is not None
         self.state.pagefind = self._pagefind()
+        if self.config.search == search.PORTFOLIO:
+            # (under `mkdocs serve --dirty`, the pages of the builds before that this one
+            # does not write again)
+            self.state.own_index = self.own_pages if self.dirty else {}
         if str(THEME_DIR) not in config.theme.dirs:
             # Appended: a site's own overrides/ and the theme win over the package.
             config.theme.dirs.append(str(THEME_DIR))
         if config.theme.name == "material" and str(MATERIAL_DIR) not in config.theme.dirs:
             # Before Material's own templates, after a site's overrides/ (which still win).
             config.theme.dirs.insert(1 if config.theme.custom_dir else 0, str(MATERIAL_DIR))
-        if self.state.pagefind is not None and config.theme.name == "material" \
-                and str(PAGEFIND_DIR) not in config.theme.dirs:
+        if (self.state.pagefind is not None or self.state.own_index is not None) \
+                and config.theme.name == "material" and str(PAGEFIND_DIR) not in config.theme.dirs:
             # Its header search partial, before Material's own and the package's other
             # Material partials (a site's overrides/ still win).
             config.theme.dirs.insert(1 if config.theme.custom_dir else 0, str(PAGEFIND_DIR))
@@ -292,19 +306,13 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
 
     def _pagefind(self) -> Path | None:
         """The Pagefind binary, where the site's search is Pagefind's."""
-        chosen = self.config.search
-        if chosen == search.MKDOCS:
+        if self.config.search != search.PAGEFIND:
             return None
         program = search.binary()
-        if program is None and chosen == search.PAGEFIND:
+        if program is None:
             raise PluginError("portfolio: search: pagefind needs the Pagefind binary; install "
                               "it with `pip install 'pagefind[bin]>=1.5,<2'` (or set search: "
-                              "mkdocs)")
-        if program is None and not self.said_search:
-            self.said_search = True
-            log.info("search for readers is MkDocs' own: install pagefind[bin] for a Pagefind "
-                     "index (a reader's first query then fetches a few chunks, not the whole "
-                     "index), or set the plugin's `search: mkdocs` to keep it so")
+                              "portfolio)")
         return program
 
     def options(self, config: MkDocsConfig) -> Options:
@@ -468,8 +476,9 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
             html = clean_page_body(html, sanitise=state.options.sanitise_bodies)
         if state.let_go and state.ours(page.file.src_uri):
             page.markdown = ""  # nothing reads it again (see READ_ONLY_PLUGINS)
-        if state.pagefind is not None and state.ours(page.file.src_uri):
-            # Readers search with Pagefind: Material's index of the portfolio's thousands of
+        if (state.pagefind is not None or state.own_index is not None) \
+                and state.ours(page.file.src_uri):
+            # Readers search with the site's own index or Pagefind: Material's index of the portfolio's thousands of
             # pages would never be downloaded. Its documented page setting leaves them out
             # (the search box of Material's header stays, served by Pagefind).
             said = page.meta.get("search")
@@ -484,9 +493,10 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
                 state.production.finish()
             state.production.close()
             state.production = None
-        if state.pagefind is not None:
+        if state.pagefind is not None or state.own_index is not None:
             # What the header search box (theme_pagefind/partials/search.html) shows.
-            env.globals["portfolio_search"] = _search_words(state.options)
+            env.globals["portfolio_search"] = _search_words(
+                state.options, own=None if state.own_index is None else _index_folder(state))
         return env
 
     def on_page_context(self, context: TemplateContext, /, *, page: Page,
@@ -525,12 +535,14 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
         if self.defer_bundle:
             output = _defer_bundle(output)
         uri = state.key(page.file.src_uri)
-        if state.pagefind is not None:
+        if state.pagefind is not None or state.own_index is not None:
             kind = search.page_kind(uri, state.initiatives, state.generated,
                                     state.options.output)
             output = search.mark_page(output, kind)
             if kind is not None and state.page_index is not None:
                 state.page_index.note(Path(page.file.abs_dest_path))
+            if kind is not None and state.own_index is not None:
+                state.own_index[page.url] = site_index.read_page(page.url, kind, output)
         if not state.ours(uri) or state.spool is None:
             return output
         if state.let_go:
@@ -569,6 +581,8 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
         remove a build's spool (`mkdocs serve` keeps its own until it stops)."""
         state = self._state()
         program, page_index, state.page_index = state.pagefind, state.page_index, None
+        own = state.own_index
+        folder = _index_folder(state)
         self._stop()
         cache = self.cache
         if cache is not None:
@@ -579,6 +593,9 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
             # once this build's pages are shown.
             (due / "due").write_text(f"{dt.datetime.now().isoformat()}\n", encoding="utf-8")
             return  # (indexed after that rebuild, which would stop this one's index)
+        if own is not None:
+            self._write_own_index(own, Path(config.site_dir), folder, state)
+            return
         if program is None or (state.language is not None and not state.language.last):
             return  # (the i18n plugin builds the other languages next: indexed once, then)
         self.languages_index = None
@@ -596,6 +613,19 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
         if failed:
             raise PluginError(f"portfolio: the Pagefind index of {config.site_dir} could not "
                               f"be made: {failed}")
+
+    def _write_own_index(self, pages: dict[str, site_index.Page], site_dir: Path,
+                         folder: str, state: BuildState) -> None:
+        """Write the site's own index of this build's pages. A dirty build wrote only some
+        pages: under `mkdocs serve` the others are those of the builds before (a page whose
+        file is gone is left out); a dirty build of its own reads the written site."""
+        language = state.options.language
+        if self.dirty and not self.serving:
+            pages = {page.url: page for page in site_index.read_site(site_dir)}
+        elif self.dirty:
+            for url in [u for u in pages if not (site_dir / _written(u)).is_file()]:
+                del pages[url]
+        site_index.write(site_dir, pages.values(), language, folder)
 
     def on_build_error(self, error: Exception) -> None:
         """Stop the workers, and remove a build's spool, after a failed build."""
@@ -858,8 +888,22 @@ def _defer_bundle(html: str) -> str:
     return _BUNDLE.sub(r'<script src="\1" defer>', html, count=1)
 
 
-def _search_words(options: Options) -> dict[str, Any]:
-    """The header search box's words and choices, in the site's language."""
+def _written(url: str) -> str:
+    """The file a page's URL is written to, in the site."""
+    return url + "index.html" if url.endswith("/") or not url else url
+
+
+def _index_folder(state: BuildState) -> str:
+    """The folder of the site's own index: one per language where the i18n plugin builds
+    the languages into one site."""
+    if state.language is None:
+        return site_index.FOLDER
+    return f"{site_index.FOLDER}/{state.language.language}"
+
+
+def _search_words(options: Options, own: str | None = None) -> dict[str, Any]:
+    """The header search box's words and choices, in the site's language; `own`: the folder
+    of the site's own index, where it serves (else Pagefind does)."""
     t = Translator.for_language(options.language, options.data_dir / "locales",
                                 options.root)
     keys = ("label", "placeholder", "filters", "type", "count", "count_one", "none",
@@ -874,7 +918,8 @@ def _search_words(options: Options) -> dict[str, Any]:
         "status": [(s.value, t(f"status.{s.value}")) for s in Status],
         "type": [(kind, t(f"search.type.{kind}")) for kind in search.KINDS],
     }
-    return {"words": words, "choices": choices, "bundle": f"{search.BUNDLE}/pagefind.js",
+    bundle = "assets/portfolio/search-index.js" if own else f"{search.BUNDLE}/pagefind.js"
+    return {"words": words, "choices": choices, "bundle": bundle, "index": own,
             "list": page_url(f"{options.output}/initiatives.md", options.directory_urls)}
 
 

@@ -35,6 +35,7 @@ from markupsafe import escape
 
 from ..parallel.indexer import TIMEOUT, StreamingIndex, end_process
 
+PORTFOLIO = "portfolio"
 PAGEFIND = "pagefind"
 MKDOCS = "mkdocs"
 # The folder of the index in the site.

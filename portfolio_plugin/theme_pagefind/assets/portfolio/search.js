@@ -57,7 +57,10 @@
         /* Pagefind searches in its web worker (pagefind-worker.js, 40 KB more before the
            first result): on the main thread, a search of tens of thousands of pages holds up
            the reader's typing (measured at 20,000 initiatives: typing a word took 55 s). */
-        return Promise.resolve(pagefind.options({ baseUrl: site })).then(function () {
+        var settings = { baseUrl: site };
+        var index = root.getAttribute("data-pf-search-index");
+        if (index) settings.index = index;  /* the site's own index: its folder */
+        return Promise.resolve(pagefind.options(settings)).then(function () {
           return pagefind;
         });
       });

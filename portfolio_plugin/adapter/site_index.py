@@ -1,0 +1,372 @@
+"""The site's own search index, sharded for phones (the plugin's `search: portfolio`).
+
+A reader's first query must not fetch the whole index, nor a page list of every page of the
+site: at 20,000 initiatives Pagefind's page list alone is 160 KB. Here the index is cut into
+small gzip'd files that a query fetches only as it needs them (`assets/portfolio/
+search-index.js` reads them):
+
+- `search-index/index.json`: the entry, fetched first (a few KB): how many pages, the
+  language, the prefixes of the word shards and the folder of this build's files;
+- `<folder>/w/<prefix>`: the words that begin with a prefix, each with its stem, and for
+  each stem the pages that hold it with a weight (the title counts more than the text). A
+  prefix whose words would make a large file is cut into longer prefixes;
+- `<folder>/d/<n>`: the pages `CHUNK * n` to `CHUNK * (n + 1) - 1`: address, title, a short
+  text, kind, facet and zone, fetched for the results shown only;
+- `<folder>/f/<filter>/<hash of the value>`: the pages of one value of a filter (a facet,
+  a zone, a partner), fetched when the filter is chosen.
+
+The folder is named after what it holds: a reader whose page is older than the site it
+searches is told nothing wrong, it fetches the files of one build or fails, and files can be
+kept in caches as long as they are served.
+
+What a page contributes is what Pagefind would read of it (`search.mark_page` marks the
+region and kind, `search.EXCLUDE` what is left out): the text of its content region less
+what the portfolio generates, its first heading as title, and the filters and metadata its
+`data-pagefind-filter` and `data-pagefind-meta` attributes give. Words are stemmed with the
+Snowball stemmer of the site's language (English, Swedish, ...): "lights" finds "light" and
+"lighting", "städer" finds "stad"; a word the reader is still typing finds the words it
+begins.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import html as htmllib
+import json
+import re
+import shutil
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import snowballstemmer
+
+from .search import EXCLUDE, KIND_ATTRIBUTE, LISTING_KINDS, MATERIAL_CONTENT
+
+FOLDER = "search-index"
+ENTRY = "index.json"
+# Pages per file of pages: a result shown fetches one such file (about 5 KB gzip'd).
+CHUNK = 40
+# The most postings a word shard holds before it is cut by a longer prefix.
+SHARD_POSTINGS = 6000
+# The weights of where a word is: the title, the summary, the text.
+TITLE, SUMMARY, TEXT = 8, 3, 1
+# A text shown under a result that has no summary, in characters.
+SNIPPET = 220
+# The longest word kept (longer runs are identifiers, not words).
+LONGEST = 40
+VERSION = 1
+
+_CLASSES = frozenset(s[1:] for s in EXCLUDE if s.startswith("."))
+# `[data-pf-indexed=kind] .pf-stories`: left out of the listings' pages.
+_LISTING_ONLY = frozenset(s.rsplit(" .", 1)[1] for s in EXCLUDE if s.startswith("["))
+# Elements whose text is never a reader's: scripts, styles, pictures, Material's anchors.
+_SKIP_TAGS = frozenset({"script", "style", "svg", "template", "noscript", "button", "select",
+                        "textarea", "nav"})
+_SKIP_CLASSES = frozenset({"headerlink", "md-content__button", "md-source-file"})
+_VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
+                   "param", "source", "track", "wbr"})
+_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)([^>]*)>|<!--.*?-->", re.S)
+_CLASS = re.compile(r"\bclass=\"([^\"]*)\"")
+_ATTR = re.compile(r"([a-zA-Z_:][-a-zA-Z0-9_:.]*)\s*=\s*(?:\"([^\"]*)\"|'([^']*)')")
+_WORD = re.compile(r"\w+")
+_SPACE = re.compile(r"\s+")
+_BLOCK = frozenset({"p", "div", "li", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6", "dd",
+                    "dt", "section", "article", "blockquote", "figcaption", "br", "tr"})
+
+# The languages of Snowball, by the codes sites use.
+_STEMMERS = {"da": "danish", "de": "german", "en": "english", "es": "spanish", "fi": "finnish",
+             "fr": "french", "it": "italian", "nb": "norwegian", "nl": "dutch",
+             "nn": "norwegian", "no": "norwegian", "pt": "portuguese", "sv": "swedish"}
+
+
+@dataclass
+class Page:
+    """What one page gives the index."""
+
+    url: str
+    kind: str
+    title: str
+    text: str
+    meta: dict[str, str] = field(default_factory=dict)
+    filters: dict[str, list[str]] = field(default_factory=dict)
+
+
+def _attrs(raw: str) -> dict[str, str]:
+    return {m.group(1).lower(): htmllib.unescape(m.group(2) if m.group(2) is not None
+                                                 else m.group(3))
+            for m in _ATTR.finditer(raw)}
+
+
+def _named(spec: str, attrs: dict[str, str], into: dict[str, list[str]]) -> None:
+    """`name[data-x], other[data-y]` (Pagefind's form): each name with its attribute's value."""
+    for part in spec.split(","):
+        name, _, rest = part.strip().partition("[")
+        value = attrs.get(rest.rstrip("]").strip().lower()) if rest else None
+        if name and value:
+            into.setdefault(name.strip(), []).append(value)
+
+
+def region(html: str) -> str:
+    """The content region of a page (Material's article, else its body)."""
+    start = html.find(MATERIAL_CONTENT)
+    if start >= 0:
+        end = html.rfind("</article>")
+        return html[start:end + len("</article>")] if end > start else html[start:]
+    start = html.find("<body")
+    end = html.rfind("</body>")
+    return html[start:end] if start >= 0 and end > start else ""
+
+
+def read_page(url: str, kind: str, html: str) -> Page:
+    """The page at `url` (relative to the site's root) as the index holds it."""
+    content = region(html)
+    listing = kind in LISTING_KINDS
+    text: list[str] = []
+    title: list[str] = []
+    meta: dict[str, list[str]] = {}
+    filters: dict[str, list[str]] = {}
+    stack: list[tuple[str, bool, bool]] = []  # (tag, left out, the title)
+    out = 0  # open elements left out
+    in_title = False
+    seen_title = False
+    at = 0
+    for match in _TAG.finditer(content):
+        if not out:
+            piece = content[at:match.start()]
+            if piece:
+                text.append(piece)
+                if in_title:
+                    title.append(piece)
+        at = match.end()
+        closing, name, raw = match.group(1), match.group(2), match.group(3)
+        if name is None:
+            continue  # a comment
+        name = name.lower()
+        if closing:
+            for depth in range(len(stack) - 1, max(len(stack) - 8, -1), -1):
+                if stack[depth][0] == name:  # (elements left open inside are closed with it)
+                    for _, left_out, heading in stack[depth:]:
+                        out -= left_out
+                        in_title = in_title and not heading
+                    del stack[depth:]
+                    break
+            if name in _BLOCK:
+                text.append(" ")
+            continue
+        ignored = False
+        if "data-pagefind" in raw:
+            attrs = _attrs(raw)
+            if "data-pagefind-filter" in attrs:
+                _named(attrs["data-pagefind-filter"], attrs, filters)
+            if "data-pagefind-meta" in attrs:
+                _named(attrs["data-pagefind-meta"], attrs, meta)
+            ignored = "data-pagefind-ignore" in attrs
+        if name in _VOID or raw.endswith("/"):
+            text.append(" ")
+            continue
+        found = _CLASS.search(raw) if "class=" in raw else None
+        classes = found.group(1).split() if found else ()
+        left_out = (ignored or name in _SKIP_TAGS
+                    or not _CLASSES.isdisjoint(classes) or not _SKIP_CLASSES.isdisjoint(classes)
+                    or (listing and not _LISTING_ONLY.isdisjoint(classes)))
+        heading = name == "h1" and not seen_title and not out and not left_out
+        if heading:
+            in_title = seen_title = True
+        stack.append((name, left_out, heading))
+        out += left_out
+        if name in _BLOCK:
+            text.append(" ")
+    if not out:
+        text.append(content[at:])
+    words = _SPACE.sub(" ", htmllib.unescape("".join(text))).strip()
+    heading_text = _SPACE.sub(" ", htmllib.unescape("".join(title))).strip()
+    return Page(url=url, kind=kind, title=heading_text, text=words,
+                meta={k: v[0] for k, v in meta.items()},
+                filters={**filters, "type": [kind]})
+
+
+def kind_of(html: str) -> str | None:
+    """The kind a marked page carries (`search.mark_page`), None for a page not indexed."""
+    start = html.find("data-pagefind-body")
+    if start < 0:
+        return None
+    found = re.search(r'data-pf-type="([^"]*)"', html[start:start + 400])
+    return htmllib.unescape(found.group(1)) if found else None
+
+
+def read_site(site_dir: Path) -> Iterator[Page]:
+    """The pages of a written site, as marked (under `--dirty`, or where a build wrote
+    pages this process did not see)."""
+    for path in sorted(site_dir.rglob("*.html")):
+        relative = path.relative_to(site_dir)
+        if relative.parts and relative.parts[0] == FOLDER:
+            continue
+        try:
+            html = path.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            continue
+        kind = kind_of(html)
+        if kind is None:
+            continue
+        url = relative.as_posix()
+        url = url[:-len("index.html")] if url.endswith("index.html") else url
+        yield read_page(url, kind, html)
+
+
+class Stemmer:
+    """Words to stems in one language (words of a language Snowball lacks are their own
+    stems); each word is stemmed once."""
+
+    def __init__(self, language: str) -> None:
+        name = _STEMMERS.get(language.split("-")[0].split("_")[0].lower())
+        self._stem = snowballstemmer.stemmer(name).stemWord if name else None
+        self._known: dict[str, str] = {}
+
+    def __call__(self, word: str) -> str:
+        stem = self._known.get(word)
+        if stem is None:
+            stem = self._stem(word) if self._stem is not None else word
+            self._known[word] = stem or word
+            stem = stem or word
+        return stem
+
+
+def words(text: str) -> list[str]:
+    """The words of a text, lower case (numbers are words: a year is searched)."""
+    return [w for w in _WORD.findall(text.lower())
+            if len(w) <= LONGEST and (len(w) > 1 or w.isdigit()) and w != "_"]
+
+
+def fnv(value: str) -> str:
+    """The name of a filter value's file: FNV-1a of its UTF-8 (the reader's script computes
+    the same to find it without a list of every value)."""
+    h = 0x811C9DC5
+    for byte in value.encode("utf-8"):
+        h = ((h ^ byte) * 0x01000193) & 0xFFFFFFFF
+    return f"{h:08x}"
+
+
+def _packed(data: object) -> bytes:
+    return gzip.compress(json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+                         .encode("utf-8"), compresslevel=9, mtime=0)
+
+
+def _shards(stems: dict[str, dict[int, int]], word_stems: dict[str, str]) -> dict[str, list[str]]:
+    """The words of each shard: by their first two letters, cut by longer prefixes where the
+    postings of their stems would be too many for one file."""
+    def size(ws: list[str]) -> int:
+        return sum(len(stems[s]) for s in {word_stems[w] for w in ws})
+
+    result: dict[str, list[str]] = {}
+    todo: list[tuple[str, list[str]]] = []
+    grouped: dict[str, list[str]] = {}
+    for word in sorted(word_stems):
+        grouped.setdefault(word[:2], []).append(word)
+    todo.extend(grouped.items())
+    while todo:
+        prefix, ws = todo.pop()
+        if size(ws) <= SHARD_POSTINGS or all(len(w) <= len(prefix) for w in ws):
+            result[prefix] = ws
+            continue
+        longer: dict[str, list[str]] = {}
+        for word in ws:
+            key = word[:len(prefix) + 1]
+            longer.setdefault(key if len(word) > len(prefix) else prefix, []).append(word)
+        if len(longer) == 1 and prefix in longer:
+            result[prefix] = ws
+            continue
+        todo.extend(longer.items())
+    return result
+
+
+def write(site_dir: Path, pages: Iterable[Page], language: str, where: str = FOLDER) -> None:
+    """Write the index of `pages` into the site's folder `where` (what was there is
+    replaced)."""
+    ordered = sorted(pages, key=lambda p: p.url)
+    stem = Stemmer(language)
+    stems: dict[str, dict[int, int]] = {}  # stem: {page: weight}
+    word_stems: dict[str, str] = {}
+    docs: list[list[object]] = []
+    filters: dict[str, dict[str, list[int]]] = {}
+    for n, page in enumerate(ordered):
+        weights: dict[str, int] = {}
+        for weight, text in ((TITLE, page.title), (SUMMARY, page.meta.get("summary", "")),
+                             (TEXT, page.text)):
+            for word in words(text):
+                s = word_stems.get(word)
+                if s is None:
+                    s = word_stems[word] = stem(word)
+                weights[s] = weights.get(s, 0) + weight
+        for s, w in weights.items():
+            stems.setdefault(s, {})[n] = min(w, 99)
+        shown = page.meta.get("summary") or _snippet(page.text, page.title)
+        docs.append([page.url, page.meta.get("title") or page.title or page.url, shown,
+                     page.kind, (page.filters.get("facet") or [""])[0],
+                     (page.filters.get("zone") or [""])[0], page.meta.get("facet", ""),
+                     page.meta.get("zone", "")])
+        for name, values in page.filters.items():
+            for value in dict.fromkeys(values):
+                filters.setdefault(name, {}).setdefault(value, []).append(n)
+    files: dict[str, bytes] = {}
+    shards = _shards(stems, word_stems)
+    for prefix, ws in shards.items():
+        own = sorted({word_stems[w] for w in ws})
+        number = {s: i for i, s in enumerate(own)}
+        postings = []
+        for s in own:
+            flat: list[int] = []
+            last = 0
+            for page_number, weight in sorted(stems[s].items()):
+                flat += (page_number - last, weight)
+                last = page_number
+            postings.append(flat)
+        files[f"w/{_file_name(prefix)}"] = _packed(
+            {"w": {w: number[word_stems[w]] for w in ws}, "p": postings})
+    for start in range(0, len(docs), CHUNK):
+        files[f"d/{start // CHUNK}"] = _packed(docs[start:start + CHUNK])
+    held: dict[str, dict[str, list[int]]] = {}  # (two values may share a file's name)
+    for name, values in filters.items():
+        for value, numbers in values.items():
+            held.setdefault(f"f/{_file_name(name)}/{fnv(value)}", {})[value] = \
+                _deltas(numbers)
+    files.update((path, _packed(pages)) for path, pages in held.items())
+    digest = hashlib.sha256()
+    for name in sorted(files):
+        digest.update(name.encode() + b"\0" + files[name])
+    build = digest.hexdigest()[:12]
+    folder = site_dir / where
+    if folder.exists():
+        shutil.rmtree(folder)
+    for name, data in files.items():
+        path = folder / build / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+    entry = {"version": VERSION, "language": language, "build": build, "pages": len(docs),
+             "chunk": CHUNK, "shards": sorted(shards), "filters": sorted(filters)}
+    (folder / ENTRY).write_text(json.dumps(entry, ensure_ascii=False, separators=(",", ":")),
+                                encoding="utf-8")
+
+
+def _file_name(key: str) -> str:
+    """A prefix or filter name as a file name: itself where it is plain, else its hash."""
+    return key if re.fullmatch(r"[a-z0-9]{1,24}", key) else "_" + fnv(key)
+
+
+def _deltas(numbers: list[int]) -> list[int]:
+    out: list[int] = []
+    last = 0
+    for n in numbers:
+        out.append(n - last)
+        last = n
+    return out
+
+
+def _snippet(text: str, title: str) -> str:
+    """The start of a page's text after its title, cut at a word."""
+    body = text[len(title):].strip() if title and text.startswith(title) else text
+    if len(body) <= SNIPPET:
+        return body
+    cut = body.rfind(" ", 0, SNIPPET)
+    return body[:cut if cut > SNIPPET // 2 else SNIPPET] + " …"
