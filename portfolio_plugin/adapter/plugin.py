@@ -478,9 +478,10 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
             page.markdown = ""  # nothing reads it again (see READ_ONLY_PLUGINS)
         if (state.pagefind is not None or state.own_index is not None) \
                 and state.ours(page.file.src_uri):
-            # Readers search with the site's own index or Pagefind: Material's index of the portfolio's thousands of
-            # pages would never be downloaded. Its documented page setting leaves them out
-            # (the search box of Material's header stays, served by Pagefind).
+            # Readers search with the site's own index or Pagefind: Material's index of the
+            # portfolio's thousands of pages would never be downloaded. Its documented page
+            # setting leaves them out (the search box of Material's header stays, served by
+            # the other index).
             said = page.meta.get("search")
             page.meta["search"] = {**(said if isinstance(said, dict) else {}), "exclude": True}
         return html
@@ -541,13 +542,15 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
             output = search.mark_page(output, kind)
             if kind is not None and state.page_index is not None:
                 state.page_index.note(Path(page.file.abs_dest_path))
-            if kind is not None and state.own_index is not None:
-                state.own_index[page.url] = site_index.read_page(page.url, kind, output)
-        if not state.ours(uri) or state.spool is None:
-            return output
-        if state.let_go:
-            page.content = ""  # written next; nothing reads it again
-        return join_html_blocks(output, state.spool.parts(uri))
+        else:
+            kind = None
+        if state.ours(uri) and state.spool is not None:
+            if state.let_go:
+                page.content = ""  # written next; nothing reads it again
+            output = join_html_blocks(output, state.spool.parts(uri))
+        if kind is not None and state.own_index is not None:
+            state.own_index[page.url] = site_index.read_page(page.url, kind, output)
+        return output
 
     def on_post_template(self, output_content: str, template_name: str,
                          config: MkDocsConfig) -> str:

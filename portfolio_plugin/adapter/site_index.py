@@ -42,7 +42,7 @@ from pathlib import Path
 
 import snowballstemmer
 
-from .search import EXCLUDE, KIND_ATTRIBUTE, LISTING_KINDS, MATERIAL_CONTENT
+from .search import EXCLUDE, LISTING_KINDS, MATERIAL_CONTENT
 
 FOLDER = "search-index"
 ENTRY = "index.json"
@@ -162,7 +162,7 @@ def read_page(url: str, kind: str, html: str) -> Page:
                 _named(attrs["data-pagefind-filter"], attrs, filters)
             if "data-pagefind-meta" in attrs:
                 _named(attrs["data-pagefind-meta"], attrs, meta)
-            ignored = "data-pagefind-ignore" in attrs
+            ignored = "data-pagefind-ignore" in raw
         if name in _VOID or raw.endswith("/"):
             text.append(" ")
             continue
@@ -327,8 +327,8 @@ def write(site_dir: Path, pages: Iterable[Page], language: str, where: str = FOL
     for start in range(0, len(docs), CHUNK):
         files[f"d/{start // CHUNK}"] = _packed(docs[start:start + CHUNK])
     held: dict[str, dict[str, list[int]]] = {}  # (two values may share a file's name)
-    for name, values in filters.items():
-        for value, numbers in values.items():
+    for name, by_value in filters.items():
+        for value, numbers in by_value.items():
             held.setdefault(f"f/{_file_name(name)}/{fnv(value)}", {})[value] = \
                 _deltas(numbers)
     files.update((path, _packed(pages)) for path, pages in held.items())

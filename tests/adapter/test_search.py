@@ -1,4 +1,4 @@
-"""Search for readers with Pagefind (`search: pagefind`, the default where it is installed).
+"""Search for readers with Pagefind (`search: pagefind`).
 
 A small site is built once with the Pagefind index and once with `search: mkdocs`; the index
 is read back from the files Pagefind wrote (each a gzip'd `pagefind_dcd` mark and JSON or
@@ -36,6 +36,7 @@ plugins:
   - search
   - portfolio{options}
 """
+PAGEFIND = ":\n      search: pagefind"
 
 
 def make_site(root: Path, options: str = "") -> Site:
@@ -72,7 +73,7 @@ def build(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("search") / "site"
-    make_site(root)
+    make_site(root, PAGEFIND)
     result = build(root, "--strict")
     assert result.returncode == 0, result.stderr[-3000:]
     return root / "out"
@@ -194,7 +195,7 @@ def test_a_site_that_keeps_mkdocs_search_has_no_pagefind_index(
 def test_asking_for_pagefind_without_it_installed_stops_the_build_with_a_message(
         tmp_path: Path) -> None:
     root = tmp_path / "site"
-    make_site(root, ":\n      search: pagefind")
+    make_site(root, PAGEFIND)
     # An interpreter that cannot import pagefind_bin: a `pagefind_bin` that is not a package.
     hide = tmp_path / "hide"
     (hide / "pagefind_bin").mkdir(parents=True)
@@ -263,7 +264,7 @@ def test_the_rewritten_index_files_read_back_as_pagefind_wrote_them(built: Path)
 def test_under_serve_a_rebuild_stops_the_index_of_the_last_build_before_it_starts(
         tmp_path: Path) -> None:
     root = tmp_path / "site"
-    make_site(root)
+    make_site(root, PAGEFIND)
     config = load_config(str(root / "mkdocs.yml"))
     plugin = config.plugins["portfolio"]
     assert isinstance(plugin, PortfolioPlugin)
