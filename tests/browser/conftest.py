@@ -47,9 +47,8 @@ CHROMIUM_ARGS = [
 ]
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
-# The policy of SECURITY.md: nothing inline may run, nothing comes from another host;
-# WebAssembly of the site may be compiled (Pagefind's search).
-POLICY = ("default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; "
+# The policy of SECURITY.md: nothing inline may run, nothing comes from another host.
+POLICY = ("default-src 'self'; script-src 'self'; "
           "style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self'; "
           "connect-src 'self'; object-src 'none'; "
           "base-uri 'self'; form-action 'self'; frame-ancestors 'none'")

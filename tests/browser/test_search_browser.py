@@ -1,7 +1,7 @@
-"""The header search box, served by Pagefind, in Chromium on the reference site.
+"""The header search box, served by the site's own index, in Chromium on the reference site.
 
-The site is served with the Content-Security-Policy of SECURITY.md (which allows
-`'wasm-unsafe-eval'` for Pagefind's WebAssembly) and opened at 390 px, as on a phone. A query
+The site is served with the Content-Security-Policy of SECURITY.md and opened at 390 px, as
+on a phone. A query
 typed in the header shows each result's title, summary, facet and zone; a filter narrows them;
 Material's search_index.json is never requested; the initiative list and the search carry
 each other's filters through the URL.
@@ -85,7 +85,8 @@ def test_a_query_in_the_header_shows_title_summary_facet_and_zone(
     assert status.get_attribute("role") == "status"
     assert status.inner_text().endswith("results")
     assert not any("search_index" in r for r in visit.requests), visit.requests
-    assert any("/pagefind/" in r for r in visit.requests)
+    assert any("/search-index/" in r for r in visit.requests)
+    assert not any("/pagefind/" in r for r in visit.requests)
     assert_no_violation(visit, "search")
 
 
