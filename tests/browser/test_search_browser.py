@@ -9,6 +9,7 @@ each other's filters through the URL.
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from collections.abc import Callable
@@ -189,14 +190,12 @@ def test_the_open_search_passes_axe_and_escape_closes_it(
 
 
 # -- what a reader's first query costs ---------------------------------------------------------
-# Pagefind's own files, the same for every site: its script, its worker and its WebAssembly.
-PAGEFIND_OWN = ("pagefind.js", "pagefind-worker.js", "wasm.")
 GENERATED = 300
 
 
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A portfolio of 300 generated initiatives (bench/generate.py), built with Pagefind."""
+    """A portfolio of 300 generated initiatives (bench/generate.py), built as it comes."""
     root = tmp_path_factory.mktemp("generated") / "portfolio"
     subprocess.run([sys.executable, str(ROOT / "bench" / "generate.py"), "--count",
                     str(GENERATED), "--out", str(root)], check=True, capture_output=True,
@@ -207,11 +206,13 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def fetched(site: Path, base: str, requests: list[str]) -> dict[str, int]:
-    """The size of each file of the site's index requested (as served: not compressed)."""
+    """The size of each file of the search requested (as stored: the index's files are
+    gzip'd by the build, whatever the server does)."""
     sizes = {}
     for request in requests:
         path = urlsplit(request).path
-        if request.startswith(base) and path.startswith("/pagefind/"):
+        if request.startswith(base) and (path.startswith("/search-index/")
+                                         or path.endswith("/search-index.js")):
             sizes[path] = (site / path.lstrip("/")).stat().st_size
     return sizes
 
@@ -224,23 +225,24 @@ def test_a_first_query_fetches_five_results_and_little_of_the_index(
     box = open_search(visit)
     box.press_sequentially("street lighting", delay=20)
     results(visit)
-    visit.page.wait_for_function(
-        "() => /\\d/.test(document.querySelector('[data-pf-search-status]').textContent)")
     visit.page.wait_for_load_state("networkidle")
     sizes = fetched(generated, base, visit.requests)
-    fragments = [p for p in sizes if p.endswith(".pf_fragment")]
-    own = sum(n for p, n in sizes.items() if p.rsplit("/", 1)[-1].startswith(PAGEFIND_OWN))
-    site = sum(sizes.values()) - own
-    # Each result shown costs its fragment (its text, 1-3 KB): 5 first, not 10.
-    assert len(fragments) == 5, fragments
+    entry = json.loads((generated / "search-index" / "index.json").read_text(encoding="utf-8"))
+    files = f"/search-index/{entry['build']}/"
+    pages = [p for p in sizes if p.startswith(files + "d/")]
+    shards = [p for p in sizes if p.startswith(files + "w/")]
+    # Five results shown: the pages' files that hold them (40 pages each), no more.
     assert visit.page.locator(".pf-search-item").count() == 5
-    # Pagefind's own files are 159 KB whatever the site; the budget at 5,000 initiatives
-    # (300 KB) leaves the site's part of the index (its page list, a chunk per word, the
-    # fragments) 141 KB there. At 300 initiatives that part is 59.5 KB for this query; it
-    # was 86 KB with the site's generated facts, tables and lists in the index and 10
-    # fragments, and 65.6 KB with 5 fragments but those in the index: 64 KB is the bound.
-    assert own < 170_000, sizes
-    assert site < 64_000, sizes
+    assert 1 <= len(pages) <= 5, sizes
+    # One shard per word typed ("st", "li"), and the entry.
+    assert sorted(p.rsplit("/", 1)[1] for p in shards) == ["li", "st"], sizes
+    assert "/search-index/index.json" in sizes
+    # Nothing else of the index: no filter was chosen.
+    assert set(sizes) == {"/search-index/index.json", *pages, *shards,
+                          "/assets/portfolio/search-index.js"}, sizes
+    # The whole first query, script included, at 300 initiatives: 14.4 KB when written.
+    assert sum(sizes.values()) < 40_000, sizes
+    assert not any("/pagefind/" in r or "search_index.json" in r for r in visit.requests)
 
 
 def test_at_scale_the_facet_maps_figure_is_fetched_only_when_the_reader_explores_it(
