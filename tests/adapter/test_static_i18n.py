@@ -9,6 +9,7 @@ plugins in `plugins:`.
 from __future__ import annotations
 
 import csv
+import gzip
 import io
 import json
 import os
@@ -21,7 +22,7 @@ from xml.etree import ElementTree
 
 import pytest
 
-from portfolio_plugin.adapter import search
+from portfolio_plugin.adapter import search, site_index
 from portfolio_plugin.adapter.static_i18n import Language
 from portfolio_plugin.i18n import package_catalogue
 from portfolio_plugin.options import i18n_languages, read_config
@@ -41,12 +42,14 @@ SWEDISH_BODY = "Alfas egen beskrivning på svenska."
 ENGLISH_BODY = "Alpha's own description."
 
 
-def i18n_site(root: Path, order: str) -> Path:
+def i18n_site(root: Path, order: str, search_with: str = "") -> Path:
     """The test portfolio (tests/support.py) with the i18n plugin: a Swedish home page, a
     Swedish body for alpha (`alpha.sv.md`), alpha's title in both languages."""
     config = write_site(root, "https://testvik.example/", plugin=False)
     text = config.read_text(encoding="utf-8")
-    text += "plugins:\n" + "".join(ORDERS[order])
+    plugin = f"  - portfolio:\n      search: {search_with}\n" if search_with else "  - portfolio\n"
+    text += "plugins:\n" + "".join(plugin if p == "  - portfolio\n" else p
+                                   for p in ORDERS[order])
     config.write_text(text, encoding="utf-8")
     docs = root / "docs"
     (docs / "index.sv.md").write_text("# Testvik på svenska\n\nHej.\n", encoding="utf-8")
@@ -229,14 +232,45 @@ def test_the_sitemap_lists_every_page_in_both_languages_with_its_translation(
     assert len(entries) == len(pages_built)
 
 
-def test_the_pagefind_index_holds_both_languages_alike(site: Path) -> None:
+def test_each_language_has_its_own_index_of_its_own_pages(site: Path) -> None:
+    """The site's own index (`search: portfolio`): `search-index/<language>/`, which each
+    language's pages search."""
+    docs = {}
+    for code in ("en", "sv"):
+        folder = site / site_index.FOLDER / code
+        entry = json.loads((folder / "index.json").read_text(encoding="utf-8"))
+        assert entry["language"] == code
+        docs[code] = [doc for n in range(-(-entry["pages"] // entry["chunk"]))
+                      for doc in json.loads(gzip.decompress(
+                          (folder / entry["build"] / "d" / str(n)).read_bytes()))]
+    english = {doc[0]: doc[1] for doc in docs["en"]}
+    swedish = {doc[0]: doc[1] for doc in docs["sv"]}
+    assert len(english) == len(swedish) > 20
+    assert {f"sv/{url}" for url in english} == set(swedish)
+    assert english["initiatives/alpha/"] == "Alpha pilot"
+    assert swedish["sv/initiatives/alpha/"] == "Alfapilot"
+    for page, code in ((site / "index.html", "en"), (site / "sv" / "index.html", "sv")):
+        assert f'data-pf-search-index="search-index/{code}/"' in \
+            page.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def pagefind_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("i18n-pagefind")
+    mkdocs_build(i18n_site(root, "i18n first", "pagefind"), root / "site")
+    return root / "site"
+
+
+def test_the_pagefind_index_holds_both_languages_alike(pagefind_site: Path) -> None:
+    site = pagefind_site
     entry = json.loads((site / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8"))
     counts = {code: found["page_count"] for code, found in entry["languages"].items()}
     assert set(counts) == {"en", "sv"} and counts["en"] == counts["sv"] > 20
 
 
 def test_the_pagefind_index_of_both_languages_is_made_as_mkdocs_writes_the_pages(
-        site: Path, tmp_path: Path) -> None:
+        pagefind_site: Path, tmp_path: Path) -> None:
+    site = pagefind_site
     """One index of every language's pages, handed to Pagefind in the order MkDocs writes
     them: what its binary makes of the written site, in the order the files were written."""
     program = search.binary()
