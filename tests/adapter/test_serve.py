@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gzip
+import json
 import os
 import time
 from collections.abc import Callable
@@ -14,6 +16,7 @@ from mkdocs.config import load_config
 from mkdocs.structure.files import get_files
 
 from portfolio_plugin import pipeline
+from portfolio_plugin.adapter import site_index
 from portfolio_plugin.adapter.plugin import PortfolioPlugin
 from portfolio_plugin.parallel.spool import PARTS, Spool
 
@@ -254,18 +257,24 @@ def content(folder: Path) -> dict[Path, bytes]:
     return found
 
 
+def searched(out: Path) -> dict[str, str]:
+    """The title of each page in the site's own search index, by address (each once)."""
+    folder = out / site_index.FOLDER
+    entry = json.loads((folder / "index.json").read_text(encoding="utf-8"))
+    docs = [doc for n in range(-(-entry["pages"] // entry["chunk"]))
+            for doc in json.loads(gzip.decompress(
+                (folder / entry["build"] / "d" / str(n)).read_bytes()))]
+    titles = {doc[0]: doc[1] for doc in docs}
+    assert len(titles) == len(docs) == entry["pages"]
+    return titles
+
+
 def shown(out: Path, *parts: str) -> str:
     return (out.joinpath(*parts) / "index.html").read_text(encoding="utf-8")
 
 
 def test_under_serve_dirty_an_edit_shows_on_its_page_and_in_the_list_first_then_the_rest(
-        site: Site, initiative: Make, tmp_path: Path, monkeypatch: Any) -> None:
-    from portfolio_plugin.adapter import search
-
-    indexed: list[str] = []
-    monkeypatch.setattr(search, "binary", lambda: Path("/no/pagefind"))
-    monkeypatch.setattr(search, "index_in_background",
-                        lambda program, site_dir, running: indexed.append(site_dir))
+        site: Site, initiative: Make, tmp_path: Path) -> None:
     story = [{"date": "2024-05-01", "kind": "milestone", "title": "Opened"}]
     for n in range(3):
         site.front(f"item-{n}", initiative(title=f"Item {n}", steward="city", stories=story))
@@ -276,7 +285,7 @@ def test_under_serve_dirty_an_edit_shows_on_its_page_and_in_the_list_first_then_
         time.sleep(0.05)
         site.front("item-1", initiative(title="Item 1, edited", steward="city",
                                         stories=story))
-        assert len(indexed) == 1
+        assert searched(out)["initiatives/item-1/"] == "Item 1"
         serve_build(site, out, plugin)
         # First what shows the initiative first-hand: its page, the list and its index.
         assert "Item 1, edited" in shown(out, "initiatives", "item-1")
@@ -288,10 +297,12 @@ def test_under_serve_dirty_an_edit_shows_on_its_page_and_in_the_list_first_then_
         # The rest of the site is due: the server is told by the folder it watches.
         assert "Item 1, edited" not in shown(out, "portfolio", "partners", "city")
         assert (plugin.catch_up / "due").is_file()
-        assert len(indexed) == 1  # (the next rebuild would stop the index at once)
+        # The search index is written with the rest (a preview's pages are kept for it).
+        assert searched(out)["initiatives/item-1/"] == "Item 1"
         serve_build(site, out, plugin)  # the rebuild the server runs next
         assert "Item 1, edited" in shown(out, "portfolio", "partners", "city")
-        assert len(indexed) == 2
+        titles = searched(out)
+        assert titles["initiatives/item-1/"] == "Item 1, edited"
         # The site is now as a whole build of the same pages makes it (MkDocs' own dirty
         # build does not read the other pages again: their titles in the navigation of a
         # page it rebuilt are not known, so pages are compared by their content).
@@ -302,6 +313,8 @@ def test_under_serve_dirty_an_edit_shows_on_its_page_and_in_the_list_first_then_
             made, whole = content(out / folder), content(fresh / folder)
             assert made.keys() == whole.keys()
             assert [p for p in made if made[p] != whole[p]] == []
+        # Its search index holds each page once, as the whole build's does.
+        assert titles == searched(fresh)
     finally:
         plugin.on_shutdown()
         plugin.on_startup(command="build", dirty=False)

@@ -30,7 +30,7 @@ pytestmark = pytest.mark.skipif(PROGRAM is None, reason="pagefind[bin] is a test
 
 def build(site: Path, out: Path, parallel: bool, *args: str) -> subprocess.CompletedProcess[str]:
     config = yaml.safe_load((site / "mkdocs.yml").read_text(encoding="utf-8"))
-    config["plugins"] = ["search", {"portfolio": {"parallel": parallel}}]
+    config["plugins"] = ["search", {"portfolio": {"parallel": parallel, "search": "pagefind"}}]
     path = site / f"mkdocs-{parallel}.yml"
     path.write_text(yaml.safe_dump(config), encoding="utf-8")
     env = {**os.environ, "SOURCE_DATE_EPOCH": "1700000000", "NO_MKDOCS_2_WARNING": "1"}
