@@ -67,8 +67,6 @@ _SKIP_TAGS = frozenset({"script", "style", "svg", "template", "noscript", "butto
 _SKIP_CLASSES = frozenset({"headerlink", "md-content__button", "md-source-file"})
 _VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
                    "param", "source", "track", "wbr"})
-_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)([^>]*)>|<!--.*?-->", re.S)
-_CLASS = re.compile(r"\bclass=\"([^\"]*)\"")
 _ATTR = re.compile(r"([a-zA-Z_:][-a-zA-Z0-9_:.]*)\s*=\s*(?:\"([^\"]*)\"|'([^']*)')")
 _WORD = re.compile(r"\w+")
 _SPACE = re.compile(r"\s+")
@@ -119,71 +117,90 @@ def region(html: str) -> str:
     return html[start:end] if start >= 0 and end > start else ""
 
 
+def _left_out(classes: Iterable[str]) -> re.Pattern[str]:
+    """The opening tag of an element left out: of one of `classes`, marked
+    `data-pagefind-ignore`, or a tag whose text is never a reader's."""
+    names = "|".join(re.escape(c) for c in sorted(classes))
+    return re.compile(
+        rf"<({'|'.join(sorted(_SKIP_TAGS))})\b[^>]*>"
+        rf"|<([a-zA-Z][a-zA-Z0-9-]*)\b(?=[^>]*?(?:\bclass=\"(?:[^\"]*\s)?(?:{names})[\s\"]"
+        r"|\sdata-pagefind-ignore\b))[^>]*>")
+
+
+_LEFT_OUT = _left_out(_CLASSES | _SKIP_CLASSES)
+_LEFT_OUT_OF_LISTINGS = _left_out(_CLASSES | _SKIP_CLASSES | _LISTING_ONLY)
+_HEADING = re.compile(r"<h1\b[^>]*>(.*?)</h1\s*>", re.S | re.I)
+_BLOCK_TAG = re.compile(rf"</?(?:{'|'.join(sorted(_BLOCK))})\b[^>]*>|<(?:{'|'.join(sorted(_VOID))})"
+                        r"\b[^>]*>", re.I)
+_ANY_TAG = re.compile(r"<[^>]*>|<!--.*?-->", re.S)
+_COMMENT = re.compile(r"<!--.*?-->", re.S)
+_closing: dict[str, re.Pattern[str]] = {}
+
+
+def _end_of(content: str, name: str, at: int) -> int:
+    """Where the element whose opening tag of `name` ends at `at` ends (the end of the
+    content if it is never closed)."""
+    tags = _closing.get(name)
+    if tags is None:
+        tags = _closing[name] = re.compile(rf"<(/?){name}\b[^>]*>", re.I)
+    depth = 1
+    for tag in tags.finditer(content, at):
+        if tag.group(0).endswith("/>"):
+            continue
+        depth += -1 if tag.group(1) else 1
+        if depth == 0:
+            return tag.end()
+    return len(content)
+
+
+def _kept(content: str, left_out: re.Pattern[str]) -> str:
+    """The content less the elements left out."""
+    kept: list[str] = []
+    at = 0
+    while (found := left_out.search(content, at)) is not None:
+        kept.append(content[at:found.start()])
+        name = (found.group(1) or found.group(2)).lower()
+        at = found.end() if name in _VOID or found.group(0).endswith("/>") \
+            else _end_of(content, name, found.end())
+        kept.append(" ")
+    kept.append(content[at:])
+    return "".join(kept)
+
+
+def _text(html: str) -> str:
+    """The words of some HTML: block elements apart, inline ones run on."""
+    return _SPACE.sub(" ", htmllib.unescape(_ANY_TAG.sub("", _BLOCK_TAG.sub(" ", html)))).strip()
+
+
+def _marked(content: str) -> Iterator[str]:
+    """The tags that give filters or metadata (`data-pagefind-filter`, `-meta`)."""
+    at = 0
+    while (found := content.find("data-pagefind-", at)) >= 0:
+        start = content.rfind("<", 0, found)
+        end = content.find(">", found)
+        if end < 0:
+            return
+        if start >= 0 and content.find(">", start, found) < 0 and content.startswith(
+                ("data-pagefind-filter=", "data-pagefind-meta="), found):
+            yield content[start:end + 1]
+        at = end + 1
+
+
 def read_page(url: str, kind: str, html: str) -> Page:
     """The page at `url` (relative to the site's root) as the index holds it."""
-    content = region(html)
-    listing = kind in LISTING_KINDS
-    text: list[str] = []
-    title: list[str] = []
+    content = _COMMENT.sub("", region(html))
     meta: dict[str, list[str]] = {}
     filters: dict[str, list[str]] = {}
-    stack: list[tuple[str, bool, bool]] = []  # (tag, left out, the title)
-    out = 0  # open elements left out
-    in_title = False
-    seen_title = False
-    at = 0
-    for match in _TAG.finditer(content):
-        if not out:
-            piece = content[at:match.start()]
-            if piece:
-                text.append(piece)
-                if in_title:
-                    title.append(piece)
-        at = match.end()
-        closing, name, raw = match.group(1), match.group(2), match.group(3)
-        if name is None:
-            continue  # a comment
-        name = name.lower()
-        if closing:
-            for depth in range(len(stack) - 1, max(len(stack) - 8, -1), -1):
-                if stack[depth][0] == name:  # (elements left open inside are closed with it)
-                    for _, left_out, heading in stack[depth:]:
-                        out -= left_out
-                        in_title = in_title and not heading
-                    del stack[depth:]
-                    break
-            if name in _BLOCK:
-                text.append(" ")
-            continue
-        ignored = False
-        if "data-pagefind" in raw:
-            attrs = _attrs(raw)
-            if "data-pagefind-filter" in attrs:
-                _named(attrs["data-pagefind-filter"], attrs, filters)
-            if "data-pagefind-meta" in attrs:
-                _named(attrs["data-pagefind-meta"], attrs, meta)
-            ignored = "data-pagefind-ignore" in raw
-        if name in _VOID or raw.endswith("/"):
-            text.append(" ")
-            continue
-        found = _CLASS.search(raw) if "class=" in raw else None
-        classes = found.group(1).split() if found else ()
-        left_out = (ignored or name in _SKIP_TAGS
-                    or not _CLASSES.isdisjoint(classes) or not _SKIP_CLASSES.isdisjoint(classes)
-                    or (listing and not _LISTING_ONLY.isdisjoint(classes)))
-        heading = name == "h1" and not seen_title and not out and not left_out
-        if heading:
-            in_title = seen_title = True
-        stack.append((name, left_out, heading))
-        out += left_out
-        if name in _BLOCK:
-            text.append(" ")
-    if not out:
-        text.append(content[at:])
-    words = _SPACE.sub(" ", htmllib.unescape("".join(text))).strip()
-    heading_text = _SPACE.sub(" ", htmllib.unescape("".join(title))).strip()
-    return Page(url=url, kind=kind, title=heading_text, text=words,
-                meta={k: v[0] for k, v in meta.items()},
+    for tag in _marked(content):
+        attrs = _attrs(tag)
+        if "data-pagefind-filter" in attrs:
+            _named(attrs["data-pagefind-filter"], attrs, filters)
+        if "data-pagefind-meta" in attrs:
+            _named(attrs["data-pagefind-meta"], attrs, meta)
+    kept = _kept(content, _LEFT_OUT_OF_LISTINGS if kind in LISTING_KINDS else _LEFT_OUT)
+    heading = _HEADING.search(kept)
+    return Page(url=url, kind=kind, title=_text(heading.group(1)) if heading else "",
+                text=_text(kept), meta={k: v[0] for k, v in meta.items()},
                 filters={**filters, "type": [kind]})
 
 
