@@ -36,6 +36,7 @@ import html as htmllib
 import json
 import re
 import shutil
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -68,7 +69,8 @@ _SKIP_CLASSES = frozenset({"headerlink", "md-content__button", "md-source-file"}
 _VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
                    "param", "source", "track", "wbr"})
 _ATTR = re.compile(r"([a-zA-Z_:][-a-zA-Z0-9_:.]*)\s*=\s*(?:\"([^\"]*)\"|'([^']*)')")
-_WORD = re.compile(r"\w+")
+# A word: two to `LONGEST` letters or digits, or one digit (longer runs are identifiers).
+_WORD = re.compile(rf"(?<!\w)(?:\w{{2,{LONGEST}}}|\d)(?!\w)")
 _SPACE = re.compile(r"\s+")
 _BLOCK = frozenset({"p", "div", "li", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6", "dd",
                     "dt", "section", "article", "blockquote", "figcaption", "br", "tr"})
@@ -252,8 +254,7 @@ class Stemmer:
 
 def words(text: str) -> list[str]:
     """The words of a text, lower case (numbers are words: a year is searched)."""
-    return [w for w in _WORD.findall(text.lower())
-            if len(w) <= LONGEST and (len(w) > 1 or w.isdigit()) and w != "_"]
+    return _WORD.findall(text.lower())
 
 
 def fnv(value: str) -> str:
@@ -267,7 +268,7 @@ def fnv(value: str) -> str:
 
 def _packed(data: object) -> bytes:
     return gzip.compress(json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-                         .encode("utf-8"), compresslevel=9, mtime=0)
+                         .encode("utf-8"), compresslevel=6, mtime=0)
 
 
 def _shards(stems: dict[str, dict[int, int]], word_stems: dict[str, str]) -> dict[str, list[str]]:
@@ -311,11 +312,11 @@ def write(site_dir: Path, pages: Iterable[Page], language: str, where: str = FOL
         weights: dict[str, int] = {}
         for weight, text in ((TITLE, page.title), (SUMMARY, page.meta.get("summary", "")),
                              (TEXT, page.text)):
-            for word in words(text):
+            for word, times in Counter(words(text)).items():
                 s = word_stems.get(word)
                 if s is None:
                     s = word_stems[word] = stem(word)
-                weights[s] = weights.get(s, 0) + weight
+                weights[s] = weights.get(s, 0) + weight * times
         for s, w in weights.items():
             stems.setdefault(s, {})[n] = min(w, 99)
         shown = page.meta.get("summary") or _snippet(page.text, page.title)
@@ -360,6 +361,7 @@ def write(site_dir: Path, pages: Iterable[Page], language: str, where: str = FOL
         path = folder / build / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)
+    folder.mkdir(parents=True, exist_ok=True)  # (a site of no page indexed has one too)
     entry = {"version": VERSION, "language": language, "build": build, "pages": len(docs),
              "chunk": CHUNK, "shards": sorted(shards), "filters": sorted(filters)}
     (folder / ENTRY).write_text(json.dumps(entry, ensure_ascii=False, separators=(",", ":")),
