@@ -20,6 +20,7 @@ import re
 import shutil
 import subprocess
 import tempfile
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -167,8 +168,10 @@ class BuildState:
     shown_alternates: Any = None
     # The Pagefind binary where the site's search is Pagefind's (`search` option), else None.
     pagefind: Path | None = None
-    # Where the site's search is its own index: the pages this build gave it, by URL.
+    # Where the site's search is its own index: the pages this build gave it, by URL, and
+    # the seconds spent reading them.
     own_index: dict[str, site_index.Page] | None = None
+    own_index_seconds: float = 0.0
     # The pages Pagefind indexes as MkDocs writes them, where it does not index the written
     # site (see `on_pre_build`).
     page_index: search.PageIndex | None = None
@@ -549,7 +552,9 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
                 page.content = ""  # written next; nothing reads it again
             output = join_html_blocks(output, state.spool.parts(uri))
         if kind is not None and state.own_index is not None:
+            began = time.perf_counter()
             state.own_index[page.url] = site_index.read_page(page.url, kind, output)
+            state.own_index_seconds += time.perf_counter() - began
         return output
 
     def on_post_template(self, output_content: str, template_name: str,
@@ -584,7 +589,7 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
         remove a build's spool (`mkdocs serve` keeps its own until it stops)."""
         state = self._state()
         program, page_index, state.page_index = state.pagefind, state.page_index, None
-        own = state.own_index
+        own, reading = state.own_index, state.own_index_seconds
         folder = _index_folder(state)
         self._stop()
         cache = self.cache
@@ -597,7 +602,10 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
             (due / "due").write_text(f"{dt.datetime.now().isoformat()}\n", encoding="utf-8")
             return  # (indexed after that rebuild, which would stop this one's index)
         if own is not None:
+            began = time.perf_counter()
             self._write_own_index(own, Path(config.site_dir), folder, state)
+            log.debug(f"portfolio: the search index of {len(own)} pages: reading them "
+                      f"{reading:.2f} s, writing it {time.perf_counter() - began:.2f} s")
             return
         if program is None or (state.language is not None and not state.language.last):
             return  # (the i18n plugin builds the other languages next: indexed once, then)

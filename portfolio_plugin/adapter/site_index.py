@@ -36,6 +36,7 @@ import html as htmllib
 import json
 import re
 import shutil
+from array import array
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -271,11 +272,11 @@ def _packed(data: object) -> bytes:
                          .encode("utf-8"), compresslevel=6, mtime=0)
 
 
-def _shards(stems: dict[str, dict[int, int]], word_stems: dict[str, str]) -> dict[str, list[str]]:
+def _shards(stems: dict[str, array[int]], word_stems: dict[str, str]) -> dict[str, list[str]]:
     """The words of each shard: by their first two letters, cut by longer prefixes where the
     postings of their stems would be too many for one file."""
     def size(ws: list[str]) -> int:
-        return sum(len(stems[s]) for s in {word_stems[w] for w in ws})
+        return sum(len(stems[s]) // 2 for s in {word_stems[w] for w in ws})
 
     result: dict[str, list[str]] = {}
     todo: list[tuple[str, list[str]]] = []
@@ -304,7 +305,7 @@ def write(site_dir: Path, pages: Iterable[Page], language: str, where: str = FOL
     replaced)."""
     ordered = sorted(pages, key=lambda p: p.url)
     stem = Stemmer(language)
-    stems: dict[str, dict[int, int]] = {}  # stem: {page: weight}
+    stems: dict[str, array[int]] = {}  # stem: page, weight, page, weight, ... (in order)
     word_stems: dict[str, str] = {}
     docs: list[list[object]] = []
     filters: dict[str, dict[str, list[int]]] = {}
@@ -318,7 +319,10 @@ def write(site_dir: Path, pages: Iterable[Page], language: str, where: str = FOL
                     s = word_stems[word] = stem(word)
                 weights[s] = weights.get(s, 0) + weight * times
         for s, w in weights.items():
-            stems.setdefault(s, {})[n] = min(w, 99)
+            held_by = stems.get(s)
+            if held_by is None:
+                held_by = stems[s] = array("l")
+            held_by.extend((n, min(w, 99)))
         shown = page.meta.get("summary") or _snippet(page.text, page.title)
         docs.append([page.url, page.meta.get("title") or page.title or page.url, shown,
                      page.kind, (page.filters.get("facet") or [""])[0],
@@ -334,11 +338,9 @@ def write(site_dir: Path, pages: Iterable[Page], language: str, where: str = FOL
         number = {s: i for i, s in enumerate(own)}
         postings = []
         for s in own:
-            flat: list[int] = []
-            last = 0
-            for page_number, weight in sorted(stems[s].items()):
-                flat += (page_number - last, weight)
-                last = page_number
+            flat = stems[s].tolist()
+            for at in range(len(flat) - 2, 0, -2):  # each page as the step from the one before
+                flat[at] -= flat[at - 2]
             postings.append(flat)
         files[f"w/{_file_name(prefix)}"] = _packed(
             {"w": {w: number[word_stems[w]] for w in ws}, "p": postings})
