@@ -1,6 +1,7 @@
 """A reader's first search on a phone: bytes fetched and time from typing to results.
 
-Serves a built site (with the plugin's `search: pagefind`) from 127.0.0.1, opens its home page
+Serves a built site (the plugin's own index, `search: portfolio`, or Pagefind's) from
+127.0.0.1, opens its home page
 in headless Chromium at 390 px in a fresh context for each query, taps the header's search
 button, types the query (50 ms a key), and waits until the first result is drawn and the count
 is said. A word `name=value` in a query is not typed: it chooses that filter of the search box
