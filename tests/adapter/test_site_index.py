@@ -241,3 +241,13 @@ def test_a_dirty_build_indexes_the_site_as_a_whole_build_does(
     whole = Index(root / "whole" / site_index.FOLDER)
     assert dirty.docs == whole.docs
     assert any(doc[1].startswith("Renamed ") for doc in dirty.docs)
+
+
+def test_a_word_of_the_title_weighs_more_than_the_same_word_five_times_in_the_text(
+        tmp_path: Path) -> None:
+    pages = [site_index.Page(url="a/", kind="page", title="Heat pumps", text="Heat pumps"),
+             site_index.Page(url="b/", kind="page", title="Other",
+                             text="Other heat heat heat heat heat")]
+    site_index.write(tmp_path, pages, "en")
+    weights = Index(tmp_path / site_index.FOLDER).pages_of("heat")
+    assert weights[0] > weights[1] == 5
