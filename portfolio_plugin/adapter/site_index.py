@@ -24,8 +24,8 @@ region and kind, `search.EXCLUDE` what is left out): the text of its content reg
 what the portfolio generates, its first heading as title, and the filters and metadata its
 `data-pagefind-filter` and `data-pagefind-meta` attributes give. Words are stemmed with the
 Snowball stemmer of the site's language (English, Swedish, ...): "lights" finds "light" and
-"lighting", "städer" finds "stad"; a word the reader is still typing finds the words it
-begins.
+"lighting", "gatubelysningen" finds "gatubelysning"; a word the reader is still typing finds
+the words it begins.
 """
 
 from __future__ import annotations
@@ -48,7 +48,7 @@ from .search import EXCLUDE, LISTING_KINDS, MATERIAL_CONTENT
 
 FOLDER = "search-index"
 ENTRY = "index.json"
-# Pages per file of pages: a result shown fetches one such file (about 5 KB gzip'd).
+# Pages per file of pages: a result shown fetches one such file (about 2.5 KB gzip'd).
 CHUNK = 40
 # The most postings a word shard holds before it is cut by a longer prefix.
 SHARD_POSTINGS = 6000
