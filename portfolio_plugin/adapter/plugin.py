@@ -224,9 +224,9 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
     # and the plugin's pages of each language built, for the last one's sitemap.
     languages_index: search.PageIndex | None = None
     sitemap: dict[str, list[Any]] | None = None
-    # Under `mkdocs serve --dirty`: the pages of the site's own index, by URL, as the last
-    # build of each wrote them.
-    own_pages: dict[str, site_index.Page]
+    # Under `mkdocs serve --dirty`: the pages of the site's own index of each language (by
+    # the index's folder), by URL, as the last build of each wrote them.
+    own_pages: dict[str, dict[str, site_index.Page]]
 
     def __init__(self) -> None:
         super().__init__()
@@ -261,8 +261,9 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
         self.state.pagefind = self._pagefind()
         if self.config.search == search.PORTFOLIO:
             # (under `mkdocs serve --dirty`, the pages of the builds before that this one
-            # does not write again)
-            self.state.own_index = self.own_pages if self.dirty else {}
+            # does not write again: see `_follow_languages`)
+            self.state.own_index = self.own_pages.setdefault(_index_folder(self.state), {}) \
+                if self.dirty else {}
         if str(THEME_DIR) not in config.theme.dirs:
             # Appended: a site's own overrides/ and the theme win over the package.
             config.theme.dirs.append(str(THEME_DIR))
@@ -303,6 +304,8 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
             state.i18n_alternates = config.extra.get("alternate")
             if language.language == language.default:  # the first build of the site
                 self.sitemap = {}
+            if self.dirty and state.own_index is not None:  # (each language's own pages)
+                state.own_index = self.own_pages.setdefault(_index_folder(state), {})
         return config
 
     on_config = CombinedEvent(_configure, _follow_languages)
@@ -632,9 +635,11 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
         file is gone is left out); a dirty build of its own reads the written site."""
         language = state.options.language
         if self.dirty and not self.serving:
-            pages = {page.url: page for page in site_index.read_site(site_dir)}
+            pages = {page.url: page for page in site_index.read_site(
+                site_dir, state.options.directory_urls,
+                None if state.language is None else language)}
         elif self.dirty:
-            for url in [u for u in pages if not (site_dir / _written(u)).is_file()]:
+            for url in [u for u in pages if not (site_dir / site_index.written(u)).is_file()]:
                 del pages[url]
         site_index.write(site_dir, pages.values(), language, folder)
 
@@ -897,11 +902,6 @@ def _defer_bundle(html: str) -> str:
     page is painted without waiting for any script. Only on a site with no script of its
     own in `extra_javascript`, which might count on the bundle having run."""
     return _BUNDLE.sub(r'<script src="\1" defer>', html, count=1)
-
-
-def _written(url: str) -> str:
-    """The file a page's URL is written to, in the site."""
-    return url + "index.html" if url.endswith("/") or not url else url
 
 
 def _index_folder(state: BuildState) -> str:

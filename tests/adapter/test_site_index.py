@@ -11,6 +11,7 @@ from __future__ import annotations
 import gzip
 import json
 import os
+import random
 import re
 import shutil
 import subprocess
@@ -251,3 +252,143 @@ def test_a_word_of_the_title_weighs_more_than_the_same_word_five_times_in_the_te
     site_index.write(tmp_path, pages, "en")
     weights = Index(tmp_path / site_index.FOLDER).pages_of("heat")
     assert weights[0] > weights[1] == 5
+
+
+def test_the_readers_script_cuts_words_and_names_filter_files_as_the_index_does(
+        tmp_path: Path) -> None:
+    """search-index.js (run by Node) against site_index: the same words of the same text,
+    the same file name for the same filter value, on texts of every kind of character."""
+    node = shutil.which("node")
+    assert node, "the tests need Node (npm installs axe-core with it)"
+    rng = random.Random(5)
+    alphabet = ("abcö ÅäÖé_-'.,:;!?0123456789½²①\u0301\u0308ßẞİıσςΣ日本語한국어"
+                "\U0001d400\U0001f600\t\n")
+    texts = ["Go\u0308teborg och göteborg", "x_y __ _ a 1 22 ½ ² ①", "A" * 40 + " " + "b" * 41,
+             "constructor __proto__ hasOwnProperty", "İstanbul ΣΟΦΙΑ straße STRASSE"]
+    texts += ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 60)))
+              for _ in range(400)]
+    script = tmp_path / "check.mjs"
+    module = (ROOT / "portfolio_plugin" / "theme_pagefind" / "assets" / "portfolio" /
+              "search-index.js").as_uri()
+    script.write_text(
+        f"import {{ words, fnv }} from {json.dumps(module)};\n"
+        "const texts = JSON.parse(require_texts());\n"
+        "function require_texts() { return process.argv[2]; }\n"
+        "console.log(JSON.stringify(texts.map(t => [words(t), fnv(t)])));\n", encoding="utf-8")
+    done = subprocess.run([node, str(script), json.dumps(texts)], capture_output=True,
+                          text=True, timeout=60, check=False)
+    assert done.returncode == 0, done.stderr
+    for text, (found, named) in zip(texts, json.loads(done.stdout), strict=True):
+        assert found == site_index.words(text), text
+        assert named == site_index.fnv(text), text
+
+
+QUERY = """\
+import {{ options, search }} from {module};
+import {{ readFile }} from "node:fs/promises";
+const root = {root};
+let served = {{}};  // what the "server" answers: a file's path, or a status
+globalThis.fetch = async (url) => {{
+  const path = url.slice("http://site/".length).split("?")[0];
+  const status = served[path];
+  if (typeof status === "string") {{  // answered once so, then as the files are
+    delete served[path];
+    return new Response(status);
+  }}
+  if (status) return new Response("", {{ status }});
+  try {{ return new Response(await readFile(root + "/" + path)); }}
+  catch (e) {{ return new Response("", {{ status: 404 }}); }}
+}};
+options({{ baseUrl: "http://site/", index: "search-index/" }});
+const out = [];
+for (const [query, filters, serve] of {queries}) {{
+  served = serve || {{}};
+  try {{
+    const found = await search(query, {{ filters }});
+    const shown = await Promise.all(found.results.map(r => r.data()));
+    out.push(shown.map(d => d.url.slice("http://site/".length)));
+  }} catch (e) {{ out.push("failed: " + e.message); }}
+}}
+console.log(JSON.stringify(out));
+"""
+
+
+def query(folder: Path, queries: list[Any]) -> list[Any]:
+    """Each query's results (the pages' addresses, in order) as the reader's script finds
+    them in the index written under `folder`, run by Node."""
+    node = shutil.which("node")
+    assert node, "the tests need Node (npm installs axe-core with it)"
+    module = (ROOT / "portfolio_plugin" / "theme_pagefind" / "assets" / "portfolio" /
+              "search-index.js").as_uri()
+    script = folder / "query.mjs"
+    script.write_text(QUERY.format(module=json.dumps(module), root=json.dumps(str(folder)),
+                                   queries=json.dumps(queries)), encoding="utf-8")
+    done = subprocess.run([node, str(script)], capture_output=True, text=True, timeout=60,
+                          check=False)
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+def test_the_reader_finds_a_words_forms_the_words_it_begins_and_no_more(
+        tmp_path: Path) -> None:
+    pages = [site_index.Page(url="light/", kind="page", title="Light", text="Light"),
+             site_index.Page(url="lighting/", kind="page", title="Street lighting",
+                             text="Street lighting"),
+             site_index.Page(url="heat/", kind="initiative", title="Heat", text="Heat pumps",
+                             filters={"facet": ["adaptive"]}),
+             site_index.Page(url="other/", kind="page", title="Other", text="Nothing here")]
+    site_index.write(tmp_path, pages, "en")
+    assert query(tmp_path, [
+        ["lights", {}], ["lighting", {}], ["lightings", {}], ["ligh", {}],
+        ["heating", {}], ["street lighting", {}], ["street heat", {}],
+        ["constructor", {}], ["__proto__", {}], ["heat", {"facet": "adaptive"}],
+        ["heat", {"facet": "constructor"}], ["", {"type": "initiative"}],
+        ["light", {"colour": "red"}],
+    ]) == [
+        ["light/", "lighting/"],  # "lights": not on the site, stands for "light..."
+        ["light/", "lighting/"],  # the same stem
+        ["light/", "lighting/"],  # three letters shorter: "light"
+        ["light/", "lighting/"],  # a word being typed
+        ["heat/"],  # "heat", three letters shorter
+        ["lighting/"],  # every word must be found
+        [],
+        [], [],  # names of JavaScript's own (the search does not fail)
+        ["heat/"], [], ["heat/"],
+        [],  # a filter the index does not have
+    ]
+
+
+def test_a_word_being_typed_finds_the_words_it_begins_where_its_shard_is_cut(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(site_index, "SHARD_POSTINGS", 12)
+    words = ["library", "lightning", "lime", "linen", "lion", "lipid", "list", "litre", "live",
+             "lizard", "li"]
+    pages = [site_index.Page(url=f"{word}-{n}/", kind="page", title=word, text=word)
+             for word in words for n in range(4)]
+    site_index.write(tmp_path, pages, "en")
+    index = Index(tmp_path / site_index.FOLDER)
+    assert "li" in index.entry["shards"] and any(
+        len(k) > 2 for k in index.entry["shards"])
+    found = query(tmp_path, [["li", {}], ["liz", {}], ["lizard", {}]])
+    # "li" itself first, then words it begins that most pages hold, from the prefix's own
+    # shard (one file's worth: here 12 pages).
+    assert found[0][:4] == [f"li-{n}/" for n in range(4)] and len(found[0]) == 12
+    assert found[1] == found[2] == [f"lizard-{n}/" for n in range(4)]
+
+
+def test_a_site_published_anew_under_a_reader_is_searched_in_its_new_files(
+        tmp_path: Path) -> None:
+    site_index.write(tmp_path, [site_index.Page(url="a/", kind="page", title="Alpha",
+                                                text="Alpha")], "en")
+    old = (tmp_path / site_index.FOLDER / "index.json").read_text(encoding="utf-8")
+    pages = [site_index.Page(url=f"{n}/", kind="page", title="Alpha", text="Alpha")
+             for n in "ab"]
+    site_index.write(tmp_path, pages, "en")
+    build = Index(tmp_path / site_index.FOLDER).entry["build"]
+    assert build not in old
+    # The entry read first names a build whose files are gone: the search reads it again.
+    assert query(tmp_path, [["alpha", {}, {"search-index/index.json": old}]]) == \
+        [["a/", "b/"]]
+    # A server that fails says so (the box says the search could not be loaded).
+    assert query(tmp_path, [["alpha", {}, {f"search-index/{build}/w/al": 500}]])[0] \
+        .startswith("failed")

@@ -14,6 +14,9 @@ var files = new Map();
 var BEGUN = 30;
 /* A word shorter than the index's shards is looked up in this many shards at most. */
 var SHARDS = 8;
+/* The most words of a query looked up (an address can carry any number). */
+var TERMS = 10;
+var own = Object.prototype.hasOwnProperty;
 var WORD = /[\p{L}\p{N}_]+/gu;
 
 export function options(o) {
@@ -42,11 +45,14 @@ function unpack(bytes) {
   return new Response(stream).text().then(JSON.parse);
 }
 
+/* A file of the index: null where a filter's value has none; a file of words or pages that
+   is not there means the site was published anew since the entry was read. */
 function file(e, name) {
   var url = base + folder + e.build + "/" + name;
   if (!files.has(url)) {
     var got = fetch(url).then(function (r) {
-      if (r.status === 404) return null;
+      if (r.status === 404 && name.slice(0, 2) === "f/") return null;
+      if (r.status === 404) throw new Stale();
       if (!r.ok) throw new Error("search index: " + r.status);
       return r.arrayBuffer().then(function (b) { return unpack(new Uint8Array(b)); });
     });
@@ -55,6 +61,8 @@ function file(e, name) {
   }
   return files.get(url);
 }
+
+function Stale() { this.message = "the site was published anew"; }
 
 export function fnv(value) {
   var bytes = new TextEncoder().encode(value);
@@ -67,7 +75,8 @@ function fileName(key) { return /^[a-z0-9]{1,24}$/.test(key) ? key : "_" + fnv(k
 
 export function words(text) {
   return (text.normalize("NFC").toLowerCase().match(WORD) || []).filter(function (w) {
-    return w.length <= 40 && (w.length > 1 || /^\p{N}$/u.test(w)) && w !== "_";
+    var letters = Array.from(w).length;  /* (characters, not UTF-16 units) */
+    return letters <= 40 && (letters > 1 || /^\p{Nd}$/u.test(w)) && w !== "_";
   });
 }
 
@@ -78,7 +87,10 @@ function shardsOf(e, term) {
     if (term.slice(0, p.length) === p && (!longest || p.length > longest.length)) longest = p;
   });
   if (longest !== null) return [longest];
+  /* (shorter than every shard's prefix: those of the fewest letters, each a prefix's own
+     shard of the words most pages hold) */
   return e.shards.filter(function (p) { return p.slice(0, term.length) === term; })
+    .sort(function (a, b) { return a.length - b.length || (a < b ? -1 : 1); })
     .slice(0, SHARDS);
 }
 
@@ -100,7 +112,7 @@ function scores(e, term) {
     function next(result) {
       if (result.size || shorter.length <= Math.max(3, term.length - 3)) return result;
       shorter = shorter.slice(0, -1);
-      return matches(e, shorter, null, 0.3).then(next);
+      return matches(e, shorter, shorter, 0.3).then(next);
     }
     return next(found);
   });
@@ -113,8 +125,7 @@ function matches(e, term, exactWord, weight) {
     var found = new Map();  /* stem's postings: weight */
     shards.forEach(function (shard) {
       if (!shard) return;
-      var exact = exactWord === null ? undefined : shard.w[exactWord];
-      if (exact !== undefined) found.set(shard.p[exact], weight);
+      if (own.call(shard.w, exactWord)) found.set(shard.p[shard.w[exactWord]], weight);
       var begun = [];
       Object.keys(shard.w).forEach(function (w) {
         var stem = shard.w[w];
@@ -139,7 +150,7 @@ function matches(e, term, exactWord, weight) {
 function filterPages(e, name, value) {
   return file(e, "f/" + fileName(name) + "/" + fnv(value)).then(function (held) {
     var pages = new Set();
-    var list = held && held[value];
+    var list = held && own.call(held, value) ? held[value] : null;
     if (!list) return pages;
     var page = 0;
     list.forEach(function (d) { page += d; pages.add(page); });
@@ -180,7 +191,16 @@ function result(e, page, score, terms) {
 }
 
 export function search(query, opts) {
-  var terms = words(query || "");
+  return find(query, opts).catch(function (error) {
+    if (!(error instanceof Stale)) throw error;
+    entry = null;  /* read the new entry, and search once more */
+    files.clear();
+    return find(query, opts);
+  });
+}
+
+function find(query, opts) {
+  var terms = words(query || "").slice(0, TERMS);
   var chosen = (opts && opts.filters) || {};
   return loadEntry().then(function (e) {
     var names = Object.keys(chosen).filter(function (k) {
