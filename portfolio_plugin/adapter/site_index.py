@@ -34,13 +34,16 @@ import gzip
 import hashlib
 import html as htmllib
 import json
+import posixpath
 import re
 import shutil
+import unicodedata
 from array import array
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import quote, unquote
 
 import snowballstemmer
 
@@ -69,7 +72,7 @@ _SKIP_TAGS = frozenset({"script", "style", "svg", "template", "noscript", "butto
 _SKIP_CLASSES = frozenset({"headerlink", "md-content__button", "md-source-file"})
 _VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
                    "param", "source", "track", "wbr"})
-_ATTR = re.compile(r"([a-zA-Z_:][-a-zA-Z0-9_:.]*)\s*=\s*(?:\"([^\"]*)\"|'([^']*)')")
+_ATTR = re.compile(r"([a-zA-Z_:][-a-zA-Z0-9_:.]*)\s*=\s*(?:\"([^\"]*)\"|'([^']*)'|([^\s\"'=<>`]+))")
 # A word: two to `LONGEST` letters or digits, or one digit (longer runs are identifiers).
 _WORD = re.compile(rf"(?<!\w)(?:\w{{2,{LONGEST}}}|\d)(?!\w)")
 _SPACE = re.compile(r"\s+")
@@ -95,8 +98,9 @@ class Page:
 
 
 def _attrs(raw: str) -> dict[str, str]:
-    return {m.group(1).lower(): htmllib.unescape(m.group(2) if m.group(2) is not None
-                                                 else m.group(3))
+    """A tag's attributes, their values quoted or not (a minifier takes quotes off)."""
+    return {m.group(1).lower(): htmllib.unescape(next(v for v in m.group(2, 3, 4)
+                                                      if v is not None))
             for m in _ATTR.finditer(raw)}
 
 
@@ -124,19 +128,21 @@ def _left_out(classes: Iterable[str]) -> re.Pattern[str]:
     """The opening tag of an element left out: of one of `classes`, marked
     `data-pagefind-ignore`, or a tag whose text is never a reader's."""
     names = "|".join(re.escape(c) for c in sorted(classes))
+    # (A tag's body never holds "<": each search stops at the next tag, so a page of
+    # broken tags costs time in proportion to its length.)
     return re.compile(
-        rf"<({'|'.join(sorted(_SKIP_TAGS))})\b[^>]*>"
-        rf"|<([a-zA-Z][a-zA-Z0-9-]*)\b(?=[^>]*?(?:\bclass=\"(?:[^\"]*\s)?(?:{names})[\s\"]"
-        r"|\sdata-pagefind-ignore\b))[^>]*>")
+        rf"<({'|'.join(sorted(_SKIP_TAGS))})\b[^<>]*>"
+        rf"|<([a-zA-Z][a-zA-Z0-9-]*)\b(?=[^<>]*?(?:\bclass=[\"']?(?:[^\"'<>]*\s)?(?:{names})"
+        r"[\s\"'>]|\sdata-pagefind-ignore\b))[^<>]*>", re.I)
 
 
 _LEFT_OUT = _left_out(_CLASSES | _SKIP_CLASSES)
 _LEFT_OUT_OF_LISTINGS = _left_out(_CLASSES | _SKIP_CLASSES | _LISTING_ONLY)
-_HEADING = re.compile(r"<h1\b[^>]*>(.*?)</h1\s*>", re.S | re.I)
-_BLOCK_TAG = re.compile(rf"</?(?:{'|'.join(sorted(_BLOCK))})\b[^>]*>|<(?:{'|'.join(sorted(_VOID))})"
-                        r"\b[^>]*>", re.I)
-_ANY_TAG = re.compile(r"<[^>]*>|<!--.*?-->", re.S)
-_COMMENT = re.compile(r"<!--.*?-->", re.S)
+_HEADING = re.compile(r"<h1\b[^<>]*>", re.I)
+_HEADING_END = re.compile(r"</h1\s*>", re.I)
+_BLOCK_TAG = re.compile(rf"</?(?:{'|'.join(sorted(_BLOCK))})\b[^<>]*>"
+                        rf"|<(?:{'|'.join(sorted(_VOID))})\b[^<>]*>", re.I)
+_ANY_TAG = re.compile(r"<[^<>]*>")
 _closing: dict[str, re.Pattern[str]] = {}
 
 
@@ -145,7 +151,7 @@ def _end_of(content: str, name: str, at: int) -> int:
     content if it is never closed)."""
     tags = _closing.get(name)
     if tags is None:
-        tags = _closing[name] = re.compile(rf"<(/?){name}\b[^>]*>", re.I)
+        tags = _closing[name] = re.compile(rf"<(/?){re.escape(name)}\b[^<>]*>", re.I)
     depth = 1
     for tag in tags.finditer(content, at):
         if tag.group(0).endswith("/>"):
@@ -175,6 +181,18 @@ def _text(html: str) -> str:
     return _SPACE.sub(" ", htmllib.unescape(_ANY_TAG.sub("", _BLOCK_TAG.sub(" ", html)))).strip()
 
 
+def _without_comments(html: str) -> str:
+    """The HTML without its comments (one left open runs to the end)."""
+    kept: list[str] = []
+    at = 0
+    while (start := html.find("<!--", at)) >= 0:
+        kept.append(html[at:start])
+        end = html.find("-->", start + 4)
+        at = len(html) if end < 0 else end + 3
+    kept.append(html[at:])
+    return "".join(kept)
+
+
 def _marked(content: str) -> Iterator[str]:
     """The tags that give filters or metadata (`data-pagefind-filter`, `-meta`)."""
     at = 0
@@ -191,7 +209,7 @@ def _marked(content: str) -> Iterator[str]:
 
 def read_page(url: str, kind: str, html: str) -> Page:
     """The page at `url` (relative to the site's root) as the index holds it."""
-    content = _COMMENT.sub("", region(html))
+    content = _without_comments(region(html))
     meta: dict[str, list[str]] = {}
     filters: dict[str, list[str]] = {}
     for tag in _marked(content):
@@ -202,7 +220,11 @@ def read_page(url: str, kind: str, html: str) -> Page:
             _named(attrs["data-pagefind-meta"], attrs, meta)
     kept = _kept(content, _LEFT_OUT_OF_LISTINGS if kind in LISTING_KINDS else _LEFT_OUT)
     heading = _HEADING.search(kept)
-    return Page(url=url, kind=kind, title=_text(heading.group(1)) if heading else "",
+    title = ""
+    if heading is not None:
+        end = _HEADING_END.search(kept, heading.end())
+        title = _text(kept[heading.end():end.start() if end else len(kept)])
+    return Page(url=url, kind=kind, title=title,
                 text=_text(kept), meta={k: v[0] for k, v in meta.items()},
                 filters={**filters, "type": [kind]})
 
@@ -212,13 +234,38 @@ def kind_of(html: str) -> str | None:
     start = html.find("data-pagefind-body")
     if start < 0:
         return None
-    found = re.search(r'data-pf-type="([^"]*)"', html[start:start + 400])
-    return htmllib.unescape(found.group(1)) if found else None
+    found = re.search(r"""data-pf-type=(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))""",
+                      html[start:start + 400])
+    if found is None:
+        return None
+    return htmllib.unescape(next(v for v in found.group(1, 2, 3) if v is not None))
 
 
-def read_site(site_dir: Path) -> Iterator[Page]:
-    """The pages of a written site, as marked (under `--dirty`, or where a build wrote
-    pages this process did not see)."""
+def page_url(dest: str, directory_urls: bool) -> str:
+    """A page's address as MkDocs gives it (`Page.url`), from the path it is written to."""
+    folder, name = posixpath.split(dest)
+    if directory_urls and name == "index.html":
+        dest = (folder or ".") + "/"
+    url = quote(dest)
+    return "" if url in (".", "./") else url
+
+
+def written(url: str) -> str:
+    """The path a page's address is written to (the inverse of `page_url`)."""
+    path = unquote(url)
+    return path + "index.html" if path.endswith("/") or not path else path
+
+
+def language_of(html: str) -> str:
+    """The language the page's `<html lang>` says, lower case ("" if none)."""
+    found = re.search(r"""<html\b[^<>]*?\slang=["']?([A-Za-z-]+)""", html[:2000])
+    return found.group(1).lower() if found else ""
+
+
+def read_site(site_dir: Path, directory_urls: bool = True,
+              language: str | None = None) -> Iterator[Page]:
+    """The pages of a written site, as marked (after `mkdocs build --dirty`, which writes
+    only some); with `language`, only the pages in that language."""
     for path in sorted(site_dir.rglob("*.html")):
         relative = path.relative_to(site_dir)
         if relative.parts and relative.parts[0] == FOLDER:
@@ -230,9 +277,10 @@ def read_site(site_dir: Path) -> Iterator[Page]:
         kind = kind_of(html)
         if kind is None:
             continue
-        url = relative.as_posix()
-        url = url[:-len("index.html")] if url.endswith("index.html") else url
-        yield read_page(url, kind, html)
+        if language is not None and language_of(html).split("-")[0] != \
+                language.lower().split("-")[0]:
+            continue
+        yield read_page(page_url(relative.as_posix(), directory_urls), kind, html)
 
 
 class Stemmer:
@@ -254,8 +302,9 @@ class Stemmer:
 
 
 def words(text: str) -> list[str]:
-    """The words of a text, lower case (numbers are words: a year is searched)."""
-    return _WORD.findall(text.lower())
+    """The words of a text, lower case, its letters composed (NFC: "ö" is one letter,
+    however it was typed); numbers are words (a year is searched)."""
+    return _WORD.findall(unicodedata.normalize("NFC", text).lower())
 
 
 def fnv(value: str) -> str:
@@ -274,11 +323,14 @@ def _packed(data: object) -> bytes:
 
 def _shards(stems: dict[str, array[int]], word_stems: dict[str, str]) -> dict[str, list[str]]:
     """The words of each shard: by their first two letters, cut by longer prefixes where the
-    postings of their stems would be too many for one file."""
-    def size(ws: list[str]) -> int:
+    postings of their stems would be too many for one file. A prefix that is cut keeps a
+    shard of its own for a word being typed that ends there: the word itself, and the words
+    it begins that most pages hold, as many as one file takes (at least one)."""
+    def size(ws: Iterable[str]) -> int:
         return sum(len(stems[s]) // 2 for s in {word_stems[w] for w in ws})
 
     result: dict[str, list[str]] = {}
+    cut: dict[str, list[str]] = {}
     todo: list[tuple[str, list[str]]] = []
     grouped: dict[str, list[str]] = {}
     for word in sorted(word_stems):
@@ -296,7 +348,16 @@ def _shards(stems: dict[str, array[int]], word_stems: dict[str, str]) -> dict[st
         if len(longer) == 1 and prefix in longer:
             result[prefix] = ws
             continue
+        cut[prefix] = ws
+        longer.pop(prefix, None)  # (the word that is the prefix: in the prefix's own shard)
         todo.extend(longer.items())
+    for prefix, ws in cut.items():
+        chosen = {w for w in ws if w == prefix}
+        for word in sorted(ws, key=lambda w: (-len(stems[word_stems[w]]), w)):
+            if chosen - {prefix} and size(chosen | {word}) > SHARD_POSTINGS:
+                break
+            chosen.add(word)
+        result[prefix] = sorted(chosen)
     return result
 
 
@@ -328,7 +389,7 @@ def write(site_dir: Path, pages: Iterable[Page], language: str, where: str = FOL
                      page.kind, (page.filters.get("facet") or [""])[0],
                      (page.filters.get("zone") or [""])[0], page.meta.get("facet", ""),
                      page.meta.get("zone", "")])
-        for name, values in page.filters.items():
+        for name, values in {**page.filters, "type": [page.kind]}.items():
             for value in dict.fromkeys(values):
                 filters.setdefault(name, {}).setdefault(value, []).append(n)
     files: dict[str, bytes] = {}
@@ -357,8 +418,11 @@ def write(site_dir: Path, pages: Iterable[Page], language: str, where: str = FOL
         digest.update(name.encode() + b"\0" + files[name])
     build = digest.hexdigest()[:12]
     folder = site_dir / where
-    if folder.exists():
-        shutil.rmtree(folder)
+    if folder.is_dir():  # the index written before: its entry and its builds' folders only
+        (folder / ENTRY).unlink(missing_ok=True)
+        for old in folder.iterdir():
+            if old.is_dir() and re.fullmatch(r"[0-9a-f]{12}", old.name):
+                shutil.rmtree(old)
     for name, data in files.items():
         path = folder / build / name
         path.parent.mkdir(parents=True, exist_ok=True)
