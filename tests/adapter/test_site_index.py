@@ -22,8 +22,9 @@ from typing import Any
 
 import pytest
 import yaml
+from mkdocs.structure.files import File
 
-from portfolio_plugin.adapter import site_index
+from portfolio_plugin.adapter import search, site_index
 
 from support import EPOCH, ROOT, mkdocs_build
 
@@ -336,7 +337,8 @@ def test_the_reader_finds_a_words_forms_the_words_it_begins_and_no_more(
                              text="Street lighting"),
              site_index.Page(url="heat/", kind="initiative", title="Heat", text="Heat pumps",
                              filters={"facet": ["adaptive"]}),
-             site_index.Page(url="other/", kind="page", title="Other", text="Nothing here")]
+             site_index.Page(url="other/", kind="page", title="Other",
+                             text="Nothing here for the community; no prototypes")]
     site_index.write(tmp_path, pages, "en")
     assert query(tmp_path, [
         ["lights", {}], ["lighting", {}], ["lightings", {}], ["ligh", {}],
@@ -392,3 +394,29 @@ def test_a_site_published_anew_under_a_reader_is_searched_in_its_new_files(
     # A server that fails says so (the box says the search could not be loaded).
     assert query(tmp_path, [["alpha", {}, {f"search-index/{build}/w/al": 500}]])[0] \
         .startswith("failed")
+
+
+def test_a_minified_page_gives_the_same_words_title_and_filters() -> None:
+    """`mkdocs build --dirty` reads the written site, which a minifier may have rewritten
+    (its attributes unquoted, its comments gone)."""
+    import htmlmin  # (mkdocs-minify-plugin's)
+
+    marked = search.mark_page(PAGE, "initiative")
+    small = htmlmin.minify(marked, remove_optional_attribute_quotes=True,
+                           remove_comments=True)
+    assert 'data-pf-type=initiative' in small  # (what the minifier does)
+    assert site_index.kind_of(small) == site_index.kind_of(marked) == "initiative"
+    whole = site_index.read_page("x/", "initiative", marked)
+    read = site_index.read_page("x/", "initiative", small)
+    assert (read.title, read.meta, read.filters) == (whole.title, whole.meta, whole.filters)
+    assert site_index.words(read.text) == site_index.words(whole.text)
+
+
+@pytest.mark.parametrize("directory_urls", [True, False])
+@pytest.mark.parametrize("source", ["index.md", "café/index.md", "a b/c.md", "x/ö.md"])
+def test_a_page_read_from_the_written_site_has_the_address_mkdocs_gives_it(
+        source: str, directory_urls: bool) -> None:
+    file = File(source, "docs", "site", use_directory_urls=directory_urls)
+    url = site_index.page_url(file.dest_uri, directory_urls)
+    assert url == (file.url if file.url not in (".", "./") else "")
+    assert site_index.written(url) == file.dest_uri

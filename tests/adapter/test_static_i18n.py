@@ -254,6 +254,17 @@ def test_each_language_has_its_own_index_of_its_own_pages(site: Path) -> None:
             page.read_text(encoding="utf-8")
 
 
+def test_the_written_site_read_again_gives_each_language_its_own_pages(site: Path) -> None:
+    """What `mkdocs build --dirty` indexes: the written site, one language's pages each."""
+    for code in ("en", "sv"):
+        folder = site / site_index.FOLDER / code
+        entry = json.loads((folder / "index.json").read_text(encoding="utf-8"))
+        built = {doc[0] for n in range(-(-entry["pages"] // entry["chunk"]))
+                 for doc in json.loads(gzip.decompress(
+                     (folder / entry["build"] / "d" / str(n)).read_bytes()))}
+        assert {page.url for page in site_index.read_site(site, True, code)} == built
+
+
 @pytest.fixture(scope="module")
 def pagefind_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("i18n-pagefind")
