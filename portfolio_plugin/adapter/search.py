@@ -1,4 +1,5 @@
-"""Search for readers with Pagefind: which pages are indexed and how, and the index itself.
+"""Search for readers: which pages are indexed and how (for the site's own index, see
+`site_index`, and for Pagefind), and Pagefind's index itself (`search: pagefind`).
 
 Pagefind (https://pagefind.app), by its own binary (the `pagefind[bin]` package), indexes the
 pages as MkDocs writes them (`PageIndex`, `parallel.indexer`), or the written site where it

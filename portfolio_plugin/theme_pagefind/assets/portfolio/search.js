@@ -1,6 +1,7 @@
-/* The header search box, served by Pagefind (the portfolio plugin's `search: pagefind`).
-   Pagefind's own script (pagefind/pagefind.js of this site) is loaded on the first query and
-   fetches only the index chunks that query needs. Results are drawn with DOM calls and
+/* The header search box, served by the site's own index (the portfolio plugin's `search:
+   portfolio`: search-index.js) or by Pagefind (`search: pagefind`: pagefind/pagefind.js of
+   this site). Either script is loaded on the first query, answers Pagefind's interface, and
+   fetches only the files of the index that query needs. Results are drawn with DOM calls and
    textContent only. The search's state lives in the URL (?search=1&q=...&facet=...), with the
    same names as the initiative list's filters (q, facet, zone, status, themes, partners), so
    that a filtered list can be searched within ("Search within these") and a search shown in
