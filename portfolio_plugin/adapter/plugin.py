@@ -198,6 +198,11 @@ class BuildState:
         """The docs path the plugin knows the page of the file at `uri` by."""
         return self.aliases.get(uri, uri)
 
+    @property
+    def searched(self) -> bool:
+        """Whether the header box searches an index the plugin makes (its own, Pagefind's)."""
+        return self.pagefind is not None or self.own_index is not None
+
     def ours(self, uri: str) -> bool:
         """Whether the page at `uri` is made by the plugin (generated, or an initiative's)."""
         uri = self.key(uri)
@@ -270,8 +275,8 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
         if config.theme.name == "material" and str(MATERIAL_DIR) not in config.theme.dirs:
             # Before Material's own templates, after a site's overrides/ (which still win).
             config.theme.dirs.insert(1 if config.theme.custom_dir else 0, str(MATERIAL_DIR))
-        if (self.state.pagefind is not None or self.state.own_index is not None) \
-                and config.theme.name == "material" and str(PAGEFIND_DIR) not in config.theme.dirs:
+        if self.state.searched and config.theme.name == "material" \
+                and str(PAGEFIND_DIR) not in config.theme.dirs:
             # Its header search partial, before Material's own and the package's other
             # Material partials (a site's overrides/ still win).
             config.theme.dirs.insert(1 if config.theme.custom_dir else 0, str(PAGEFIND_DIR))
@@ -482,8 +487,7 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
             html = clean_page_body(html, sanitise=state.options.sanitise_bodies)
         if state.let_go and state.ours(page.file.src_uri):
             page.markdown = ""  # nothing reads it again (see READ_ONLY_PLUGINS)
-        if (state.pagefind is not None or state.own_index is not None) \
-                and state.ours(page.file.src_uri):
+        if state.searched and state.ours(page.file.src_uri):
             # Readers search with the site's own index or Pagefind: Material's index of the
             # portfolio's thousands of pages would never be downloaded. Its documented page
             # setting leaves them out (the search box of Material's header stays, served by
@@ -500,7 +504,7 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
                 state.production.finish()
             state.production.close()
             state.production = None
-        if state.pagefind is not None or state.own_index is not None:
+        if state.searched:
             # What the header search box (theme_pagefind/partials/search.html) shows.
             env.globals["portfolio_search"] = _search_words(
                 state.options, own=None if state.own_index is None else _index_folder(state))
@@ -542,14 +546,11 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
         if self.defer_bundle:
             output = _defer_bundle(output)
         uri = state.key(page.file.src_uri)
-        if state.pagefind is not None or state.own_index is not None:
-            kind = search.page_kind(uri, state.initiatives, state.generated,
-                                    state.options.output)
-            output = search.mark_page(output, kind)
-            if kind is not None and state.page_index is not None:
-                state.page_index.note(Path(page.file.abs_dest_path))
-        else:
-            kind = None
+        kind = search.page_kind(uri, state.initiatives, state.generated,
+                                state.options.output) if state.searched else None
+        output = search.mark_page(output, kind)
+        if kind is not None and state.page_index is not None:
+            state.page_index.note(Path(page.file.abs_dest_path))
         if state.ours(uri) and state.spool is not None:
             if state.let_go:
                 page.content = ""  # written next; nothing reads it again
