@@ -295,9 +295,7 @@ class Stemmer:
     def __call__(self, word: str) -> str:
         stem = self._known.get(word)
         if stem is None:
-            stem = self._stem(word) if self._stem is not None else word
-            self._known[word] = stem or word
-            stem = stem or word
+            stem = self._known[word] = (self._stem(word) if self._stem else word) or word
         return stem
 
 
@@ -399,10 +397,7 @@ def write(site_dir: Path, pages: Iterable[Page], language: str, where: str = FOL
         number = {s: i for i, s in enumerate(own)}
         postings = []
         for s in own:
-            flat = stems[s].tolist()
-            for at in range(len(flat) - 2, 0, -2):  # each page as the step from the one before
-                flat[at] -= flat[at - 2]
-            postings.append(flat)
+            postings.append(_deltas(stems[s].tolist(), 2))  # (page, weight, page, ...)
         files[f"w/{_file_name(prefix)}"] = _packed(
             {"w": {w: number[word_stems[w]] for w in ws}, "p": postings})
     for start in range(0, len(docs), CHUNK):
@@ -439,13 +434,12 @@ def _file_name(key: str) -> str:
     return key if re.fullmatch(r"[a-z0-9]{1,24}", key) else "_" + fnv(key)
 
 
-def _deltas(numbers: list[int]) -> list[int]:
-    out: list[int] = []
-    last = 0
-    for n in numbers:
-        out.append(n - last)
-        last = n
-    return out
+def _deltas(numbers: list[int], stride: int = 1) -> list[int]:
+    """Each `stride`-th number (page numbers, in order) as the step from the one before
+    (the others, a page's weight, as they are); changed in place."""
+    for at in range(len(numbers) - stride, 0, -stride):
+        numbers[at] -= numbers[at - stride]
+    return numbers
 
 
 def _snippet(text: str, title: str) -> str:
