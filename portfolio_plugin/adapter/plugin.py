@@ -47,8 +47,9 @@ from ..load.files import folder_problems, refused_files
 from ..model import Facet, Status, Zone
 from ..options import ConfigError, Options, base_language, build_date, from_settings
 from ..parallel.background import Background, initiative_sources
+from ..parallel.reader import PageReader
 from ..parallel.spool import AUTHOR, Production, Spool
-from ..parallel.workers import map_in_two, second_core
+from ..parallel.workers import can_fork, map_in_two, second_core, worth_splitting
 from ..pipeline import Cache, prepare, preview, static_sources, uncollected
 from ..problems import Problem, Problems, Severity
 from ..render import Plan, join_html_blocks, section_uris
@@ -172,6 +173,9 @@ class BuildState:
     # the seconds spent reading them.
     own_index: dict[str, site_index.Page] | None = None
     own_index_seconds: float = 0.0
+    # Where a worker on the second core reads the written pages for that index, and writes
+    # it (see `parallel.reader`): then `own_index` stays empty.
+    own_reader: PageReader | None = None
     # The pages Pagefind indexes as MkDocs writes them, where it does not index the written
     # site (see `on_pre_build`).
     page_index: search.PageIndex | None = None
@@ -426,6 +430,8 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
             plugin is self or name.split(" #")[0] in READ_ONLY_PLUGINS
             for name, plugin in config.plugins.items())
         _name_files(state, files, config)
+        if state.own_index is not None and state.own_reader is None:
+            state.own_reader = _own_reader(state, Path(config.site_dir))
         # What exists now lives until the build ends: the garbage collector need not walk
         # it again and again while MkDocs works, nor a worker copy it by touching it.
         gc.freeze()
@@ -555,7 +561,9 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
             if state.let_go:
                 page.content = ""  # written next; nothing reads it again
             output = join_html_blocks(output, state.spool.parts(uri))
-        if kind is not None and state.own_index is not None:
+        if kind is not None and state.own_reader is not None:
+            state.own_reader.add(Path(page.file.abs_dest_path), page.url, kind)
+        elif kind is not None and state.own_index is not None:
             began = time.perf_counter()
             state.own_index[page.url] = site_index.read_page(page.url, kind, output)
             state.own_index_seconds += time.perf_counter() - began
@@ -594,6 +602,7 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
         state = self._state()
         program, page_index, state.page_index = state.pagefind, state.page_index, None
         own, reading = state.own_index, state.own_index_seconds
+        own_reader, state.own_reader = state.own_reader, None
         folder = _index_folder(state)
         self._stop()
         cache = self.cache
@@ -605,11 +614,19 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
             # once this build's pages are shown.
             (due / "due").write_text(f"{dt.datetime.now().isoformat()}\n", encoding="utf-8")
             return  # (indexed after that rebuild, which would stop this one's index)
-        if own is not None:
-            began = time.perf_counter()
+        began = time.perf_counter()
+        if own_reader is not None:
+            if own_reader.end():
+                log.debug(f"portfolio: the search index: waited {time.perf_counter() - began:.2f}"
+                          " s for the worker that read the pages and wrote it")
+                return
+            log.info("portfolio: the worker that read the pages for the search index stopped "
+                     "short; the written site is read instead")
+            own = None
+        if own is not None or own_reader is not None:
             self._write_own_index(own, Path(config.site_dir), folder, state)
-            log.debug(f"portfolio: the search index of {len(own)} pages: reading them "
-                      f"{reading:.2f} s, writing it {time.perf_counter() - began:.2f} s")
+            log.debug(f"portfolio: the search index: reading the pages {reading:.2f} s, "
+                      f"writing it {time.perf_counter() - began:.2f} s")
             return
         if program is None or (state.language is not None and not state.language.last):
             return  # (the i18n plugin builds the other languages next: indexed once, then)
@@ -629,13 +646,14 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
             raise PluginError(f"portfolio: the Pagefind index of {config.site_dir} could not "
                               f"be made: {failed}")
 
-    def _write_own_index(self, pages: dict[str, site_index.Page], site_dir: Path,
+    def _write_own_index(self, pages: dict[str, site_index.Page] | None, site_dir: Path,
                          folder: str, state: BuildState) -> None:
-        """Write the site's own index of this build's pages. A dirty build wrote only some
-        pages: under `mkdocs serve` the others are those of the builds before (a page whose
-        file is gone is left out); a dirty build of its own reads the written site."""
+        """Write the site's own index of this build's pages (None: read them from the
+        written site). A dirty build wrote only some pages: under `mkdocs serve` the others
+        are those of the builds before (a page whose file is gone is left out); a dirty build
+        of its own reads the written site."""
         language = state.options.language
-        if self.dirty and not self.serving:
+        if pages is None or (self.dirty and not self.serving):
             pages = {page.url: page for page in site_index.read_site(
                 site_dir, state.options.directory_urls,
                 None if state.language is None else language)}
@@ -679,6 +697,8 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
             state.background.stop()
         if state.page_index is not None:
             state.page_index.stop()
+        if state.own_reader is not None:
+            state.own_reader.stop()
         if state.production is not None:
             state.production.stop()
         if state.spool is not None:
@@ -903,6 +923,20 @@ def _defer_bundle(html: str) -> str:
     page is painted without waiting for any script. Only on a site with no script of its
     own in `extra_javascript`, which might count on the bundle having run."""
     return _BUNDLE.sub(r'<script src="\1" defer>', html, count=1)
+
+
+def _own_reader(state: BuildState, site_dir: Path) -> PageReader | None:
+    """A worker that reads the pages for the site's own index as MkDocs writes them, and
+    writes the index (not for a dirty build, nor under `mkdocs serve`, whose index keeps the
+    pages of the builds before), or None."""
+    pages = len(state.initiatives) + len(state.generated)
+    if state.serving or state.dirty or not (state.options.parallel and can_fork()
+                                            and worth_splitting(pages)):
+        return None
+    reader = PageReader(site_index.read_file, partial(
+        site_index.write, site_dir, language=state.options.language,
+        where=_index_folder(state)))
+    return reader if reader.start() else None
 
 
 def _index_folder(state: BuildState) -> str:

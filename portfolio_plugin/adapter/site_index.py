@@ -262,6 +262,12 @@ def language_of(html: str) -> str:
     return found.group(1).lower() if found else ""
 
 
+def read_file(path: Path, url: str, kind: str) -> Page:
+    """The written page at `path` (its address `url`, its kind `kind`) as the index holds
+    it."""
+    return read_page(url, kind, path.read_text(encoding="utf-8", errors="replace"))
+
+
 def read_site(site_dir: Path, directory_urls: bool = True,
               language: str | None = None) -> Iterator[Page]:
     """The pages of a written site, as marked (after `mkdocs build --dirty`, which writes

@@ -1,0 +1,146 @@
+"""The written pages read by a worker while the engine writes more (`parallel.reader`), and
+the site's own search index made that way: the same files as one made in the build's
+process, and the written site indexed instead when the worker stops short."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+
+from portfolio_plugin.adapter import site_index
+from portfolio_plugin.parallel import workers
+from portfolio_plugin.parallel.reader import PageReader
+from portfolio_plugin.parallel.workers import can_fork
+
+from support import bench
+
+pytestmark = pytest.mark.skipif(not can_fork(), reason="needs fork and a second core")
+
+
+def read(path: Path, name: str) -> list[str]:
+    return [name, path.read_text(encoding="utf-8")]
+
+
+def finished_into(out: Path) -> Any:
+    def finish(results: list[Any]) -> None:
+        out.write_text(json.dumps(results), encoding="utf-8")
+    return finish
+
+
+def test_each_page_is_read_once_written_and_the_last_when_the_pages_end(tmp_path: Path) -> None:
+    out = tmp_path / "results.json"
+    reader = PageReader(read, finished_into(out))
+    assert reader.start()
+    for n in range(30):
+        page = tmp_path / f"page {n}\nnew line.html"  # (any name a file system allows)
+        reader.add(page, f"name {n}")
+        page.write_text(f"text of {n}", encoding="utf-8")  # written after it is named
+    assert not out.exists()
+    assert reader.end()
+    assert json.loads(out.read_text(encoding="utf-8")) == \
+        [[f"name {n}", f"text of {n}"] for n in range(30)]
+
+
+def test_a_page_the_engine_did_not_write_is_left_out(tmp_path: Path) -> None:
+    out = tmp_path / "results.json"
+    reader = PageReader(read, finished_into(out))
+    assert reader.start()
+    for n in range(3):
+        reader.add(tmp_path / f"{n}.html", str(n))
+        if n != 1:
+            (tmp_path / f"{n}.html").write_text(str(n), encoding="utf-8")
+    assert reader.end()
+    assert json.loads(out.read_text(encoding="utf-8")) == [["0", "0"], ["2", "2"]]
+
+
+def test_a_stopped_reader_finishes_nothing(tmp_path: Path) -> None:
+    out = tmp_path / "results.json"
+    reader = PageReader(read, finished_into(out))
+    assert reader.start()
+    (tmp_path / "a.html").write_text("a", encoding="utf-8")
+    reader.add(tmp_path / "a.html", "a")
+    reader.stop()
+    assert not out.exists()
+    assert not reader.end()
+
+
+def test_a_worker_that_fails_to_read_says_so_and_finishes_nothing(tmp_path: Path) -> None:
+    out = tmp_path / "results.json"
+
+    def fails(path: Path, name: str) -> list[str]:
+        raise ValueError(name)
+
+    reader = PageReader(fails, finished_into(out))
+    assert reader.start()
+    (tmp_path / "a.html").write_text("a", encoding="utf-8")
+    reader.add(tmp_path / "a.html", "a")
+    assert not reader.end()
+    assert not out.exists()
+
+
+# -- the site's own index, made by the worker -------------------------------------------------
+
+@pytest.fixture(scope="module")
+def portfolio(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    site: Path = bench("generate").generate(40, tmp_path_factory.mktemp("reader") / "site",
+                                            seed=11)
+    return site
+
+
+def index_files(config: Path, out: Path, parallel: bool) -> dict[str, bytes]:
+    """Build with the plugin's `parallel` option; the files of the site's own index."""
+    settings = yaml.safe_load(config.read_text(encoding="utf-8"))
+    settings["plugins"] = ["search", {"portfolio": {"parallel": parallel}}]
+    path = config.with_name(f"mkdocs-{parallel}.yml")
+    path.write_text(yaml.safe_dump(settings), encoding="utf-8")
+    os.environ["SOURCE_DATE_EPOCH"] = "1700000000"
+    try:
+        build(load_config(str(path), site_dir=str(out)))
+    finally:
+        del os.environ["SOURCE_DATE_EPOCH"]
+    folder = out / site_index.FOLDER
+    return {p.relative_to(folder).as_posix(): p.read_bytes()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def in_one_process(portfolio: Path, tmp_path_factory: pytest.TempPathFactory
+                   ) -> dict[str, bytes]:
+    return index_files(portfolio / "mkdocs.yml", tmp_path_factory.mktemp("one"), False)
+
+
+def test_the_worker_reads_every_page_and_this_process_none(
+        portfolio: Path, in_one_process: dict[str, bytes], tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(workers, "SPLIT_FROM", 10)
+    here: list[int] = []  # (what the worker appends stays in the worker)
+    read_page = site_index.read_page
+
+    def counted(*args: Any) -> site_index.Page:
+        here.append(os.getpid())
+        return read_page(*args)
+
+    monkeypatch.setattr(site_index, "read_page", counted)
+    files = index_files(portfolio / "mkdocs.yml", tmp_path / "out", True)
+    assert here == []
+    assert files == in_one_process
+    assert json.loads(files["index.json"])["pages"] > 40  # (the initiatives and more)
+
+
+def test_a_worker_that_stops_short_leaves_the_index_to_the_written_site(
+        portfolio: Path, in_one_process: dict[str, bytes], tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(workers, "SPLIT_FROM", 10)
+
+    def fails(path: Path, url: str, kind: str) -> site_index.Page:
+        raise OSError("the disk went away")
+
+    monkeypatch.setattr(site_index, "read_file", fails)
+    assert index_files(portfolio / "mkdocs.yml", tmp_path / "out", True) == in_one_process
