@@ -933,9 +933,9 @@ def _own_reader(state: BuildState, site_dir: Path) -> PageReader | None:
     if state.serving or state.dirty or not (state.options.parallel and can_fork()
                                             and worth_splitting(pages)):
         return None
-    reader = PageReader(site_index.read_file, partial(
-        site_index.write, site_dir, language=state.options.language,
-        where=_index_folder(state)))
+    gathered = site_index.Gathered(state.options.language)
+    reader = PageReader(gathered.add_file, partial(gathered.write, site_dir,
+                                                    _index_folder(state)))
     return reader if reader.start() else None
 
 

@@ -262,12 +262,6 @@ def language_of(html: str) -> str:
     return found.group(1).lower() if found else ""
 
 
-def read_file(path: Path, url: str, kind: str) -> Page:
-    """The written page at `path` (its address `url`, its kind `kind`) as the index holds
-    it."""
-    return read_page(url, kind, path.read_text(encoding="utf-8", errors="replace"))
-
-
 def read_site(site_dir: Path, directory_urls: bool = True,
               language: str | None = None) -> Iterator[Page]:
     """The pages of a written site, as marked (after `mkdocs build --dirty`, which writes
@@ -368,34 +362,73 @@ def _shards(stems: dict[str, array[int]], word_stems: dict[str, str]) -> dict[st
 def write(site_dir: Path, pages: Iterable[Page], language: str, where: str = FOLDER) -> None:
     """Write the index of `pages` into the site's folder `where` (what was there is
     replaced)."""
-    ordered = sorted(pages, key=lambda p: p.url)
-    stem = Stemmer(language)
-    stems: dict[str, array[int]] = {}  # stem: page, weight, page, weight, ... (in order)
-    word_stems: dict[str, str] = {}
-    docs: list[list[object]] = []
-    filters: dict[str, dict[str, list[int]]] = {}
-    for n, page in enumerate(ordered):
-        weights: dict[str, int] = {}
+    gathered = Gathered(language)
+    for page in pages:
+        gathered.add(page)
+    gathered.write(site_dir, where)
+
+
+class Gathered:
+    """Pages for the index, each weighed as it comes (the stems of its words, and how much
+    each weighs), written in the order of their addresses: a worker that reads the pages as
+    they are written leaves only the writing for the end of the build."""
+
+    def __init__(self, language: str) -> None:
+        self.language = language
+        self._stem = Stemmer(language)
+        self._word_stems: dict[str, str] = {}
+        self._numbers: dict[str, int] = {}  # each stem's number
+        # By address: what the page shows in results, its filters, its stems' numbers and
+        # their weights (the last address added wins).
+        self._pages: dict[str, tuple[list[object], dict[str, list[str]], array[int],
+                                     bytes]] = {}
+
+    def add(self, page: Page) -> None:
+        """Weigh a page: title 8, summary 3, text 1, each time a word comes (at most 99)."""
+        weights: dict[int, int] = {}
         for weight, text in ((TITLE, page.title), (SUMMARY, page.meta.get("summary", "")),
                              (TEXT, page.text)):
             for word, times in Counter(words(text)).items():
-                s = word_stems.get(word)
+                s = self._word_stems.get(word)
                 if s is None:
-                    s = word_stems[word] = stem(word)
-                weights[s] = weights.get(s, 0) + weight * times
-        for s, w in weights.items():
-            held_by = stems.get(s)
-            if held_by is None:
-                held_by = stems[s] = array("l")
-            held_by.extend((n, min(w, 99)))
+                    s = self._word_stems[word] = self._stem(word)
+                number = self._numbers.setdefault(s, len(self._numbers))
+                weights[number] = weights.get(number, 0) + weight * times
         shown = page.meta.get("summary") or _snippet(page.text, page.title)
-        docs.append([page.url, page.meta.get("title") or page.title or page.url, shown,
-                     page.kind, (page.filters.get("facet") or [""])[0],
-                     (page.filters.get("zone") or [""])[0], page.meta.get("facet", ""),
-                     page.meta.get("zone", "")])
-        for name, values in {**page.filters, "type": [page.kind]}.items():
-            for value in dict.fromkeys(values):
-                filters.setdefault(name, {}).setdefault(value, []).append(n)
+        doc: list[object] = [
+            page.url, page.meta.get("title") or page.title or page.url, shown, page.kind,
+            (page.filters.get("facet") or [""])[0], (page.filters.get("zone") or [""])[0],
+            page.meta.get("facet", ""), page.meta.get("zone", "")]
+        self._pages[page.url] = (doc, {**page.filters, "type": [page.kind]},
+                                 array("l", weights), bytes(min(w, 99) for w in weights.values()))
+
+    def add_file(self, path: Path, url: str, kind: str) -> None:
+        """Read and weigh the written page at `path` (its address `url`, its kind `kind`)."""
+        self.add(read_page(url, kind, path.read_text(encoding="utf-8", errors="replace")))
+
+    def write(self, site_dir: Path, where: str = FOLDER) -> None:
+        """Write the index of the pages added into the site's folder `where` (what was there
+        is replaced)."""
+        named = list(self._numbers)  # each stem by its number
+        held: list[array[int]] = [array("l") for _ in named]  # page, weight, page, weight...
+        docs: list[list[object]] = []
+        filters: dict[str, dict[str, list[int]]] = {}
+        for n, url in enumerate(sorted(self._pages)):
+            doc, page_filters, numbers, weights = self._pages[url]
+            docs.append(doc)
+            for number, weight in zip(numbers, weights):
+                held[number].extend((n, weight))
+            for name, values in page_filters.items():
+                for value in dict.fromkeys(values):
+                    filters.setdefault(name, {}).setdefault(value, []).append(n)
+        stems = {named[number]: pages for number, pages in enumerate(held) if pages}
+        word_stems = {w: s for w, s in self._word_stems.items() if s in stems}
+        _write_files(site_dir, where, self.language, stems, word_stems, docs, filters)
+
+
+def _write_files(site_dir: Path, where: str, language: str, stems: dict[str, array[int]],
+                 word_stems: dict[str, str], docs: list[list[object]],
+                 filters: dict[str, dict[str, list[int]]]) -> None:
     files: dict[str, bytes] = {}
     shards = _shards(stems, word_stems)
     for prefix, ws in shards.items():

@@ -5,8 +5,8 @@ written page again (for the site's own search index) and then writing what was r
 tenth of a build; a worker forked before the pages are written does both meanwhile. The
 engine's process names each page as it is about to be written; the worker reads the page
 named before it, which is written by then, and the last one when told that the pages end.
-What the worker makes is the same as reading the pages here: if it stops short, nothing of
-it is kept, and its caller reads the written pages itself.
+What the worker makes is the same as reading the pages here: if it stops short, its caller
+reads the written pages itself.
 """
 
 from __future__ import annotations
@@ -25,9 +25,9 @@ END = b"{}\n"
 
 class PageReader:
     """Pages read by a worker process: `read(path, *names)` for each page, as it is written;
-    then `finish(results)` there, once every page was read."""
+    then `finish()` there, once every page was read."""
 
-    def __init__(self, read: Callable[..., Any], finish: Callable[[list[Any]], None]) -> None:
+    def __init__(self, read: Callable[..., None], finish: Callable[[], None]) -> None:
         self._read = read
         self._finish = finish
         self._pipe: int | None = None
@@ -103,13 +103,12 @@ class PageReader:
         """The worker's loop: read each page named, then finish once the pages end. A pipe
         that ends before the message that says so is a build that stopped: the worker
         raises, and its status says it did not finish."""
-        results: list[Any] = []
         for line in pipe:
             if line == END:
-                self._finish(results)
+                self._finish()
                 return
             path, *names = json.loads(line)
             page = Path(path)
             if page.is_file():  # (an engine may write no file for an empty page)
-                results.append(self._read(page, *names))
+                self._read(page, *names)
         raise EOFError("the pages ended without the message that says so")

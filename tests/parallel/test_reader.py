@@ -24,19 +24,28 @@ from support import bench
 pytestmark = pytest.mark.skipif(not can_fork(), reason="needs fork and a second core")
 
 
-def read(path: Path, name: str) -> list[str]:
-    return [name, path.read_text(encoding="utf-8")]
+class Kept:
+    """What a worker read, written to `out` when it finishes (its memory is its own)."""
+
+    def __init__(self, out: Path) -> None:
+        self.out = out
+        self.read: list[list[str]] = []
+
+    def __call__(self, path: Path, name: str) -> None:
+        self.read.append([name, path.read_text(encoding="utf-8")])
+
+    def finish(self) -> None:
+        self.out.write_text(json.dumps(self.read), encoding="utf-8")
 
 
-def finished_into(out: Path) -> Any:
-    def finish(results: list[Any]) -> None:
-        out.write_text(json.dumps(results), encoding="utf-8")
-    return finish
+def reader_into(out: Path) -> PageReader:
+    kept = Kept(out)
+    return PageReader(kept, kept.finish)
 
 
 def test_each_page_is_read_once_written_and_the_last_when_the_pages_end(tmp_path: Path) -> None:
     out = tmp_path / "results.json"
-    reader = PageReader(read, finished_into(out))
+    reader = reader_into(out)
     assert reader.start()
     for n in range(30):
         page = tmp_path / f"page {n}\nnew line.html"  # (any name a file system allows)
@@ -50,7 +59,7 @@ def test_each_page_is_read_once_written_and_the_last_when_the_pages_end(tmp_path
 
 def test_a_page_the_engine_did_not_write_is_left_out(tmp_path: Path) -> None:
     out = tmp_path / "results.json"
-    reader = PageReader(read, finished_into(out))
+    reader = reader_into(out)
     assert reader.start()
     for n in range(3):
         reader.add(tmp_path / f"{n}.html", str(n))
@@ -62,7 +71,7 @@ def test_a_page_the_engine_did_not_write_is_left_out(tmp_path: Path) -> None:
 
 def test_a_stopped_reader_finishes_nothing(tmp_path: Path) -> None:
     out = tmp_path / "results.json"
-    reader = PageReader(read, finished_into(out))
+    reader = reader_into(out)
     assert reader.start()
     (tmp_path / "a.html").write_text("a", encoding="utf-8")
     reader.add(tmp_path / "a.html", "a")
@@ -74,10 +83,10 @@ def test_a_stopped_reader_finishes_nothing(tmp_path: Path) -> None:
 def test_a_worker_that_fails_to_read_says_so_and_finishes_nothing(tmp_path: Path) -> None:
     out = tmp_path / "results.json"
 
-    def fails(path: Path, name: str) -> list[str]:
+    def fails(path: Path, name: str) -> None:
         raise ValueError(name)
 
-    reader = PageReader(fails, finished_into(out))
+    reader = PageReader(fails, Kept(out).finish)
     assert reader.start()
     (tmp_path / "a.html").write_text("a", encoding="utf-8")
     reader.add(tmp_path / "a.html", "a")
@@ -139,8 +148,8 @@ def test_a_worker_that_stops_short_leaves_the_index_to_the_written_site(
         monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(workers, "SPLIT_FROM", 10)
 
-    def fails(path: Path, url: str, kind: str) -> site_index.Page:
+    def fails(self: site_index.Gathered, path: Path, url: str, kind: str) -> None:
         raise OSError("the disk went away")
 
-    monkeypatch.setattr(site_index, "read_file", fails)
+    monkeypatch.setattr(site_index.Gathered, "add_file", fails)
     assert index_files(portfolio / "mkdocs.yml", tmp_path / "out", True) == in_one_process
