@@ -27,40 +27,19 @@ from portfolio_plugin.adapter.static_i18n import Language
 from portfolio_plugin.i18n import package_catalogue
 from portfolio_plugin.options import i18n_languages, read_config
 
-from support import crawl, index_contents, mkdocs_build, pagefind_file, write_site
-
-I18N = """\
-  - i18n:
-      docs_structure: suffix
-      languages:
-        - {locale: en, default: true, name: English, build: true}
-        - {locale: sv, name: Svenska, build: true}
-"""
-ORDERS = {"i18n first": ["  - search\n", I18N, "  - portfolio\n"],
-          "portfolio first": ["  - search\n", "  - portfolio\n", I18N]}
-SWEDISH_BODY = "Alfas egen beskrivning på svenska."
-ENGLISH_BODY = "Alpha's own description."
+from support import (
+    ENGLISH_BODY,
+    I18N_ORDERS,
+    SWEDISH_BODY,
+    crawl,
+    i18n_site,
+    index_contents,
+    mkdocs_build,
+    pagefind_file,
+)
 
 
-def i18n_site(root: Path, order: str, search_with: str = "") -> Path:
-    """The test portfolio (tests/support.py) with the i18n plugin: a Swedish home page, a
-    Swedish body for alpha (`alpha.sv.md`), alpha's title in both languages."""
-    config = write_site(root, "https://testvik.example/", plugin=False)
-    text = config.read_text(encoding="utf-8")
-    plugin = f"  - portfolio:\n      search: {search_with}\n" if search_with else "  - portfolio\n"
-    text += "plugins:\n" + "".join(plugin if p == "  - portfolio\n" else p
-                                   for p in ORDERS[order])
-    config.write_text(text, encoding="utf-8")
-    docs = root / "docs"
-    (docs / "index.sv.md").write_text("# Testvik på svenska\n\nHej.\n", encoding="utf-8")
-    (docs / "initiatives" / "alpha.sv.md").write_text(SWEDISH_BODY + "\n", encoding="utf-8")
-    alpha = docs / "initiatives" / "alpha.md"
-    alpha.write_text(alpha.read_text(encoding="utf-8").replace(
-        "title: Alpha pilot", "title: {en: Alpha pilot, sv: Alfapilot}"), encoding="utf-8")
-    return config
-
-
-@pytest.fixture(scope="module", params=sorted(ORDERS))
+@pytest.fixture(scope="module", params=sorted(I18N_ORDERS))
 def site(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("i18n")
     mkdocs_build(i18n_site(root, request.param), root / "site")

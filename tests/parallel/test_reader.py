@@ -19,7 +19,7 @@ from portfolio_plugin.parallel import workers
 from portfolio_plugin.parallel.reader import PageReader
 from portfolio_plugin.parallel.workers import can_fork
 
-from support import bench
+from support import bench, i18n_site
 
 pytestmark = pytest.mark.skipif(not can_fork(), reason="needs fork and a second core")
 
@@ -106,7 +106,8 @@ def portfolio(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def index_files(config: Path, out: Path, parallel: bool) -> dict[str, bytes]:
     """Build with the plugin's `parallel` option; the files of the site's own index."""
     settings = yaml.safe_load(config.read_text(encoding="utf-8"))
-    settings["plugins"] = ["search", {"portfolio": {"parallel": parallel}}]
+    settings["plugins"] = [{"portfolio": {"parallel": parallel}} if plugin == "portfolio"
+                           else plugin for plugin in settings["plugins"]]
     path = config.with_name(f"mkdocs-{parallel}.yml")
     path.write_text(yaml.safe_dump(settings), encoding="utf-8")
     os.environ["SOURCE_DATE_EPOCH"] = "1700000000"
@@ -153,3 +154,21 @@ def test_a_worker_that_stops_short_leaves_the_index_to_the_written_site(
 
     monkeypatch.setattr(site_index.Gathered, "add_file", fails)
     assert index_files(portfolio / "mkdocs.yml", tmp_path / "out", True) == in_one_process
+
+
+def test_each_language_of_an_i18n_site_gets_its_index_from_its_own_worker(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(workers, "SPLIT_FROM", 1)
+    config = i18n_site(tmp_path, "i18n first")
+    started = []
+    start = PageReader.start
+
+    def counted(self: PageReader) -> bool:
+        started.append(self)
+        return start(self)
+
+    monkeypatch.setattr(PageReader, "start", counted)
+    files = index_files(config, tmp_path / "parallel", True)
+    assert len(started) == 2  # (one build of each language)
+    assert files == index_files(config, tmp_path / "serial", False)
+    assert {name.split("/")[0] for name in files} == {"en", "sv"}
