@@ -42,7 +42,7 @@ from urllib.parse import unquote, urlsplit
 import yaml
 
 from portfolio_plugin import model
-from portfolio_plugin.adapter import search
+from portfolio_plugin.adapter import search, site_index
 from portfolio_plugin.compute import compute
 from portfolio_plugin.i18n import Translator
 from portfolio_plugin.model import (
@@ -1108,6 +1108,50 @@ def mkdocs_build(config: Path, out: Path, strict: bool = True) -> subprocess.Com
                             check=False)
     assert result.returncode == 0, result.stderr
     return result
+
+
+# -- the site's own search index, read back -------------------------------------------------------
+
+def unpack(path: Path) -> Any:
+    return json.loads(gzip.decompress(path.read_bytes()))
+
+
+class Index:
+    """The site's own search index as a reader's script finds it (`adapter.site_index`):
+    entry, shards, pages and filters."""
+
+    def __init__(self, folder: Path) -> None:
+        self.entry = json.loads((folder / "index.json").read_text(encoding="utf-8"))
+        self.files = folder / self.entry["build"]
+        chunk = self.entry["chunk"]
+        self.docs = [doc for n in range(-(-self.entry["pages"] // chunk))
+                     for doc in unpack(self.files / "d" / str(n))]
+
+    def shard_of(self, word: str) -> str:
+        """The shard a reader's script opens for a word (the longest prefix it has)."""
+        keys = [k for k in self.entry["shards"] if word.startswith(k)]
+        return max(keys, key=len)
+
+    def pages_of(self, word: str) -> dict[int, int]:
+        """The pages of a word's stem, with their weights."""
+        shard = unpack(self.files / "w" / site_index._file_name(self.shard_of(word)))
+        flat = shard["p"][shard["w"][word]]
+        pages, page = {}, 0
+        for n in range(0, len(flat), 2):
+            page += flat[n]
+            pages[page] = flat[n + 1]
+        return pages
+
+    def filter(self, name: str, value: str) -> set[int]:
+        path = self.files / "f" / name / site_index.fnv(value)
+        if not path.is_file():
+            return set()
+        pages, page = set(), 0
+        for delta in unpack(path).get(value, []):
+            page += delta
+            pages.add(page)
+        return pages
+
 
 
 # -- a site whose languages mkdocs-static-i18n builds --------------------------------------------

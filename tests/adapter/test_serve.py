@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import gzip
-import json
 import os
 import time
 from collections.abc import Callable
@@ -20,7 +18,7 @@ from portfolio_plugin.adapter import site_index
 from portfolio_plugin.adapter.plugin import PortfolioPlugin
 from portfolio_plugin.parallel.spool import PARTS, Spool
 
-from support import Site
+from support import Index, Site
 
 Make = Callable[..., dict[str, Any]]
 
@@ -259,13 +257,9 @@ def content(folder: Path) -> dict[Path, bytes]:
 
 def searched(out: Path) -> dict[str, str]:
     """The title of each page in the site's own search index, by address (each once)."""
-    folder = out / site_index.FOLDER
-    entry = json.loads((folder / "index.json").read_text(encoding="utf-8"))
-    docs = [doc for n in range(-(-entry["pages"] // entry["chunk"]))
-            for doc in json.loads(gzip.decompress(
-                (folder / entry["build"] / "d" / str(n)).read_bytes()))]
-    titles = {doc[0]: doc[1] for doc in docs}
-    assert len(titles) == len(docs) == entry["pages"]
+    index = Index(out / site_index.FOLDER)
+    titles = {doc[0]: doc[1] for doc in index.docs}
+    assert len(titles) == len(index.docs) == index.entry["pages"]
     return titles
 
 

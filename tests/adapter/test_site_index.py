@@ -8,7 +8,6 @@ query fetches) is in tests/browser/test_search_browser.py.
 
 from __future__ import annotations
 
-import gzip
 import json
 import os
 import random
@@ -27,49 +26,9 @@ from mkdocs.structure.files import File
 
 from portfolio_plugin.adapter import search, site_index
 
-from support import EPOCH, ROOT, mkdocs_build
+from support import EPOCH, ROOT, Index, mkdocs_build, unpack
 
 COUNT = 120
-
-
-def unpack(path: Path) -> Any:
-    return json.loads(gzip.decompress(path.read_bytes()))
-
-
-class Index:
-    """An index as a reader's script finds it: entry, shards, pages and filters."""
-
-    def __init__(self, folder: Path) -> None:
-        self.entry = json.loads((folder / "index.json").read_text(encoding="utf-8"))
-        self.files = folder / self.entry["build"]
-        chunk = self.entry["chunk"]
-        self.docs = [doc for n in range(-(-self.entry["pages"] // chunk))
-                     for doc in unpack(self.files / "d" / str(n))]
-
-    def shard_of(self, word: str) -> str:
-        """The shard a reader's script opens for a word (the longest prefix it has)."""
-        keys = [k for k in self.entry["shards"] if word.startswith(k)]
-        return max(keys, key=len)
-
-    def pages_of(self, word: str) -> dict[int, int]:
-        """The pages of a word's stem, with their weights."""
-        shard = unpack(self.files / "w" / site_index._file_name(self.shard_of(word)))
-        flat = shard["p"][shard["w"][word]]
-        pages, page = {}, 0
-        for n in range(0, len(flat), 2):
-            page += flat[n]
-            pages[page] = flat[n + 1]
-        return pages
-
-    def filter(self, name: str, value: str) -> set[int]:
-        path = self.files / "f" / name / site_index.fnv(value)
-        if not path.is_file():
-            return set()
-        pages, page = set(), 0
-        for delta in unpack(path).get(value, []):
-            page += delta
-            pages.add(page)
-        return pages
 
 
 def front_matter(path: Path) -> dict[str, Any]:

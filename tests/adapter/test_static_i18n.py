@@ -9,7 +9,6 @@ plugins in `plugins:`.
 from __future__ import annotations
 
 import csv
-import gzip
 import io
 import json
 import os
@@ -31,6 +30,7 @@ from support import (
     ENGLISH_BODY,
     I18N_ORDERS,
     SWEDISH_BODY,
+    Index,
     crawl,
     i18n_site,
     index_contents,
@@ -216,12 +216,9 @@ def test_each_language_has_its_own_index_of_its_own_pages(site: Path) -> None:
     language's pages search."""
     docs = {}
     for code in ("en", "sv"):
-        folder = site / site_index.FOLDER / code
-        entry = json.loads((folder / "index.json").read_text(encoding="utf-8"))
-        assert entry["language"] == code
-        docs[code] = [doc for n in range(-(-entry["pages"] // entry["chunk"]))
-                      for doc in json.loads(gzip.decompress(
-                          (folder / entry["build"] / "d" / str(n)).read_bytes()))]
+        index = Index(site / site_index.FOLDER / code)
+        assert index.entry["language"] == code
+        docs[code] = index.docs
     english = {doc[0]: doc[1] for doc in docs["en"]}
     swedish = {doc[0]: doc[1] for doc in docs["sv"]}
     assert len(english) == len(swedish) > 20
@@ -236,11 +233,7 @@ def test_each_language_has_its_own_index_of_its_own_pages(site: Path) -> None:
 def test_the_written_site_read_again_gives_each_language_its_own_pages(site: Path) -> None:
     """What `mkdocs build --dirty` indexes: the written site, one language's pages each."""
     for code in ("en", "sv"):
-        folder = site / site_index.FOLDER / code
-        entry = json.loads((folder / "index.json").read_text(encoding="utf-8"))
-        built = {doc[0] for n in range(-(-entry["pages"] // entry["chunk"]))
-                 for doc in json.loads(gzip.decompress(
-                     (folder / entry["build"] / "d" / str(n)).read_bytes()))}
+        built = {doc[0] for doc in Index(site / site_index.FOLDER / code).docs}
         assert {page.url for page in site_index.read_site(site, True, code)} == built
 
 
