@@ -149,6 +149,9 @@ class BuildState:
     spool: Spool | None = None
     background: Background | None = None
     production: Production | None = None
+    # Where a whole build's files are made: the site itself, which MkDocs need not copy them
+    # to (see `parallel.spool.Production`); None where they are spooled and copied.
+    late: Path | None = None
     # Generated pages, by docs path (initiative pages are not among them: see `initiatives`).
     generated: set[str] = field(default_factory=set)
     # Each valid initiative's page: its source file, by docs path.
@@ -366,10 +369,12 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
         if state.spool.folder != self.serve_spool:
             # Removed at exit however the build ends (Ctrl-C, an error), unless removed first.
             atexit.register(self._stop)
+        if not state.serving and not state.dirty and state.language is None:
+            state.late = Path(config.site_dir)
         if state.options.parallel and not state.serving and not state.dirty:
             try:
                 state.background = Background.start(state.options, state.spool,
-                                                    words=("nav.section",))
+                                                    words=("nav.section",), late=state.late)
             except (PluginError, OSError):  # reported where the pages are read
                 state.background = None
         if state.pagefind is not None and not (state.serving or state.dirty) \
@@ -503,13 +508,17 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
         return html
 
     def on_env(self, env: Any, config: MkDocsConfig, files: Files) -> Any:
-        """Wait until every generated file is made: MkDocs copies them next."""
+        """Wait until every generated file is made (MkDocs copies them next), or, where they
+        are made in the site, until each has its place there."""
         state = self._state()
         if state.production is not None:
             with _making():
-                state.production.finish()
-            state.production.close()
-            state.production = None
+                state.production.finish(pages=state.late is not None)
+            if state.late is not None:
+                state.production.hold_places()
+            else:
+                state.production.close()
+                state.production = None
         if state.searched:
             # What the header search box (theme_pagefind/partials/search.html) shows.
             env.globals["portfolio_search"] = _search_words(
@@ -596,7 +605,18 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
             for code in dict.fromkeys([*listed, *sitemap])}
         return context
 
-    def on_post_build(self, config: MkDocsConfig) -> None:
+    # Before any other plugin's post_build: the site holds every file then.
+    @event_priority(100)
+    def _files_made(self, config: MkDocsConfig) -> None:
+        """Wait until the files made in the site are all made."""
+        state = self._state()
+        if state.production is not None:
+            with _making():
+                state.production.finish()
+            state.production.close()
+            state.production = None
+
+    def _post_build(self, config: MkDocsConfig) -> None:
         """Index the built site for Pagefind (under `mkdocs serve` while the page reloads);
         remove a build's spool (`mkdocs serve` keeps its own until it stops)."""
         state = self._state()
@@ -646,6 +666,8 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
             raise PluginError(f"portfolio: the Pagefind index of {config.site_dir} could not "
                               f"be made: {failed}")
 
+    on_post_build = CombinedEvent(_files_made, _post_build)
+
     def _write_own_index(self, pages: dict[str, site_index.Page] | None, site_dir: Path,
                          folder: str, state: BuildState) -> None:
         """Write the site's own index of this build's pages (None: read them from the
@@ -673,7 +695,7 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
         if options.data_dir.is_dir():
             server.watch(str(options.data_dir))
         if self.dirty and self.catch_up is None:
-            # Where a preview says that the rest of the site is due (see `on_post_build`).
+            # Where a preview says that the rest of the site is due (see `_post_build`).
             self.catch_up = Path(tempfile.mkdtemp(prefix="portfolio-due-"))
             server.watch(str(self.catch_up))
         if self.config.initiatives_source and options.initiatives_dir.is_dir():
@@ -759,7 +781,7 @@ def _plan(state: BuildState, cache: Cache | None) -> tuple[Problems, tuple[str, 
                 built = build_date().replace(hour=0, minute=0, second=0) if state.serving \
                     else None
                 # After an edit of initiative pages under `mkdocs serve --dirty`, what shows
-                # them first (the rest follows in a rebuild of its own: see `on_post_build`).
+                # them first (the rest follows in a rebuild of its own: see `_post_build`).
                 quick = preview(options, built, cache) \
                     if cache is not None and state.previews and built is not None else None
                 if quick is None:
@@ -778,7 +800,8 @@ def _plan(state: BuildState, cache: Cache | None) -> tuple[Problems, tuple[str, 
                     state.problems, state.translator = build.problems, build.translator
                 state.production = Production(plan, spool,
                                               remake=partial(_remake, options, build.built,
-                                                             _reader(state)))
+                                                             _reader(state)),
+                                              late=state.late)
                 del build, plan
     except OSError as exc:  # a folder that cannot be read at all stops the build
         raise PluginError(f"portfolio: cannot read the portfolio: {exc}") from None
@@ -876,12 +899,13 @@ def _name_files(state: BuildState, files: Files, config: MkDocsConfig) -> None:
                                                    inclusion=InclusionLevel.NOT_IN_NAV),
                                     language))
     spooled = str(state.spool.folder)  # plain strings: thousands of paths, no Path objects
+    late = None if state.late is None else str(state.late)
     # A dirty build leaves the site's files as they are: a preview names to MkDocs every page
     # (each has its place in the navigation) and what it made, not the thousands of files it
     # keeps (feeds, tables), already in the site from the build before.
-    sources = [(uri, os.path.join(spooled, uri)) for uri in state.production.uris
-               if uri not in state.initiatives
-               and (uri not in state.kept or uri.endswith(".md"))]
+    sources = [(uri, os.path.join(spooled if late is None or uri.endswith(".md") else late, uri))
+               for uri in state.production.uris
+               if uri not in state.initiatives and (uri not in state.kept or uri.endswith(".md"))]
     plotly = options.plotly_js is None and (language is None or language.publishes_plotly)
     for uri, installed in static_sources(plotly=plotly).items():
         # Copied from where the package is installed; spooled if it is not a plain file.

@@ -23,6 +23,7 @@ import pickle
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import BinaryIO
 
 from ..load import (
@@ -66,8 +67,9 @@ class Background:
 
     def __init__(self, options: Options, wanted: list[Wanted], ends: Ends, worker: int,
                  share: str, summary: str, handover: int, told: int, reports: int,
-                 reading: Mark, sources: Sources) -> None:
+                 reading: Mark, sources: Sources, late: Path | None) -> None:
         self.options = options
+        self.late = late  # where the files are made (see `Production`)
         self._sources = sources  # `site_data/`, read and checked once, before the fork
         self.reading = reading  # which item MkDocs reads, for the worker to see
         self.wanted = wanted
@@ -80,8 +82,8 @@ class Background:
         self._reports: int | None = reports  # then the place of each item it makes
 
     @classmethod
-    def start(cls, options: Options, spool: Spool,
-              words: tuple[str, ...] = ()) -> Background | None:
+    def start(cls, options: Options, spool: Spool, words: tuple[str, ...] = (),
+              late: Path | None = None) -> Background | None:
         """Fork the worker, which begins to read and check the pages from the last one; None
         where no worker can help (no fork, one core, or too few pages to be worth it)."""
         if not options.parallel or not can_fork():
@@ -105,7 +107,7 @@ class Background:
             for descriptor in (handover_in, told_out, reports_out):
                 os.close(descriptor)
             _work(options, wanted, ends, share, summary, handover_out, told_in, reports_in,
-                  spool, words, reading, sources, site)
+                  spool, words, reading, sources, site, late)
 
         worker = fork(work)
         for descriptor in (handover_out, told_in, reports_in):
@@ -117,7 +119,7 @@ class Background:
                 os.unlink(name)
             return None
         background = cls(options, wanted, ends, worker, share, summary, handover_in,
-                         told_out, reports_out, reading, sources)
+                         told_out, reports_out, reading, sources, late)
         atexit.register(background.stop)  # should the build end before it asks for it
         return background
 
@@ -150,7 +152,7 @@ class Background:
         for page by page; it owns the worker from now on."""
         assert self.worker is not None and self._reports is not None
         production = Production.following(summary.uris, spool, self.worker, self._reports,
-                                          remake, self.reading)
+                                          remake, self.reading, self.late)
         self.worker = self._reports = None
         self.stop()
         return production
@@ -187,7 +189,7 @@ class Background:
 
 def _work(options: Options, wanted: list[Wanted], ends: Ends, share: str, summary: str,
           handover: int, told: int, reports: int, spool: Spool, words: tuple[str, ...],
-          reading: Mark, sources: Sources, site: SiteCheck) -> None:
+          reading: Mark, sources: Sources, site: SiteCheck, late: Path | None) -> None:
     """The worker: its share of the pages, then the portfolio, then every item."""
     from ..pipeline import prepare
 
@@ -212,7 +214,7 @@ def _work(options: Options, wanted: list[Wanted], ends: Ends, share: str, summar
     # The open data made beside the pages by a helper forked from this worker, where it takes
     # seconds: the helper's memory, a second copy of what this worker touches, is the build's
     # peak for a smaller portfolio, whose open data takes a fraction of a second.
-    Production(plan, spool, reading=reading).make_reporting(
+    Production(plan, spool, reading=reading, late=late).make_reporting(
         reports, files_apart=len(wanted) >= FILES_APART_FROM)
 
 

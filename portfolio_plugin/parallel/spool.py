@@ -26,6 +26,8 @@ AUTHOR = "<!--pf:author-->"
 # How many pages ahead of the engine a worker must be to make a file (which may take as long
 # as the engine takes to read a hundred pages) rather than the next page.
 AHEAD = 100
+# What a worker reports once it has made every late file (see `Production`).
+ALL_FILES = b"files\n"
 # Where a packed page is: (pack, offset, bytes of the page, bytes of its HTML blocks).
 Location = tuple[str, int, int, int]
 
@@ -170,6 +172,11 @@ class Production:
 
     The worker makes every page, in the plan's order, then every file, and reports each as
     it is made; the engine's process waits for an item only when it needs it (`wait_for`).
+
+    `late`: the folder the engine publishes the files in (a whole build's site). The files
+    are made there, after the pages, while the engine writes its pages: it needs no copy of
+    them, only a file at each place by the time it would copy them (`hold_places`), and waits
+    for them once it has written its pages (`finish`).
     Once the worker runs, this process lets go of the plan, and with it of the portfolio,
     if it is told how to `remake` the plan should the worker stop short: the portfolio then
     exists in the worker only, and the memory it took here holds the engine's pages instead.
@@ -177,9 +184,10 @@ class Production:
 
     def __init__(self, plan: Plan | None, spool: Spool,
                  remake: Callable[[], Plan] | None = None, uris: list[str] | None = None,
-                 reading: Mark | None = None) -> None:
+                 reading: Mark | None = None, late: Path | None = None) -> None:
         self.plan = plan
         self.spool = spool
+        self.late = None if late is None else Spool(late)
         self.uris = plan.uris() if plan is not None else list(uris or ())
         self.index = {uri: n for n, uri in enumerate(self.uris)}
         self.done = bytearray(len(self.uris))  # 1 where the item is in the spool
@@ -195,10 +203,11 @@ class Production:
 
     @classmethod
     def following(cls, uris: list[str], spool: Spool, worker: int, reports: int,
-                  remake: Callable[[], Plan], reading: Mark | None = None) -> Production:
+                  remake: Callable[[], Plan], reading: Mark | None = None,
+                  late: Path | None = None) -> Production:
         """The making of `uris` by a worker that is already running and reports each item
         it makes on `reports` (see `make_reporting`); this process holds no plan."""
-        production = cls(None, spool, remake, uris, reading)
+        production = cls(None, spool, remake, uris, reading, late)
         production.worker = worker
         production._pipe = reports
         return production
@@ -219,8 +228,10 @@ class Production:
 
     def _make(self, n: int, uri: str, value: Any) -> None:
         made = make(value)
+        spool = self.late if self.late is not None and not uri.endswith(".md") \
+            else self.spool
         if isinstance(made, Chunks):
-            self.spool.write_pieces(uri, made.pieces())
+            spool.write_pieces(uri, made.pieces())
             self.done[n] = 1
             return
         content, parts = split_item(made)
@@ -228,7 +239,7 @@ class Production:
             # The engine reads the author's text from the author's file, as its own page.
             start, end = made.own
             content = made.marked[:start] + AUTHOR + made.marked[end:]
-        self.spool.write(uri, content, parts)
+        spool.write(uri, content, parts)
         self.done[n] = 1
 
     def start(self, parallel: bool) -> bool:
@@ -271,8 +282,8 @@ class Production:
         pages = [n for n, (uri, _) in enumerate(items) if uri.endswith(".md")]
         files = [n for n, (uri, _) in enumerate(items) if not uri.endswith(".md")]
         helper = fork(partial(self._report, files, writer)) \
-            if files_apart and files and can_fork() else None
-        if helper is not None or self.reading is None:
+            if files_apart and files and self.late is None and can_fork() else None
+        if helper is not None or self.reading is None or self.late is not None:
             self._report(pages, writer)
         else:
             # A file whenever this worker is far enough ahead of the engine's reading that
@@ -286,14 +297,21 @@ class Production:
             files = waiting[::-1]
         if helper is None:
             self.plan.pages_made()  # its memory then holds the files as they are made
-        if helper is None or end(helper) != 0:
+        if self.late is not None:
+            # Said once all are made: the engine reads no report while it writes its pages
+            # (a report each would fill the pipe, and this worker would wait for it).
+            self._report(files, None)
+            os.write(writer, ALL_FILES)
+        elif helper is None or end(helper) != 0:
             self._report(files, writer)
 
-    def _report(self, numbers: list[int], writer: int) -> None:
+    def _report(self, numbers: list[int], writer: int | None) -> None:
         assert self.plan is not None
         for n in numbers:
             uri, value = self.plan.items[n]
             self._make(n, uri, value)
+            if writer is None:
+                continue
             location = self.spool.where.get(uri)
             # One line each, shorter than a pipe writes at once: two workers' reports
             # never mix.
@@ -309,6 +327,11 @@ class Production:
             return False
         *lines, self._buffer = (self._buffer + data).split(b"\n")
         for line in lines:
+            if line + b"\n" == ALL_FILES:
+                for number, uri in enumerate(self.uris):
+                    if not uri.endswith(".md"):
+                        self.done[number] = 1
+                continue
             n, *packed = line.split()
             if packed:
                 pack, offset, length, size = packed
@@ -334,11 +357,24 @@ class Production:
             # engine reports it.
             self.make_here()
 
-    def finish(self) -> None:
-        """Return once every item is in the spool."""
+    def finish(self, pages: bool = False) -> None:
+        """Return once every item is in the spool (with `pages`: every page)."""
         for uri in self.uris:
-            self.wait_for(uri)  # (each made here if the worker stopped short of it)
-        self._reap()
+            if not pages or uri.endswith(".md"):
+                self.wait_for(uri)  # (each made here if the worker stopped short of it)
+        if not pages:
+            self._reap()
+
+    def hold_places(self) -> None:
+        """Make sure each late file is where it will be: an empty one where the worker has
+        not made it yet (never emptying one it is making)."""
+        if self.late is None:
+            return
+        for n, uri in enumerate(self.uris):
+            if not self.done[n] and not uri.endswith(".md"):
+                path = self.late.path(uri)
+                self.late._folder(path.parent)
+                os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o666))
 
     def stop(self) -> None:
         """End a worker that is still running (the build failed or was interrupted)."""

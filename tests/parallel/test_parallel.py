@@ -18,6 +18,7 @@ from typing import Any
 
 import pytest
 import yaml
+from mkdocs import utils as mkdocs_utils
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
@@ -165,6 +166,72 @@ def test_a_worker_far_enough_ahead_of_the_engine_makes_the_files_meanwhile(
     pages = [n for n in range(count) if n not in (3, 7)]
     first = next(k for k, n in enumerate(pages) if n > spool_module.AHEAD)  # engine at 0
     assert order == pages[:first] + [3, 7] + pages[first:]
+
+
+def late_items(log: Path, count: int, fail_in_worker: int | None = None
+               ) -> list[tuple[str, Any]]:
+    """Pages, and every fifth item a file (the open data) that notes who made it."""
+    parent = os.getpid()
+
+    def file(n: int) -> bytes:
+        if n == fail_in_worker and os.getpid() != parent:
+            raise RuntimeError("the worker cannot make this one")
+        logged(log, n)
+        return b"file %d" % n
+
+    return [(f"f/{n}.json", partial(file, n)) if n % 5 == 2
+            else (f"p/{n}.md", partial(logged, log, n)) for n in range(count)]
+
+
+@needs_fork
+def test_late_files_are_made_in_the_site_after_the_pages_while_the_engine_goes_on(
+        tmp_path: Path) -> None:
+    # A whole build's files are made where the site publishes them, once every page is
+    # made: the engine waits for its pages only, and MkDocs has nothing to copy.
+    log, site, spool = tmp_path / "log", tmp_path / "site", Spool(tmp_path / "spool")
+    items = late_items(log, 300)
+    production = Production(Plan(renderer=None, items=items),  # type: ignore[arg-type]
+                            spool, late=site)
+    assert production.start(parallel=True) is True
+    production.finish(pages=True)
+    production.hold_places()
+    # Each file has its place by now (empty where it is not made yet): MkDocs copies a file
+    # onto itself as nothing.
+    files = [uri for uri, _ in items if not uri.endswith(".md")]
+    assert all((site / uri).is_file() for uri in files)
+    production.finish()
+    assert all((site / uri).read_bytes() == b"file %s" % uri[2:-5].encode() for uri in files)
+    assert not any(spool.path(uri).exists() for uri in files)
+    assert all(spool.text(uri).startswith("page ") for uri, _ in items if uri.endswith(".md"))
+    order = [int(line.split()[0]) for line in log.read_text(encoding="utf-8").splitlines()]
+    assert order == [n for n in range(300) if n % 5 != 2] + [n for n in range(300) if n % 5 == 2]
+    assert all(pids != [os.getpid()] for pids in makers(log).values())
+
+
+def test_holding_a_place_never_empties_a_file_the_worker_has_made(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    items: list[tuple[str, Any]] = [("p/0.md", lambda: "page"), ("f/1.json", lambda: b"{}")]
+    production = Production(Plan(renderer=None, items=items),  # type: ignore[arg-type]
+                            Spool(tmp_path / "spool"), late=site)
+    (site / "f").mkdir(parents=True)
+    (site / "f" / "1.json").write_bytes(b"made, not yet reported")
+    production.hold_places()
+    assert (site / "f" / "1.json").read_bytes() == b"made, not yet reported"
+
+
+@needs_fork
+def test_a_late_file_the_worker_could_not_make_is_made_here(tmp_path: Path) -> None:
+    log, site = tmp_path / "log", tmp_path / "site"
+    items = late_items(log, 20, fail_in_worker=12)
+    production = Production(Plan(renderer=None, items=items),  # type: ignore[arg-type]
+                            Spool(tmp_path / "spool"), late=site)
+    production.start(parallel=True)
+    production.finish(pages=True)
+    production.hold_places()
+    production.finish()
+    assert (site / "f" / "12.json").read_bytes() == b"file 12"
+    assert makers(log)[12] == [os.getpid()]
+    assert (site / "f" / "17.json").read_bytes() == b"file 17"
 
 
 class Held:
@@ -346,6 +413,25 @@ def test_a_parallel_build_is_the_same_site_byte_for_byte(
     assert differences(site, serial) == []
     assert "search/search_index.json" in site
     assert len([n for n in site if n.startswith("initiatives/")]) == 60
+
+
+@pytest.mark.parametrize("parallel", [True, False])
+def test_a_whole_builds_files_are_made_in_the_site_and_none_is_copied(
+        portfolio: Path, serial: dict[str, bytes], tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch, parallel: bool) -> None:
+    copied: list[str] = []
+    copy_file = mkdocs_utils.copy_file
+
+    def recorded(source: str, output: str) -> None:
+        copy_file(source, output)  # (a file copied onto itself raises, and is not copied)
+        copied.append(output)
+
+    monkeypatch.setattr(mkdocs_utils, "copy_file", recorded)
+    site = built(configured(portfolio, parallel=parallel), tmp_path / "out")
+    assert differences(site, serial) == []
+    data = [name for name in site if name.startswith("data/")]
+    assert len(data) > 100
+    assert [path for path in copied if "/data/" in path] == []
 
 
 @needs_fork
