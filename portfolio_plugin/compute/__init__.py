@@ -463,15 +463,26 @@ def _members(partners: Sequence[PartnerFigures]) -> dict[str, list[str]]:
 def collaborators(partners: Sequence[PartnerFigures]) -> dict[str, tuple[Collaborator, ...]]:
     """For each partner, the other partners it shares initiatives with (as steward, partner
     or funder), the most shared first, then by id; partners that share none are left out."""
-    shared: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    shared: dict[str, dict[str, list[str]]] = defaultdict(dict)
     for slug, ids in _members(partners).items():
-        for a, b in itertools.permutations(ids, 2):
-            shared[a][b].append(slug)
-    return {
-        pid: tuple(sorted((Collaborator(other, tuple(sorted(slugs)))
-                           for other, slugs in others.items()),
-                          key=lambda c: (-len(c.initiatives), c.id)))
-        for pid, others in shared.items()}
+        for a in ids:
+            mine = shared[a]
+            for b in ids:
+                if b != a:
+                    held = mine.get(b)
+                    if held is None:
+                        mine[b] = [slug]
+                    else:
+                        held.append(slug)
+    # (Hundreds of thousands of pairs at 20,000 initiatives, most sharing one initiative:
+    # no list of one is sorted, and each partner's pairs are sorted once, as plain tuples.)
+    made = {}
+    for pid, others in shared.items():
+        pairs = sorted((-len(slugs), other, slugs) for other, slugs in others.items())
+        made[pid] = tuple(Collaborator(other, tuple(slugs) if len(slugs) == 1
+                                       else tuple(sorted(slugs)))
+                          for _, other, slugs in pairs)
+    return made
 
 
 def joint_initiatives(partners: Sequence[PartnerFigures]) -> int:

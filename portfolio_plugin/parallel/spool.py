@@ -119,6 +119,12 @@ class Spool:
                 file.write(piece)
         return path
 
+    def hold(self, uri: str) -> None:
+        """An empty file at an item's place, unless a file is there (which stays as it is)."""
+        path = self.folder / uri
+        self._folder(path.parent)
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o666))
+
     def note(self, uri: str, location: Location) -> None:
         """Where another process packed a page."""
         self.where[uri] = location
@@ -172,14 +178,14 @@ class Production:
 
     The worker makes every page, in the plan's order, then every file, and reports each as
     it is made; the engine's process waits for an item only when it needs it (`wait_for`).
+    Once the worker runs, this process lets go of the plan, and with it of the portfolio,
+    if it is told how to `remake` the plan should the worker stop short: the portfolio then
+    exists in the worker only, and the memory it took here holds the engine's pages instead.
 
     `late`: the folder the engine publishes the files in (a whole build's site). The files
     are made there, after the pages, while the engine writes its pages: it needs no copy of
     them, only a file at each place by the time it would copy them (`hold_places`), and waits
     for them once it has written its pages (`finish`).
-    Once the worker runs, this process lets go of the plan, and with it of the portfolio,
-    if it is told how to `remake` the plan should the worker stop short: the portfolio then
-    exists in the worker only, and the memory it took here holds the engine's pages instead.
     """
 
     def __init__(self, plan: Plan | None, spool: Spool,
@@ -372,9 +378,7 @@ class Production:
             return
         for n, uri in enumerate(self.uris):
             if not self.done[n] and not uri.endswith(".md"):
-                path = self.late.path(uri)
-                self.late._folder(path.parent)
-                os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o666))
+                self.late.hold(uri)
 
     def stop(self) -> None:
         """End a worker that is still running (the build failed or was interrupted)."""
