@@ -476,8 +476,8 @@ def _file_name(key: str) -> str:
 def _deltas(numbers: list[int], stride: int = 1) -> list[int]:
     """Each `stride`-th number (page numbers, in order) as the step from the one before
     (the others, a page's weight, as they are); changed in place."""
-    for at in range(len(numbers) - stride, 0, -stride):
-        numbers[at] -= numbers[at - stride]
+    steps = numbers[::stride]
+    numbers[stride::stride] = [b - a for a, b in zip(steps, steps[1:])]
     return numbers
 
 
