@@ -42,6 +42,7 @@ from array import array
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import pairwise
 from pathlib import Path
 from urllib.parse import quote, unquote
 
@@ -477,7 +478,7 @@ def _deltas(numbers: list[int], stride: int = 1) -> list[int]:
     """Each `stride`-th number (page numbers, in order) as the step from the one before
     (the others, a page's weight, as they are); changed in place."""
     steps = numbers[::stride]
-    numbers[stride::stride] = [b - a for a, b in zip(steps, steps[1:])]
+    numbers[stride::stride] = [b - a for a, b in pairwise(steps)]
     return numbers
 
 
