@@ -1099,6 +1099,21 @@ def index_contents(bundle: Path) -> dict[str, Any]:
     return found
 
 
+def built(config: Path, out: Path) -> dict[str, bytes]:
+    """Build in this process (as a build's workers are forked from it), under
+    `SOURCE_DATE_EPOCH`; every file of the site by its path in it."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    os.environ["SOURCE_DATE_EPOCH"] = EPOCH
+    try:
+        build(load_config(str(config), site_dir=str(out)))
+    finally:
+        del os.environ["SOURCE_DATE_EPOCH"]
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*"))
+            if p.is_file()}
+
+
 def mkdocs_build(config: Path, out: Path, strict: bool = True) -> subprocess.CompletedProcess[str]:
     env = dict(os.environ, SOURCE_DATE_EPOCH=EPOCH, NO_MKDOCS_2_WARNING="1")
     command = [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(config), "-d", str(out)]

@@ -14,7 +14,6 @@ from __future__ import annotations
 import atexit
 import datetime as dt
 import gc
-import os
 import posixpath
 import re
 import shutil
@@ -898,13 +897,12 @@ def _name_files(state: BuildState, files: Files, config: MkDocsConfig) -> None:
             files.append(_published(File.generated(config, uri, abs_src_path=source,
                                                    inclusion=InclusionLevel.NOT_IN_NAV),
                                     language))
-    spooled = str(state.spool.folder)  # plain strings: thousands of paths, no Path objects
-    late = None if state.late is None else str(state.late)
+    production = state.production
     # A dirty build leaves the site's files as they are: a preview names to MkDocs every page
     # (each has its place in the navigation) and what it made, not the thousands of files it
     # keeps (feeds, tables), already in the site from the build before.
-    sources = [(uri, os.path.join(spooled if late is None or uri.endswith(".md") else late, uri))
-               for uri in state.production.uris
+    sources = [(uri, production.spool_of(uri).source(uri))
+               for uri in production.uris
                if uri not in state.initiatives and (uri not in state.kept or uri.endswith(".md"))]
     plotly = options.plotly_js is None and (language is None or language.publishes_plotly)
     for uri, installed in static_sources(plotly=plotly).items():

@@ -27,7 +27,7 @@ AUTHOR = "<!--pf:author-->"
 # as the engine takes to read a hundred pages) rather than the next page.
 AHEAD = 100
 # What a worker reports once it has made every late file (see `Production`).
-ALL_FILES = b"files\n"
+ALL_FILES = b"files"
 # Where a packed page is: (pack, offset, bytes of the page, bytes of its HTML blocks).
 Location = tuple[str, int, int, int]
 
@@ -44,6 +44,7 @@ class Spool:
     def __init__(self, folder: Path, compare: bool = False, packed: bool = False,
                  written: dict[str, bytes] | None = None) -> None:
         self.folder = folder
+        self._root = str(folder)
         # A folder kept between runs (`mkdocs serve`) is compared with, so that an unchanged
         # item keeps its modification time and a dirty rebuild skips it.
         self.compare = compare
@@ -61,6 +62,10 @@ class Spool:
     def path(self, uri: str) -> Path:
         """Where an item is (or will be, unless it is a packed page)."""
         return self.folder / uri
+
+    def source(self, uri: str) -> str:
+        """`path` as a plain string: an engine is told of thousands."""
+        return os.path.join(self._root, uri)
 
     def text(self, uri: str) -> str:
         """A page's marked Markdown."""
@@ -234,8 +239,7 @@ class Production:
 
     def _make(self, n: int, uri: str, value: Any) -> None:
         made = make(value)
-        spool = self.late if self.late is not None and not uri.endswith(".md") \
-            else self.spool
+        spool = self.spool_of(uri)
         if isinstance(made, Chunks):
             spool.write_pieces(uri, made.pieces())
             self.done[n] = 1
@@ -247,6 +251,10 @@ class Production:
             content = made.marked[:start] + AUTHOR + made.marked[end:]
         spool.write(uri, content, parts)
         self.done[n] = 1
+
+    def spool_of(self, uri: str) -> Spool:
+        """Where an item is made: a page in the spool, a file in the `late` folder if any."""
+        return self.late if self.late is not None and not uri.endswith(".md") else self.spool
 
     def start(self, parallel: bool) -> bool:
         """Start making: with a worker process if asked and possible (True), else all now."""
@@ -307,7 +315,7 @@ class Production:
             # Said once all are made: the engine reads no report while it writes its pages
             # (a report each would fill the pipe, and this worker would wait for it).
             self._report(files, None)
-            os.write(writer, ALL_FILES)
+            os.write(writer, ALL_FILES + b"\n")
         elif helper is None or end(helper) != 0:
             self._report(files, writer)
 
@@ -333,7 +341,7 @@ class Production:
             return False
         *lines, self._buffer = (self._buffer + data).split(b"\n")
         for line in lines:
-            if line + b"\n" == ALL_FILES:
+            if line == ALL_FILES:
                 for number, uri in enumerate(self.uris):
                     if not uri.endswith(".md"):
                         self.done[number] = 1

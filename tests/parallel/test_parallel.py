@@ -19,8 +19,6 @@ from typing import Any
 import pytest
 import yaml
 from mkdocs import utils as mkdocs_utils
-from mkdocs.commands.build import build
-from mkdocs.config import load_config
 
 from portfolio_plugin import load, validate
 from portfolio_plugin.adapter import plugin as mkdocs_plugin
@@ -34,7 +32,7 @@ from portfolio_plugin.parallel.workers import Ends, can_fork, end, fork, map_in_
 from portfolio_plugin.pipeline import check, prepare
 from portfolio_plugin.render import Chunks, Plan, make
 
-from support import bench
+from support import bench, built
 
 needs_fork = pytest.mark.skipif(not can_fork(), reason="needs fork and a second core")
 
@@ -383,17 +381,6 @@ def configured(site: Path, parallel: bool, extra_plugins: tuple[str, ...] = ()) 
     path = site / f"mkdocs-{'parallel' if parallel else 'serial'}-{len(extra_plugins)}.yml"
     path.write_text(yaml.safe_dump(config), encoding="utf-8")
     return path
-
-
-def built(config: Path, out: Path) -> dict[str, bytes]:
-    """Build in this process; every file of the site by path."""
-    os.environ["SOURCE_DATE_EPOCH"] = "1700000000"
-    try:
-        build(load_config(str(config), site_dir=str(out)))
-    finally:
-        del os.environ["SOURCE_DATE_EPOCH"]
-    return {str(p.relative_to(out)): p.read_bytes() for p in sorted(out.rglob("*"))
-            if p.is_file()}
 
 
 def differences(first: dict[str, bytes], second: dict[str, bytes]) -> list[str]:

@@ -11,15 +11,13 @@ from typing import Any
 
 import pytest
 import yaml
-from mkdocs.commands.build import build
-from mkdocs.config import load_config
 
 from portfolio_plugin.adapter import site_index
 from portfolio_plugin.parallel import workers
 from portfolio_plugin.parallel.reader import PageReader
 from portfolio_plugin.parallel.workers import can_fork
 
-from support import bench, i18n_site
+from support import bench, built, i18n_site
 
 pytestmark = pytest.mark.skipif(not can_fork(), reason="needs fork and a second core")
 
@@ -110,14 +108,9 @@ def index_files(config: Path, out: Path, parallel: bool) -> dict[str, bytes]:
                            else plugin for plugin in settings["plugins"]]
     path = config.with_name(f"mkdocs-{parallel}.yml")
     path.write_text(yaml.safe_dump(settings), encoding="utf-8")
-    os.environ["SOURCE_DATE_EPOCH"] = "1700000000"
-    try:
-        build(load_config(str(path), site_dir=str(out)))
-    finally:
-        del os.environ["SOURCE_DATE_EPOCH"]
-    folder = out / site_index.FOLDER
-    return {p.relative_to(folder).as_posix(): p.read_bytes()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    prefix = site_index.FOLDER + "/"
+    return {name[len(prefix):]: data for name, data in built(path, out).items()
+            if name.startswith(prefix)}
 
 
 @pytest.fixture(scope="module")
