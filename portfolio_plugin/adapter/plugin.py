@@ -149,8 +149,10 @@ class BuildState:
     background: Background | None = None
     production: Production | None = None
     # Where a whole build's files are made: the site itself, which MkDocs need not copy them
-    # to (see `parallel.spool.Production`); None where they are spooled and copied.
+    # to (see `parallel.spool.Production`); None where they are spooled and copied. Those
+    # files, as named to MkDocs (see `on_env`).
     late: Path | None = None
+    late_files: list[File] = field(default_factory=list)
     # Generated pages, by docs path (initiative pages are not among them: see `initiatives`).
     generated: set[str] = field(default_factory=set)
     # Each valid initiative's page: its source file, by docs path.
@@ -514,7 +516,11 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
             with _making():
                 state.production.finish(pages=state.late is not None)
             if state.late is not None:
-                state.production.hold_places()
+                # Made, or being made, where the site publishes them: MkDocs, which copies
+                # the files it includes next, has nothing to copy. Named until now, so that
+                # the pages' links to them were checked.
+                for file in state.late_files:
+                    file.inclusion = InclusionLevel.EXCLUDED
             else:
                 state.production.close()
                 state.production = None
@@ -904,6 +910,7 @@ def _name_files(state: BuildState, files: Files, config: MkDocsConfig) -> None:
     sources = [(uri, production.spool_of(uri).source(uri))
                for uri in production.uris
                if uri not in state.initiatives and (uri not in state.kept or uri.endswith(".md"))]
+    late = {uri for uri in production.uris if production.spool_of(uri) is production.late}
     plotly = options.plotly_js is None and (language is None or language.publishes_plotly)
     for uri, installed in static_sources(plotly=plotly).items():
         # Copied from where the package is installed; spooled if it is not a plain file.
@@ -918,11 +925,14 @@ def _name_files(state: BuildState, files: Files, config: MkDocsConfig) -> None:
         existing = known.get(uri)
         if existing is not None:
             files.remove(existing)
-        files.append(_published(File.generated(
+        file = _published(File.generated(
             config, uri, abs_src_path=path,
             inclusion=InclusionLevel.NOT_IN_NAV
             if uri in state.generated and uri not in listed else InclusionLevel.UNDEFINED),
-            language))
+            language)
+        files.append(file)
+        if uri in late:
+            state.late_files.append(file)
     if language is not None:
         state.added = [file for file in files if file.generated_by is not None
                        and file.is_documentation_page() and state.ours(file.src_uri)]

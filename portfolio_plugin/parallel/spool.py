@@ -124,12 +124,6 @@ class Spool:
                 file.write(piece)
         return path
 
-    def hold(self, uri: str) -> None:
-        """An empty file at an item's place, unless a file is there (which stays as it is)."""
-        path = self.folder / uri
-        self._folder(path.parent)
-        os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o666))
-
     def note(self, uri: str, location: Location) -> None:
         """Where another process packed a page."""
         self.where[uri] = location
@@ -188,9 +182,9 @@ class Production:
     exists in the worker only, and the memory it took here holds the engine's pages instead.
 
     `late`: the folder the engine publishes the files in (a whole build's site). The files
-    are made there, after the pages, while the engine writes its pages: it needs no copy of
-    them, only a file at each place by the time it would copy them (`hold_places`), and waits
-    for them once it has written its pages (`finish`).
+    are made there, after the pages, while the engine writes its pages: it copies none of
+    them (the adapter tells it so once the pages are read), and waits for them once it has
+    written its pages (`finish`).
     """
 
     def __init__(self, plan: Plan | None, spool: Spool,
@@ -378,15 +372,6 @@ class Production:
                 self.wait_for(uri)  # (each made here if the worker stopped short of it)
         if not pages:
             self._reap()
-
-    def hold_places(self) -> None:
-        """Make sure each late file is where it will be: an empty one where the worker has
-        not made it yet (never emptying one it is making)."""
-        if self.late is None:
-            return
-        for n, uri in enumerate(self.uris):
-            if not self.done[n] and not uri.endswith(".md"):
-                self.late.hold(uri)
 
     def stop(self) -> None:
         """End a worker that is still running (the build failed or was interrupted)."""
