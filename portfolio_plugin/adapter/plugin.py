@@ -510,20 +510,18 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
 
     def on_env(self, env: Any, config: MkDocsConfig, files: Files) -> Any:
         """Wait until every generated file is made (MkDocs copies them next), or, where they
-        are made in the site, until each has its place there."""
+        are made in the site itself, leave them out of MkDocs' copy."""
         state = self._state()
-        if state.production is not None:
+        if state.production is not None and state.late is not None:
             with _making():
-                state.production.finish(pages=state.late is not None)
-            if state.late is not None:
-                # Made, or being made, where the site publishes them: MkDocs, which copies
-                # the files it includes next, has nothing to copy. Named until now, so that
-                # the pages' links to them were checked.
-                for file in state.late_files:
-                    file.inclusion = InclusionLevel.EXCLUDED
-            else:
-                state.production.close()
-                state.production = None
+                state.production.finish(pages=True)
+            # Made, or being made, where the site publishes them: MkDocs, which copies the
+            # files it includes next, has nothing to copy. Named until now, so that the
+            # pages' links to them were checked.
+            for file in state.late_files:
+                file.inclusion = InclusionLevel.EXCLUDED
+        else:
+            _finish(state)
         if state.searched:
             # What the header search box (theme_pagefind/partials/search.html) shows.
             env.globals["portfolio_search"] = _search_words(
@@ -614,12 +612,7 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
     @event_priority(100)
     def _files_made(self, config: MkDocsConfig) -> None:
         """Wait until the files made in the site are all made."""
-        state = self._state()
-        if state.production is not None:
-            with _making():
-                state.production.finish()
-            state.production.close()
-            state.production = None
+        _finish(self._state())
 
     def _post_build(self, config: MkDocsConfig) -> None:
         """Index the built site for Pagefind (under `mkdocs serve` while the page reloads);
@@ -1024,6 +1017,15 @@ def _around_author(page: Page, made: str, markdown: str) -> str:
     before, _, after = text.lstrip("\n").partition(AUTHOR)
     # Marked, so that its HTML can be found and cleaned (`render.body`).
     return before + mark_body(markdown.strip("\n")) + after
+
+
+def _finish(state: BuildState) -> None:
+    """Wait until every item is made, then let go of the making."""
+    if state.production is not None:
+        with _making():
+            state.production.finish()
+        state.production.close()
+        state.production = None
 
 
 @contextmanager

@@ -242,7 +242,7 @@ def kind_of(html: str) -> str | None:
     return htmllib.unescape(next(v for v in found.group(1, 2, 3) if v is not None))
 
 
-def page_url(dest: str, directory_urls: bool) -> str:
+def url_of(dest: str, directory_urls: bool) -> str:
     """A page's address as MkDocs gives it (`Page.url`), from the path it is written to."""
     folder, name = posixpath.split(dest)
     if directory_urls and name == "index.html":
@@ -252,7 +252,7 @@ def page_url(dest: str, directory_urls: bool) -> str:
 
 
 def written(url: str) -> str:
-    """The path a page's address is written to (the inverse of `page_url`)."""
+    """The path a page's address is written to (the inverse of `url_of`)."""
     path = unquote(url)
     return path + "index.html" if path.endswith("/") or not path else path
 
@@ -281,7 +281,7 @@ def read_site(site_dir: Path, directory_urls: bool = True,
         if language is not None and language_of(html).split("-")[0] != \
                 language.lower().split("-")[0]:
             continue
-        yield read_page(page_url(relative.as_posix(), directory_urls), kind, html)
+        yield read_page(url_of(relative.as_posix(), directory_urls), kind, html)
 
 
 class Stemmer:

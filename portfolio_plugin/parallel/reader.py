@@ -17,7 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from .workers import end, fork
+from .workers import end, fork, give_way
 
 # The message that says the pages end (a page's message is a list).
 END = b"{}\n"
@@ -41,6 +41,7 @@ class PageReader:
 
         def work() -> None:
             os.close(writer)
+            give_way()  # (the engine waits for the index only once its pages are written)
             with os.fdopen(reader, "rb") as pipe:
                 self._work(pipe)
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from ..render import Chunks, PageText, Plan, make, split_item
-from .workers import Mark, can_fork, end, fork, worth_splitting
+from .workers import Mark, can_fork, end, fork, give_way, worth_splitting
 
 PARTS = ".parts"
 # Where the author's own text goes in a page made from an author's file (an initiative page):
@@ -308,6 +308,7 @@ class Production:
         if self.late is not None:
             # Said once all are made: the engine reads no report while it writes its pages
             # (a report each would fill the pipe, and this worker would wait for it).
+            give_way()
             self._report(files, None)
             os.write(writer, ALL_FILES + b"\n")
         elif helper is None or end(helper) != 0:

@@ -46,6 +46,21 @@ def second_core() -> bool:
     return cores > 1
 
 
+# How much lower a worker's priority goes once what it does can wait (see `give_way`).
+GIVE_WAY = 10
+
+
+def give_way() -> None:
+    """Lower this worker's priority, where the system allows it: what it does from now on
+    (files the engine needs only at its end, pages read for an index) takes the time the
+    engine's process leaves. On two cores, three busy processes would each get two thirds
+    of one, and the engine's process, the one the build waits for, would go slower."""
+    try:
+        os.nice(GIVE_WAY)
+    except (AttributeError, OSError):  # (no `nice` on this system)
+        pass
+
+
 def fork(work: Callable[[], None]) -> int | None:
     """Start a worker process that runs `work` and ends (status 0 if it finished, 1 if it
     raised); its pid, or None if the system would not fork.

@@ -377,7 +377,7 @@ def test_a_minified_page_gives_the_same_words_title_and_filters() -> None:
 def test_a_page_read_from_the_written_site_has_the_address_mkdocs_gives_it(
         source: str, directory_urls: bool) -> None:
     file = File(source, "docs", "site", use_directory_urls=directory_urls)
-    url = site_index.page_url(file.dest_uri, directory_urls)
+    url = site_index.url_of(file.dest_uri, directory_urls)
     assert url == (file.url if file.url not in (".", "./") else "")
     assert site_index.written(url) == file.dest_uri
 

@@ -202,6 +202,33 @@ def test_late_files_are_made_in_the_site_after_the_pages_while_the_engine_goes_o
     assert all(pids != [os.getpid()] for pids in makers(log).values())
 
 
+def niceness_noted(log: Path, name: str, made: str | bytes) -> str | bytes:
+    """An item that notes the priority of the process that made it."""
+    with log.open("a", encoding="utf-8") as out:
+        out.write(f"{name} {os.nice(0)}\n")
+    return made
+
+
+@needs_fork
+def test_the_worker_gives_way_to_the_engine_once_it_makes_only_what_can_wait(
+        tmp_path: Path) -> None:
+    # Its pages at the engine's priority (the engine waits for each); its files, which the
+    # engine needs only once it has written its pages, at a lower one.
+    log, site = tmp_path / "log", tmp_path / "site"
+    items: list[tuple[str, Any]] = [
+        (f"f/{n}.json", partial(niceness_noted, log, f"file {n}", b"{}")) if n % 2
+        else (f"p/{n}.md", partial(niceness_noted, log, f"page {n}", "page")) for n in range(6)]
+    production = Production(Plan(renderer=None, items=items),  # type: ignore[arg-type]
+                            Spool(tmp_path / "spool"), late=site)
+    assert production.start(parallel=True) is True
+    production.finish(pages=True)
+    production.finish()
+    noted = dict(line.rsplit(" ", 1) for line in log.read_text(encoding="utf-8").splitlines())
+    here = os.nice(0)
+    assert {noted[f"page {n}"] for n in (0, 2, 4)} == {str(here)}
+    assert {noted[f"file {n}"] for n in (1, 3, 5)} == {str(min(here + workers.GIVE_WAY, 19))}
+
+
 @needs_fork
 def test_a_late_file_the_worker_could_not_make_is_made_here(tmp_path: Path) -> None:
     log, site = tmp_path / "log", tmp_path / "site"

@@ -55,6 +55,22 @@ def test_each_page_is_read_once_written_and_the_last_when_the_pages_end(tmp_path
         [[f"name {n}", f"text of {n}"] for n in range(30)]
 
 
+def test_the_reader_gives_way_to_the_engine(tmp_path: Path) -> None:
+    # The engine waits for the index only once it has written its pages.
+    out = tmp_path / "nice.json"
+
+    def noted(path: Path, name: str) -> None:
+        out.write_text(json.dumps(os.nice(0)), encoding="utf-8")
+
+    reader = PageReader(noted, lambda: None)
+    assert reader.start()
+    (tmp_path / "a.html").write_text("a", encoding="utf-8")
+    reader.add(tmp_path / "a.html", "a")
+    assert reader.end()
+    assert json.loads(out.read_text(encoding="utf-8")) == \
+        min(os.nice(0) + workers.GIVE_WAY, 19)
+
+
 def test_a_page_the_engine_did_not_write_is_left_out(tmp_path: Path) -> None:
     out = tmp_path / "results.json"
     reader = reader_into(out)
