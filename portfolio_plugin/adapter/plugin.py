@@ -900,10 +900,10 @@ def _name_files(state: BuildState, files: Files, config: MkDocsConfig) -> None:
     # A dirty build leaves the site's files as they are: a preview names to MkDocs every page
     # (each has its place in the navigation) and what it made, not the thousands of files it
     # keeps (feeds, tables), already in the site from the build before.
-    sources = [(uri, production.spool_of(uri).source(uri))
-               for uri in production.uris
-               if uri not in state.initiatives and (uri not in state.kept or uri.endswith(".md"))]
-    late = {uri for uri in production.uris if production.spool_of(uri) is production.late}
+    made = [(uri, production.spool_of(uri)) for uri in production.uris
+            if uri not in state.initiatives and (uri not in state.kept or uri.endswith(".md"))]
+    sources = [(uri, spool.source(uri)) for uri, spool in made]
+    late = {uri for uri, spool in made if spool is production.late}
     plotly = options.plotly_js is None and (language is None or language.publishes_plotly)
     for uri, installed in static_sources(plotly=plotly).items():
         # Copied from where the package is installed; spooled if it is not a plain file.

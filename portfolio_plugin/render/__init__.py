@@ -572,7 +572,7 @@ def split_html_blocks(markdown: str) -> tuple[str, list[str]]:
     return "\n\n".join(blocks), parts
 
 
-_MARKED = re.compile(r"<!--pf:(\d+)-->")
+_MARKED = re.compile(MARKER.format(r"(\d+)"))  # (no character of MARKER is special in one)
 
 
 def join_html_blocks(html: str, parts: list[str]) -> str:
