@@ -59,6 +59,7 @@ from ..render.urls import page_url
 from . import search, site_index
 from .languages import page_alternates
 from .static_i18n import Language, UnsupportedError, language_build, sitemap_pages
+from .templates import Compiled
 
 log = get_plugin_logger(__name__)
 PACKAGE_DIR = Path(__file__).parent.parent
@@ -223,7 +224,8 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
     state: BuildState | None = None
     # What lives from build to build. Under `mkdocs serve` (`serving`, `dirty`: as it was
     # started): the cache of what was made, the spool and what it holds, the folder of what
-    # a dirty rebuild left to make (`catch_up`), and the index still being made.
+    # a dirty rebuild left to make (`catch_up`), the index still being made, and the
+    # theme's templates compiled (see `adapter.templates`).
     serving: bool = False
     dirty: bool = False
     cache: Cache | None = None
@@ -231,6 +233,7 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
     serve_written: dict[str, bytes] | None = None
     catch_up: Path | None = None
     indexing: subprocess.Popen[bytes] | None = None
+    compiled: Compiled | None = None
     # Whether Material's bundle is deferred on this site's pages (see `_defer_bundle`).
     defer_bundle: bool = False
     # On a site whose languages the i18n plugin builds: the index of every language's pages,
@@ -255,6 +258,7 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
             if self.serving else None
         self.serve_written = {}
         self.catch_up = None
+        self.compiled = Compiled() if self.serving else None
 
     def on_shutdown(self) -> None:
         """Remove the spool of `mkdocs serve`; stop an index still being made."""
@@ -512,6 +516,8 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
         """Wait until every generated file is made (MkDocs copies them next), or, where they
         are made in the site itself, leave them out of MkDocs' copy."""
         state = self._state()
+        if self.compiled is not None:
+            env.bytecode_cache = self.compiled  # (MkDocs made it anew for this rebuild)
         if state.production is not None and state.late is not None:
             with _making():
                 state.production.finish(pages=True)

@@ -408,3 +408,70 @@ def test_under_serve_what_is_kept_between_checks_gives_what_a_fresh_check_gives(
         seen.append(fresh)
     # Each change changed what is found: a cache that missed one would be seen.
     assert all(a != b for a, b in pairwise(seen)), seen
+
+
+def test_serve_rebuilds_compile_the_theme_once_and_a_changed_template_again(
+        site: Site, initiative: Make, tmp_path: Path, monkeypatch: Any) -> None:
+    import jinja2
+
+    compiled: list[str] = []
+    real_compile = jinja2.Environment.compile
+
+    def compile_(env: jinja2.Environment, source: Any, name: str | None = None,
+                 *args: Any, **kwargs: Any) -> Any:
+        compiled.append(str(name))
+        return real_compile(env, source, name, *args, **kwargs)
+
+    monkeypatch.setattr(jinja2.Environment, "compile", compile_)
+    config = site.root / "mkdocs.yml"
+    config.write_text(config.read_text("utf-8").replace(
+        "  name: material\n", "  name: material\n  custom_dir: overrides\n"), "utf-8")
+    overrides = site.root / "overrides"
+    overrides.mkdir()
+    footer = overrides / "main.html"
+    footer.write_text('{% extends "base.html" %}{% block footer %}first{% endblock %}',
+                      encoding="utf-8")
+    site.front("item-0", initiative(title="Item 0"))
+    out = tmp_path / "served"
+    plugin = serve_build(site, out)
+    try:
+        assert {"main.html", "base.html"} <= set(compiled)
+        page = out / "initiatives" / "item-0" / "index.html"
+        assert "first" in page.read_text("utf-8")
+        compiled.clear()
+        time.sleep(0.05)
+        site.front("item-0", initiative(title="Item 0, edited"))
+        serve_build(site, out, plugin)
+        assert "Item 0, edited" in page.read_text("utf-8")
+        assert {"main.html", "base.html", "partials/header.html"} & set(compiled) == set()
+        # A template edited while the server runs is compiled again, and shown.
+        time.sleep(0.05)
+        footer.write_text('{% extends "base.html" %}{% block footer %}second{% endblock %}',
+                          encoding="utf-8")
+        site.front("item-0", initiative(title="Item 0, edited again"))
+        serve_build(site, out, plugin)
+        assert "main.html" in compiled and "base.html" not in compiled
+        assert "second" in page.read_text("utf-8")
+    finally:
+        plugin.on_shutdown()
+        plugin.on_startup(command="build", dirty=False)
+
+
+def test_compiled_templates_serve_only_an_environment_that_compiles_alike() -> None:
+    import jinja2
+
+    from portfolio_plugin.adapter.templates import Compiled
+
+    cache = Compiled()
+    loader = jinja2.DictLoader({"page.html": "<% if true %>[[ 1 + 1 ]]<% endif %>{{ x }}"})
+    plain = jinja2.Environment(loader=loader)
+    plain.bytecode_cache = cache
+    assert plain.get_template("page.html").render(x=3) == "<% if true %>[[ 1 + 1 ]]<% endif %>3"
+    # Another syntax reads the same source otherwise: its own code, not the other's.
+    other = jinja2.Environment(loader=loader, block_start_string="<%", block_end_string="%>",
+                               variable_start_string="[[", variable_end_string="]]")
+    other.bytecode_cache = cache
+    assert other.get_template("page.html").render(x=3) == "2{{ x }}"
+    again = jinja2.Environment(loader=loader)
+    again.bytecode_cache = cache
+    assert again.get_template("page.html").render(x=4) == "<% if true %>[[ 1 + 1 ]]<% endif %>4"
