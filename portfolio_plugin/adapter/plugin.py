@@ -53,13 +53,13 @@ from ..pipeline import Cache, prepare, preview, static_sources, uncollected
 from ..problems import Problem, Problems, Severity
 from ..render import Plan, join_html_blocks, section_uris
 from ..render.body import clean_page_body, mark_body
+from ..render.compiled import COMPILED
 from ..render.problems import problems_page
 from ..render.text import read_front_matter
 from ..render.urls import page_url
 from . import search, site_index
 from .languages import page_alternates
 from .static_i18n import Language, UnsupportedError, language_build, sitemap_pages
-from .templates import Compiled
 
 log = get_plugin_logger(__name__)
 PACKAGE_DIR = Path(__file__).parent.parent
@@ -224,8 +224,7 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
     state: BuildState | None = None
     # What lives from build to build. Under `mkdocs serve` (`serving`, `dirty`: as it was
     # started): the cache of what was made, the spool and what it holds, the folder of what
-    # a dirty rebuild left to make (`catch_up`), the index still being made, and the
-    # theme's templates compiled (see `adapter.templates`).
+    # a dirty rebuild left to make (`catch_up`), and the index still being made.
     serving: bool = False
     dirty: bool = False
     cache: Cache | None = None
@@ -233,7 +232,6 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
     serve_written: dict[str, bytes] | None = None
     catch_up: Path | None = None
     indexing: subprocess.Popen[bytes] | None = None
-    compiled: Compiled | None = None
     # Whether Material's bundle is deferred on this site's pages (see `_defer_bundle`).
     defer_bundle: bool = False
     # On a site whose languages the i18n plugin builds: the index of every language's pages,
@@ -258,7 +256,6 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
             if self.serving else None
         self.serve_written = {}
         self.catch_up = None
-        self.compiled = Compiled() if self.serving else None
 
     def on_shutdown(self) -> None:
         """Remove the spool of `mkdocs serve`; stop an index still being made."""
@@ -516,8 +513,10 @@ class PortfolioPlugin(BasePlugin[PortfolioConfig]):
         """Wait until every generated file is made (MkDocs copies them next), or, where they
         are made in the site itself, leave them out of MkDocs' copy."""
         state = self._state()
-        if self.compiled is not None:
-            env.bytecode_cache = self.compiled  # (MkDocs made it anew for this rebuild)
+        if env.bytecode_cache is None:
+            # The theme's templates compiled once (see `render.compiled`): MkDocs makes
+            # the environment anew for each build.
+            env.bytecode_cache = COMPILED
         if state.production is not None and state.late is not None:
             with _making():
                 state.production.finish(pages=True)

@@ -16,7 +16,6 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import jinja2
-import jinja2.bccache
 from markupsafe import Markup
 
 from ..compute import Figures
@@ -35,6 +34,7 @@ from ..model import (
 )
 from ..options import Options
 from .charts import Chart, localised_figure, plotly_locale
+from .compiled import COMPILED
 from .svg import Picture, picture
 from .text import (
     foreign_heading,
@@ -489,58 +489,12 @@ class Renderer:
         return Markup(self._render(here, template, context))  # noqa: S704
 
 
-class _CompiledTemplates(jinja2.BytecodeCache):
-    """Compiled templates kept for the process, so each build's environment skips compiling,
-    and on disk, as Python keeps its bytecode, so that the next build (or a worker process)
-    loads them instead of compiling them. A template is compiled again when its source,
-    Jinja or Python changes; where the disk cannot be used, only the process keeps them."""
-
-    def __init__(self, folder: str | None = None) -> None:
-        self.compiled: dict[str, bytes] = {}
-        self.folder = folder  # None: a folder of this user's in the system's temporary one
-        self._disk: jinja2.FileSystemBytecodeCache | None = None
-        self._tried = False
-
-    def _on_disk(self) -> jinja2.FileSystemBytecodeCache | None:
-        if not self._tried:
-            self._tried = True
-            try:
-                self._disk = jinja2.FileSystemBytecodeCache(
-                    self.folder, pattern="portfolio-plugin-%s.cache")
-            except (OSError, RuntimeError):  # no safe folder of our own to write to
-                self._disk = None
-        return self._disk
-
-    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        if bucket.key in self.compiled:
-            bucket.bytecode_from_string(self.compiled[bucket.key])
-            return
-        disk = self._on_disk()
-        if disk is not None:
-            try:
-                disk.load_bytecode(bucket)
-            except (OSError, ValueError, EOFError):  # unreadable or torn: compile again
-                bucket.reset()
-
-    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        self.compiled[bucket.key] = bucket.bytecode_to_string()
-        disk = self._on_disk()
-        if disk is not None:
-            try:
-                disk.dump_bytecode(bucket)
-            except OSError:
-                pass
-
-
-_COMPILED = _CompiledTemplates()
-
-
 def environment() -> jinja2.Environment:
     """The package's templates for one renderer (its globals are that renderer's)."""
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("portfolio_plugin", "templates"),
         autoescape=True, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
-        undefined=jinja2.StrictUndefined, bytecode_cache=_COMPILED,
+        undefined=jinja2.StrictUndefined, bytecode_cache=COMPILED,
     )
     env.filters["json"] = json_in_html
     env.filters["markdown"] = safe_markdown

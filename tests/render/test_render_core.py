@@ -15,7 +15,8 @@ from hypothesis import strategies as st
 
 from portfolio_plugin.i18n import Translator
 from portfolio_plugin.model import PartialDate
-from portfolio_plugin.render import _CompiledTemplates, join_html_blocks, split_html_blocks
+from portfolio_plugin.render import join_html_blocks, split_html_blocks
+from portfolio_plugin.render.compiled import Compiled
 from portfolio_plugin.render.text import (
     is_safe_url,
     json_in_html,
@@ -224,7 +225,7 @@ def compiling(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return compiled
 
 
-def environment_with(cache: _CompiledTemplates, folder: Path) -> jinja2.Environment:
+def environment_with(cache: Compiled, folder: Path) -> jinja2.Environment:
     return jinja2.Environment(loader=jinja2.FileSystemLoader(str(folder)), bytecode_cache=cache)
 
 
@@ -235,14 +236,14 @@ def test_compiled_templates_are_kept_on_disk_for_the_next_process(
     (templates / "page.md").write_text("{{ 1 + 1 }}", encoding="utf-8")
     (tmp_path / "cache").mkdir()
     compiled = compiling(monkeypatch)
-    first = environment_with(_CompiledTemplates(str(tmp_path / "cache")), templates)
+    first = environment_with(Compiled(str(tmp_path / "cache")), templates)
     assert first.get_template("page.md").render() == "2" and compiled == ["page.md"]
     # A new process: nothing in memory, the compiled template is read from disk.
-    later = environment_with(_CompiledTemplates(str(tmp_path / "cache")), templates)
+    later = environment_with(Compiled(str(tmp_path / "cache")), templates)
     assert later.get_template("page.md").render() == "2" and compiled == ["page.md"]
     # A changed template is compiled again.
     (templates / "page.md").write_text("{{ 2 + 2 }}", encoding="utf-8")
-    changed = environment_with(_CompiledTemplates(str(tmp_path / "cache")), templates)
+    changed = environment_with(Compiled(str(tmp_path / "cache")), templates)
     assert changed.get_template("page.md").render() == "4"
     assert compiled == ["page.md", "page.md"]
 
@@ -252,8 +253,24 @@ def test_templates_are_compiled_in_memory_where_the_disk_cannot_be_used(
     templates = tmp_path / "templates"
     templates.mkdir()
     (templates / "page.md").write_text("{{ 3 }}", encoding="utf-8")
-    cache = _CompiledTemplates(str(tmp_path / "missing"))
+    cache = Compiled(str(tmp_path / "missing"))
     compiled = compiling(monkeypatch)
     assert environment_with(cache, templates).get_template("page.md").render() == "3"
     assert environment_with(cache, templates).get_template("page.md").render() == "3"
     assert compiled == ["page.md"]
+
+
+def test_compiled_templates_serve_only_an_environment_that_compiles_alike() -> None:
+    cache = Compiled(on_disk=False)
+    loader = jinja2.DictLoader({"page.html": "<% if true %>[[ 1 + 1 ]]<% endif %>{{ x }}"})
+    plain = jinja2.Environment(loader=loader)
+    plain.bytecode_cache = cache
+    assert plain.get_template("page.html").render(x=3) == "<% if true %>[[ 1 + 1 ]]<% endif %>3"
+    # Another syntax reads the same source otherwise: its own code, not the other's.
+    other = jinja2.Environment(loader=loader, block_start_string="<%", block_end_string="%>",
+                               variable_start_string="[[", variable_end_string="]]")
+    other.bytecode_cache = cache
+    assert other.get_template("page.html").render(x=3) == "2{{ x }}"
+    again = jinja2.Environment(loader=loader)
+    again.bytecode_cache = cache
+    assert again.get_template("page.html").render(x=4) == "<% if true %>[[ 1 + 1 ]]<% endif %>4"
