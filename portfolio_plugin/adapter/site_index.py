@@ -40,13 +40,11 @@ import shutil
 import unicodedata
 from array import array
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import pairwise
 from pathlib import Path
 from urllib.parse import quote, unquote
-
-import snowballstemmer
 
 from .search import EXCLUDE, LISTING_KINDS, MATERIAL_CONTENT
 
@@ -289,15 +287,28 @@ class Stemmer:
     stems); each word is stemmed once."""
 
     def __init__(self, language: str) -> None:
-        name = _STEMMERS.get(language.split("-")[0].split("_")[0].lower())
-        self._stem = snowballstemmer.stemmer(name).stemWord if name else None
+        self._name = _STEMMERS.get(language.split("-")[0].split("_")[0].lower())
+        self._stem: Callable[[str], str] | None = None  # (made for the first word)
         self._known: dict[str, str] = {}
 
     def __call__(self, word: str) -> str:
         stem = self._known.get(word)
         if stem is None:
-            stem = self._known[word] = (self._stem(word) if self._stem else word) or word
+            if self._stem is None:
+                self._stem = _snowball(self._name)
+            stem = self._known[word] = self._stem(word) or word
         return stem
+
+
+def _snowball(name: str | None) -> Callable[[str], str]:
+    """Snowball's stemmer of a language; imported only when a word is stemmed, in the
+    process that writes the index (the reader's: see `parallel.reader`), as it loads every
+    language's stemmer (3 MB)."""
+    if name is None:
+        return str
+    import snowballstemmer
+
+    return snowballstemmer.stemmer(name).stemWord  # type: ignore[no-any-return]
 
 
 def words(text: str) -> list[str]:

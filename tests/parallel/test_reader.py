@@ -139,14 +139,19 @@ def test_the_worker_reads_every_page_and_this_process_none(
         portfolio: Path, in_one_process: dict[str, bytes], tmp_path: Path,
         monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(workers, "SPLIT_FROM", 10)
-    here: list[int] = []  # (what the worker appends stays in the worker)
-    read_page = site_index.read_page
+    here: list[str] = []  # (what the worker appends stays in the worker)
+    read_page, snowball = site_index.read_page, site_index._snowball
 
     def counted(*args: Any) -> site_index.Page:
-        here.append(os.getpid())
+        here.append("read a page")
         return read_page(*args)
 
+    def stemmer(name: str | None) -> Any:
+        here.append("loaded a stemmer")  # (all of Snowball's languages: 3 MB)
+        return snowball(name)
+
     monkeypatch.setattr(site_index, "read_page", counted)
+    monkeypatch.setattr(site_index, "_snowball", stemmer)
     files = index_files(portfolio / "mkdocs.yml", tmp_path / "out", True)
     assert here == []
     assert files == in_one_process
