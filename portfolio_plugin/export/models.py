@@ -53,7 +53,7 @@ Currency = Annotated[str, Field(pattern=r"^[A-Z]{3}$")]
 class Part(BaseModel):
     """A part of the document: fields it does not know are ignored (a newer MINOR's)."""
 
-    model_config = ConfigDict(extra="ignore", frozen=True)
+    model_config = ConfigDict(extra="ignore", frozen=True, defer_build=True)
 
 
 # -- the portfolio as a whole -------------------------------------------------------------
