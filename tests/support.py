@@ -39,6 +39,7 @@ from types import ModuleType
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
+import jinja2
 import yaml
 
 from portfolio_plugin import model
@@ -1358,3 +1359,17 @@ def crawl(site: Path, files: bool = False) -> Crawl:
                 if anchor not in _parsed(target, known).anchors:
                     result.broken.append((where, link, f"no anchor #{anchor}"))
     return result
+
+
+def compiling(monkeypatch: Any) -> list[str]:
+    """The names of the templates Jinja compiles from now on (`monkeypatch`: pytest's)."""
+    compiled: list[str] = []
+    original = jinja2.Environment.compile
+
+    def compile(self: jinja2.Environment, source: Any, name: str | None = None,
+                *args: Any, **kwargs: Any) -> Any:
+        compiled.append(str(name))
+        return original(self, source, name, *args, **kwargs)
+
+    monkeypatch.setattr(jinja2.Environment, "compile", compile)
+    return compiled

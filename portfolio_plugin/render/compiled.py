@@ -28,14 +28,14 @@ _SYNTAX = ("block_start_string", "block_end_string", "variable_start_string",
 
 class Compiled(jinja2.BytecodeCache):
     """Compiled templates, by how their environment compiles, template and file: in memory,
-    and in `folder` (`on_disk`; None: a folder of this user's in the system's temporary one)
-    where it can be used."""
+    and in `folder` (None: a folder of this user's in the system's temporary one) where it
+    can be used."""
 
-    def __init__(self, folder: str | None = None, on_disk: bool = True) -> None:
+    def __init__(self, folder: str | None = None) -> None:
         self.compiled: dict[str, bytes] = {}
         self.folder = folder
         self._disk: jinja2.FileSystemBytecodeCache | None = None
-        self._tried = not on_disk
+        self._tried = False
 
     def get_bucket(self, environment: jinja2.Environment, name: str, filename: str | None,
                    source: str) -> jinja2.bccache.Bucket:

@@ -18,7 +18,7 @@ from portfolio_plugin.adapter import site_index
 from portfolio_plugin.adapter.plugin import PortfolioPlugin
 from portfolio_plugin.parallel.spool import PARTS, Spool
 
-from support import Index, Site
+from support import Index, Site, compiling
 
 Make = Callable[..., dict[str, Any]]
 
@@ -412,17 +412,7 @@ def test_under_serve_what_is_kept_between_checks_gives_what_a_fresh_check_gives(
 
 def test_a_serve_rebuild_compiles_no_theme_template_but_a_changed_one(
         site: Site, initiative: Make, tmp_path: Path, monkeypatch: Any) -> None:
-    import jinja2
-
-    compiled: list[str] = []
-    real_compile = jinja2.Environment.compile
-
-    def compile_(env: jinja2.Environment, source: Any, name: str | None = None,
-                 *args: Any, **kwargs: Any) -> Any:
-        compiled.append(str(name))
-        return real_compile(env, source, name, *args, **kwargs)
-
-    monkeypatch.setattr(jinja2.Environment, "compile", compile_)
+    compiled = compiling(monkeypatch)
     config = site.root / "mkdocs.yml"
     config.write_text(config.read_text("utf-8").replace(
         "  name: material\n", "  name: material\n  custom_dir: overrides\n"), "utf-8")

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import posixpath
 from pathlib import Path
-from typing import Any
 
 import jinja2
 import markdown
@@ -26,7 +25,7 @@ from portfolio_plugin.render.text import (
 )
 from portfolio_plugin.render.urls import linker, page_url, relative_url
 
-from support import ROOT
+from support import ROOT, compiling
 
 
 @pytest.mark.parametrize(("uri", "dirs", "url"), [
@@ -211,20 +210,6 @@ def test_swedish_listings_put_a_ring_a_umlaut_and_o_umlaut_after_z() -> None:
 
 # -- compiled templates ------------------------------------------------------------------------
 
-def compiling(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The names of the templates Jinja compiles from now on."""
-    compiled: list[str] = []
-    original = jinja2.Environment.compile
-
-    def compile(self: jinja2.Environment, source: Any, name: str | None = None,
-                *args: Any, **kwargs: Any) -> Any:
-        compiled.append(str(name))
-        return original(self, source, name, *args, **kwargs)
-
-    monkeypatch.setattr(jinja2.Environment, "compile", compile)
-    return compiled
-
-
 def environment_with(cache: Compiled, folder: Path) -> jinja2.Environment:
     return jinja2.Environment(loader=jinja2.FileSystemLoader(str(folder)), bytecode_cache=cache)
 
@@ -260,8 +245,9 @@ def test_templates_are_compiled_in_memory_where_the_disk_cannot_be_used(
     assert compiled == ["page.md"]
 
 
-def test_compiled_templates_serve_only_an_environment_that_compiles_alike() -> None:
-    cache = Compiled(on_disk=False)
+def test_compiled_templates_serve_only_an_environment_that_compiles_alike(
+        tmp_path: Path) -> None:
+    cache = Compiled(str(tmp_path))
     loader = jinja2.DictLoader({"page.html": "<% if true %>[[ 1 + 1 ]]<% endif %>{{ x }}"})
     plain = jinja2.Environment(loader=loader)
     plain.bytecode_cache = cache
