@@ -196,7 +196,7 @@ def page_types(site: BuiltSite) -> dict[str, str]:
     """Every page type of a built site by name, mapped to a site-relative URL that exists.
 
     Generated pages come from `data/portfolio.json` `pages` when the build published it,
-    else from `FALLBACK_PAGES`; one facet, zone, theme, initiative and partner page, the
+    else from `FALLBACK_PAGES`; one facet, zone, theme, year, initiative and partner page, the
     home, about and accessibility pages and the 404 page are added when the site has them.
     """
     found: dict[str, str] = {}
@@ -211,7 +211,7 @@ def page_types(site: BuiltSite) -> dict[str, str]:
             found[name] = url
     for name, folder in (("facet", "portfolio/facets"), ("zone", "portfolio/zones"),
                          ("theme", "portfolio/themes"), ("partner", "portfolio/partners"),
-                         ("initiative", "initiatives")):
+                         ("year", "portfolio/timeline"), ("initiative", "initiatives")):
         first = _first_page(site.site / folder)
         if first is not None:
             found[name] = f"{folder}/{first}"

@@ -13,12 +13,12 @@ from typing import Any
 
 import pytest
 
-from .conftest import BuiltSite, Visit, describe_violations, page_types
+from .conftest import BuiltSite, Visit, assert_quiet, describe_violations, page_types
 
 # Every page type the project makes (DESIGN.md, issues 2-6), with the hand-written pages.
 PAGE_TYPES = ("home", "about", "accessibility", "overview", "facet_map", "initiatives",
               "facet", "zone", "theme", "initiative", "ecosystem", "partner", "leverage",
-              "timeline", "objectives", "mandates", "data", "404")
+              "timeline", "year", "objectives", "mandates", "data", "404")
 
 
 @pytest.fixture(scope="module")
@@ -28,14 +28,17 @@ def pages(reference_site: BuiltSite) -> dict[str, str]:
 
 @pytest.mark.parametrize("page_type", PAGE_TYPES)
 def test_axe_finds_no_wcag_21_aa_violation(
-        page_type: str, pages: dict[str, str], reference_url: str,
+        page_type: str, pages: dict[str, str], reference_site: BuiltSite, reference_url: str,
         open_page: Callable[..., Visit], axe: Callable[..., list[dict[str, Any]]]) -> None:
+    """With its charts drawn, at a desktop's width; and nothing goes wrong in the console,
+    no request leaves the site or asks for a file the build did not write."""
     assert page_type in pages, (
         f"the reference site has no {page_type} page; it has {sorted(pages)}")
     visit = open_page(reference_url + pages[page_type])
     visit.wait_for_charts()
     violations = axe(visit.page)
     assert violations == [], f"{pages[page_type]}:\n{describe_violations(violations)}"
+    assert_quiet(visit, reference_site.site)
 
 
 @pytest.mark.parametrize("page_type", ["home", "overview", "initiative", "timeline"])

@@ -250,14 +250,3 @@ def test_thousands_of_partners_are_a_field_to_type_a_name_in_across_every_page(
         "() => document.querySelector('article input[name=partners]').value === 'Partner 000 AB'")
     violations = axe(checked.page)
     assert violations == [], describe_violations(violations)
-
-
-@pytest.mark.parametrize("path", ["portfolio/", "portfolio/facet-map/", "portfolio/initiatives/",
-                                  "portfolio/facets/anticipatory/", "portfolio/zones/blue/"])
-def test_axe_finds_no_wcag_violation(reference_url: str, open_page: Callable[..., Visit],
-                                     axe: Callable[..., list[dict[str, Any]]],
-                                     path: str) -> None:
-    visit = open_page(reference_url + path)
-    visit.wait_for_charts()
-    violations = axe(visit.page)
-    assert violations == [], describe_violations(violations)
