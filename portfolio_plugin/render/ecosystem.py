@@ -24,7 +24,8 @@ PARTNER_COLLABORATORS_SHOWN = 100
 SHARED_INITIATIVES_SHOWN = 5
 # How many initiatives an asset's entry names before it says "and N more".
 ASSET_USERS_SHOWN = 10
-# Rows of a partner's initiatives table; the full list of initiatives holds the rest.
+# Rows of a partner's initiatives table, and initiatives its linked data names; the full list
+# of initiatives holds the rest.
 PARTNER_INITIATIVES_SHOWN = 200
 # The newest stories on a partner page; a partner of more has all of them on pages of their
 # own (`stories_uri`), cut as the listings are.
@@ -432,7 +433,8 @@ def partner_page(r: Renderer, partner: Partner) -> str:
         more_rows=max(0, len(rows) - PARTNER_INITIATIVES_SHOWN), owned=owned,
         stories=stories, more_stories=max(0, len(pf.stories) - len(stories)),
         all_stories=stories_uri(r, partner.id),
-        base_years=base_years, jsonld=partner_organisation(r, partner),
+        base_years=base_years,
+        jsonld=partner_organisation(r, partner, PARTNER_INITIATIVES_SHOWN),
         works_with=works_with(r, partner.id),
         more_works_with=max(0, len(r.figures.collaborators.get(partner.id, ()))
                             - PARTNER_COLLABORATORS_SHOWN),

@@ -134,20 +134,24 @@ def project(r: Renderer, i: Initiative) -> dict[str, Any]:
     return data
 
 
-def partner_organisation(r: Renderer, partner: Partner) -> dict[str, Any]:
+def partner_organisation(r: Renderer, partner: Partner, most: int) -> dict[str, Any]:
     """A partner's page: a schema.org `Organization`, a member of the initiatives it takes
-    part in (as partner or steward; a funder only funds: the initiative's grant names it)."""
+    part in (as partner or steward; a funder only funds: the initiative's grant names it):
+    the `most` first by id. Each initiative's own page names all its members: a partner of
+    thousands of initiatives (a national funder's programme) keeps a page of one size."""
     here = r.partner_uri(partner.id)
     data: dict[str, Any] = {"@context": CONTEXT, **organisation(r, here, partner)}
     if partner.description:
         data["description"] = partner.description
-    member_of = []
+    member_of: list[dict[str, Any]] = []
     pf = r.figures.partner(partner.id)
     for slug in sorted({slug for slug, _ in pf.initiatives} if pf else ()):
         i = r.initiative(slug)
         if i is not None and partner.id in i.partner_ids:
             member_of.append({"@type": "Project", "@id": initiative_id(r, here, slug),
                               "name": r.text(i.title)})
+            if len(member_of) == most:
+                break
     if member_of:
         data["memberOf"] = member_of
     if r.portfolio.info.organisation == partner.id:

@@ -28,6 +28,7 @@ from hypothesis import strategies as st
 
 from portfolio_plugin.options import read_config
 from portfolio_plugin.pipeline import run
+from portfolio_plugin.render.ecosystem import PARTNER_INITIATIVES_SHOWN
 
 from support import FACETS, SEPARATOR, ZONES, Source, bench, cell, differences, script_json
 
@@ -393,7 +394,8 @@ def json_ld(published: Published) -> list[str]:
 
 def partner_jsonld(source: Source, pid: str) -> dict[str, Any]:
     """schema.org's `Organization` of a partner page, from `partners.yml` and the initiatives
-    that name the partner as steward or partner (a funder only is no member)."""
+    that name the partner as steward or partner (a funder only is no member), the first
+    `PARTNER_INITIATIVES_SHOWN` by id."""
     data: dict[str, Any] = {"@context": "https://schema.org", **organisation(source, pid)}
     if source.partners[pid].get("description"):
         data["description"] = source.partners[pid]["description"]
@@ -401,6 +403,7 @@ def partner_jsonld(source: Source, pid: str) -> dict[str, Any]:
                                                  "initiative"), "name": i["title"]}
                  for i in sorted(source.initiatives(), key=lambda i: i["id"])
                  if pid == i["steward"] or pid in (p["id"] for p in i["partners"])]
+    member_of = member_of[:PARTNER_INITIATIVES_SHOWN]
     if member_of:
         data["memberOf"] = member_of
     if source.portfolio.get("organisation") == pid:

@@ -13,7 +13,11 @@ import pytest
 import yaml
 
 from portfolio_plugin.model import Asset, AssetKind
-from portfolio_plugin.render.ecosystem import COLLABORATION_FIRST, PARTNER_STORIES_SHOWN
+from portfolio_plugin.render.ecosystem import (
+    COLLABORATION_FIRST,
+    PARTNER_INITIATIVES_SHOWN,
+    PARTNER_STORIES_SHOWN,
+)
 
 from support import (
     LAYERED_PARTNERS,
@@ -25,6 +29,7 @@ from support import (
     read,
     render,
     render_model,
+    script_json,
     table,
     text,
 )
@@ -182,6 +187,28 @@ def test_large_portfolios_list_every_partner_and_stay_light(tmp_path: Path) -> N
     assert counts == sorted(counts, reverse=True)
     assert len(table(page, "pf-sector-matrix").body) == 6
     assert len(gzip.compress(page.encode())) < 150_000
+
+
+def test_a_partner_of_thousands_of_initiatives_keeps_a_page_of_one_size(
+        tmp_path: Path) -> None:
+    """A national funder's programme: each of four partners takes part in over 2,000 of
+    3,000 initiatives. Its page shows the first of them and links to the rest; its linked
+    data names the first by id (each initiative's page names its members): at 20,000
+    initiatives such a page was 1.7 MB of HTML, most of it JSON-LD."""
+    portfolio = big_portfolio(initiatives=3000, partners=4)
+    pages = render_model(portfolio, tmp_path, ("ecosystem",)).pages
+    for partner in portfolio.partners:
+        page = pages[f"portfolio/partners/{partner.id}.md"]
+        members = sorted(i.slug for i in portfolio.initiatives
+                         if partner.id in {i.steward, *(p.id for p in i.partners)})
+        assert len(members) > 2_000
+        (linked,) = script_json(page, "application/ld+json")
+        named = [re.search(r"initiatives/([^/]+)/#initiative", m["@id"]).group(1)  # type: ignore[union-attr]
+                 for m in linked["memberOf"]]
+        assert named == members[:PARTNER_INITIATIVES_SHOWN]
+        shown = page.split('class="pf-table pf-partner-initiatives"')[1].split("</table>")[0]
+        assert shown.count("<tr>") - 1 == PARTNER_INITIATIVES_SHOWN  # (and its head)
+        assert len(page.encode()) < 150_000, (partner.id, len(page.encode()))
 
 
 def test_partner_page_lists_whom_it_works_with_and_on_what(pages: dict[str, str]) -> None:
