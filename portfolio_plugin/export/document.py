@@ -40,10 +40,6 @@ class Document(ExportBase):
         data: dict[str, Any] = dump(self.document_model())
         return data
 
-    def document_bytes(self) -> bytes:
-        """`portfolio.json`: the bytes of `json_bytes(self.document())`."""
-        return b"".join(self.document_pieces())
-
     def document_pieces(self) -> Iterator[bytes]:
         """`portfolio.json` in pieces of about 64 KB, made part by part (each initiative,
         partner and story on its own), so that the whole document is never held in memory."""

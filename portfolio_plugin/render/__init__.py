@@ -482,12 +482,6 @@ class Renderer:
         body = self._render(here, template, context)
         return yaml_front_matter(fields) + "\n" + foreign_heading(title) + body
 
-    def render_template(self, here: str, template: str, **values: Any) -> Markup:
-        """A template fragment, for composing pages."""
-        context = self.context(here)
-        context.update(values)
-        return Markup(self._render(here, template, context))  # noqa: S704
-
 
 def environment() -> jinja2.Environment:
     """The package's templates for one renderer (its globals are that renderer's)."""

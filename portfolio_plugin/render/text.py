@@ -124,12 +124,6 @@ def joined(*parts: str) -> str:
     return Mixed(text, str(Markup("").join(escape(part) for part in parts)))
 
 
-def html_text(text: str) -> str:
-    """Text escaped for HTML (as a plain str, for places that do not autoescape), without
-    a mark of its language: for attributes."""
-    return str(escape(str(text)))
-
-
 def theme_text(text: str) -> str:
     """Text for front-matter fields that themes print without escaping (title, description).
 

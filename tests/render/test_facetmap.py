@@ -215,6 +215,6 @@ def test_a_portfolio_without_gaps_says_so() -> None:
     portfolio = portfolio_of([make(f"{f.value}-{z.value}", f, z) for f in FACETS for z in ZONES])
     r = renderer(portfolio)
     assert balance_view(r).gaps == ()
-    assert "Every facet has work in every zone." in r.render_template(
-        HERE, "facet_map.md", map=map_chart(r, HERE), balance=balance_view(r), facets=FACETS,
-        zones_list=ZONES, big=False)
+    assert "Every facet has work in every zone." in r.page(
+        HERE, "facet_map.md", "Facet map", map=map_chart(r, HERE), balance=balance_view(r),
+        facets=FACETS, zones_list=ZONES, big=False)
