@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -20,7 +21,13 @@ from typing import Any, TypeVar
 import yaml
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, format_skeleton
-from babel.numbers import NumberPattern, format_compact_currency, format_decimal, parse_pattern
+from babel.numbers import (
+    NumberPattern,
+    format_compact_currency,
+    format_decimal,
+    get_currency_symbol,
+    parse_pattern,
+)
 from markupsafe import escape
 
 from .load import MAX_DATA_BYTES, display_path, read_text
@@ -155,10 +162,12 @@ class Translator:
 
     def _format_money(self, value: float, currency: str, compact: bool) -> str:
         if compact and abs(value) >= 10_000:
-            return format_compact_currency(value, currency, locale=self.locale,
+            text = format_compact_currency(value, currency, locale=self.locale,
                                            fraction_digits=1)
-        return str(self._money.apply(round(value), self.locale, currency=currency,
-                                     currency_digits=False))
+        else:
+            text = str(self._money.apply(round(value), self.locale, currency=currency,
+                                         currency_digits=False))
+        return _currency_spaced(text, get_currency_symbol(currency, locale=self.locale))
 
     @cached_property
     def _money(self) -> NumberPattern:
@@ -195,3 +204,14 @@ class Translator:
     def percent(self, value: float) -> str:
         """A share as a percentage."""
         return format_decimal(value * 100, format="#,##0", locale=self.locale) + " %"
+
+
+def _currency_spaced(text: str, symbol: str) -> str:
+    """CLDR's currency spacing, which Babel leaves out: a symbol that is a word (`SEK`, where
+    the locale has no sign of its own for the currency) stands apart from the digits by a
+    no-break space, `SEK 2,000,000` and not `SEK2,000,000`; a sign (`€`, `$`) stays as it is."""
+    if not symbol[-1:].isalpha() or symbol not in text:
+        return text
+    word = re.escape(symbol)
+    text = re.sub(rf"{word}(?=\d)", f"{symbol}\u00a0", text)
+    return re.sub(rf"(?<=\d){word}", f"\u00a0{symbol}", text)

@@ -210,7 +210,7 @@ def test_the_funding_summary_counts_only_funders_of_cash(site: Site, initiative:
         {"funder": "city", "amount": 50, "year": 2024, "kind": "in-kind"}]))
     assert mkdocs(site.root).returncode == 0
     html = (site.root / "out" / "initiatives" / "good" / "index.html").read_text("utf-8")
-    assert "SEK100 in cash from one funder and SEK50 in kind" in html
+    assert "SEK\xa0100 in cash from one funder and SEK\xa050 in kind" in html
 
 
 def test_a_dirty_build_over_an_earlier_one_rebuilds_the_generated_pages(

@@ -237,11 +237,11 @@ def test_partner_page_tells_who_they_are_and_what_they_do(pages: dict[str, str])
     words = text(page)
     assert "Runs the platform." in words and "Public sector" in words
     rows = read(page).tables[0].body
-    assert rows == [["Alpha heat", "Steward", "▲ Mission-oriented", "◇ Green zone", "SEK800", "–"],
+    assert rows == [["Alpha heat", "Steward", "▲ Mission-oriented", "◇ Green zone", "SEK 800", "–"],
                     ["Beta buses", "Partner", "▼ Adaptive", "○ Yellow zone", "–", "–"]]
-    assert "SEK800 in cash for initiatives" in words
-    assert "SEK0 in kind for initiatives" in words
-    assert "SEK1,500 base investment in the platform (2022, 2023)" in words
+    assert "SEK 800 in cash for initiatives" in words
+    assert "SEK 0 in kind for initiatives" in words
+    assert "SEK 1,500 base investment in the platform (2022, 2023)" in words
     assert '#asset-testbed">City testbed</a>' in page
     assert re.findall(r'class="pf-story-title">([^<]*)<', page) == ["Council says yes"]
 
@@ -250,8 +250,8 @@ def test_partner_pages_of_funders_and_partners_with_roles(pages: dict[str, str])
     acme = pages["portfolio/partners/acme.md"]
     assert '<a href="https://acme.example/" rel="noopener">' in acme
     assert read(acme).tables[0].body == [
-        ["Alpha heat", "Funder", "▲ Mission-oriented", "◇ Green zone", "–", "SEK200"],
-        ["Beta buses", "Steward", "▼ Adaptive", "○ Yellow zone", "SEK300", "–"]]
+        ["Alpha heat", "Funder", "▲ Mission-oriented", "◇ Green zone", "–", "SEK 200"],
+        ["Beta buses", "Steward", "▼ Adaptive", "○ Yellow zone", "SEK 300", "–"]]
     assert re.findall(r'class="pf-story-title">([^<]*)<', acme) == ["Battery fire"]
     lund = pages["portfolio/partners/lund-university.md"]
     assert [row[:2] for row in read(lund).tables[0].body] == [["Alpha heat", "Research"],

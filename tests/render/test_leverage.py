@@ -51,9 +51,9 @@ def test_headline_figures_are_the_totals(site: Site) -> None:
     items = [text(li) for li in re.findall(r"<li>.*?</li>", page.split("pf-figures", 1)[1]
                                            .split("</ul>", 1)[0], re.S)]
     assert items[0].startswith("0.76×")
-    assert items[1].startswith("SEK2,500")
-    assert items[2].startswith("SEK1,900")
-    assert items[3].startswith("SEK300")
+    assert items[1].startswith("SEK 2,500")
+    assert items[2].startswith("SEK 1,900")
+    assert items[3].startswith("SEK 300")
     assert items[4].startswith("3 ")
 
 

@@ -46,7 +46,7 @@ def test_key_figures_are_the_hand_computed_ones() -> None:
 def test_the_balance_table_holds_the_hand_computed_counts_money_and_totals() -> None:
     r = renderer(fixture())
     rows = table_with(overview_page(r), "cash funding (all years) by facet and zone")
-    money = lambda x: r.t.money(x, "SEK", compact=True)  # noqa: E731
+    money = lambda x: " ".join(r.t.money(x, "SEK", compact=True).split())  # noqa: E731
     cells = {row[0]: row[1:] for row in rows[1:]}
 
     def cell(count: int, amount: float) -> str:

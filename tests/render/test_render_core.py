@@ -145,13 +145,26 @@ def test_inline_html_is_left_to_markdown() -> None:
 
 
 @pytest.mark.parametrize(("language", "money", "date"), [
-    ("en", "SEK1,234,568", "May 2024"), ("sv", "1\xa0234\xa0568\xa0kr", "maj 2024"),
+    ("en", "SEK\xa01,234,568", "May 2024"), ("sv", "1\xa0234\xa0568\xa0kr", "maj 2024"),
 ])
 def test_money_and_dates_follow_the_locale(language: str, money: str, date: str) -> None:
     t = Translator.for_language(language)
     assert t.money(1234567.6, "SEK") == money
     assert t.date(PartialDate(2024, 5)) == date
     assert t.date(PartialDate(2024)) == "2024"
+
+
+@pytest.mark.parametrize(("currency", "shown"), [
+    ("SEK", "SEK\xa02,000"), ("NOK", "NOK\xa02,000"), ("EUR", "€2,000"), ("USD", "$2,000")])
+def test_a_currency_written_as_a_word_stands_apart_from_its_digits(
+        currency: str, shown: str) -> None:
+    """CLDR's currency spacing (which ICU applies and Babel leaves out): a code stands apart
+    from the amount by a no-break space; a sign does not; Swedish puts its own space."""
+    t = Translator.for_language("en")
+    assert t.money(2000, currency) == shown
+    assert t.money(-2000, currency) == "-" + shown
+    assert t.money(676_600_000, currency, compact=True) == shown.replace("2,000", "676.6M")
+    assert Translator.for_language("sv").money(2000, "SEK") == "2\xa0000\xa0kr"
 
 
 def test_a_partial_date_is_shown_as_precisely_as_given() -> None:
